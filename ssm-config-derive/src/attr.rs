@@ -1,0 +1,353 @@
+//! Parses `#[ssm(...)]` attributes into plain values, one branch per key.
+//! Every mistake is recorded and parsing goes on, so all are reported.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Attribute, Expr, Lit, LitStr};
+
+use crate::errors::Errors;
+
+/// A value and where it was written.
+#[derive(Clone)]
+pub(crate) struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    pub prefix: Option<At<String>>,
+    pub max_age: Option<At<u64>>,
+    pub rename_all: Option<At<String>>,
+    pub decrypt: Option<At<bool>>,
+    pub krate: Option<At<syn::Path>>,
+}
+
+pub(crate) enum DefaultValue {
+    Trait,
+    Expr(Expr),
+    Text(LitStr),
+}
+
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub path: Option<At<String>>,
+    pub version: Option<At<u64>>,
+    pub label: Option<At<String>>,
+    pub default: Option<At<DefaultValue>>,
+    pub secret: Option<At<String>>,
+    pub key: Option<At<String>>,
+    pub json: Option<At<()>>,
+    pub by_path: Option<At<String>>,
+    pub recursive: Option<At<bool>>,
+    pub kind: Option<At<String>>,
+    pub key_id: Option<At<String>>,
+    pub nested: Option<At<Option<String>>>,
+    pub flatten: Option<At<()>>,
+    pub skip: Option<At<()>>,
+    pub plaintext: Option<At<()>>,
+}
+
+const CONTAINER_KEYS: &[&str] = &["prefix", "max_age", "rename_all", "decrypt", "crate"];
+const FIELD_KEYS: &[&str] = &[
+    "path",
+    "version",
+    "label",
+    "default",
+    "secret",
+    "key",
+    "json",
+    "by_path",
+    "recursive",
+    "type",
+    "key_id",
+    "nested",
+    "flatten",
+    "skip",
+    "plaintext",
+];
+
+pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for_each_meta(attrs, errors, |meta, errors| {
+        let key = key_of(&meta);
+        let span = meta.path.span();
+        match key.as_str() {
+            // #[ssm(prefix = "/{ENV}/app")]
+            "prefix" => set(&mut out.prefix, string(&meta, errors), span, &key, errors),
+            // #[ssm(max_age = 300)]
+            "max_age" => set(&mut out.max_age, integer(&meta, errors), span, &key, errors),
+            // #[ssm(rename_all = "kebab-case")]
+            "rename_all" => set(
+                &mut out.rename_all,
+                string(&meta, errors),
+                span,
+                &key,
+                errors,
+            ),
+            // #[ssm(decrypt = false)]
+            "decrypt" => set(&mut out.decrypt, boolean(&meta, errors), span, &key, errors),
+            // #[ssm(crate = "path::to::ssm_config")]
+            "crate" => {
+                let path = string_lit(&meta, errors).and_then(|lit| match lit.parse::<syn::Path>() {
+                    Ok(path) => Some(path),
+                    Err(_) => {
+                        errors.spanned(&lit, "`#[ssm(crate = \"...\")]` expects a path like \"my_crate::ssm_config\"");
+                        None
+                    }
+                });
+                set(&mut out.krate, path, span, &key, errors)
+            }
+            _ => unknown(&meta, &key, CONTAINER_KEYS, FIELD_KEYS, "struct", errors),
+        }
+    });
+    out
+}
+
+pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for_each_meta(attrs, errors, |meta, errors| {
+        let key = key_of(&meta);
+        let span = meta.path.span();
+        match key.as_str() {
+            // #[ssm(path = "db/port")], #[ssm(path = "/abs/name:3")]
+            "path" => set(&mut out.path, string(&meta, errors), span, &key, errors),
+            // #[ssm(version = 3)]
+            "version" => set(&mut out.version, integer(&meta, errors), span, &key, errors),
+            // #[ssm(label = "prod")]
+            "label" => set(&mut out.label, string(&meta, errors), span, &key, errors),
+            // #[ssm(default)], #[ssm(default = EXPR)], #[ssm(default = "text")]
+            "default" => {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    expr(&meta, errors).map(|e| match e {
+                        Expr::Lit(syn::ExprLit {
+                            lit: Lit::Str(s), ..
+                        }) => DefaultValue::Text(s),
+                        other => DefaultValue::Expr(other),
+                    })
+                } else {
+                    Some(DefaultValue::Trait)
+                };
+                set(&mut out.default, value, span, &key, errors)
+            }
+            // #[ssm(secret = "prod/db")]
+            "secret" => set(&mut out.secret, string(&meta, errors), span, &key, errors),
+            // #[ssm(key = "password")]
+            "key" => set(&mut out.key, string(&meta, errors), span, &key, errors),
+            // #[ssm(json)]
+            "json" => set(&mut out.json, flag(&meta, errors), span, &key, errors),
+            // #[ssm(by_path = "workers")]
+            "by_path" => set(&mut out.by_path, string(&meta, errors), span, &key, errors),
+            // #[ssm(recursive = false)]
+            "recursive" => set(
+                &mut out.recursive,
+                boolean(&meta, errors),
+                span,
+                &key,
+                errors,
+            ),
+            // #[ssm(type = "SecureString")]
+            "type" => set(&mut out.kind, string(&meta, errors), span, &key, errors),
+            // #[ssm(key_id = "alias/app")]
+            "key_id" => set(&mut out.key_id, string(&meta, errors), span, &key, errors),
+            // #[ssm(nested)], #[ssm(nested = "cache")]
+            "nested" => {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    string(&meta, errors).map(Some)
+                } else {
+                    Some(None)
+                };
+                set(&mut out.nested, value, span, &key, errors)
+            }
+            // #[ssm(flatten)]
+            "flatten" => set(&mut out.flatten, flag(&meta, errors), span, &key, errors),
+            // #[ssm(skip)]
+            "skip" => set(&mut out.skip, flag(&meta, errors), span, &key, errors),
+            // #[ssm(plaintext)]
+            "plaintext" => set(&mut out.plaintext, flag(&meta, errors), span, &key, errors),
+            _ => unknown(&meta, &key, FIELD_KEYS, CONTAINER_KEYS, "field", errors),
+        }
+    });
+    out
+}
+
+fn for_each_meta(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+    mut each: impl FnMut(ParseNestedMeta<'_>, &mut Errors),
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("ssm")) {
+        if let Err(err) = attr.parse_nested_meta(|meta| {
+            each(meta, errors);
+            Ok(())
+        }) {
+            errors.push(err);
+        }
+    }
+}
+
+fn key_of(meta: &ParseNestedMeta<'_>) -> String {
+    let path = &meta.path;
+    quote::quote!(#path).to_string().replace(' ', "")
+}
+
+fn set<T>(slot: &mut Option<At<T>>, value: Option<T>, span: Span, key: &str, errors: &mut Errors) {
+    let Some(value) = value else { return };
+    if slot.is_some() {
+        errors.push(syn::Error::new(span, format!("duplicate `#[ssm({key})]`")));
+    } else {
+        *slot = Some(At { value, span });
+    }
+}
+
+fn unknown(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    known: &[&str],
+    other_level: &[&str],
+    level: &str,
+    errors: &mut Errors,
+) {
+    skip_value(meta);
+    let mut message = format!("unknown {level} attribute `{key}`");
+    if let Some(near) = known
+        .iter()
+        .filter(|k| edit_distance(k, key) <= 2)
+        .min_by_key(|k| edit_distance(k, key))
+    {
+        message.push_str(&format!(", did you mean `{near}`?"));
+    } else if other_level.contains(&key) {
+        let place = if level == "field" {
+            "the struct"
+        } else {
+            "a field"
+        };
+        message.push_str(&format!(": `{key}` goes on {place}"));
+    } else {
+        message.push_str(&format!(
+            "; expected one of {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    errors.push(syn::Error::new(meta.path.span(), message));
+}
+
+fn skip_value(meta: &ParseNestedMeta<'_>) {
+    if meta.input.peek(syn::Token![=]) {
+        let _ = meta.value().and_then(|v| v.parse::<Expr>());
+    } else if meta.input.peek(syn::token::Paren) {
+        let _ = meta.parse_nested_meta(|inner| {
+            skip_value(&inner);
+            Ok(())
+        });
+    }
+}
+
+fn expr(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Expr> {
+    match meta.value().and_then(|v| v.parse::<Expr>()) {
+        Ok(e) => Some(e),
+        Err(err) => {
+            errors.push(err);
+            None
+        }
+    }
+}
+
+fn lit(meta: &ParseNestedMeta<'_>, errors: &mut Errors, expected: &str) -> Option<Lit> {
+    let key = key_of(meta);
+    if !meta.input.peek(syn::Token![=]) {
+        errors.push(syn::Error::new(
+            meta.path.span(),
+            format!("`{key}` expects a value: `#[ssm({key} = {expected})]`"),
+        ));
+        skip_value(meta);
+        return None;
+    }
+    match expr(meta, errors)? {
+        Expr::Lit(l) => Some(l.lit),
+        other => {
+            errors.spanned(other, format!("`{key}` expects {expected}"));
+            None
+        }
+    }
+}
+
+fn string_lit(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<LitStr> {
+    match lit(meta, errors, "\"...\"")? {
+        Lit::Str(s) => Some(s),
+        other => {
+            errors.spanned(
+                other,
+                format!("`{}` expects a string literal", key_of(meta)),
+            );
+            None
+        }
+    }
+}
+
+fn string(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<String> {
+    string_lit(meta, errors).map(|s| s.value())
+}
+
+fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<u64> {
+    match lit(meta, errors, "a number")? {
+        Lit::Int(i) => match i.base10_parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        },
+        other => {
+            errors.spanned(other, format!("`{}` expects a whole number", key_of(meta)));
+            None
+        }
+    }
+}
+
+fn boolean(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<bool> {
+    match lit(meta, errors, "true or false")? {
+        Lit::Bool(b) => Some(b.value),
+        other => {
+            errors.spanned(
+                other,
+                format!("`{}` expects `true` or `false`", key_of(meta)),
+            );
+            None
+        }
+    }
+}
+
+fn flag(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        let key = key_of(meta);
+        errors.push(syn::Error::new(
+            meta.path.span(),
+            format!("`{key}` takes no value: write `#[ssm({key})]`"),
+        ));
+        skip_value(meta);
+        return None;
+    }
+    Some(())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,271 @@
+//! Code generation: a static plan of the struct, a `build` function that asks
+//! the runtime for each field, and the inherent entry points. On errors, the
+//! errors plus a minimal impl, so call sites do not cascade.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::DeriveInput;
+
+use crate::errors::Errors;
+use crate::model::{self, Container, Converter, Field, FieldKind, Presence, Shape, ValueSource};
+
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let krate = fallback_crate(input);
+    let Some(parsed) = model::parse_attrs(input, &mut errors) else {
+        return fallback(input, &krate, &errors);
+    };
+    let container = model::build(input, &parsed, &mut errors);
+    if !errors.is_empty() {
+        return fallback(input, &container.krate, &errors);
+    }
+    generate(&container)
+}
+
+fn fallback_crate(input: &DeriveInput) -> syn::Path {
+    let mut ignored = Errors::default();
+    crate::attr::container(&input.attrs, &mut ignored)
+        .krate
+        .map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value)
+}
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn generate(c: &Container<'_>) -> TokenStream {
+    let ident = c.ident;
+    let type_name = ident.to_string();
+    let prefix = opt_str(c.prefix.as_deref());
+    let max_age = match c.max_age {
+        Some(secs) => quote!(::core::option::Option::Some(#secs)),
+        None => quote!(::core::option::Option::None),
+    };
+    let decrypt = c.decrypt;
+    let plans = c.fields.iter().map(field_plan);
+    let lets = c.fields.iter().enumerate().map(|(i, f)| field_value(i, f));
+    let unwraps = c.fields.iter().enumerate().filter(|(_, f)| !matches!(f.kind, FieldKind::Skip)).map(|(i, _)| {
+        let var = format_ident!("__ssm_f{}", i);
+        quote!(let ::core::option::Option::Some(#var) = #var else { return ::core::option::Option::None; };)
+    });
+    let inits = c.fields.iter().enumerate().map(|(i, f)| {
+        let field = f.ident;
+        let var = format_ident!("__ssm_f{}", i);
+        quote!(#field: #var)
+    });
+    let krate = &c.krate;
+    let entry_points = entry_points(ident);
+    quote! {
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            use #krate as _ssm;
+            #[allow(unused_imports)]
+            use _ssm::__private::{WipeNothing as _, WipeWithZeroize as _};
+
+            #[automatically_derived]
+            impl _ssm::SsmConfig for #ident {
+                const PLAN: &'static _ssm::__private::StructPlan = &_ssm::__private::StructPlan {
+                    type_name: #type_name,
+                    prefix: #prefix,
+                    max_age_secs: #max_age,
+                    decrypt: #decrypt,
+                    fields: &[#(#plans),*],
+                };
+
+                fn build(__ssm_build: &mut _ssm::__private::Build<'_>) -> ::core::option::Option<Self> {
+                    #(#lets)*
+                    #(#unwraps)*
+                    ::core::option::Option::Some(Self { #(#inits),* })
+                }
+            }
+
+            #entry_points
+        };
+    }
+}
+
+fn entry_points(ident: &syn::Ident) -> TokenStream {
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            /// Loads every parameter of this configuration in one group fetch
+            /// from AWS SSM, configured from the environment.
+            pub async fn load() -> ::core::result::Result<_ssm::Live<Self>, _ssm::Error> {
+                _ssm::__private::load::<Self>().await
+            }
+
+            /// A loader, to choose the source, prefix and refresh settings.
+            pub fn loader() -> _ssm::Loader<Self> {
+                _ssm::Loader::new()
+            }
+
+            /// Loads this configuration once from `source`.
+            pub async fn fetch<__S: _ssm::ParameterSource>(
+                source: &__S,
+            ) -> ::core::result::Result<Self, _ssm::Error> {
+                _ssm::__private::fetch::<Self, __S>(source).await
+            }
+
+            /// The binding plan: every field with its parameter name and kind.
+            pub fn parameters() -> ::std::vec::Vec<_ssm::PlannedParameter> {
+                _ssm::__private::parameters::<Self>()
+            }
+        }
+    }
+}
+
+fn fallback(input: &DeriveInput, krate: &syn::Path, errors: &Errors) -> TokenStream {
+    let ident = &input.ident;
+    let type_name = ident.to_string();
+    let compile_errors = errors.to_compile_errors();
+    if !input.generics.params.is_empty() {
+        return compile_errors;
+    }
+    let entry_points = entry_points(ident);
+    quote! {
+        #compile_errors
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            use #krate as _ssm;
+            #[automatically_derived]
+            impl _ssm::SsmConfig for #ident {
+                const PLAN: &'static _ssm::__private::StructPlan = &_ssm::__private::StructPlan {
+                    type_name: #type_name,
+                    prefix: ::core::option::Option::None,
+                    max_age_secs: ::core::option::Option::None,
+                    decrypt: true,
+                    fields: &[],
+                };
+                fn build(_: &mut _ssm::__private::Build<'_>) -> ::core::option::Option<Self> {
+                    ::core::option::Option::None
+                }
+            }
+            #entry_points
+        };
+    }
+}
+
+fn field_plan(f: &Field<'_>) -> TokenStream {
+    let name = &f.name;
+    let binding = match &f.kind {
+        FieldKind::Skip => quote!(_ssm::__private::Binding::Skip),
+        FieldKind::Nested { segment } => {
+            let segment = opt_str(segment.as_deref());
+            let ty = f.ty;
+            quote!(_ssm::__private::Binding::Nested {
+                segment: #segment,
+                plan: <#ty as _ssm::SsmConfig>::PLAN,
+            })
+        }
+        FieldKind::Value {
+            source,
+            converter,
+            presence,
+            plaintext,
+        } => {
+            let value = value_plan(converter, presence_tokens(presence), *plaintext);
+            match source {
+                ValueSource::Parameter { path, selector } => {
+                    let selector = opt_str(selector.as_deref());
+                    quote!(_ssm::__private::Binding::Parameter { path: #path, selector: #selector, value: #value })
+                }
+                ValueSource::Secret { name, key } => {
+                    let key = opt_str(key.as_deref());
+                    quote!(_ssm::__private::Binding::Secret { name: #name, key: #key, value: #value })
+                }
+            }
+        }
+        FieldKind::ByPath {
+            path,
+            recursive,
+            filters,
+            converter,
+        } => {
+            let value = value_plan(converter, quote!(Optional), false);
+            let kind = match filters.kind.as_deref() {
+                Some(k) => {
+                    let variant = format_ident!("{}", k);
+                    quote!(::core::option::Option::Some(_ssm::__private::ParameterType::#variant))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let key_id = opt_str(filters.key_id.as_deref());
+            let label = opt_str(filters.label.as_deref());
+            quote!(_ssm::__private::Binding::ByPath {
+                path: #path, recursive: #recursive, kind: #kind, key_id: #key_id, label: #label, value: #value,
+            })
+        }
+    };
+    quote!(_ssm::__private::FieldPlan { field: #name, binding: #binding })
+}
+
+fn presence_tokens(presence: &Presence<'_>) -> TokenStream {
+    match presence {
+        Presence::Required => quote!(Required),
+        Presence::Optional => quote!(Optional),
+        Presence::Default(_) | Presence::DefaultText(_) => quote!(Default),
+    }
+}
+
+fn value_plan(converter: &Converter<'_>, presence: TokenStream, plaintext: bool) -> TokenStream {
+    let expected = &converter.expected;
+    let secret = converter.secret.is_some();
+    quote!(_ssm::__private::ValuePlan {
+        expected: #expected,
+        secret: #secret,
+        plaintext: #plaintext,
+        presence: _ssm::__private::Presence::#presence,
+    })
+}
+
+fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
+    let shape = match converter.shape {
+        Shape::Scalar(t) => quote!(_ssm::__private::Scalar::<#t>::new()),
+        Shape::List(t) => quote!(_ssm::__private::List::<#t>::new()),
+        Shape::Json(t) => quote!(_ssm::__private::Json::<#t>::new()),
+    };
+    match converter.secret {
+        None => shape,
+        Some(inner) => quote!(_ssm::__private::SecretOf::new(
+            #shape,
+            (&&_ssm::__private::WipeProbe::<#inner>::new()).wipe(),
+        )),
+    }
+}
+
+fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
+    let var = format_ident!("__ssm_f{}", index);
+    let ty = f.ty;
+    let value = match &f.kind {
+        FieldKind::Skip => return quote!(let #var: #ty = ::core::default::Default::default();),
+        FieldKind::Nested { .. } => quote!(__ssm_build.nested::<#ty>(#index)),
+        FieldKind::ByPath { converter, .. } => {
+            let conv = converter_tokens(converter);
+            quote!(__ssm_build.by_path(#index, &#conv))
+        }
+        FieldKind::Value {
+            converter,
+            presence,
+            ..
+        } => {
+            let conv = converter_tokens(converter);
+            match presence {
+                Presence::Required => quote!(__ssm_build.required(#index, &#conv)),
+                Presence::Optional => quote!(__ssm_build.optional(#index, &#conv)),
+                Presence::Default(None) => {
+                    quote!(__ssm_build.or_default(#index, &#conv, ::core::default::Default::default))
+                }
+                Presence::Default(Some(expr)) => {
+                    quote!(__ssm_build.or_default(#index, &#conv, || #expr))
+                }
+                Presence::DefaultText(text) => {
+                    quote!(__ssm_build.or_default_str(#index, &#conv, #text))
+                }
+            }
+        }
+    };
+    quote!(let #var: ::core::option::Option<#ty> = #value;)
+}

@@ -1,0 +1,19 @@
+//! The `#[derive(SsmConfig)]` macro. An implementation detail of the
+//! `ssm-config` crate: depend on that crate, which re-exports this macro and
+//! documents its attributes.
+
+mod attr;
+mod case;
+mod errors;
+mod expand;
+mod model;
+mod ty;
+
+use proc_macro::TokenStream;
+
+/// Derives `ssm_config::SsmConfig`; see the `ssm-config` crate's docs.
+#[proc_macro_derive(SsmConfig, attributes(ssm))]
+pub fn derive_ssm_config(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
+}

@@ -1,0 +1,453 @@
+//! The typed model of a config struct. Attribute combinations become one
+//! field kind each, so the code generator never sees a conflicting state.
+
+use syn::spanned::Spanned as _;
+use syn::{Data, DeriveInput, Expr, Fields, Ident, LitStr, Type};
+
+use crate::attr::{self, At, DefaultValue, FieldAttrs};
+use crate::case::{RULE_NAMES, RenameRule};
+use crate::errors::Errors;
+use crate::ty;
+
+pub(crate) struct Container<'a> {
+    pub ident: &'a Ident,
+    pub prefix: Option<String>,
+    pub max_age: Option<u64>,
+    pub decrypt: bool,
+    pub krate: syn::Path,
+    pub fields: Vec<Field<'a>>,
+}
+
+pub(crate) struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    /// The field name without `r#`.
+    pub name: String,
+    pub kind: FieldKind<'a>,
+}
+
+pub(crate) enum FieldKind<'a> {
+    Value {
+        source: ValueSource,
+        converter: Converter<'a>,
+        presence: Presence<'a>,
+        plaintext: bool,
+    },
+    ByPath {
+        path: String,
+        recursive: bool,
+        filters: Filters,
+        converter: Converter<'a>,
+    },
+    Nested {
+        segment: Option<String>,
+    },
+    Skip,
+}
+
+pub(crate) enum ValueSource {
+    Parameter {
+        path: String,
+        selector: Option<String>,
+    },
+    Secret {
+        name: String,
+        key: Option<String>,
+    },
+}
+
+#[derive(Default)]
+pub(crate) struct Filters {
+    pub kind: Option<String>,
+    pub key_id: Option<String>,
+    pub label: Option<String>,
+}
+
+/// How a raw string becomes the value type.
+pub(crate) struct Converter<'a> {
+    pub shape: Shape<'a>,
+    /// `Some(T)` when the value is `Secret<T>`.
+    pub secret: Option<&'a Type>,
+    /// The value type as written, for messages.
+    pub expected: String,
+}
+
+pub(crate) enum Shape<'a> {
+    Scalar(&'a Type),
+    List(&'a Type),
+    Json(&'a Type),
+}
+
+pub(crate) enum Presence<'a> {
+    Required,
+    Optional,
+    Default(Option<&'a Expr>),
+    DefaultText(&'a LitStr),
+}
+
+/// Attributes live as long as the model borrows them.
+pub(crate) struct Parsed {
+    pub container: attr::ContainerAttrs,
+    pub fields: Vec<FieldAttrs>,
+}
+
+pub(crate) fn parse_attrs(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
+    let container = attr::container(&input.attrs, errors);
+    let fields = match &input.data {
+        Data::Struct(s) => {
+            match &s.fields {
+                Fields::Named(named) => named
+                    .named
+                    .iter()
+                    .map(|f| attr::field(&f.attrs, errors))
+                    .collect(),
+                Fields::Unnamed(_) => {
+                    errors.spanned(&s.fields, "`#[derive(SsmConfig)]` needs named fields; tuple structs are not supported");
+                    return None;
+                }
+                Fields::Unit => {
+                    errors.spanned(
+                        &input.ident,
+                        "`#[derive(SsmConfig)]` needs named fields; unit structs are not supported",
+                    );
+                    return None;
+                }
+            }
+        }
+        Data::Enum(e) => {
+            errors.spanned(
+                e.enum_token,
+                "`#[derive(SsmConfig)]` works on structs only, not enums",
+            );
+            return None;
+        }
+        Data::Union(u) => {
+            errors.spanned(
+                u.union_token,
+                "`#[derive(SsmConfig)]` works on structs only, not unions",
+            );
+            return None;
+        }
+    };
+    if !input.generics.params.is_empty() {
+        errors.spanned(
+            &input.generics,
+            "`#[derive(SsmConfig)]` does not support generic structs",
+        );
+    }
+    Some(Parsed { container, fields })
+}
+
+pub(crate) fn build<'a>(
+    input: &'a DeriveInput,
+    parsed: &'a Parsed,
+    errors: &mut Errors,
+) -> Container<'a> {
+    let attrs = &parsed.container;
+    let rename = attrs.rename_all.as_ref().and_then(|r| {
+        let rule = RenameRule::parse(&r.value);
+        if rule.is_none() {
+            let names = RULE_NAMES
+                .iter()
+                .map(|(n, _)| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(syn::Error::new(
+                r.span,
+                format!(
+                    "unknown `rename_all` rule \"{}\"; expected one of {names}",
+                    r.value
+                ),
+            ));
+        }
+        rule
+    });
+    let Data::Struct(data) = &input.data else {
+        unreachable!("checked by parse_attrs")
+    };
+    let fields = data
+        .fields
+        .iter()
+        .zip(&parsed.fields)
+        .filter_map(|(field, attrs)| {
+            let ident = field.ident.as_ref()?;
+            let name = ident.to_string().trim_start_matches("r#").to_owned();
+            let segment = rename.map_or_else(|| name.clone(), |rule| rule.apply(&name));
+            let kind = field_kind(&field.ty, attrs, segment, errors)?;
+            Some(Field {
+                ident,
+                ty: &field.ty,
+                name,
+                kind,
+            })
+        })
+        .collect();
+    Container {
+        ident: &input.ident,
+        prefix: attrs.prefix.as_ref().map(|p| p.value.clone()),
+        max_age: attrs.max_age.as_ref().map(|m| m.value),
+        decrypt: attrs.decrypt.as_ref().is_none_or(|d| d.value),
+        krate: attrs
+            .krate
+            .as_ref()
+            .map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value.clone()),
+        fields,
+    }
+}
+
+/// Reports each attribute present in `others` as conflicting with `with`.
+fn conflicts(errors: &mut Errors, with: &str, others: &[(&str, Option<proc_macro2::Span>)]) {
+    for (name, span) in others {
+        if let Some(span) = span {
+            errors.push(syn::Error::new(
+                *span,
+                format!("`#[ssm({name})]` cannot be combined with `#[ssm({with})]`"),
+            ));
+        }
+    }
+}
+
+fn span<T>(at: &Option<At<T>>) -> Option<proc_macro2::Span> {
+    at.as_ref().map(|a| a.span)
+}
+
+fn field_kind<'a>(
+    ty: &'a Type,
+    a: &'a FieldAttrs,
+    segment: String,
+    errors: &mut Errors,
+) -> Option<FieldKind<'a>> {
+    if a.skip.is_some() {
+        let all = [
+            ("path", span(&a.path)),
+            ("version", span(&a.version)),
+            ("label", span(&a.label)),
+            ("default", span(&a.default)),
+            ("secret", span(&a.secret)),
+            ("key", span(&a.key)),
+            ("json", span(&a.json)),
+            ("by_path", span(&a.by_path)),
+            ("recursive", span(&a.recursive)),
+            ("type", span(&a.kind)),
+            ("key_id", span(&a.key_id)),
+            ("nested", span(&a.nested)),
+            ("flatten", span(&a.flatten)),
+            ("plaintext", span(&a.plaintext)),
+        ];
+        conflicts(errors, "skip", &all);
+        return Some(FieldKind::Skip);
+    }
+    if a.nested.is_some() || a.flatten.is_some() {
+        let with = if a.nested.is_some() {
+            "nested"
+        } else {
+            "flatten"
+        };
+        let others = [
+            ("path", span(&a.path)),
+            ("version", span(&a.version)),
+            ("label", span(&a.label)),
+            ("default", span(&a.default)),
+            ("secret", span(&a.secret)),
+            ("key", span(&a.key)),
+            ("json", span(&a.json)),
+            ("by_path", span(&a.by_path)),
+            ("recursive", span(&a.recursive)),
+            ("type", span(&a.kind)),
+            ("key_id", span(&a.key_id)),
+            ("plaintext", span(&a.plaintext)),
+            (
+                "flatten",
+                if a.nested.is_some() {
+                    span(&a.flatten)
+                } else {
+                    None
+                },
+            ),
+        ];
+        conflicts(errors, with, &others);
+        let segment = match &a.nested {
+            Some(At { value: Some(s), .. }) => Some(s.clone()),
+            Some(At { value: None, .. }) => Some(segment),
+            None => None,
+        };
+        return Some(FieldKind::Nested { segment });
+    }
+    if let Some(by_path) = &a.by_path {
+        conflicts(
+            errors,
+            "by_path",
+            &[
+                ("path", span(&a.path)),
+                ("version", span(&a.version)),
+                ("default", span(&a.default)),
+                ("secret", span(&a.secret)),
+                ("key", span(&a.key)),
+                ("json", span(&a.json)),
+            ],
+        );
+        let Some((key_ty, value_ty)) = ty::map_value(ty) else {
+            errors.spanned(
+                ty,
+                "`#[ssm(by_path)]` needs a `HashMap<String, _>` or `BTreeMap<String, _>` field",
+            );
+            return None;
+        };
+        if !ty::is_string(key_ty) {
+            errors.spanned(key_ty, "`#[ssm(by_path)]` maps are keyed by `String`");
+        }
+        if let Some(kind) = &a.kind {
+            if !["String", "StringList", "SecureString"].contains(&kind.value.as_str()) {
+                errors.push(syn::Error::new(
+                    kind.span,
+                    "`type` must be \"String\", \"StringList\" or \"SecureString\"",
+                ));
+            }
+        }
+        let converter = converter(value_ty, false, errors)?;
+        return Some(FieldKind::ByPath {
+            path: by_path.value.clone(),
+            recursive: a.recursive.as_ref().is_none_or(|r| r.value),
+            filters: Filters {
+                kind: a.kind.as_ref().map(|k| k.value.clone()),
+                key_id: a.key_id.as_ref().map(|k| k.value.clone()),
+                label: a.label.as_ref().map(|l| l.value.clone()),
+            },
+            converter,
+        });
+    }
+    conflicts(
+        errors,
+        "by_path",
+        &[
+            ("recursive", span(&a.recursive)),
+            ("type", span(&a.kind)),
+            ("key_id", span(&a.key_id)),
+        ],
+    );
+
+    let (optional, value_ty) = match ty::unwrap(ty, &["Option"]) {
+        Some(inner) => (true, inner),
+        None => (false, ty),
+    };
+    let presence = match &a.default {
+        Some(d) if optional => {
+            errors.push(syn::Error::new(d.span, "`#[ssm(default)]` cannot be used on an `Option` field: a missing value is already `None`"));
+            Presence::Optional
+        }
+        Some(At {
+            value: DefaultValue::Trait,
+            ..
+        }) => Presence::Default(None),
+        Some(At {
+            value: DefaultValue::Expr(e),
+            ..
+        }) => Presence::Default(Some(e)),
+        Some(At {
+            value: DefaultValue::Text(t),
+            ..
+        }) => Presence::DefaultText(t),
+        None if optional => Presence::Optional,
+        None => Presence::Required,
+    };
+    let source = if let Some(secret) = &a.secret {
+        conflicts(
+            errors,
+            "secret",
+            &[
+                ("path", span(&a.path)),
+                ("version", span(&a.version)),
+                ("label", span(&a.label)),
+            ],
+        );
+        if ty::unwrap(value_ty, &["Secret"]).is_none() {
+            errors.spanned(
+                ty,
+                "`#[ssm(secret)]` needs a `Secret<_>` field, so the value cannot be printed",
+            );
+        }
+        ValueSource::Secret {
+            name: secret.value.clone(),
+            key: a.key.as_ref().map(|k| k.value.clone()),
+        }
+    } else {
+        if let Some(key) = &a.key {
+            errors.push(syn::Error::new(
+                key.span,
+                "`#[ssm(key)]` picks a key of a `#[ssm(secret = \"...\")]`; add `secret`",
+            ));
+        }
+        let written = a.path.as_ref().map_or(segment, |p| p.value.clone());
+        let (path, mut selector) = match written.split_once(':') {
+            Some((p, s)) => (p.to_owned(), Some(s.to_owned())),
+            None => (written, None),
+        };
+        if let (Some(version), Some(label)) = (&a.version, &a.label) {
+            errors.push(syn::Error::new(
+                label.span,
+                "`#[ssm(label)]` cannot be combined with `#[ssm(version)]`",
+            ));
+            let _ = version;
+        }
+        let pinned = a
+            .version
+            .as_ref()
+            .map(|v| (v.span, v.value.to_string()))
+            .or_else(|| a.label.as_ref().map(|l| (l.span, l.value.clone())));
+        if let Some((span, pin)) = pinned {
+            if selector.is_some() {
+                errors.push(syn::Error::new(
+                    span,
+                    "the path already pins a version with `:`; remove one of them",
+                ));
+            }
+            if pin == "0" {
+                errors.push(syn::Error::new(span, "versions start at 1"));
+            }
+            selector = Some(pin);
+        }
+        if let (Some(sel), Some(path)) = (&selector, &a.path) {
+            if sel.is_empty() || sel == "0" || sel.contains(':') {
+                errors.push(syn::Error::new(
+                    path.span,
+                    format!("invalid selector `:{sel}`: use `name:N` (N from 1) or `name:label`"),
+                ));
+            }
+        }
+        ValueSource::Parameter { path, selector }
+    };
+    let converter = converter(value_ty, a.json.is_some(), errors)?;
+    Some(FieldKind::Value {
+        source,
+        converter,
+        presence,
+        plaintext: a.plaintext.is_some(),
+    })
+}
+
+fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<Converter<'a>> {
+    let (secret, inner) = match ty::unwrap(value_ty, &["Secret"]) {
+        Some(inner) => (Some(inner), inner),
+        None => (None, value_ty),
+    };
+    if ty::unwrap(inner, &["Option"]).is_some() {
+        errors.spanned(
+            inner,
+            "`Option` must be the outermost type: write `Option<Secret<T>>`",
+        );
+        return None;
+    }
+    let shape = if json {
+        Shape::Json(inner)
+    } else if let Some(item) = ty::unwrap(inner, &["Vec"]) {
+        Shape::List(item)
+    } else {
+        Shape::Scalar(inner)
+    };
+    let _ = value_ty.span();
+    Some(Converter {
+        shape,
+        secret,
+        expected: ty::display(value_ty),
+    })
+}

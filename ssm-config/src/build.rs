@@ -1,0 +1,249 @@
+//! The build step: generated `build` functions ask this context for each
+//! field's value. Every problem is recorded; none stops the others.
+
+use std::collections::HashSet;
+
+use crate::SsmConfig;
+use crate::convert::Convert;
+use crate::error::Problem;
+use crate::fetch::{Fetched, NameOutcome};
+use crate::plan::{Binding, ValuePlan};
+use crate::resolve::{Node, Requests, Slot};
+use crate::source::{Parameter, ParameterType};
+
+/// What generated code builds a struct from. Not public API.
+pub struct Build<'a> {
+    node: &'a Node,
+    requests: &'a Requests,
+    fetched: &'a Fetched,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Build<'a> {
+    pub(crate) fn new(
+        node: &'a Node,
+        requests: &'a Requests,
+        fetched: &'a Fetched,
+        problems: &'a mut Vec<Problem>,
+    ) -> Self {
+        Build {
+            node,
+            requests,
+            fetched,
+            problems,
+        }
+    }
+
+    /// A required field.
+    pub fn required<C: Convert>(&mut self, index: usize, converter: &C) -> Option<C::Output> {
+        match self.lookup(index, converter)? {
+            Some(value) => Some(value),
+            None => {
+                let (field, name) = self.describe(index);
+                self.problems.push(Problem::Missing { field, name });
+                None
+            }
+        }
+    }
+
+    /// An `Option<T>` field.
+    pub fn optional<C: Convert>(
+        &mut self,
+        index: usize,
+        converter: &C,
+    ) -> Option<Option<C::Output>> {
+        self.lookup(index, converter)
+    }
+
+    /// A field with `#[ssm(default = EXPR)]` or `#[ssm(default)]`.
+    pub fn or_default<C: Convert>(
+        &mut self,
+        index: usize,
+        converter: &C,
+        default: impl FnOnce() -> C::Output,
+    ) -> Option<C::Output> {
+        self.lookup(index, converter)
+            .map(|found| found.unwrap_or_else(default))
+    }
+
+    /// A field with `#[ssm(default = "text")]`: the text goes through the
+    /// field's converter, as a fetched value would.
+    pub fn or_default_str<C: Convert>(
+        &mut self,
+        index: usize,
+        converter: &C,
+        default: &str,
+    ) -> Option<C::Output> {
+        match self.lookup(index, converter)? {
+            Some(value) => Some(value),
+            None => match converter.convert(default) {
+                Ok(value) => Some(value),
+                Err(reason) => {
+                    let (field, _) = self.describe(index);
+                    let plan = self.value_plan(index);
+                    self.problems.push(Problem::Invalid {
+                        field,
+                        name: "#[ssm(default)]".into(),
+                        expected: plan.expected,
+                        reason: (!plan.secret).then_some(reason),
+                        value: (!plan.secret).then(|| default.to_owned()),
+                    });
+                    None
+                }
+            },
+        }
+    }
+
+    /// A `#[ssm(by_path)]` map, keyed by the name below the path.
+    pub fn by_path<C: Convert, M: FromIterator<(String, C::Output)>>(
+        &mut self,
+        index: usize,
+        converter: &C,
+    ) -> Option<M> {
+        let Slot::Path { field, request } = &self.node.slots[index] else {
+            return None;
+        };
+        let path = &self.requests.paths[*request].path;
+        let found = self.fetched.paths[*request].as_ref()?;
+        let plan = self.value_plan(index);
+        let mut entries = Vec::with_capacity(found.len());
+        let mut ok = true;
+        let mut seen = HashSet::new();
+        for parameter in found {
+            let key = parameter
+                .name
+                .strip_prefix(path.as_str())
+                .unwrap_or(&parameter.name)
+                .trim_start_matches('/');
+            if !seen.insert(key) {
+                continue;
+            }
+            match convert_one(field, parameter, &plan, None, converter) {
+                Ok(value) => entries.push((key.to_owned(), value)),
+                Err(problem) => {
+                    self.problems.push(problem);
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| entries.into_iter().collect())
+    }
+
+    /// A `#[ssm(nested)]` or `#[ssm(flatten)]` field.
+    pub fn nested<T: SsmConfig>(&mut self, index: usize) -> Option<T> {
+        let Slot::Nested(child) = &self.node.slots[index] else {
+            return None;
+        };
+        let mut child = Build {
+            node: child,
+            requests: self.requests,
+            fetched: self.fetched,
+            problems: self.problems,
+        };
+        T::build(&mut child)
+    }
+
+    /// `Some(None)` when missing; `None` when a problem was recorded.
+    fn lookup<C: Convert>(&mut self, index: usize, converter: &C) -> Option<Option<C::Output>> {
+        let Slot::Name {
+            field,
+            request,
+            key,
+        } = &self.node.slots[index]
+        else {
+            return None;
+        };
+        let parameter = match &self.fetched.names[*request] {
+            NameOutcome::Found(parameter) => parameter,
+            NameOutcome::Missing => return Some(None),
+            NameOutcome::Failed => return None,
+        };
+        let plan = self.value_plan(index);
+        match convert_one(field, parameter, &plan, *key, converter) {
+            Ok(value) => Some(Some(value)),
+            Err(problem) => {
+                self.problems.push(problem);
+                None
+            }
+        }
+    }
+
+    fn value_plan(&self, index: usize) -> ValuePlan {
+        match &self.node.plan.fields[index].binding {
+            Binding::Parameter { value, .. }
+            | Binding::Secret { value, .. }
+            | Binding::ByPath { value, .. } => *value,
+            Binding::Nested { .. } | Binding::Skip => unreachable_plan(),
+        }
+    }
+
+    fn describe(&self, index: usize) -> (String, String) {
+        match &self.node.slots[index] {
+            Slot::Name { field, request, .. } => {
+                (field.clone(), self.requests.names[*request].wire())
+            }
+            Slot::Path { field, request } => {
+                (field.clone(), self.requests.paths[*request].path.clone())
+            }
+            _ => (self.node.plan.fields[index].field.to_owned(), String::new()),
+        }
+    }
+}
+
+/// Generated code only asks for value plans of value fields; a mismatch is a
+/// bug in the derive, reported as an empty plan rather than a panic.
+fn unreachable_plan() -> ValuePlan {
+    ValuePlan {
+        expected: "?",
+        secret: true,
+        plaintext: false,
+        presence: crate::plan::Presence::Required,
+    }
+}
+
+fn convert_one<C: Convert>(
+    field: &str,
+    parameter: &Parameter,
+    plan: &ValuePlan,
+    key: Option<&str>,
+    converter: &C,
+) -> Result<C::Output, Problem> {
+    let sensitive = plan.secret || parameter.kind == ParameterType::SecureString;
+    if parameter.kind == ParameterType::SecureString && !plan.secret && !plan.plaintext {
+        return Err(Problem::SecureStringNotSecret {
+            field: field.to_owned(),
+            name: parameter.name.clone(),
+        });
+    }
+    let picked;
+    let raw = match key {
+        None => parameter.value.as_str(),
+        Some(key) => {
+            picked = pick_key(&parameter.value, key).map_err(|reason| Problem::MissingKey {
+                field: field.to_owned(),
+                name: parameter.name.clone(),
+                key: key.to_owned(),
+                reason,
+            })?;
+            picked.as_str()
+        }
+    };
+    converter.convert(raw).map_err(|reason| Problem::Invalid {
+        field: field.to_owned(),
+        name: parameter.name.clone(),
+        expected: plan.expected,
+        reason: (!sensitive).then_some(reason),
+        value: (!sensitive).then(|| raw.to_owned()),
+    })
+}
+
+/// One key of a JSON object: a string as is, anything else as JSON text.
+fn pick_key(json: &str, key: &str) -> Result<zeroize::Zeroizing<String>, &'static str> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|_| "is not a JSON object, so it has no")?;
+    match object.get(key) {
+        Some(serde_json::Value::String(s)) => Ok(zeroize::Zeroizing::new(s.clone())),
+        Some(other) => Ok(zeroize::Zeroizing::new(other.to_string())),
+        None => Err("has no"),
+    }
+}

@@ -1,0 +1,79 @@
+//! One group load: resolve the plan, fetch everything at once, build the
+//! struct, and report every problem together.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::SsmConfig;
+use crate::build::Build;
+use crate::error::{Error, Problem};
+use crate::fetch;
+use crate::resolve;
+use crate::source::ParameterSource;
+
+/// How many calls one load keeps in flight by default.
+pub(crate) const DEFAULT_CONCURRENCY: usize = 10;
+
+/// Everything needed to load a struct again: the source and the settings.
+#[derive(Clone)]
+pub(crate) struct Group {
+    pub source: Arc<dyn ParameterSource>,
+    pub prefix: Option<String>,
+    pub vars: HashMap<String, String>,
+    pub concurrency: usize,
+}
+
+impl Group {
+    pub async fn load<T: SsmConfig>(&self) -> Result<T, Error> {
+        let lookup = |var: &str| {
+            self.vars
+                .get(var)
+                .cloned()
+                .or_else(|| std::env::var(var).ok())
+        };
+        load_from::<T>(
+            &*self.source,
+            self.prefix.as_deref(),
+            &lookup,
+            self.concurrency,
+        )
+        .await
+    }
+}
+
+pub(crate) async fn load_from<T: SsmConfig>(
+    source: &dyn ParameterSource,
+    prefix: Option<&str>,
+    lookup: resolve::Lookup<'_>,
+    concurrency: usize,
+) -> Result<T, Error> {
+    let resolution = resolve::resolve(T::PLAN, prefix, lookup);
+    let fetched = fetch::fetch(source, &resolution.requests, concurrency).await;
+    let mut problems = resolution.problems;
+    problems.extend(fetched.problems.iter().cloned());
+    let built = T::build(&mut Build::new(
+        &resolution.root,
+        &resolution.requests,
+        &fetched,
+        &mut problems,
+    ));
+    match built {
+        Some(value) if problems.is_empty() => Ok(value),
+        _ => {
+            if problems.is_empty() {
+                // Unreachable by construction: a field that fails records why.
+                problems.push(Problem::InvalidName {
+                    field: String::new(),
+                    name: T::PLAN.type_name.to_owned(),
+                    reason: "the struct could not be built".into(),
+                });
+            }
+            Err(Error::new(T::PLAN.type_name, problems))
+        }
+    }
+}
+
+/// `{VAR}`s from the process environment.
+pub(crate) fn env_lookup(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}

@@ -1,0 +1,214 @@
+//! [`Error`]: every problem of one load, reported together.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{SourceError, SourceErrorKind};
+
+/// A load failed; [`problems`](Error::problems) lists every reason at once.
+///
+/// Messages name the field and the full parameter name. A value is quoted
+/// only when it is neither a SecureString nor a secret nor bound to a
+/// `Secret<_>` field.
+#[derive(Debug, Clone)]
+pub struct Error {
+    config: &'static str,
+    problems: Vec<Problem>,
+}
+
+/// One reason a load failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required parameter does not exist.
+    #[error("field `{field}`: parameter `{name}` is missing")]
+    Missing {
+        /// The field, dotted through nested structs (`cache.ttl`).
+        field: String,
+        /// The full parameter name, selector included.
+        name: String,
+    },
+    /// A value could not be converted to the field's type.
+    #[error(
+        "field `{field}`: parameter `{name}` is not a valid `{expected}`{}{}",
+        reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default(),
+        value.as_ref().map(|v| format!(" (value {v:?})")).unwrap_or_default()
+    )]
+    Invalid {
+        /// The field.
+        field: String,
+        /// The full parameter name.
+        name: String,
+        /// The type the field expects.
+        expected: &'static str,
+        /// Why the conversion failed; withheld for secrets.
+        reason: Option<String>,
+        /// The value; withheld for secrets.
+        value: Option<String>,
+    },
+    /// A SecureString would end up in a field that could print it.
+    #[error(
+        "field `{field}`: parameter `{name}` is a SecureString; declare the field as \
+         `Secret<_>`, or add `#[ssm(plaintext)]` to accept it as plain text"
+    )]
+    SecureStringNotSecret {
+        /// The field.
+        field: String,
+        /// The full parameter name.
+        name: String,
+    },
+    /// `#[ssm(key = "...")]` named a key the JSON secret does not have.
+    #[error("field `{field}`: secret `{name}` {reason} key `{key}`")]
+    MissingKey {
+        /// The field.
+        field: String,
+        /// The full parameter name.
+        name: String,
+        /// The key asked for.
+        key: String,
+        /// "has no" or "is not a JSON object, so it has no".
+        reason: &'static str,
+    },
+    /// A `{VAR}` in a prefix or path names an unset environment variable.
+    #[error("environment variable `{variable}` is not set (used in `{template}`)")]
+    UnsetVariable {
+        /// The variable.
+        variable: String,
+        /// The template it appears in.
+        template: String,
+    },
+    /// A name that SSM would refuse.
+    #[error("field `{field}`: `{name}` is not a valid parameter name: {reason}")]
+    InvalidName {
+        /// The field.
+        field: String,
+        /// The name, as far as it could be built.
+        name: String,
+        /// What rule it breaks.
+        reason: String,
+    },
+    /// A malformed version or label selector.
+    #[error("field `{field}`: `{name}` has an invalid selector: {reason}")]
+    InvalidSelector {
+        /// The field.
+        field: String,
+        /// The name with its selector.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A call to the source failed, so these names could not be read.
+    #[error("{source_name}: {error} (while reading {})", list_names(names))]
+    Source {
+        /// Which source (for example `AWS SSM (eu-west-1)`).
+        source_name: String,
+        /// The names the failed call was for.
+        names: Vec<String>,
+        /// The failure.
+        error: Arc<SourceError>,
+    },
+}
+
+fn list_names(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut out = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
+}
+
+impl Error {
+    pub(crate) fn new(config: &'static str, problems: Vec<Problem>) -> Self {
+        Error { config, problems }
+    }
+
+    /// Every problem found, in field order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The source errors among the problems.
+    pub fn source_errors(&self) -> impl Iterator<Item = &SourceError> {
+        self.problems.iter().filter_map(|p| match p {
+            Problem::Source { error, .. } => Some(&**error),
+            _ => None,
+        })
+    }
+
+    /// Whether the source throttled a request (after the SDK's retries).
+    pub fn is_throttled(&self) -> bool {
+        self.source_errors()
+            .any(|e| e.kind() == SourceErrorKind::Throttled)
+    }
+
+    /// Whether the credentials were refused a parameter or key.
+    pub fn is_access_denied(&self) -> bool {
+        self.source_errors()
+            .any(|e| e.kind() == SourceErrorKind::AccessDenied)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => write!(f, "cannot load `{}`: {one}", self.config),
+            many => {
+                write!(f, "cannot load `{}`: {} problems", self.config, many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source_errors().next().map(|e| e as _)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_problem() {
+        let err = Error::new(
+            "AppConfig",
+            vec![
+                Problem::Missing {
+                    field: "a".into(),
+                    name: "/x/a".into(),
+                },
+                Problem::Invalid {
+                    field: "port".into(),
+                    name: "/x/port".into(),
+                    expected: "u16",
+                    reason: Some("invalid digit found in string".into()),
+                    value: Some("eighty".into()),
+                },
+            ],
+        );
+        assert_eq!(
+            err.to_string(),
+            "cannot load `AppConfig`: 2 problems\n  \
+             - field `a`: parameter `/x/a` is missing\n  \
+             - field `port`: parameter `/x/port` is not a valid `u16`: \
+             invalid digit found in string (value \"eighty\")"
+        );
+    }
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn assert<T: Send + Sync + 'static + std::error::Error>() {}
+        assert::<Error>();
+    }
+}

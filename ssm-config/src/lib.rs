@@ -1,0 +1,150 @@
+//! Typed application configuration from AWS Systems Manager Parameter Store
+//! and Secrets Manager.
+//!
+//! Describe your configuration as a struct, derive [`SsmConfig`], and load it
+//! in one group fetch: every name the struct needs goes out in `GetParameters`
+//! calls of 10 names, issued concurrently, beside the `GetParametersByPath`
+//! walks, each paged to the end. StringLists become `Vec<T>`, SecureStrings and
+//! secrets become a redacting [`Secret<T>`], JSON values deserialize with serde,
+//! and every problem of a load (missing parameters, bad values, unset
+//! variables, AWS errors) is reported at once, naming the field and the
+//! parameter.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use ssm_config::{MemorySource, Secret, SsmConfig};
+//!
+//! #[derive(SsmConfig, Debug)]
+//! #[ssm(prefix = "/{APP_ENV}/orders", max_age = 300)]
+//! struct AppConfig {
+//!     db_host: String,                        // /prod/orders/db_host
+//!     #[ssm(path = "db/port", default = 5432)]
+//!     db_port: u16,                           // missing: 5432
+//!     #[ssm(path = "db/password")]
+//!     db_password: Secret<String>,            // SecureString, redacted
+//!     #[ssm(path = "/shared/allowed-ips")]
+//!     allowed_ips: Vec<std::net::IpAddr>,     // StringList
+//!     #[ssm(secret = "prod/stripe", key = "api_key")]
+//!     stripe_key: Secret<String>,             // one key of a JSON secret
+//!     timeout_ms: Option<u64>,                // missing: None
+//!     #[ssm(by_path = "workers", recursive = false)]
+//!     workers: HashMap<String, String>,       // all direct children
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ssm_config::Error> {
+//! let source = MemorySource::new();
+//! source.put("/prod/orders/db_host", "db.internal");
+//! source.put_secure("/prod/orders/db/password", "hunter2");
+//! source.put_string_list("/shared/allowed-ips", ["10.0.0.1", "10.0.0.2"]);
+//! source.put_secret("prod/stripe", r#"{"api_key":"sk_live_123"}"#);
+//! source.put("/prod/orders/workers/emails", "4");
+//!
+//! let config = AppConfig::loader().source(source).var("APP_ENV", "prod").load().await?;
+//! let snapshot = config.get();
+//! assert_eq!(snapshot.db_port, 5432);
+//! assert_eq!(snapshot.db_password.expose_secret(), "hunter2");
+//! assert_eq!(snapshot.workers["emails"], "4");
+//! assert!(!format!("{snapshot:?}").contains("hunter2"));
+//! # Ok(()) }
+//! ```
+//!
+//! Without `.source(...)`, [`load`](Loader::load) reads AWS SSM as configured
+//! by the environment (region, credentials, `AWS_ENDPOINT_URL`).
+//!
+//! # Attributes
+//!
+//! On the struct:
+//! - `prefix = "/{APP_ENV}/orders"`: the base of relative paths; `{VAR}` is
+//!   read from the environment (or [`Loader::var`]) at load time.
+//! - `max_age = SECONDS`: how long a snapshot lives.
+//! - `rename_all = "kebab-case"`: how field names become path segments
+//!   (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
+//!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`).
+//! - `decrypt = false`: read SecureStrings without decryption.
+//! - `crate = "path::to::ssm_config"`: where the runtime crate is, for
+//!   crates that re-export it.
+//!
+//! On a field:
+//! - `path = "rel/or/abs"`: the parameter (default: the field name). A leading
+//!   `/` makes it absolute. `path = "name:3"` pins version 3 and
+//!   `path = "name:label"` a label; so do `version = 3` and `label = "..."`.
+//!   Pinned fields never move on refresh.
+//! - `default = EXPR` or bare `default`: the value when the parameter is
+//!   missing. A string literal goes through the field's conversion, so
+//!   `default = "a,b"` works for a `Vec<String>`.
+//! - `secret = "name"`, with `key = "k"` for one key of a JSON secret: a
+//!   Secrets Manager secret. The field must be `Secret<_>`.
+//! - `json`: the value is JSON, deserialized into the field's type.
+//! - `by_path = "dir"`, `recursive = false`, `type = "String"`,
+//!   `key_id = "..."`, `label = "..."`: every parameter under a path, into a
+//!   `HashMap<String, T>` or `BTreeMap<String, T>` keyed by the name below it.
+//! - `nested = "segment"` or `flatten`: another `SsmConfig` struct.
+//! - `skip`: not read; `Default::default()`.
+//! - `plaintext`: accept a SecureString in a field that is not `Secret<_>`.
+//!
+//! Field types: any `T: FromStr`, `Option<T>` (missing gives `None`),
+//! `Vec<T>` (a StringList, each item through `FromStr`), `Secret<T>` around
+//! any of these, JSON types with `json`, and maps with `by_path`.
+
+#![warn(missing_docs)]
+
+mod batch;
+mod build;
+mod convert;
+mod engine;
+mod error;
+mod fetch;
+mod live;
+mod loader;
+mod name;
+mod plan;
+mod resolve;
+mod secret;
+mod source;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use error::{Error, Problem};
+pub use live::Live;
+pub use loader::Loader;
+pub use name::Selector;
+pub use plan::{PlannedKind, PlannedParameter};
+pub use secret::Secret;
+pub use source::CallCounts;
+pub use source::{
+    AwsSource, BoxFuture, MemorySource, Parameter, ParameterSource, ParameterType,
+    ParametersOutput, PathFilters, PathPage, PathQuery, SourceError, SourceErrorKind,
+};
+pub use ssm_config_derive::SsmConfig;
+
+#[doc(hidden)]
+pub use serde;
+#[doc(hidden)]
+pub use serde_json;
+
+/// A configuration struct bound to Parameter Store; implement it with
+/// `#[derive(SsmConfig)]`.
+///
+/// The derive also gives the struct inherent `load()`, `loader()`,
+/// `fetch(&source)` and `parameters()`, so no import of this trait is needed.
+pub trait SsmConfig: Sized + Send + Sync + 'static {
+    #[doc(hidden)]
+    const PLAN: &'static __private::StructPlan;
+
+    #[doc(hidden)]
+    fn build(build: &mut __private::Build<'_>) -> Option<Self>;
+
+    /// A [`Loader`] to choose the source, prefix and refresh settings.
+    fn loader() -> Loader<Self> {
+        Loader::new()
+    }
+
+    /// The binding plan: every field with its full name, selector and kind,
+    /// `{VAR}`s filled from the environment where set.
+    fn parameters() -> Vec<PlannedParameter> {
+        __private::parameters::<Self>()
+    }
+}

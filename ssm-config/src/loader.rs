@@ -1,0 +1,141 @@
+//! [`Loader`]: how and from where a configuration is loaded.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+
+use crate::SsmConfig;
+use crate::engine::{self, DEFAULT_CONCURRENCY, Group};
+use crate::error::Error;
+use crate::live::Live;
+use crate::source::{AwsSource, ParameterSource};
+
+/// Configures a load; made by `AppConfig::loader()`.
+///
+/// ```
+/// # use ssm_config::{MemorySource, SsmConfig};
+/// #[derive(SsmConfig, Debug)]
+/// #[ssm(prefix = "/{APP_ENV}/orders")]
+/// struct AppConfig {
+///     db_host: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+/// let source = MemorySource::new();
+/// source.put("/staging/orders/db_host", "db.staging");
+/// let config = AppConfig::loader()
+///     .source(source)
+///     .var("APP_ENV", "staging")
+///     .load()
+///     .await?;
+/// assert_eq!(config.get().db_host, "db.staging");
+/// # Ok(()) }
+/// ```
+#[must_use = "a loader does nothing until `.load()` or `.fetch()` is awaited"]
+pub struct Loader<T> {
+    source: SourceChoice,
+    prefix: Option<String>,
+    vars: HashMap<String, String>,
+    max_age: Option<Duration>,
+    concurrency: usize,
+    config: PhantomData<fn() -> T>,
+}
+
+enum SourceChoice {
+    Environment,
+    Ready(Arc<dyn ParameterSource>),
+}
+
+impl<T: SsmConfig> Default for Loader<T> {
+    fn default() -> Self {
+        Loader {
+            source: SourceChoice::Environment,
+            prefix: None,
+            vars: HashMap::new(),
+            max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
+            concurrency: DEFAULT_CONCURRENCY,
+            config: PhantomData,
+        }
+    }
+}
+
+impl<T: SsmConfig> Loader<T> {
+    /// A loader reading AWS SSM as configured by the environment.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads through this SSM client.
+    pub fn client(self, client: aws_sdk_ssm::Client) -> Self {
+        self.source(AwsSource::new(client))
+    }
+
+    /// Reads through a client built from this SDK configuration.
+    pub fn sdk_config(self, config: &SdkConfig) -> Self {
+        self.source(AwsSource::from_sdk_config(config))
+    }
+
+    /// Reads from any source, such as a [`MemorySource`](crate::MemorySource).
+    pub fn source(mut self, source: impl ParameterSource) -> Self {
+        self.source = SourceChoice::Ready(Arc::new(source));
+        self
+    }
+
+    /// Replaces `#[ssm(prefix = "...")]`; `{VAR}`s are filled as usual.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Gives a `{VAR}` a value, ahead of the environment.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// Replaces `#[ssm(max_age = ...)]`.
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// How many calls a load keeps in flight at once (default 10, at least 1).
+    pub fn max_concurrency(mut self, calls: usize) -> Self {
+        self.concurrency = calls.max(1);
+        self
+    }
+
+    /// Loads the whole group once and returns a live handle.
+    pub async fn load(self) -> Result<Live<T>, Error> {
+        let max_age = self.max_age;
+        let group = self.into_group().await;
+        let value = group.load::<T>().await?;
+        Ok(Live::new(value, group, max_age))
+    }
+
+    /// Loads the whole group once, without a handle.
+    pub async fn fetch(self) -> Result<T, Error> {
+        self.into_group().await.load::<T>().await
+    }
+
+    async fn into_group(self) -> Group {
+        let source = match self.source {
+            SourceChoice::Ready(source) => source,
+            SourceChoice::Environment => Arc::new(AwsSource::from_env().await),
+        };
+        Group {
+            source,
+            prefix: self.prefix,
+            vars: self.vars,
+            concurrency: self.concurrency,
+        }
+    }
+}
+
+/// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
+pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
+    engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_CONCURRENCY).await
+}

@@ -1,0 +1,164 @@
+//! The static description of a config struct emitted by `#[derive(SsmConfig)]`,
+//! and the readable binding plan built from it.
+
+use std::fmt;
+
+use crate::source::ParameterType;
+
+/// A config struct: its container attributes and fields.
+#[derive(Debug)]
+pub struct StructPlan {
+    /// The struct's name.
+    pub type_name: &'static str,
+    /// `#[ssm(prefix = "...")]`, unexpanded.
+    pub prefix: Option<&'static str>,
+    /// `#[ssm(max_age = SECONDS)]`.
+    pub max_age_secs: Option<u64>,
+    /// `#[ssm(decrypt = false)]` makes this `false`.
+    pub decrypt: bool,
+    /// The fields, in declaration order.
+    pub fields: &'static [FieldPlan],
+}
+
+/// One field and where its value comes from.
+#[derive(Debug)]
+pub struct FieldPlan {
+    /// The field's name in Rust.
+    pub field: &'static str,
+    /// Where its value comes from.
+    pub binding: Binding,
+}
+
+/// Where a field's value comes from.
+#[derive(Debug)]
+pub enum Binding {
+    /// One parameter.
+    Parameter {
+        /// Relative or absolute path, `{VAR}` allowed.
+        path: &'static str,
+        /// The text after `:`, when a version or label is pinned.
+        selector: Option<&'static str>,
+        /// How the value is used.
+        value: ValuePlan,
+    },
+    /// A Secrets Manager secret, through SSM's reference path.
+    Secret {
+        /// The secret's name.
+        name: &'static str,
+        /// One key of a JSON secret.
+        key: Option<&'static str>,
+        /// How the value is used.
+        value: ValuePlan,
+    },
+    /// Every parameter under a path.
+    ByPath {
+        /// Relative or absolute path.
+        path: &'static str,
+        /// Whether to descend below direct children.
+        recursive: bool,
+        /// `type = "..."` filter.
+        kind: Option<ParameterType>,
+        /// `key_id = "..."` filter.
+        key_id: Option<&'static str>,
+        /// `label = "..."` filter.
+        label: Option<&'static str>,
+        /// How each value is used.
+        value: ValuePlan,
+    },
+    /// Another config struct under an extra segment (`None` for `flatten`).
+    Nested {
+        /// The extra path segment.
+        segment: Option<&'static str>,
+        /// The nested struct's plan.
+        plan: &'static StructPlan,
+    },
+    /// `#[ssm(skip)]`.
+    Skip,
+}
+
+/// How a fetched value becomes the field.
+#[derive(Debug, Clone, Copy)]
+pub struct ValuePlan {
+    /// The field's type as written, for messages.
+    pub expected: &'static str,
+    /// Whether the field is `Secret<_>` (so values are never quoted).
+    pub secret: bool,
+    /// `#[ssm(plaintext)]`: a SecureString may go to a non-`Secret` field.
+    pub plaintext: bool,
+    /// What happens when the parameter is missing.
+    pub presence: Presence,
+}
+
+/// What happens when a parameter is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// A load error.
+    Required,
+    /// `Option<T>`: `None`.
+    Optional,
+    /// `#[ssm(default)]`: the default value.
+    Default,
+}
+
+/// One entry of [`SsmConfig::parameters`](crate::SsmConfig::parameters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedParameter {
+    /// The field, dotted through nested structs.
+    pub field: String,
+    /// The full name or path; `{VAR}` stays where the variable is unset.
+    pub name: String,
+    /// A pinned version or label.
+    pub selector: Option<String>,
+    /// What is read.
+    pub kind: PlannedKind,
+    /// Whether a missing value is an error.
+    pub required: bool,
+}
+
+/// What a [`PlannedParameter`] reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedKind {
+    /// A parameter, decrypted or not.
+    Parameter {
+        /// `WithDecryption`.
+        decrypt: bool,
+    },
+    /// A Secrets Manager secret, maybe one key of it.
+    Secret {
+        /// The JSON key.
+        key: Option<String>,
+    },
+    /// Every parameter under a path.
+    ByPath {
+        /// Whether the walk descends.
+        recursive: bool,
+    },
+}
+
+impl fmt::Display for PlannedParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let selector = self
+            .selector
+            .as_ref()
+            .map(|s| format!(":{s}"))
+            .unwrap_or_default();
+        let kind = match &self.kind {
+            PlannedKind::Parameter { decrypt: true } => "parameter".to_owned(),
+            PlannedKind::Parameter { decrypt: false } => "parameter (no decryption)".to_owned(),
+            PlannedKind::Secret { key: None } => "secret".to_owned(),
+            PlannedKind::Secret { key: Some(k) } => format!("secret, key `{k}`"),
+            PlannedKind::ByPath { recursive: true } => "by path, recursive".to_owned(),
+            PlannedKind::ByPath { recursive: false } => "by path".to_owned(),
+        };
+        let required = if self.required {
+            "required"
+        } else {
+            "optional"
+        };
+        write!(
+            f,
+            "{}: {}{} ({kind}, {required})",
+            self.field, self.name, selector
+        )
+    }
+}

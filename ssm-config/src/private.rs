@@ -1,0 +1,26 @@
+//! What `#[derive(SsmConfig)]` expands to reaches only this module and the
+//! public API. Everything here is outside semver.
+
+pub use crate::build::Build;
+pub use crate::convert::{
+    Convert, Json, List, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
+};
+pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
+pub use crate::source::ParameterType;
+
+use crate::{Error, Live, Loader, ParameterSource, PlannedParameter, SsmConfig};
+
+/// `AppConfig::load()`.
+pub async fn load<T: SsmConfig>() -> Result<Live<T>, Error> {
+    Loader::<T>::new().load().await
+}
+
+/// `AppConfig::fetch(&source)`.
+pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Error> {
+    crate::loader::fetch_from::<T>(source).await
+}
+
+/// `AppConfig::parameters()`.
+pub fn parameters<T: SsmConfig>() -> Vec<PlannedParameter> {
+    crate::resolve::planned_parameters(T::PLAN, &crate::engine::env_lookup)
+}

@@ -1,0 +1,362 @@
+//! Turns a struct's static plan into concrete requests: fills `{VAR}`s,
+//! joins paths, checks names and merges duplicate requests.
+
+use std::collections::HashMap;
+
+use crate::error::Problem;
+use crate::name::{self, SECRETS_REFERENCE, Selector, TemplateError};
+use crate::plan::{Binding, FieldPlan, PlannedKind, PlannedParameter, Presence, StructPlan};
+use crate::source::PathFilters;
+
+/// A name to fetch with `GetParameters`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NameRequest {
+    pub name: String,
+    pub selector: Option<Selector>,
+    pub decrypt: bool,
+}
+
+impl NameRequest {
+    /// The name as `GetParameters` takes it.
+    pub fn wire(&self) -> String {
+        match &self.selector {
+            Some(s) => format!("{}:{s}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Whether this is a Secrets Manager reference.
+    pub fn is_secret(&self) -> bool {
+        self.name.starts_with(SECRETS_REFERENCE)
+    }
+
+    /// The name a result may come back under: some servers name a secret by
+    /// its bare name and drop selectors, so two requests with one match key
+    /// cannot share a call.
+    pub fn match_key(&self) -> &str {
+        self.name
+            .strip_prefix(SECRETS_REFERENCE)
+            .unwrap_or(&self.name)
+    }
+}
+
+/// A `GetParametersByPath` walk.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PathRequest {
+    pub path: String,
+    pub recursive: bool,
+    pub filters: PathFilters,
+    pub decrypt: bool,
+}
+
+/// Everything one load asks for, without duplicates.
+#[derive(Debug, Default)]
+pub(crate) struct Requests {
+    pub names: Vec<NameRequest>,
+    pub paths: Vec<PathRequest>,
+}
+
+/// A resolved struct, mirroring its plan field for field.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub plan: &'static StructPlan,
+    pub slots: Vec<Slot>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Slot {
+    Name {
+        field: String,
+        request: usize,
+        key: Option<&'static str>,
+    },
+    Path {
+        field: String,
+        request: usize,
+    },
+    Nested(Node),
+    /// Could not be resolved; the problem is already recorded.
+    Unresolved,
+    Skip,
+}
+
+#[derive(Debug)]
+pub(crate) struct Resolution {
+    pub root: Node,
+    pub requests: Requests,
+    pub problems: Vec<Problem>,
+}
+
+/// The variables available to `{VAR}` templates.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+pub(crate) fn resolve(
+    plan: &'static StructPlan,
+    prefix: Option<&str>,
+    lookup: Lookup<'_>,
+) -> Resolution {
+    let mut resolver = Resolver {
+        lookup,
+        requests: Requests::default(),
+        problems: Vec::new(),
+        names: HashMap::new(),
+    };
+    let template = prefix.or(plan.prefix).unwrap_or("");
+    let base = resolver.expand(template);
+    let root = resolver.node(plan, base.as_deref(), "");
+    Resolution {
+        root,
+        requests: resolver.requests,
+        problems: resolver.problems,
+    }
+}
+
+struct Resolver<'a> {
+    lookup: Lookup<'a>,
+    requests: Requests,
+    problems: Vec<Problem>,
+    names: HashMap<(String, bool), usize>,
+}
+
+impl Resolver<'_> {
+    fn expand(&mut self, template: &str) -> Option<String> {
+        match name::expand(template, self.lookup) {
+            Ok(s) => Some(s),
+            Err(err) => {
+                let problem = match err {
+                    TemplateError::Unset(variable) => Problem::UnsetVariable {
+                        variable,
+                        template: template.to_owned(),
+                    },
+                    TemplateError::Unclosed => Problem::InvalidName {
+                        field: "prefix".into(),
+                        name: template.to_owned(),
+                        reason: "`{` is never closed".into(),
+                    },
+                };
+                if !self.problems.iter().any(|p| same_problem(p, &problem)) {
+                    self.problems.push(problem);
+                }
+                None
+            }
+        }
+    }
+
+    fn node(&mut self, plan: &'static StructPlan, base: Option<&str>, parent: &str) -> Node {
+        let slots = plan
+            .fields
+            .iter()
+            .map(|f| self.slot(plan, f, base, parent))
+            .collect();
+        Node { plan, slots }
+    }
+
+    fn slot(
+        &mut self,
+        plan: &StructPlan,
+        field: &FieldPlan,
+        base: Option<&str>,
+        parent: &str,
+    ) -> Slot {
+        let field_name = format!("{parent}{}", field.field);
+        match &field.binding {
+            Binding::Skip => Slot::Skip,
+            Binding::Nested {
+                segment,
+                plan: nested,
+            } => {
+                let child_base =
+                    base.map(|b| segment.map_or_else(|| b.to_owned(), |s| name::join(b, s)));
+                let child_base = match child_base {
+                    Some(b) => self.expand(&b),
+                    None => None,
+                };
+                Slot::Nested(self.node(nested, child_base.as_deref(), &format!("{field_name}.")))
+            }
+            Binding::Parameter { path, selector, .. } => {
+                let Some(base) = base else {
+                    return Slot::Unresolved;
+                };
+                let Some(full) = self.expand(&name::join(base, path)) else {
+                    return Slot::Unresolved;
+                };
+                let selector = match selector.map(Selector::parse).transpose() {
+                    Ok(s) => s,
+                    Err(reason) => {
+                        let name = format!("{full}:{}", selector.unwrap_or_default());
+                        self.problems.push(Problem::InvalidSelector {
+                            field: field_name,
+                            name,
+                            reason,
+                        });
+                        return Slot::Unresolved;
+                    }
+                };
+                self.name_slot(field_name, full, selector, plan.decrypt, None)
+            }
+            Binding::Secret {
+                name: secret, key, ..
+            } => {
+                let Some(secret) = self.expand(secret) else {
+                    return Slot::Unresolved;
+                };
+                let full = format!("{SECRETS_REFERENCE}{secret}");
+                self.name_slot(field_name, full, None, true, *key)
+            }
+            Binding::ByPath {
+                path,
+                recursive,
+                kind,
+                key_id,
+                label,
+                ..
+            } => {
+                let Some(base) = base else {
+                    return Slot::Unresolved;
+                };
+                let Some(full) = self.expand(&name::join(base, path)) else {
+                    return Slot::Unresolved;
+                };
+                if let Err(reason) = name::check_name(&full) {
+                    self.problems.push(Problem::InvalidName {
+                        field: field_name,
+                        name: full,
+                        reason,
+                    });
+                    return Slot::Unresolved;
+                }
+                let request = PathRequest {
+                    path: full,
+                    recursive: *recursive,
+                    filters: PathFilters {
+                        kind: *kind,
+                        key_id: key_id.map(str::to_owned),
+                        label: label.map(str::to_owned),
+                    },
+                    decrypt: plan.decrypt,
+                };
+                let index = match self.requests.paths.iter().position(|p| *p == request) {
+                    Some(i) => i,
+                    None => {
+                        self.requests.paths.push(request);
+                        self.requests.paths.len() - 1
+                    }
+                };
+                Slot::Path {
+                    field: field_name,
+                    request: index,
+                }
+            }
+        }
+    }
+
+    fn name_slot(
+        &mut self,
+        field: String,
+        name: String,
+        selector: Option<Selector>,
+        decrypt: bool,
+        key: Option<&'static str>,
+    ) -> Slot {
+        if let Err(reason) = name::check_name(&name) {
+            self.problems.push(Problem::InvalidName {
+                field,
+                name,
+                reason,
+            });
+            return Slot::Unresolved;
+        }
+        let request = NameRequest {
+            name,
+            selector,
+            decrypt,
+        };
+        let request = *self
+            .names
+            .entry((request.wire(), decrypt))
+            .or_insert_with(|| {
+                self.requests.names.push(request);
+                self.requests.names.len() - 1
+            });
+        Slot::Name {
+            field,
+            request,
+            key,
+        }
+    }
+}
+
+fn same_problem(a: &Problem, b: &Problem) -> bool {
+    a.to_string() == b.to_string()
+}
+
+/// The plan of `plan` as a flat list, for display and policy generation.
+pub(crate) fn planned_parameters(
+    plan: &'static StructPlan,
+    lookup: Lookup<'_>,
+) -> Vec<PlannedParameter> {
+    // Unset variables stay visible as `{VAR}` instead of failing the listing.
+    let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
+    let resolution = resolve(plan, None, &keep_unset);
+    let mut out = Vec::new();
+    flatten(&resolution.root, &resolution.requests, &mut out);
+    out
+}
+
+fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
+    for (slot, field) in node.slots.iter().zip(node.plan.fields) {
+        let (presence, planned) = match (slot, &field.binding) {
+            (Slot::Nested(child), _) => {
+                flatten(child, requests, out);
+                continue;
+            }
+            (
+                Slot::Name {
+                    field,
+                    request,
+                    key,
+                },
+                Binding::Parameter { value, .. } | Binding::Secret { value, .. },
+            ) => {
+                let r = &requests.names[*request];
+                let kind = if r.is_secret() {
+                    PlannedKind::Secret {
+                        key: key.map(str::to_owned),
+                    }
+                } else {
+                    PlannedKind::Parameter { decrypt: r.decrypt }
+                };
+                (
+                    value.presence,
+                    PlannedParameter {
+                        field: field.clone(),
+                        name: r.name.clone(),
+                        selector: r.selector.as_ref().map(Selector::to_string),
+                        kind,
+                        required: false,
+                    },
+                )
+            }
+            (Slot::Path { field, request }, Binding::ByPath { value, .. }) => {
+                let r = &requests.paths[*request];
+                (
+                    value.presence,
+                    PlannedParameter {
+                        field: field.clone(),
+                        name: r.path.clone(),
+                        selector: None,
+                        kind: PlannedKind::ByPath {
+                            recursive: r.recursive,
+                        },
+                        required: false,
+                    },
+                )
+            }
+            _ => continue,
+        };
+        out.push(PlannedParameter {
+            required: presence == Presence::Required,
+            ..planned
+        });
+    }
+}

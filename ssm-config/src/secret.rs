@@ -1,0 +1,108 @@
+//! [`Secret<T>`]: a value that never shows itself by accident.
+
+use std::fmt;
+
+/// A secret value: a SecureString or a Secrets Manager secret.
+///
+/// `Debug` prints a redaction, and there is no `Display` and no `Serialize`, so
+/// a secret cannot reach a log line or a response by accident. Read it with
+/// [`expose_secret`](Secret::expose_secret), at the place where it is used.
+/// Values loaded by `#[derive(SsmConfig)]` are wiped from memory on drop
+/// when `T` implements [`zeroize::Zeroize`] (`String`, `Vec<u8>`, numbers...).
+///
+/// ```
+/// use ssm_config::Secret;
+///
+/// let password = Secret::new(String::from("hunter2"));
+/// assert_eq!(format!("{password:?}"), "Secret([REDACTED])");
+/// assert_eq!(password.expose_secret(), "hunter2");
+/// ```
+pub struct Secret<T> {
+    value: T,
+    wipe: Option<fn(&mut T)>,
+}
+
+impl<T> Secret<T> {
+    /// Wraps a value. It is not wiped on drop: see [`Secret::new_zeroizing`].
+    pub fn new(value: T) -> Self {
+        Secret { value, wipe: None }
+    }
+
+    /// Wraps a value that is wiped from memory when the secret is dropped.
+    pub fn new_zeroizing(value: T) -> Self
+    where
+        T: zeroize::Zeroize,
+    {
+        Secret {
+            value,
+            wipe: Some(|v: &mut T| v.zeroize()),
+        }
+    }
+
+    pub(crate) fn with_wipe(value: T, wipe: Option<fn(&mut T)>) -> Self {
+        Secret { value, wipe }
+    }
+
+    /// The secret value. Call it where the value is used, not earlier.
+    pub fn expose_secret(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> Drop for Secret<T> {
+    fn drop(&mut self) {
+        if let Some(wipe) = self.wipe {
+            wipe(&mut self.value);
+        }
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl<T: Clone> Clone for Secret<T> {
+    fn clone(&self) -> Self {
+        Secret {
+            value: self.value.clone(),
+            wipe: self.wipe,
+        }
+    }
+}
+
+impl<T> From<T> for Secret<T> {
+    fn from(value: T) -> Self {
+        Secret::new(value)
+    }
+}
+
+/// Lets a `Secret<T>` sit inside a JSON value deserialized with `#[ssm(json)]`.
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Secret::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new_zeroizing(String::from("canary-7731"));
+        let nested = Some(vec![s.clone()]);
+        assert!(!format!("{s:?}{nested:?}{s:#?}").contains("canary"));
+    }
+
+    #[test]
+    fn deserializes_inside_json() {
+        #[derive(serde::Deserialize)]
+        struct Db {
+            password: Secret<String>,
+        }
+        let db: Db = serde_json::from_str(r#"{"password":"pw"}"#).unwrap();
+        assert_eq!(db.password.expose_secret(), "pw");
+    }
+}

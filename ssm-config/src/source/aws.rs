@@ -1,0 +1,233 @@
+//! The AWS source: SSM's `GetParameters` and `GetParametersByPath` through
+//! `aws-sdk-ssm`.
+
+use std::time::SystemTime;
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_ssm::Client;
+use aws_sdk_ssm::config::SharedHttpClient;
+use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+
+use super::{
+    BoxFuture, Parameter, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
+};
+use super::{SourceError, SourceErrorKind};
+
+/// Reads parameters from AWS Systems Manager Parameter Store.
+///
+/// Built from the environment ([`AwsSource::from_env`]: region, credentials
+/// and `AWS_ENDPOINT_URL` as the AWS CLI reads them), from an `SdkConfig`, or
+/// from a client you configured. Throttled calls are retried by the SDK with
+/// exponential backoff and jitter; tune that with the SDK's `RetryConfig`.
+#[derive(Debug, Clone)]
+pub struct AwsSource {
+    client: Client,
+    description: String,
+}
+
+impl AwsSource {
+    /// A source over `client`.
+    pub fn new(client: Client) -> Self {
+        let region = client
+            .config()
+            .region()
+            .map_or_else(|| "no region".to_owned(), |r| r.to_string());
+        AwsSource {
+            client,
+            description: format!("AWS SSM ({region})"),
+        }
+    }
+
+    /// A source over a client built from `config`. A config without an HTTP
+    /// client gets this crate's rustls client.
+    pub fn from_sdk_config(config: &SdkConfig) -> Self {
+        let config = match config.http_client() {
+            Some(_) => config.clone(),
+            None => config.to_builder().http_client(https_client()).build(),
+        };
+        AwsSource::new(Client::new(&config))
+    }
+
+    /// A source configured from the environment, as the AWS CLI would be.
+    pub async fn from_env() -> Self {
+        AwsSource::new(Client::new(&sdk_config_from_env().await))
+    }
+
+    /// The SDK client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// The SDK configuration from the environment, with this crate's HTTP client.
+pub(crate) async fn sdk_config_from_env() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
+        .load()
+        .await
+}
+
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
+impl ParameterSource for AwsSource {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        with_decryption: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            let output = self
+                .client
+                .get_parameters()
+                .set_names(Some(names.to_vec()))
+                .with_decryption(with_decryption)
+                .send()
+                .await
+                .map_err(|e| source_error("GetParameters", e))?;
+            Ok(ParametersOutput {
+                parameters: output.parameters().iter().map(convert).collect(),
+                invalid: output.invalid_parameters().to_vec(),
+            })
+        })
+    }
+
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(async move {
+            let filters = [
+                ("Type", query.filters.kind.map(|k| k.as_str().to_owned())),
+                ("KeyId", query.filters.key_id.clone()),
+                ("Label", query.filters.label.clone()),
+            ];
+            let mut request = self
+                .client
+                .get_parameters_by_path()
+                .path(&query.path)
+                .recursive(query.recursive)
+                .with_decryption(query.with_decryption)
+                .max_results(10)
+                .set_next_token(query.next_token.clone());
+            for (key, value) in filters {
+                if let Some(value) = value {
+                    let filter = ParameterStringFilter::builder()
+                        .key(key)
+                        .option("Equals")
+                        .values(value)
+                        .build()
+                        .map_err(|e| {
+                            SourceError::new(
+                                SourceErrorKind::Other,
+                                "GetParametersByPath",
+                                e.to_string(),
+                            )
+                        })?;
+                    request = request.parameter_filters(filter);
+                }
+            }
+            let output = request
+                .send()
+                .await
+                .map_err(|e| source_error("GetParametersByPath", e))?;
+            Ok(PathPage {
+                parameters: output.parameters().iter().map(convert).collect(),
+                next_token: output.next_token().map(str::to_owned),
+            })
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.description.clone()
+    }
+}
+
+fn convert(p: &sdk::Parameter) -> Parameter {
+    let kind = match p.r#type() {
+        Some(sdk::ParameterType::SecureString) => ParameterType::SecureString,
+        Some(sdk::ParameterType::StringList) => ParameterType::StringList,
+        _ => ParameterType::String,
+    };
+    Parameter {
+        name: p.name().unwrap_or_default().to_owned(),
+        value: p.value().unwrap_or_default().to_owned(),
+        kind,
+        version: p.version(),
+        selector: p.selector().map(str::to_owned),
+        last_modified: p
+            .last_modified_date()
+            .and_then(|d| SystemTime::try_from(*d).ok()),
+    }
+}
+
+fn source_error<E>(
+    operation: &'static str,
+    err: SdkError<E, aws_sdk_ssm::config::http::HttpResponse>,
+) -> SourceError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let kind = match &err {
+        SdkError::TimeoutError(_) => SourceErrorKind::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => SourceErrorKind::Timeout,
+        SdkError::DispatchFailure(_) => SourceErrorKind::Unreachable,
+        _ => kind_of_code(err.code()),
+    };
+    let message = DisplayErrorContext(&err).to_string();
+    SourceError::new(kind, operation, message).with_source(err)
+}
+
+fn kind_of_code(code: Option<&str>) -> SourceErrorKind {
+    match code {
+        Some(
+            "ThrottlingException"
+            | "Throttling"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded",
+        ) => SourceErrorKind::Throttled,
+        Some(
+            "AccessDeniedException"
+            | "AccessDenied"
+            | "UnrecognizedClientException"
+            | "KMSAccessDeniedException"
+            | "InvalidSignatureException"
+            | "ExpiredTokenException",
+        ) => SourceErrorKind::AccessDenied,
+        Some("ParameterNotFound" | "ParameterVersionNotFound" | "ResourceNotFoundException") => {
+            SourceErrorKind::NotFound
+        }
+        _ => SourceErrorKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_told_apart() {
+        assert_eq!(
+            kind_of_code(Some("ThrottlingException")),
+            SourceErrorKind::Throttled
+        );
+        assert_eq!(
+            kind_of_code(Some("AccessDeniedException")),
+            SourceErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_of_code(Some("ParameterNotFound")),
+            SourceErrorKind::NotFound
+        );
+        assert_eq!(
+            kind_of_code(Some("InternalServerError")),
+            SourceErrorKind::Other
+        );
+        assert_eq!(kind_of_code(None), SourceErrorKind::Other);
+    }
+}

@@ -1,0 +1,226 @@
+//! Where parameters come from: the [`ParameterSource`] trait, the AWS source
+//! and the in-memory source.
+
+mod aws;
+mod memory;
+
+pub use aws::AwsSource;
+pub use memory::{CallCounts, MemorySource};
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
+
+/// A boxed future, as returned by [`ParameterSource`] methods.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The type of a parameter as SSM reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterType {
+    /// A plain string.
+    String,
+    /// Comma-separated values.
+    StringList,
+    /// An encrypted string (also how Secrets Manager references come back).
+    SecureString,
+}
+
+impl ParameterType {
+    /// The name SSM uses for this type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterType::String => "String",
+            ParameterType::StringList => "StringList",
+            ParameterType::SecureString => "SecureString",
+        }
+    }
+}
+
+impl fmt::Display for ParameterType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One parameter as a source returned it.
+///
+/// The value is wiped from memory on drop, and `Debug` redacts it for
+/// SecureStrings.
+#[derive(Clone, PartialEq)]
+pub struct Parameter {
+    /// The name as the source reports it (see [`ParameterSource`] on matching).
+    pub name: String,
+    /// The value, decrypted when decryption was asked for.
+    pub value: String,
+    /// The parameter's type.
+    pub kind: ParameterType,
+    /// The version this value belongs to.
+    pub version: i64,
+    /// The selector (`:3`, `:label`) the value was asked with, when known.
+    pub selector: Option<String>,
+    /// When this version was written, when known.
+    pub last_modified: Option<SystemTime>,
+}
+
+impl Drop for Parameter {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.value);
+    }
+}
+
+impl fmt::Debug for Parameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value: &dyn fmt::Debug = match self.kind {
+            ParameterType::SecureString => &"[REDACTED]",
+            _ => &self.value,
+        };
+        f.debug_struct("Parameter")
+            .field("name", &self.name)
+            .field("value", value)
+            .field("kind", &self.kind)
+            .field("version", &self.version)
+            .field("selector", &self.selector)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer to one `GetParameters` call.
+#[derive(Debug, Default)]
+pub struct ParametersOutput {
+    /// The parameters found, in any order.
+    pub parameters: Vec<Parameter>,
+    /// The names (as asked, selector included) that do not exist.
+    pub invalid: Vec<String>,
+}
+
+/// Filters of a `GetParametersByPath` call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PathFilters {
+    /// Only parameters of this type.
+    pub kind: Option<ParameterType>,
+    /// Only SecureStrings encrypted with this KMS key.
+    pub key_id: Option<String>,
+    /// Only versions carrying this label.
+    pub label: Option<String>,
+}
+
+/// One `GetParametersByPath` page request.
+#[derive(Debug, Clone)]
+pub struct PathQuery {
+    /// The path, starting with `/`.
+    pub path: String,
+    /// Whether to descend below direct children.
+    pub recursive: bool,
+    /// Filters.
+    pub filters: PathFilters,
+    /// Whether to decrypt SecureStrings.
+    pub with_decryption: bool,
+    /// The token of the page to read; `None` for the first.
+    pub next_token: Option<String>,
+}
+
+/// One page of a `GetParametersByPath` walk.
+#[derive(Debug, Default)]
+pub struct PathPage {
+    /// The parameters of this page (possibly none).
+    pub parameters: Vec<Parameter>,
+    /// The token of the next page; `None` when this page is the last.
+    pub next_token: Option<String>,
+}
+
+/// A store of parameters: AWS SSM, memory, or your own.
+///
+/// Each method is one API call: batching, paging, concurrency and matching are
+/// done by the caller, the same way for every source. Names are passed as SSM
+/// takes them, `name:selector` included; a Secrets Manager secret is asked for
+/// as `/aws/reference/secretsmanager/<name>`. A result may be named by the
+/// base name without its selector, and a secret by the bare secret name: the
+/// caller matches both.
+pub trait ParameterSource: Send + Sync + 'static {
+    /// `GetParameters`: up to 10 names.
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        with_decryption: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>>;
+
+    /// `GetParametersByPath`: one page.
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>>;
+
+    /// Says where values come from, for error messages.
+    fn describe(&self) -> String;
+}
+
+/// What kind of failure a source met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SourceErrorKind {
+    /// The request rate was over the quota, even after retries.
+    Throttled,
+    /// The credentials may not read these parameters (IAM or KMS).
+    AccessDenied,
+    /// A name or secret does not exist and the call failed as a whole.
+    NotFound,
+    /// No answer within the configured time.
+    Timeout,
+    /// The service could not be reached.
+    Unreachable,
+    /// Any other failure.
+    Other,
+}
+
+/// A failed call to a source.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} failed ({kind}): {message}")]
+pub struct SourceError {
+    kind: SourceErrorKind,
+    operation: &'static str,
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl SourceError {
+    /// A new error of this kind from `operation` (such as `"GetParameters"`).
+    pub fn new(kind: SourceErrorKind, operation: &'static str, message: impl Into<String>) -> Self {
+        SourceError {
+            kind,
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Attaches the underlying error.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> SourceErrorKind {
+        self.kind
+    }
+
+    /// The API call that failed.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+}
+
+impl fmt::Display for SourceErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceErrorKind::Throttled => "throttled",
+            SourceErrorKind::AccessDenied => "access denied",
+            SourceErrorKind::NotFound => "not found",
+            SourceErrorKind::Timeout => "timed out",
+            SourceErrorKind::Unreachable => "unreachable",
+            SourceErrorKind::Other => "error",
+        })
+    }
+}
