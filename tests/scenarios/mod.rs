@@ -1,0 +1,341 @@
+//! End-to-end scenarios, each run against moto and against `MemorySource`.
+
+mod configs;
+
+use std::net::IpAddr;
+
+use ssm_config::Problem;
+
+use crate::support::backend::Backend;
+use configs::*;
+
+const CANARY: &str = "canary-secret-9f3b";
+
+async fn seed_orders(b: &impl Backend) {
+    b.put("/prod/orders/db_host", "db.internal").await;
+    b.put_secure("/prod/orders/db/password", CANARY).await;
+    b.put_list("/shared/allowed-ips", &["10.0.0.1", "10.0.0.2"])
+        .await;
+    b.put_secret("prod/stripe", r#"{"api_key":"sk_live_1","other":7}"#)
+        .await;
+    b.put_secret("prod/webhook", "whsec_plain").await;
+    b.put("/prod/orders/limits", r#"{"max_items":50,"burst":[1,2]}"#)
+        .await;
+    for version in ["cert-v1", "cert-v2", "cert-v3"] {
+        b.put("/prod/orders/tls/cert", version).await;
+    }
+    b.label("/prod/orders/tls/cert", 2, "blue").await;
+    b.put("/prod/orders/workers/emails", "4").await;
+    b.put("/prod/orders/workers/pdf", "2").await;
+    b.put("/prod/orders/workers/deep/nested", "9").await;
+    b.put("/prod/orders/cache/ttl-secs", "60").await;
+    b.put("/prod/orders/cache/cache-host", "redis.internal")
+        .await;
+    b.put("/prod/orders/log_format", "json").await;
+    b.put_secure("/prod/orders/db/replica-password", "replica-pw")
+        .await;
+    b.put_secure(
+        "/prod/orders/db/creds",
+        r#"{"user":"app","password":"pw-json"}"#,
+    )
+    .await;
+}
+
+/// A struct using every attribute loads exactly what was seeded.
+pub async fn every_attribute_and_type(b: &impl Backend) {
+    seed_orders(b).await;
+    let source = b.source();
+    let config = Orders::loader()
+        .source(source.clone())
+        .var("APP_ENV", "prod")
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
+    assert_eq!(c.db_host, "db.internal");
+    assert_eq!(c.db_port, 5432, "default when missing");
+    assert_eq!(c.db_password.expose_secret(), CANARY);
+    assert_eq!(
+        c.allowed_ips,
+        [
+            "10.0.0.1".parse::<IpAddr>().unwrap(),
+            "10.0.0.2".parse().unwrap()
+        ]
+    );
+    assert_eq!(c.stripe_key.expose_secret(), "sk_live_1");
+    assert_eq!(c.stripe_other.expose_secret(), &7);
+    assert_eq!(c.webhook_token.expose_secret(), "whsec_plain");
+    assert_eq!(
+        c.limits,
+        Limits {
+            max_items: 50,
+            burst: vec![1, 2]
+        }
+    );
+    assert_eq!(c.timeout_ms, None);
+    assert_eq!(c.tls_cert_v1, "cert-v1");
+    assert_eq!(c.tls_cert_v3, "cert-v3");
+    assert_eq!(c.tls_cert_blue, "cert-v2");
+    assert_eq!(c.tls_cert_blue_suffix, "cert-v2");
+    assert_eq!(c.tls_cert_latest, "cert-v3");
+    assert_eq!(c.workers.len(), 2, "not recursive: {:?}", c.workers);
+    assert_eq!(c.workers["emails"], 4);
+    assert_eq!(c.workers["pdf"], 2);
+    assert_eq!(c.cache.ttl_secs, 60);
+    assert_eq!(c.cache.conn.cache_host, "redis.internal");
+    assert_eq!(c.cache.conn.cache_port, 6379);
+    assert!(c.runtime_only.is_empty());
+    assert_eq!(c.log_level, "info");
+    assert_eq!(c.log_format, LogFormat::Json);
+    assert!(c.flags.is_empty());
+    assert_eq!(c.replica_password, "replica-pw");
+    assert_eq!(c.creds.expose_secret().password, "pw-json");
+    let shown = format!("{c:?} {config:?}");
+    assert!(
+        !shown.contains(CANARY) && !shown.contains("sk_live_1") && !shown.contains("pw-json"),
+        "{shown}"
+    );
+
+    // 20 distinct names (duplicates merged) and one by-path walk. Four of
+    // them are `tls/cert` under different selectors; results cannot be told
+    // apart by name, so each goes in its own call: 4 calls, not 2.
+    let mut asked: Vec<String> = source
+        .calls()
+        .into_iter()
+        .flat_map(|c| match c {
+            crate::support::counting::Call::GetParameters { names, .. } => names,
+            _ => vec![],
+        })
+        .collect();
+    assert_eq!(source.get_parameters_calls(), 4, "{:#?}", source.calls());
+    asked.sort();
+    let before = asked.len();
+    asked.dedup();
+    assert_eq!(
+        (before, asked.len()),
+        (20, 20),
+        "each name asked for once: {asked:#?}"
+    );
+    assert_eq!(source.by_path_calls(), 1);
+}
+
+/// `fetch` is one-shot; `{VAR}` comes from the loader or the environment.
+pub async fn fetch_once_from_a_source(b: &impl Backend) {
+    b.put("/plain/name", "n").await;
+    b.put_list("/plain/ports", &["80", "443"]).await;
+    let config = Plain::fetch(&b.source()).await.unwrap();
+    assert_eq!(config.name, "n");
+    assert_eq!(config.ports, [80, 443]);
+    assert_eq!(
+        config.words,
+        ["a", "b"],
+        "string default goes through the list conversion"
+    );
+}
+
+/// More than 10 names: ceil(n / 10) calls, all issued, every value right.
+pub async fn ninety_five_names_in_ten_calls(b: &impl Backend) {
+    let leaves = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    for n in 0..9 {
+        for leaf in leaves {
+            b.put(&format!("/many/n{n}/{leaf}"), &format!("{n}{leaf}"))
+                .await;
+        }
+    }
+    for extra in ["x1", "x2", "x3", "x4", "x5"] {
+        b.put(&format!("/many/{extra}"), extra).await;
+    }
+    let source = b.source();
+    let config = Many::loader().source(source.clone()).load().await.unwrap();
+    let c = config.get();
+    assert_eq!(c.n0.a, "0a");
+    assert_eq!(c.n8.j, "8j");
+    assert_eq!(c.x5, "x5");
+    assert_eq!(Many::parameters().len(), 95);
+    assert_eq!(source.get_parameters_calls(), 10, "ceil(95/10)");
+    for call in source.calls() {
+        if let crate::support::counting::Call::GetParameters { names, .. } = call {
+            assert!(names.len() <= 10);
+        }
+    }
+}
+
+/// Paging: more than 10 results by path, recursive and not.
+pub async fn by_path_pages_to_the_end(b: &impl Backend) {
+    for i in 0..25 {
+        b.put(&format!("/fleet/hosts/h{i:02}"), &format!("10.0.0.{i}"))
+            .await;
+    }
+    b.put("/fleet/hosts/eu/h99", "10.9.9.9").await;
+    b.put("/fleet/hostsx", "not under the path").await;
+    let source = b.source();
+    let c = Fleet::fetch(&source).await.unwrap();
+    assert_eq!(c.direct.len(), 25);
+    assert_eq!(c.direct["h07"], "10.0.0.7".parse::<IpAddr>().unwrap());
+    assert_eq!(c.all.len(), 26);
+    assert_eq!(c.all["eu/h99"], "10.9.9.9");
+    assert!(
+        source.by_path_calls() >= 6,
+        "two walks of 3 pages each: {:?}",
+        source.calls()
+    );
+}
+
+/// The `type`, `key_id` and `label` filters of a by-path field.
+pub async fn by_path_filters(b: &impl Backend) {
+    b.put("/filtered/plain", "p").await;
+    b.put_list("/filtered/list", &["x", "y"]).await;
+    b.put_secure("/filtered/secure-default", "s1").await;
+    b.put_secure_with_key("/filtered/secure-custom", "s2", "alias/custom")
+        .await;
+    b.put("/filtered/labelled", "old").await;
+    let v = b.put("/filtered/labelled", "new").await;
+    // moto matches the label on the latest version only; AWS on any version.
+    b.label("/filtered/labelled", v, "live").await;
+    let c = Filtered::fetch(&b.source()).await.unwrap();
+    assert_eq!(c.secure.len(), 2);
+    assert_eq!(c.secure["secure-default"].expose_secret(), "s1");
+    assert_eq!(c.lists.len(), 1);
+    assert_eq!(c.lists["list"], ["x", "y"]);
+    assert_eq!(c.custom_key.keys().collect::<Vec<_>>(), ["secure-custom"]);
+    assert_eq!(c.live.keys().collect::<Vec<_>>(), ["labelled"]);
+    assert_eq!(c.live["labelled"], "new");
+}
+
+/// Three missing parameters and one bad value: one error naming all four.
+pub async fn every_problem_reported_at_once(b: &impl Backend) {
+    b.put("/broken/port", "eighty").await;
+    b.put_secure("/broken/pin", CANARY).await;
+    let err = Broken::fetch(&b.source()).await.unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.problems().len(), 5, "{text}");
+    for name in [
+        "/broken/host",
+        "/broken/user",
+        "/aws/reference/secretsmanager/missing-secret",
+    ] {
+        assert!(
+            text.contains(&format!("parameter `{name}` is missing")),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("field `port`: parameter `/broken/port` is not a valid `u16`"),
+        "{text}"
+    );
+    assert!(text.contains("(value \"eighty\")"), "{text}");
+    assert!(
+        text.contains("field `pin`: parameter `/broken/pin` is not a valid `Secret<u32>`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(CANARY) && !format!("{err:?}").contains(CANARY),
+        "{text}"
+    );
+}
+
+/// A SecureString in a plain field says how to fix it; no value leaks.
+pub async fn secure_string_needs_a_secret_field(b: &impl Backend) {
+    b.put_secure("/leaky/token", CANARY).await;
+    let err = Leaky::fetch(&b.source()).await.unwrap_err();
+    assert!(
+        matches!(err.problems(), [Problem::SecureStringNotSecret { field, name }] if field == "token" && name == "/leaky/token")
+    );
+    assert!(err.to_string().contains("declare the field as `Secret<_>`"));
+    assert!(!format!("{err} {err:?}").contains(CANARY));
+}
+
+/// `decrypt = false` reads SecureStrings without decryption, in calls of
+/// their own when mixed with decrypting names.
+pub async fn secure_string_without_decryption(b: &impl Backend) {
+    b.put_secure("/nodecrypt/token", CANARY).await;
+    b.put("/nodecrypt/inner/plain", "p").await;
+    let source = b.source();
+    let c = Encrypted::fetch(&source).await.unwrap();
+    assert_ne!(c.token.expose_secret(), CANARY, "must not be the plaintext");
+    assert_eq!(c.inner.plain, "p");
+    let decrypt_flags: Vec<bool> = source
+        .calls()
+        .into_iter()
+        .filter_map(|c| match c {
+            crate::support::counting::Call::GetParameters { decrypt, .. } => Some(decrypt),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(decrypt_flags.len(), 2);
+    assert!(decrypt_flags.contains(&true) && decrypt_flags.contains(&false));
+}
+
+/// A missing secret fails the whole AWS call: the other names still load,
+/// and the missing secret is named.
+pub async fn missing_secret_among_others(b: &impl Backend) {
+    b.put("/withsecret/host", "h").await;
+    let err = WithSecret::fetch(&b.source()).await.unwrap_err();
+    assert!(
+        matches!(err.problems(), [Problem::Missing { field, name }] if field == "token" && name == "/aws/reference/secretsmanager/absent"),
+        "{err}"
+    );
+    b.put_secret("absent", "now-here").await;
+    let c = WithSecret::fetch(&b.source()).await.unwrap();
+    assert_eq!(c.host, "h");
+    assert_eq!(c.token.expose_secret(), "now-here");
+}
+
+/// A key missing from a JSON secret, and a secret that is not JSON.
+pub async fn secret_keys_are_checked(b: &impl Backend) {
+    b.put_secret("keyed/json", r#"{"user":"u"}"#).await;
+    b.put_secret("keyed/text", CANARY).await;
+    let err = Keyed::fetch(&b.source()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("secret `/aws/reference/secretsmanager/keyed/json` has no key `password`")
+            || text.contains("`keyed/json` has no key `password`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("is not a JSON object, so it has no key `password`"),
+        "{text}"
+    );
+    assert!(!text.contains(CANARY));
+}
+
+/// An unset `{VAR}` is named; nothing else is reported twice.
+pub async fn unset_variable_is_named(b: &impl Backend) {
+    let err = Orders::loader()
+        .source(b.source())
+        .var("UNRELATED", "x")
+        .prefix("/{ORDERS_ENV_NOT_SET}/orders")
+        .fetch()
+        .await
+        .unwrap_err();
+    let unset: Vec<_> = err
+        .problems()
+        .iter()
+        .filter(|p| matches!(p, Problem::UnsetVariable { .. }))
+        .collect();
+    assert_eq!(unset.len(), 1, "{err}");
+    assert!(
+        err.to_string()
+            .contains("environment variable `ORDERS_ENV_NOT_SET` is not set"),
+        "{err}"
+    );
+}
+
+/// A refresh picks up a new value; a pinned version stays.
+pub async fn refresh_follows_latest_but_not_pins(b: &impl Backend) {
+    b.put("/pins/value", "one").await;
+    let config = Pins::loader().source(b.source()).load().await.unwrap();
+    let before = config.get();
+    assert_eq!(
+        (before.latest.as_str(), before.first.as_str()),
+        ("one", "one")
+    );
+    b.put("/pins/value", "two").await;
+    let after = config.refresh().await.unwrap();
+    assert_eq!(
+        (after.latest.as_str(), after.first.as_str()),
+        ("two", "one")
+    );
+    assert_eq!(before.latest, "one", "an old snapshot never changes");
+    assert_eq!(config.get().latest, "two");
+}

@@ -1,0 +1,137 @@
+//! One interface to seed parameters, over moto (through independent AWS SDK
+//! clients) or over a `MemorySource`.
+
+use aws_sdk_ssm::types::ParameterType;
+use ssm_config::{AwsSource, MemorySource};
+
+use super::counting::Counting;
+use super::emulator::{self, Emulator};
+
+pub trait Backend: Sync {
+    /// A fresh, counting source over this backend, as the library reads it.
+    fn source(&self) -> Counting;
+    async fn put(&self, name: &str, value: &str) -> i64;
+    async fn put_list(&self, name: &str, items: &[&str]) -> i64;
+    async fn put_secure(&self, name: &str, value: &str) -> i64;
+    async fn put_secure_with_key(&self, name: &str, value: &str, key_id: &str) -> i64;
+    async fn label(&self, name: &str, version: i64, label: &str);
+    async fn put_secret(&self, name: &str, value: &str);
+    async fn delete(&self, name: &str);
+    /// Whether this is the emulator (for the few documented divergences).
+    fn is_emulator(&self) -> bool;
+}
+
+pub struct Memory(pub MemorySource);
+
+pub async fn memory() -> Option<Memory> {
+    Some(Memory(MemorySource::new()))
+}
+
+pub async fn moto() -> Option<Emulator> {
+    Emulator::start().await
+}
+
+impl Backend for Memory {
+    fn source(&self) -> Counting {
+        Counting::new(self.0.clone())
+    }
+    async fn put(&self, name: &str, value: &str) -> i64 {
+        self.0.put(name, value)
+    }
+    async fn put_list(&self, name: &str, items: &[&str]) -> i64 {
+        self.0.put_string_list(name, items)
+    }
+    async fn put_secure(&self, name: &str, value: &str) -> i64 {
+        self.0.put_secure(name, value)
+    }
+    async fn put_secure_with_key(&self, name: &str, value: &str, key_id: &str) -> i64 {
+        self.0.put_secure_with_key(name, value, key_id)
+    }
+    async fn label(&self, name: &str, version: i64, label: &str) {
+        assert!(self.0.label(name, version, label));
+    }
+    async fn put_secret(&self, name: &str, value: &str) {
+        self.0.put_secret(name, value);
+    }
+    async fn delete(&self, name: &str) {
+        self.0.delete(name);
+    }
+    fn is_emulator(&self) -> bool {
+        false
+    }
+}
+
+impl Emulator {
+    async fn put_parameter(
+        &self,
+        name: &str,
+        value: &str,
+        kind: ParameterType,
+        key_id: Option<&str>,
+    ) -> i64 {
+        let output = self
+            .ssm
+            .put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(kind)
+            .set_key_id(key_id.map(str::to_owned))
+            .overwrite(true)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("seeding {name}: {e:?}"));
+        output.version()
+    }
+}
+
+impl Backend for Emulator {
+    fn source(&self) -> Counting {
+        Counting::new(AwsSource::new(emulator::ssm_client(&self.endpoint)))
+    }
+    async fn put(&self, name: &str, value: &str) -> i64 {
+        self.put_parameter(name, value, ParameterType::String, None)
+            .await
+    }
+    async fn put_list(&self, name: &str, items: &[&str]) -> i64 {
+        self.put_parameter(name, &items.join(","), ParameterType::StringList, None)
+            .await
+    }
+    async fn put_secure(&self, name: &str, value: &str) -> i64 {
+        self.put_parameter(name, value, ParameterType::SecureString, None)
+            .await
+    }
+    async fn put_secure_with_key(&self, name: &str, value: &str, key_id: &str) -> i64 {
+        self.put_parameter(name, value, ParameterType::SecureString, Some(key_id))
+            .await
+    }
+    async fn label(&self, name: &str, version: i64, label: &str) {
+        self.ssm
+            .label_parameter_version()
+            .name(name)
+            .parameter_version(version)
+            .labels(label)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("labelling {name}: {e:?}"));
+    }
+    async fn put_secret(&self, name: &str, value: &str) {
+        self.secrets
+            .create_secret()
+            .name(name)
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating secret {name}: {e:?}"));
+    }
+    async fn delete(&self, name: &str) {
+        self.ssm
+            .delete_parameter()
+            .name(name)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("deleting {name}: {e:?}"));
+    }
+    fn is_emulator(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,233 @@
+//! The moto emulator: installed into a project-local virtualenv on first use,
+//! started once per test binary on a free loopback port, reset before each
+//! test. Tests hold a guard, so they take turns on the shared server.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ssm::config::{Credentials, Region, SharedHttpClient};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{Mutex, MutexGuard};
+
+struct Server {
+    port: u16,
+    // Holds the server's stdin open; the server exits when it closes.
+    _child: Child,
+}
+
+static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static TURN: Mutex<()> = Mutex::const_new(());
+
+/// One test's use of the emulator, with clients that seed it independently of
+/// the library under test.
+pub struct Emulator {
+    pub endpoint: String,
+    pub ssm: aws_sdk_ssm::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
+    _turn: MutexGuard<'static, ()>,
+}
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+impl Emulator {
+    /// Takes this test's turn on a freshly reset emulator. `None` (with a
+    /// loud message) when it cannot be started outside CI; in CI, a panic.
+    pub async fn start() -> Option<Emulator> {
+        let turn = TURN.lock().await;
+        // Started from a plain thread: it blocks, and may build its own runtime.
+        let server = SERVER.get_or_init(|| {
+            std::thread::spawn(start_server)
+                .join()
+                .unwrap_or_else(|_| Err("the start-up thread panicked".into()))
+        });
+        let port = match server {
+            Ok(server) => server.port,
+            Err(why) if in_ci() => {
+                panic!("the moto emulator is required in CI and could not start: {why}")
+            }
+            Err(why) => {
+                eprintln!(
+                    "SKIPPED: the moto emulator could not start ({why}); CI=true makes this a failure"
+                );
+                return None;
+            }
+        };
+        let endpoint = format!("http://127.0.0.1:{port}");
+        reset(port).await;
+        Some(Emulator {
+            ssm: ssm_client(&endpoint),
+            secrets: secrets_client(&endpoint),
+            endpoint,
+            _turn: turn,
+        })
+    }
+}
+
+fn http_client() -> SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
+fn credentials() -> Credentials {
+    Credentials::new("testing", "testing", None, None, "tests")
+}
+
+/// An SSM client for `endpoint`, configured without reading the environment.
+pub fn ssm_client(endpoint: &str) -> aws_sdk_ssm::Client {
+    let config = aws_sdk_ssm::Config::builder()
+        .behavior_version_latest()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials())
+        .endpoint_url(endpoint)
+        .http_client(http_client())
+        .build();
+    aws_sdk_ssm::Client::from_conf(config)
+}
+
+fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
+    let config = aws_sdk_secretsmanager::Config::builder()
+        .behavior_version_latest()
+        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .endpoint_url(endpoint)
+        .http_client(http_client())
+        .build();
+    aws_sdk_secretsmanager::Client::from_conf(config)
+}
+
+fn start_server() -> Result<Server, String> {
+    let python = install()?;
+    let log_path = workspace().join("target/moto-server.log");
+    let log = File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let mut child = Command::new(&python)
+        .arg(workspace().join("tests/support/moto_server.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    let mut first_line = String::new();
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .map_err(|e| format!("moto did not report its port: {e}"))?;
+    let port: u16 = first_line.trim().parse().map_err(|_| {
+        format!(
+            "moto did not start (see {}): {first_line:?}",
+            log_path.display()
+        )
+    })?;
+    wait_until_ready(port)?;
+    Ok(Server {
+        port,
+        _child: child,
+    })
+}
+
+/// The venv's python, installing moto into `target/moto-venv` when missing.
+fn install() -> Result<PathBuf, String> {
+    let target = workspace().join("target");
+    fs::create_dir_all(&target).map_err(|e| e.to_string())?;
+    let venv = target.join("moto-venv");
+    let python = venv.join("bin/python");
+    let marker = venv.join(".installed");
+    let requirements = workspace().join("tests/support/requirements.txt");
+    let wanted = fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
+    // Test binaries may start at once; one installs, the others wait.
+    let lock = File::create(target.join("moto-venv.lock")).map_err(|e| e.to_string())?;
+    lock.lock()
+        .map_err(|e| format!("cannot lock the venv: {e}"))?;
+    if fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(python);
+    }
+    eprintln!("installing the moto emulator into {} ...", venv.display());
+    let python3 = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    run(Command::new(&python3).args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements))?;
+    fs::write(&marker, wanted).map_err(|e| e.to_string())?;
+    Ok(python)
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{command:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// The SSM backend loads lazily: ready means an SSM call answers.
+fn wait_until_ready(port: u16) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let client = runtime.block_on(async { ssm_client(&format!("http://127.0.0.1:{port}")) });
+    loop {
+        let answered = runtime.block_on(async {
+            client
+                .get_parameters()
+                .names("/readiness-probe")
+                .send()
+                .await
+                .map(|_| ())
+        });
+        match answered {
+            Ok(()) => return Ok(()),
+            Err(e) if Instant::now() > deadline => return Err(format!("moto never answered: {e}")),
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+async fn reset(port: u16) {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect to moto");
+    let request = format!(
+        "POST /moto-api/reset HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("send reset");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("read reset answer");
+    let status = String::from_utf8_lossy(&response);
+    assert!(
+        status.starts_with("HTTP/1.1 200") || status.starts_with("HTTP/1.0 200"),
+        "moto reset failed: {status}"
+    );
+}
