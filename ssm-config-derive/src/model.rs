@@ -1,7 +1,6 @@
 //! The typed model of a config struct. Attribute combinations become one
 //! field kind each, so the code generator never sees a conflicting state.
 
-use syn::spanned::Spanned as _;
 use syn::{Data, DeriveInput, Expr, Fields, Ident, LitStr, Type};
 
 use crate::attr::{self, At, DefaultValue, FieldAttrs};
@@ -296,13 +295,13 @@ fn field_kind<'a>(
         if !ty::is_string(key_ty) {
             errors.spanned(key_ty, "`#[ssm(by_path)]` maps are keyed by `String`");
         }
-        if let Some(kind) = &a.kind {
-            if !["String", "StringList", "SecureString"].contains(&kind.value.as_str()) {
-                errors.push(syn::Error::new(
-                    kind.span,
-                    "`type` must be \"String\", \"StringList\" or \"SecureString\"",
-                ));
-            }
+        if let Some(kind) = &a.kind
+            && !["String", "StringList", "SecureString"].contains(&kind.value.as_str())
+        {
+            errors.push(syn::Error::new(
+                kind.span,
+                "`type` must be \"String\", \"StringList\" or \"SecureString\"",
+            ));
         }
         let converter = converter(value_ty, false, errors)?;
         return Some(FieldKind::ByPath {
@@ -382,12 +381,11 @@ fn field_kind<'a>(
             Some((p, s)) => (p.to_owned(), Some(s.to_owned())),
             None => (written, None),
         };
-        if let (Some(version), Some(label)) = (&a.version, &a.label) {
+        if let (Some(_), Some(label)) = (&a.version, &a.label) {
             errors.push(syn::Error::new(
                 label.span,
                 "`#[ssm(label)]` cannot be combined with `#[ssm(version)]`",
             ));
-            let _ = version;
         }
         let pinned = a
             .version
@@ -406,13 +404,13 @@ fn field_kind<'a>(
             }
             selector = Some(pin);
         }
-        if let (Some(sel), Some(path)) = (&selector, &a.path) {
-            if sel.is_empty() || sel == "0" || sel.contains(':') {
-                errors.push(syn::Error::new(
-                    path.span,
-                    format!("invalid selector `:{sel}`: use `name:N` (N from 1) or `name:label`"),
-                ));
-            }
+        if let (Some(sel), Some(path)) = (&selector, &a.path)
+            && (sel.is_empty() || sel == "0" || sel.contains(':'))
+        {
+            errors.push(syn::Error::new(
+                path.span,
+                format!("invalid selector `:{sel}`: use `name:N` (N from 1) or `name:label`"),
+            ));
         }
         ValueSource::Parameter { path, selector }
     };
@@ -444,7 +442,6 @@ fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<
     } else {
         Shape::Scalar(inner)
     };
-    let _ = value_ty.span();
     Some(Converter {
         shape,
         secret,

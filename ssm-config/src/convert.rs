@@ -34,6 +34,7 @@ pub struct SecretOf<C: Convert> {
     wipe: Option<fn(&mut C::Output)>,
 }
 
+#[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T> Scalar<T> {
     /// The converter.
     pub const fn new() -> Self {
@@ -41,6 +42,7 @@ impl<T> Scalar<T> {
     }
 }
 
+#[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T> List<T> {
     /// The converter.
     pub const fn new() -> Self {
@@ -48,6 +50,7 @@ impl<T> List<T> {
     }
 }
 
+#[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T> Json<T> {
     /// The converter.
     pub const fn new() -> Self {
@@ -113,6 +116,7 @@ impl<C: Convert> Convert for SecretOf<C> {
 /// which works in generated code because the type is concrete there).
 pub struct WipeProbe<T>(PhantomData<fn() -> T>);
 
+#[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T> WipeProbe<T> {
     /// The probe.
     pub const fn new() -> Self {
@@ -164,6 +168,8 @@ mod tests {
     }
 
     #[test]
+    // `&&` is the autoref selection under test, not a needless borrow.
+    #[allow(clippy::needless_borrow)]
     fn probe_finds_zeroize_only_where_it_exists() {
         #[allow(unused_imports)]
         use super::{WipeNothing, WipeWithZeroize};

@@ -95,8 +95,18 @@ pub(crate) fn resolve(
     prefix: Option<&str>,
     lookup: Lookup<'_>,
 ) -> Resolution {
+    resolve_with(plan, prefix, lookup, true)
+}
+
+fn resolve_with(
+    plan: &'static StructPlan,
+    prefix: Option<&str>,
+    lookup: Lookup<'_>,
+    validate: bool,
+) -> Resolution {
     let mut resolver = Resolver {
         lookup,
+        validate,
         requests: Requests::default(),
         problems: Vec::new(),
         names: HashMap::new(),
@@ -113,6 +123,8 @@ pub(crate) fn resolve(
 
 struct Resolver<'a> {
     lookup: Lookup<'a>,
+    /// Off when listing the plan, where names may still hold `{VAR}`.
+    validate: bool,
     requests: Requests,
     problems: Vec<Problem>,
     names: HashMap<(String, bool), usize>,
@@ -139,6 +151,14 @@ impl Resolver<'_> {
                 }
                 None
             }
+        }
+    }
+
+    fn check_name(&self, name: &str) -> Result<(), String> {
+        if self.validate {
+            name::check_name(name)
+        } else {
+            Ok(())
         }
     }
 
@@ -217,7 +237,7 @@ impl Resolver<'_> {
                 let Some(full) = self.expand(&name::join(base, path)) else {
                     return Slot::Unresolved;
                 };
-                if let Err(reason) = name::check_name(&full) {
+                if let Err(reason) = self.check_name(&full) {
                     self.problems.push(Problem::InvalidName {
                         field: field_name,
                         name: full,
@@ -258,7 +278,7 @@ impl Resolver<'_> {
         decrypt: bool,
         key: Option<&'static str>,
     ) -> Slot {
-        if let Err(reason) = name::check_name(&name) {
+        if let Err(reason) = self.check_name(&name) {
             self.problems.push(Problem::InvalidName {
                 field,
                 name,
@@ -297,7 +317,7 @@ pub(crate) fn planned_parameters(
 ) -> Vec<PlannedParameter> {
     // Unset variables stay visible as `{VAR}` instead of failing the listing.
     let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
-    let resolution = resolve(plan, None, &keep_unset);
+    let resolution = resolve_with(plan, None, &keep_unset, false);
     let mut out = Vec::new();
     flatten(&resolution.root, &resolution.requests, &mut out);
     out
