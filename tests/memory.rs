@@ -19,4 +19,6 @@ scenario_tests!(memory;
     secret_keys_are_checked,
     unset_variable_is_named,
     refresh_follows_latest_but_not_pins,
+    renamed_crate_path_and_rename_rules,
+    invalid_selectors_and_names_are_reported,
 );

@@ -351,3 +351,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn near_misses_are_close() {
+        assert_eq!(edit_distance("path", "pth"), 1);
+        assert_eq!(edit_distance("prefix", "prefx"), 1);
+        assert_eq!(edit_distance("by_path", "bypath"), 1);
+        assert!(edit_distance("secret", "nested") > 2);
+    }
+}

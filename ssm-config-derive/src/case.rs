@@ -53,3 +53,30 @@ impl RenameRule {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_renames_a_snake_case_field() {
+        let cases = [
+            ("lowercase", "max_conn_count"),
+            ("UPPERCASE", "MAX_CONN_COUNT"),
+            ("PascalCase", "MaxConnCount"),
+            ("camelCase", "maxConnCount"),
+            ("snake_case", "max_conn_count"),
+            ("SCREAMING_SNAKE_CASE", "MAX_CONN_COUNT"),
+            ("kebab-case", "max-conn-count"),
+            ("SCREAMING-KEBAB-CASE", "MAX-CONN-COUNT"),
+        ];
+        for (rule, expected) in cases {
+            assert_eq!(
+                RenameRule::parse(rule).unwrap().apply("max_conn_count"),
+                expected,
+                "{rule}"
+            );
+        }
+        assert_eq!(RenameRule::parse("kebab"), None);
+    }
+}

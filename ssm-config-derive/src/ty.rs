@@ -42,20 +42,49 @@ fn last_segment_args<'a>(ty: &'a Type, names: &[&str]) -> Option<Vec<&'a Generic
 
 /// The type as a user wrote it, for messages: `Vec<std::net::IpAddr>`.
 pub(crate) fn display(ty: &Type) -> String {
-    let text = quote::quote!(#ty).to_string();
-    let mut out = String::with_capacity(text.len());
-    for part in text.split(' ') {
-        let glue = matches!(part, "<" | ">" | "::" | "," | ">>")
-            || out.ends_with('<')
-            || out.ends_with("::")
-            || out.ends_with('&');
-        if !glue && !out.is_empty() {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'';
+    let mut out = String::new();
+    for token in quote::quote!(#ty).to_string().split_whitespace() {
+        let between_words = out.ends_with(is_word) && token.starts_with(is_word);
+        if between_words || out.ends_with(',') {
             out.push(' ');
         }
-        out.push_str(part);
-        if part == "," {
-            out.push(' ');
-        }
+        out.push_str(token);
     }
-    out.replace(", ", ",").replace(',', ", ")
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(text: &str) -> Type {
+        syn::parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn types_display_as_written() {
+        assert_eq!(
+            display(&ty("Vec < std :: net :: IpAddr >")),
+            "Vec<std::net::IpAddr>"
+        );
+        assert_eq!(
+            display(&ty("HashMap<String, Secret<u16>>")),
+            "HashMap<String, Secret<u16>>"
+        );
+        assert_eq!(display(&ty("u16")), "u16");
+        assert_eq!(display(&ty("Vec<Vec<u8>>")), "Vec<Vec<u8>>");
+        assert_eq!(display(&ty("&'static str")), "&'static str");
+    }
+
+    #[test]
+    fn wrappers_and_maps_are_recognised() {
+        assert!(unwrap(&ty("Option<u8>"), &["Option"]).is_some());
+        assert!(unwrap(&ty("std::option::Option<u8>"), &["Option"]).is_some());
+        assert!(unwrap(&ty("Vec<u8>"), &["Option"]).is_none());
+        let map = ty("BTreeMap<String, u8>");
+        let (key, _) = map_value(&map).unwrap();
+        assert!(is_string(key));
+        assert!(map_value(&ty("Vec<u8>")).is_none());
+    }
 }

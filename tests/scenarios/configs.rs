@@ -226,3 +226,35 @@ pub struct Pins {
     #[ssm(path = "value:1")]
     pub first: String,
 }
+
+/// A crate that re-exports the runtime, as a company-wide wrapper would.
+pub mod platform {
+    pub use ssm_config as config;
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(
+    crate = "platform::config",
+    prefix = "/renamed",
+    rename_all = "camelCase"
+)]
+pub struct ThroughReexport {
+    pub max_connections: u32,
+    #[ssm(nested)]
+    pub upper: Screaming,
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(crate = "platform::config", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Screaming {
+    pub api_url: String,
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/sel")]
+pub struct BadSelector {
+    #[ssm(path = "value:9lives")]
+    pub value: String,
+    #[ssm(path = "bad name")]
+    pub spaced: String,
+}

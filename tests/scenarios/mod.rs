@@ -339,3 +339,25 @@ pub async fn refresh_follows_latest_but_not_pins(b: &impl Backend) {
     assert_eq!(before.latest, "one", "an old snapshot never changes");
     assert_eq!(config.get().latest, "two");
 }
+
+/// `crate = "..."` through a re-export, and the rename rules.
+pub async fn renamed_crate_path_and_rename_rules(b: &impl Backend) {
+    b.put("/renamed/maxConnections", "64").await;
+    b.put("/renamed/upper/API_URL", "https://api").await;
+    let c = ThroughReexport::fetch(&b.source()).await.unwrap();
+    assert_eq!(c.max_connections, 64);
+    assert_eq!(c.upper.api_url, "https://api");
+}
+
+/// Selectors and names SSM would refuse are reported before any call.
+pub async fn invalid_selectors_and_names_are_reported(b: &impl Backend) {
+    let source = b.source();
+    let err = BadSelector::fetch(&source).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("field `value`: `/sel/value:9lives` has an invalid selector: label `9lives` must not start with a digit"), "{text}");
+    assert!(
+        text.contains("field `spaced`: `/sel/bad name` is not a valid parameter name"),
+        "{text}"
+    );
+    assert_eq!(source.calls().len(), 0, "nothing to ask for");
+}
