@@ -3,7 +3,7 @@
 //! test. Tests hold a guard, so they take turns on the shared server.
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -56,7 +56,10 @@ impl Emulator {
                 panic!("the moto emulator is required in CI and could not start: {why}")
             }
             Err(why) => {
-                eprintln!(
+                // Written to the stderr handle, which the test harness does
+                // not capture, so the skip shows even for a passing test.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "SKIPPED: the moto emulator could not start ({why}); CI=true makes this a failure"
                 );
                 return None;
