@@ -49,6 +49,35 @@ pub(crate) struct FieldAttrs {
     pub plaintext: Option<At<()>>,
 }
 
+impl FieldAttrs {
+    /// Every attribute present but those in `except`, with where it was written.
+    pub fn present_except(&self, except: &[&str]) -> Vec<(&'static str, Option<Span>)> {
+        fn at<T>(name: &'static str, value: &Option<At<T>>) -> (&'static str, Option<Span>) {
+            (name, value.as_ref().map(|a| a.span))
+        }
+        [
+            at("path", &self.path),
+            at("version", &self.version),
+            at("label", &self.label),
+            at("default", &self.default),
+            at("secret", &self.secret),
+            at("key", &self.key),
+            at("json", &self.json),
+            at("by_path", &self.by_path),
+            at("recursive", &self.recursive),
+            at("type", &self.kind),
+            at("key_id", &self.key_id),
+            at("nested", &self.nested),
+            at("flatten", &self.flatten),
+            at("skip", &self.skip),
+            at("plaintext", &self.plaintext),
+        ]
+        .into_iter()
+        .filter(|(name, span)| span.is_some() && !except.contains(name))
+        .collect()
+    }
+}
+
 const CONTAINER_KEYS: &[&str] = &["prefix", "max_age", "rename_all", "decrypt", "crate"];
 const FIELD_KEYS: &[&str] = &[
     "path",

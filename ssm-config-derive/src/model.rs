@@ -217,23 +217,7 @@ fn field_kind<'a>(
     errors: &mut Errors,
 ) -> Option<FieldKind<'a>> {
     if a.skip.is_some() {
-        let all = [
-            ("path", span(&a.path)),
-            ("version", span(&a.version)),
-            ("label", span(&a.label)),
-            ("default", span(&a.default)),
-            ("secret", span(&a.secret)),
-            ("key", span(&a.key)),
-            ("json", span(&a.json)),
-            ("by_path", span(&a.by_path)),
-            ("recursive", span(&a.recursive)),
-            ("type", span(&a.kind)),
-            ("key_id", span(&a.key_id)),
-            ("nested", span(&a.nested)),
-            ("flatten", span(&a.flatten)),
-            ("plaintext", span(&a.plaintext)),
-        ];
-        conflicts(errors, "skip", &all);
+        conflicts(errors, "skip", &a.present_except(&["skip"]));
         return Some(FieldKind::Skip);
     }
     if a.nested.is_some() || a.flatten.is_some() {
@@ -242,29 +226,7 @@ fn field_kind<'a>(
         } else {
             "flatten"
         };
-        let others = [
-            ("path", span(&a.path)),
-            ("version", span(&a.version)),
-            ("label", span(&a.label)),
-            ("default", span(&a.default)),
-            ("secret", span(&a.secret)),
-            ("key", span(&a.key)),
-            ("json", span(&a.json)),
-            ("by_path", span(&a.by_path)),
-            ("recursive", span(&a.recursive)),
-            ("type", span(&a.kind)),
-            ("key_id", span(&a.key_id)),
-            ("plaintext", span(&a.plaintext)),
-            (
-                "flatten",
-                if a.nested.is_some() {
-                    span(&a.flatten)
-                } else {
-                    None
-                },
-            ),
-        ];
-        conflicts(errors, with, &others);
+        conflicts(errors, with, &a.present_except(&[with]));
         let segment = match &a.nested {
             Some(At { value: Some(s), .. }) => Some(s.clone()),
             Some(At { value: None, .. }) => Some(segment),

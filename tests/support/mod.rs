@@ -6,10 +6,29 @@ pub mod backend;
 pub mod counting;
 pub mod emulator;
 
-/// Declares one `#[tokio::test]` per scenario, each on a fresh backend made
-/// by `$setup` (which returns `None` only to skip outside CI).
+/// Declares one `#[tokio::test]` per scenario of `tests/scenarios`, each on
+/// a fresh backend made by `$setup` (which returns `None` only to skip
+/// outside CI). The one list of scenarios, shared by every backend.
 #[macro_export]
 macro_rules! scenario_tests {
+    ($setup:path) => {
+        $crate::scenario_tests!($setup;
+            every_attribute_and_type,
+            fetch_once_from_a_source,
+            ninety_five_names_in_ten_calls,
+            by_path_pages_to_the_end,
+            by_path_filters,
+            every_problem_reported_at_once,
+            secure_string_needs_a_secret_field,
+            secure_string_without_decryption,
+            missing_secret_among_others,
+            secret_keys_are_checked,
+            unset_variable_is_named,
+            refresh_follows_latest_but_not_pins,
+            renamed_crate_path_and_rename_rules,
+            invalid_selectors_and_names_are_reported,
+        );
+    };
     ($setup:path; $($name:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
