@@ -52,7 +52,11 @@ pub async fn every_attribute_and_type(b: &impl Backend) {
         .await
         .unwrap();
     let c = config.get();
-    assert_eq!(config.max_age(), Some(std::time::Duration::from_secs(300)), "#[ssm(max_age = 300)]");
+    assert_eq!(
+        config.max_age(),
+        Some(std::time::Duration::from_secs(300)),
+        "#[ssm(max_age = 300)]"
+    );
     assert_eq!(c.db_host, "db.internal");
     assert_eq!(c.db_port, 5432, "default when missing");
     assert_eq!(c.db_password.expose_secret(), CANARY);
