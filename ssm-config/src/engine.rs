@@ -8,6 +8,7 @@ use crate::SsmConfig;
 use crate::build::Build;
 use crate::error::{Error, Problem};
 use crate::fetch;
+use crate::metadata::{self, Metadata};
 use crate::resolve;
 use crate::source::ParameterSource;
 
@@ -23,8 +24,15 @@ pub(crate) struct Group {
     pub concurrency: usize,
 }
 
+/// A built struct with what its load knew.
+pub(crate) struct Loaded<T> {
+    pub value: T,
+    pub metadata: Metadata,
+    pub fingerprint: u64,
+}
+
 impl Group {
-    pub async fn load<T: SsmConfig>(&self) -> Result<T, Error> {
+    pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
         let lookup = |var: &str| {
             self.vars
                 .get(var)
@@ -46,7 +54,7 @@ pub(crate) async fn load_from<T: SsmConfig>(
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
     concurrency: usize,
-) -> Result<T, Error> {
+) -> Result<Loaded<T>, Error> {
     let resolution = resolve::resolve(T::PLAN, prefix, lookup);
     let fetched = fetch::fetch(source, &resolution.requests, concurrency).await;
     let mut problems = resolution.problems;
@@ -58,7 +66,15 @@ pub(crate) async fn load_from<T: SsmConfig>(
         &mut problems,
     ));
     match built {
-        Some(value) if problems.is_empty() => Ok(value),
+        Some(value) if problems.is_empty() => {
+            let (metadata, fingerprint) =
+                metadata::describe(&resolution.root, &resolution.requests, &fetched);
+            Ok(Loaded {
+                value,
+                metadata,
+                fingerprint,
+            })
+        }
         _ => {
             if problems.is_empty() {
                 // Unreachable by construction: a field that fails records why.

@@ -97,6 +97,7 @@ mod error;
 mod fetch;
 mod live;
 mod loader;
+mod metadata;
 mod name;
 mod plan;
 mod resolve;
@@ -108,8 +109,9 @@ mod source;
 pub mod __private;
 
 pub use error::{Error, Problem};
-pub use live::Live;
+pub use live::{Background, Derived, Live};
 pub use loader::Loader;
+pub use metadata::{Metadata, ParameterMetadata};
 pub use name::Selector;
 pub use plan::{PlannedKind, PlannedParameter};
 pub use secret::Secret;

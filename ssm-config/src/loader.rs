@@ -10,7 +10,7 @@ use aws_config::SdkConfig;
 use crate::SsmConfig;
 use crate::engine::{self, DEFAULT_CONCURRENCY, Group};
 use crate::error::Error;
-use crate::live::Live;
+use crate::live::{Background, Live, LiveOptions};
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -41,8 +41,13 @@ pub struct Loader<T> {
     vars: HashMap<String, String>,
     max_age: Option<Duration>,
     concurrency: usize,
+    error_refresh_interval: Duration,
+    background: Option<Background>,
     config: PhantomData<fn() -> T>,
 }
+
+/// Default for [`Loader::refresh_on_error_interval`].
+const DEFAULT_ERROR_REFRESH_INTERVAL: Duration = Duration::from_secs(5);
 
 enum SourceChoice {
     Environment,
@@ -57,6 +62,8 @@ impl<T: SsmConfig> Default for Loader<T> {
             vars: HashMap::new(),
             max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
             concurrency: DEFAULT_CONCURRENCY,
+            error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
+            background: None,
             config: PhantomData,
         }
     }
@@ -108,17 +115,36 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// Refreshes ahead of expiry in a background task, with jitter; see
+    /// [`Background`]. For long-running services; on Lambda, rely on
+    /// refresh on access ([`Live`] explains why).
+    pub fn refresh_in_background(mut self, background: Background) -> Self {
+        self.background = Some(background);
+        self
+    }
+
+    /// The least time between two refreshes forced by
+    /// [`Live::refresh_on_error`] (default 5 s).
+    pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
+        self.error_refresh_interval = interval;
+        self
+    }
+
     /// Loads the whole group once and returns a live handle.
     pub async fn load(self) -> Result<Live<T>, Error> {
-        let max_age = self.max_age;
+        let options = LiveOptions {
+            max_age: self.max_age,
+            error_refresh_interval: self.error_refresh_interval,
+            background: self.background,
+        };
         let group = self.into_group().await;
-        let value = group.load::<T>().await?;
-        Ok(Live::new(value, group, max_age))
+        let loaded = group.load::<T>().await?;
+        Ok(Live::new(loaded, group, options))
     }
 
     /// Loads the whole group once, without a handle.
     pub async fn fetch(self) -> Result<T, Error> {
-        self.into_group().await.load::<T>().await
+        Ok(self.into_group().await.load::<T>().await?.value)
     }
 
     async fn into_group(self) -> Group {
@@ -137,5 +163,7 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_CONCURRENCY).await
+    let loaded =
+        engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_CONCURRENCY).await?;
+    Ok(loaded.value)
 }

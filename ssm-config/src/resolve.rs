@@ -88,7 +88,7 @@ pub(crate) struct Resolution {
 }
 
 /// The variables available to `{VAR}` templates.
-pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub(crate) type Lookup<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 pub(crate) fn resolve(
     plan: &'static StructPlan,

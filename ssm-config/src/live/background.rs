@@ -1,0 +1,124 @@
+//! The optional background refresher: refreshes ahead of expiry, with random
+//! jitter so a fleet of instances does not refresh in the same second.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use super::refresh::Shared;
+use crate::SsmConfig;
+
+/// Settings of the background refresher
+/// ([`Loader::refresh_in_background`](crate::Loader::refresh_in_background)).
+///
+/// Each cycle waits `max_age - ahead - random(0..jitter)` after the last
+/// attempt, then refreshes. Defaults: `ahead` and `jitter` are a tenth of
+/// max age each. The task ends when the last [`Live`](super::Live) handle is
+/// dropped. It needs a max age, and a tokio runtime at load time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Background {
+    ahead: Option<Duration>,
+    jitter: Option<Duration>,
+}
+
+impl Background {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long before expiry to refresh.
+    pub fn ahead(mut self, ahead: Duration) -> Self {
+        self.ahead = Some(ahead);
+        self
+    }
+
+    /// The largest random delay subtracted from each wait.
+    pub fn jitter(mut self, jitter: Duration) -> Self {
+        self.jitter = Some(jitter);
+        self
+    }
+
+    /// The wait after an attempt, drawn afresh each cycle; never less than a
+    /// tenth of max age, so the refresher cannot spin.
+    pub(crate) fn period(&self, max_age: Duration, random: f64) -> Duration {
+        let ahead = self.ahead.unwrap_or(max_age / 10);
+        let jitter = self
+            .jitter
+            .unwrap_or(max_age / 10)
+            .mul_f64(random.clamp(0.0, 1.0));
+        max_age
+            .saturating_sub(ahead)
+            .saturating_sub(jitter)
+            .max(max_age / 10)
+            .max(Duration::from_millis(10))
+    }
+}
+
+/// A number in [0, 1) from the standard library's random hasher keys.
+fn random_fraction() -> f64 {
+    let bits = RandomState::new().hash_one(std::time::SystemTime::now());
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+pub(crate) fn spawn<T: SsmConfig>(shared: &Arc<Shared<T>>, background: Background) {
+    let Some(max_age) = shared.settings.max_age else {
+        tracing::warn!(
+            config = T::PLAN.type_name,
+            "background refresh needs a max age; not started"
+        );
+        return;
+    };
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        tracing::warn!(
+            config = T::PLAN.type_name,
+            "background refresh needs a tokio runtime; not started"
+        );
+        return;
+    };
+    let weak: Weak<Shared<T>> = Arc::downgrade(shared);
+    runtime.spawn(async move {
+        loop {
+            let wait = match weak.upgrade() {
+                Some(shared) => shared.until_due(background.period(max_age, random_fraction())),
+                None => return,
+            };
+            tokio::time::sleep(wait).await;
+            // Holds the state only while refreshing, so dropping the last
+            // handle ends the task at its next wake-up.
+            let Some(shared) = weak.upgrade() else { return };
+            let _logged_there = shared.refresh(shared.attempts()).await;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_is_ahead_of_expiry_and_jittered() {
+        let max_age = Duration::from_secs(300);
+        let background = Background::new();
+        assert_eq!(background.period(max_age, 0.0), Duration::from_secs(270));
+        assert_eq!(background.period(max_age, 1.0), Duration::from_secs(240));
+        let custom = Background::new()
+            .ahead(Duration::from_secs(10))
+            .jitter(Duration::ZERO);
+        assert_eq!(custom.period(max_age, 0.7), Duration::from_secs(290));
+        let silly = Background::new().ahead(Duration::from_secs(400));
+        assert_eq!(
+            silly.period(max_age, 0.5),
+            Duration::from_secs(30),
+            "never spins"
+        );
+    }
+
+    #[test]
+    fn random_fractions_spread() {
+        let draws: Vec<f64> = (0..64).map(|_| random_fraction()).collect();
+        assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
+        let low = draws.iter().filter(|d| **d < 0.5).count();
+        assert!((8..=56).contains(&low), "{low} of 64 below one half");
+    }
+}

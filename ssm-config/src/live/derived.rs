@@ -1,0 +1,95 @@
+//! [`Derived`]: a value built from a configuration, rebuilt when it changes.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+
+use super::Live;
+use crate::SsmConfig;
+
+/// A value built from a [`Live`] configuration by [`Live::map`], rebuilt on
+/// the first read after a refresh changed the configuration, and shared
+/// otherwise.
+///
+/// ```
+/// # use ssm_config::{MemorySource, Secret, SsmConfig};
+/// #[derive(SsmConfig)]
+/// #[ssm(prefix = "/app")]
+/// struct Db { url: String, password: Secret<String> }
+///
+/// struct Pool { dsn: String }
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+/// # let source = MemorySource::new();
+/// # source.put("/app/url", "db:5432"); source.put_secure("/app/password", "one");
+/// let config = Db::loader().source(source.clone()).load().await?;
+/// let pool = config.map(|db| Pool { dsn: format!("{}?pw={}", db.url, db.password.expose_secret()) });
+/// assert!(pool.get().dsn.ends_with("one"));
+///
+/// source.put_secure("/app/password", "two"); // rotated
+/// config.refresh().await?;
+/// assert!(pool.get().dsn.ends_with("two"));  // rebuilt once, on this read
+/// # Ok(()) }
+/// ```
+pub struct Derived<T, U> {
+    live: Live<T>,
+    build: Arc<dyn Fn(&T) -> U + Send + Sync>,
+    cache: Arc<ArcSwap<(Arc<T>, Arc<U>)>>,
+    rebuilding: Arc<Mutex<()>>,
+}
+
+impl<T, U> Clone for Derived<T, U> {
+    fn clone(&self) -> Self {
+        Derived {
+            live: self.live.clone(),
+            build: Arc::clone(&self.build),
+            cache: Arc::clone(&self.cache),
+            rebuilding: Arc::clone(&self.rebuilding),
+        }
+    }
+}
+
+impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
+    pub(crate) fn new(live: Live<T>, build: impl Fn(&T) -> U + Send + Sync + 'static) -> Self {
+        let config = live.get();
+        let value = Arc::new(build(&config));
+        Derived {
+            live,
+            build: Arc::new(build),
+            cache: Arc::new(ArcSwap::from_pointee((config, value))),
+            rebuilding: Arc::default(),
+        }
+    }
+
+    /// The value for the current configuration snapshot.
+    pub fn get(&self) -> Arc<U> {
+        let config = self.live.get();
+        let cached = self.cache.load();
+        if Arc::ptr_eq(&cached.0, &config) {
+            return Arc::clone(&cached.1);
+        }
+        // One caller rebuilds; the others wait and take its result.
+        let _one = self.rebuilding.lock().unwrap_or_else(|p| p.into_inner());
+        let cached = self.cache.load();
+        if Arc::ptr_eq(&cached.0, &config) {
+            return Arc::clone(&cached.1);
+        }
+        let value = Arc::new((self.build)(&config));
+        self.cache.store(Arc::new((config, Arc::clone(&value))));
+        value
+    }
+
+    /// The configuration this value is derived from.
+    pub fn config(&self) -> &Live<T> {
+        &self.live
+    }
+}
+
+impl<T, U: fmt::Debug> fmt::Debug for Derived<T, U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Derived")
+            .field(&self.cache.load().1)
+            .finish()
+    }
+}

@@ -1,0 +1,478 @@
+//! The live handle: single-flight, all-or-nothing refreshes, stale on error,
+//! change notification, derived values, refresh on error, background refresh.
+//! Time is tokio's paused clock where a test depends on it.
+
+#[macro_use]
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use ssm_config::{
+    Background, BoxFuture, Live, MemorySource, ParameterSource, ParametersOutput, PathPage,
+    PathQuery, SourceError, SourceErrorKind, SsmConfig,
+};
+use support::counting::Counting;
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/live", max_age = 60)]
+struct Small {
+    host: String,
+    #[ssm(path = "pinned:1")]
+    pinned: String,
+}
+
+/// 25 fields: three `GetParameters` batches per load.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/wide")]
+struct Wide {
+    f00: String,
+    f01: String,
+    f02: String,
+    f03: String,
+    f04: String,
+    f05: String,
+    f06: String,
+    f07: String,
+    f08: String,
+    f09: String,
+    f10: String,
+    f11: String,
+    f12: String,
+    f13: String,
+    f14: String,
+    f15: String,
+    f16: String,
+    f17: String,
+    f18: String,
+    f19: String,
+    f20: String,
+    f21: String,
+    f22: String,
+    f23: String,
+    f24: String,
+}
+
+impl Wide {
+    fn values(&self) -> [&str; 25] {
+        [
+            &self.f00, &self.f01, &self.f02, &self.f03, &self.f04, &self.f05, &self.f06, &self.f07,
+            &self.f08, &self.f09, &self.f10, &self.f11, &self.f12, &self.f13, &self.f14, &self.f15,
+            &self.f16, &self.f17, &self.f18, &self.f19, &self.f20, &self.f21, &self.f22, &self.f23,
+            &self.f24,
+        ]
+        .map(String::as_str)
+    }
+}
+
+fn small_source() -> (MemorySource, Counting) {
+    let memory = MemorySource::new();
+    memory.put("/live/host", "a");
+    memory.put("/live/pinned", "p1");
+    (memory.clone(), Counting::new(memory))
+}
+
+/// Fails `GetParameters` calls that ask for `marker` while switched on, and
+/// delays every call so concurrent callers overlap.
+#[derive(Clone)]
+struct Faulty {
+    inner: MemorySource,
+    marker: &'static str,
+    failing: Arc<AtomicBool>,
+    delay: Duration,
+}
+
+impl ParameterSource for Faulty {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            if self.failing.load(Ordering::SeqCst) && names.iter().any(|n| n.contains(self.marker))
+            {
+                return Err(SourceError::new(
+                    SourceErrorKind::Unreachable,
+                    "GetParameters",
+                    "injected",
+                ));
+            }
+            self.inner.get_parameters(names, decrypt).await
+        })
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.inner.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "faulty test source".into()
+    }
+}
+
+#[test]
+fn live_is_clone_send_sync() {
+    fn assert<T: Clone + Send + Sync + 'static>() {}
+    assert::<Live<Small>>();
+    assert::<ssm_config::Derived<Small, String>>();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_expired_reads_cause_exactly_one_fetch() {
+    let (memory, source) = small_source();
+    let config = Small::loader()
+        .source(source.clone())
+        .max_age(Duration::from_millis(50))
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(source.get_parameters_calls(), 1);
+    memory.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_millis(60)).await;
+
+    let start = Arc::new(tokio::sync::Barrier::new(1000));
+    let readers: Vec<_> = (0..1000)
+        .map(|_| {
+            let (config, start) = (config.clone(), Arc::clone(&start));
+            tokio::spawn(async move {
+                start.wait().await;
+                config.get().host.clone()
+            })
+        })
+        .collect();
+    for reader in readers {
+        let host = reader.await.unwrap();
+        assert!(host == "a" || host == "b");
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while config.get().host != "b" && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(config.get().host, "b", "the background refresh landed");
+    assert_eq!(
+        source.get_parameters_calls(),
+        2,
+        "one load, one refresh: {:?}",
+        source.calls()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_refresh_calls_share_one_fetch() {
+    let inner = MemorySource::new();
+    inner.put("/live/host", "a");
+    inner.put("/live/pinned", "p");
+    let faulty = Faulty {
+        inner: inner.clone(),
+        marker: "none",
+        failing: Arc::default(),
+        delay: Duration::from_millis(50),
+    };
+    let config = Small::loader().source(faulty).load().await.unwrap();
+    inner.reset_calls();
+    let refreshes: Vec<_> = (0..100)
+        .map(|_| {
+            let config = config.clone();
+            tokio::spawn(async move { config.refresh().await.map(|c| c.host.clone()) })
+        })
+        .collect();
+    for refresh in refreshes {
+        assert_eq!(refresh.await.unwrap().unwrap(), "a");
+    }
+    assert_eq!(inner.calls().get_parameters, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_failing_midway_leaves_every_reader_on_the_whole_old_snapshot() {
+    let inner = MemorySource::new();
+    for i in 0..25 {
+        inner.put(&format!("/wide/f{i:02}"), "v1");
+    }
+    let failing = Arc::new(AtomicBool::new(false));
+    let faulty = Faulty {
+        inner: inner.clone(),
+        marker: "/wide/f1",
+        failing: Arc::clone(&failing),
+        delay: Duration::from_millis(5),
+    };
+    let config = Wide::loader().source(faulty).load().await.unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let mixed = Arc::new(AtomicUsize::new(0));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (config, stop, mixed) = (config.clone(), Arc::clone(&stop), Arc::clone(&mixed));
+            tokio::spawn(async move {
+                let mut reads = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let snapshot = config.get();
+                    let values = snapshot.values();
+                    if values.iter().any(|v| *v != values[0]) {
+                        mixed.fetch_add(1, Ordering::SeqCst);
+                    }
+                    reads += 1;
+                    tokio::task::yield_now().await;
+                }
+                reads
+            })
+        })
+        .collect();
+
+    for i in 0..25 {
+        inner.put(&format!("/wide/f{i:02}"), "v2");
+    }
+    failing.store(true, Ordering::SeqCst);
+    let err = config.refresh().await.unwrap_err();
+    assert!(err.to_string().contains("unreachable"), "{err}");
+    assert!(
+        config.get().values().iter().all(|v| *v == "v1"),
+        "old snapshot kept whole"
+    );
+
+    failing.store(false, Ordering::SeqCst);
+    let new = config.refresh().await.unwrap();
+    assert!(new.values().iter().all(|v| *v == "v2"));
+    stop.store(true, Ordering::Relaxed);
+    let mut reads = 0;
+    for reader in readers {
+        reads += reader.await.unwrap();
+    }
+    assert!(reads > 0);
+    assert_eq!(
+        mixed.load(Ordering::SeqCst),
+        0,
+        "no reader saw half an update in {reads} reads"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_refresh_is_retried_at_the_next_expiry_not_in_a_loop() {
+    let inner = MemorySource::new();
+    inner.put("/live/host", "a");
+    inner.put("/live/pinned", "p");
+    let failing = Arc::new(AtomicBool::new(false));
+    let faulty = Faulty {
+        inner: inner.clone(),
+        marker: "/live/",
+        failing: Arc::clone(&failing),
+        delay: Duration::ZERO,
+    };
+    // Counted outside the fault, so failed attempts count too.
+    let attempts = Counting::new(faulty);
+    let config = Small::loader()
+        .source(attempts.clone())
+        .load()
+        .await
+        .unwrap();
+    attempts.reset();
+    failing.store(true, Ordering::SeqCst);
+
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    for _ in 0..100 {
+        assert_eq!(config.get().host, "a");
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        attempts.get_parameters_calls(),
+        1,
+        "one attempt for this expiry"
+    );
+
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    for _ in 0..100 {
+        config.get();
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        attempts.get_parameters_calls(),
+        1,
+        "no retry before the next expiry"
+    );
+
+    failing.store(false, Ordering::SeqCst);
+    inner.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    config.get();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(attempts.get_parameters_calls(), 2);
+    assert_eq!(config.get().host, "b");
+}
+
+#[tokio::test(start_paused = true)]
+async fn fresh_waits_for_a_refresh_only_when_expired() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source.clone()).load().await.unwrap();
+    memory.put("/live/host", "b");
+    assert_eq!(config.fresh().await.unwrap().host, "a", "not expired yet");
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(config.fresh().await.unwrap().host, "b", "expired: waited");
+    assert_eq!(source.get_parameters_calls(), 2);
+}
+
+#[tokio::test]
+async fn subscribers_hear_only_real_changes() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source).load().await.unwrap();
+    let mut changes = config.subscribe();
+    let before = config.get();
+    let again = config.refresh().await.unwrap();
+    assert!(
+        !changes.has_changed().unwrap(),
+        "same values: no notification"
+    );
+    assert!(Arc::ptr_eq(&before, &again), "same values: same snapshot");
+    memory.put("/live/host", "a"); // a new version with the same value
+    config.refresh().await.unwrap();
+    assert!(!changes.has_changed().unwrap());
+    memory.put("/live/host", "b");
+    config.refresh().await.unwrap();
+    assert!(changes.has_changed().unwrap());
+    assert_eq!(changes.borrow_and_update().host, "b");
+}
+
+#[tokio::test]
+async fn pinned_versions_stay_while_the_latest_moves() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source).load().await.unwrap();
+    memory.put("/live/pinned", "p2");
+    memory.put("/live/host", "b");
+    let c = config.refresh().await.unwrap();
+    assert_eq!((c.host.as_str(), c.pinned.as_str()), ("b", "p1"));
+    let metadata = config.metadata();
+    assert_eq!(metadata.field("host").unwrap().version, 2);
+    assert_eq!(metadata.field("pinned").unwrap().version, 1);
+    assert_eq!(
+        metadata.parameter("/live/pinned:1").unwrap().kind,
+        ssm_config::ParameterType::String
+    );
+}
+
+#[tokio::test]
+async fn derived_values_are_rebuilt_once_per_change() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source).load().await.unwrap();
+    let builds = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&builds);
+    let client = config.map(move |c| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        format!("client for {}", c.host)
+    });
+    assert_eq!(*client.get(), "client for a");
+    config.refresh().await.unwrap();
+    assert_eq!(*client.get(), "client for a");
+    assert_eq!(builds.load(Ordering::SeqCst), 1, "no change, no rebuild");
+    memory.put("/live/host", "b");
+    config.refresh().await.unwrap();
+    for _ in 0..10 {
+        assert_eq!(*client.get(), "client for b");
+    }
+    assert_eq!(builds.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_on_error_recovers_a_rotated_password_in_one_retry() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source.clone()).load().await.unwrap();
+    memory.put("/live/host", "rotated");
+    let attempts = AtomicUsize::new(0);
+    let result = config
+        .refresh_on_error(|c| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if c.host == "rotated" {
+                    Ok("connected")
+                } else {
+                    Err("auth failed")
+                }
+            }
+        })
+        .await;
+    assert_eq!(result, Ok("connected"));
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(source.get_parameters_calls(), 2, "one load, one refresh");
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_on_error_is_rate_limited() {
+    let (_memory, source) = small_source();
+    let config = Small::loader()
+        .source(source.clone())
+        .refresh_on_error_interval(Duration::from_secs(10))
+        .load()
+        .await
+        .unwrap();
+    let always_failing = |_: Arc<Small>| async { Err::<(), _>("still failing") };
+    for _ in 0..20 {
+        assert_eq!(
+            config.refresh_on_error(always_failing).await,
+            Err("still failing")
+        );
+    }
+    assert_eq!(
+        source.get_parameters_calls(),
+        2,
+        "one forced refresh in the interval"
+    );
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    for _ in 0..20 {
+        let _ = config.refresh_on_error(always_failing).await;
+    }
+    assert_eq!(
+        source.get_parameters_calls(),
+        3,
+        "one more after the interval"
+    );
+
+    let not_auth = config
+        .refresh_on_error_if(|e: &&str| *e == "auth", always_failing)
+        .await;
+    assert_eq!(not_auth, Err("still failing"));
+    assert_eq!(
+        source.get_parameters_calls(),
+        3,
+        "the predicate refused a refresh"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn background_refresh_runs_ahead_of_expiry_and_stops_with_the_last_handle() {
+    let (memory, source) = small_source();
+    let config = Small::loader()
+        .source(source.clone())
+        .max_age(Duration::from_secs(100))
+        .refresh_in_background(
+            Background::new()
+                .ahead(Duration::from_secs(10))
+                .jitter(Duration::ZERO),
+        )
+        .load()
+        .await
+        .unwrap();
+    memory.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_secs(89)).await;
+    assert_eq!(
+        source.get_parameters_calls(),
+        1,
+        "not before max_age - ahead"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(source.get_parameters_calls(), 2, "refreshed at 90 s");
+    assert_eq!(
+        config.get().host,
+        "b",
+        "before expiry, without a read triggering it"
+    );
+    tokio::time::sleep(Duration::from_secs(90)).await;
+    assert_eq!(source.get_parameters_calls(), 3);
+    drop(config);
+    tokio::time::sleep(Duration::from_secs(1000)).await;
+    assert_eq!(
+        source.get_parameters_calls(),
+        3,
+        "the task ended with the last handle"
+    );
+}
