@@ -366,3 +366,24 @@ pub async fn invalid_selectors_and_names_are_reported(b: &impl Backend) {
     );
     assert_eq!(source.calls().len(), 0, "nothing to ask for");
 }
+
+/// A parameter deleted under a running config: the refresh fails, naming
+/// it, and readers keep the whole old snapshot; a refresh that finds the
+/// same values does not notify subscribers.
+pub async fn refresh_after_deletion_keeps_the_old_snapshot(b: &impl Backend) {
+    b.put("/pins/value", "one").await;
+    let config = Pins::loader().source(b.source()).load().await.unwrap();
+    let mut changes = config.subscribe();
+    config.refresh().await.unwrap();
+    assert!(!changes.has_changed().unwrap(), "nothing changed");
+    b.delete("/pins/value").await;
+    let err = config.refresh().await.unwrap_err();
+    assert!(err.to_string().contains("parameter `/pins/value` is missing"), "{err}");
+    let kept = config.get();
+    assert_eq!((kept.latest.as_str(), kept.first.as_str()), ("one", "one"));
+    assert!(!changes.has_changed().unwrap());
+    b.put("/pins/value", "two").await;
+    let back = config.refresh().await.unwrap();
+    assert_eq!(back.latest, "two");
+    assert!(changes.has_changed().unwrap());
+}

@@ -27,6 +27,7 @@ macro_rules! scenario_tests {
             refresh_follows_latest_but_not_pins,
             renamed_crate_path_and_rename_rules,
             invalid_selectors_and_names_are_reported,
+            refresh_after_deletion_keeps_the_old_snapshot,
         );
     };
     ($setup:path; $($name:ident),* $(,)?) => {
