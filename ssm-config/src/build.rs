@@ -84,7 +84,7 @@ impl<'a> Build<'a> {
                     self.problems.push(Problem::Invalid {
                         field,
                         name: "#[ssm(default)]".into(),
-                        expected: plan.expected,
+                        expected: plan.expected.to_owned(),
                         reason: (!plan.secret).then_some(reason),
                         value: (!plan.secret).then(|| default.to_owned()),
                     });
@@ -201,7 +201,7 @@ fn unreachable_plan() -> ValuePlan {
     }
 }
 
-fn convert_one<C: Convert>(
+pub(crate) fn convert_one<C: Convert>(
     field: &str,
     parameter: &Parameter,
     plan: &ValuePlan,
@@ -231,7 +231,7 @@ fn convert_one<C: Convert>(
     converter.convert(raw).map_err(|reason| Problem::Invalid {
         field: field.to_owned(),
         name: parameter.name.clone(),
-        expected: plan.expected,
+        expected: plan.expected.to_owned(),
         reason: (!sensitive).then_some(reason),
         value: (!sensitive).then(|| raw.to_owned()),
     })

@@ -40,7 +40,7 @@ pub enum Problem {
         /// The full parameter name.
         name: String,
         /// The type the field expects.
-        expected: &'static str,
+        expected: String,
         /// Why the conversion failed; withheld for secrets.
         reason: Option<String>,
         /// The value; withheld for secrets.
@@ -191,7 +191,7 @@ mod tests {
                 Problem::Invalid {
                     field: "port".into(),
                     name: "/x/port".into(),
-                    expected: "u16",
+                    expected: "u16".into(),
                     reason: Some("invalid digit found in string".into()),
                     value: Some("eighty".into()),
                 },

@@ -103,6 +103,7 @@ mod plan;
 mod resolve;
 mod secret;
 mod source;
+mod untyped;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -115,12 +116,13 @@ pub use metadata::{Metadata, ParameterMetadata};
 pub use name::Selector;
 pub use plan::{PlannedKind, PlannedParameter};
 pub use secret::Secret;
-pub use source::CallCounts;
 pub use source::{
     AwsSource, BoxFuture, MemorySource, Parameter, ParameterSource, ParameterType,
     ParametersOutput, PathFilters, PathPage, PathQuery, SourceError, SourceErrorKind,
 };
+pub use source::{CallCounts, ParameterInfo, PutParameter};
 pub use ssm_config_derive::SsmConfig;
+pub use untyped::{Depth, Parameters, Value};
 
 #[doc(hidden)]
 pub use serde;

@@ -373,12 +373,16 @@ pub async fn invalid_selectors_and_names_are_reported(b: &impl Backend) {
 pub async fn refresh_after_deletion_keeps_the_old_snapshot(b: &impl Backend) {
     b.put("/pins/value", "one").await;
     let config = Pins::loader().source(b.source()).load().await.unwrap();
-    let mut changes = config.subscribe();
+    let changes = config.subscribe();
     config.refresh().await.unwrap();
     assert!(!changes.has_changed().unwrap(), "nothing changed");
     b.delete("/pins/value").await;
     let err = config.refresh().await.unwrap_err();
-    assert!(err.to_string().contains("parameter `/pins/value` is missing"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("parameter `/pins/value` is missing"),
+        "{err}"
+    );
     let kept = config.get();
     assert_eq!((kept.latest.as_str(), kept.first.as_str()), ("one", "one"));
     assert!(!changes.has_changed().unwrap());
@@ -386,4 +390,103 @@ pub async fn refresh_after_deletion_keeps_the_old_snapshot(b: &impl Backend) {
     let back = config.refresh().await.unwrap();
     assert_eq!(back.latest, "two");
     assert!(changes.has_changed().unwrap());
+}
+
+/// Untyped access: names known only at run time, batched and cached, with
+/// the same conversion and secret rules; `update` keeps type and KMS key.
+pub async fn untyped_access(b: &impl Backend) {
+    use ssm_config::{Depth, ParameterType, Parameters};
+    for i in 0..12 {
+        b.put(&format!("/untyped/n{i:02}"), &i.to_string()).await;
+    }
+    b.put("/untyped/sub/deep", "d").await;
+    b.put_list("/untyped/list", &["1", "2"]).await;
+    b.put("/untyped/json", r#"{"a":1}"#).await;
+    b.put_secure_with_key("/untyped/secure", CANARY, "alias/custom")
+        .await;
+    b.put_secret("untyped/secret", r#"{"k":"v"}"#).await;
+    let source = b.source();
+    let parameters = Parameters::new(source.clone());
+
+    let names: Vec<String> = (0..12).map(|i| format!("/untyped/n{i:02}")).collect();
+    let many = parameters.get_many(&names).await.unwrap();
+    assert_eq!(many["/untyped/n11"].parse::<u8>().unwrap(), 11);
+    assert_eq!(source.get_parameters_calls(), 2, "12 names, 2 calls");
+    parameters.get_many(&names).await.unwrap();
+    assert_eq!(source.get_parameters_calls(), 2, "served from the cache");
+
+    assert_eq!(
+        parameters
+            .get("/untyped/list")
+            .await
+            .unwrap()
+            .list::<u8>()
+            .unwrap(),
+        [1, 2]
+    );
+    let json: serde_json::Value = parameters
+        .get("/untyped/json")
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(json["a"], 1);
+    let secure = parameters.get("/untyped/secure").await.unwrap();
+    assert_eq!(secure.kind(), ParameterType::SecureString);
+    let refused = secure.parse::<String>().unwrap_err();
+    assert!(
+        refused.to_string().contains("is a SecureString"),
+        "{refused}"
+    );
+    assert_eq!(secure.secret::<String>().unwrap().expose_secret(), CANARY);
+    assert!(!format!("{secure:?} {refused} {refused:?}").contains(CANARY));
+    let secret = parameters
+        .get("/aws/reference/secretsmanager/untyped/secret")
+        .await
+        .unwrap();
+    let secret: ssm_config::Secret<serde_json::Value> = secret.secret_json().unwrap();
+    assert_eq!(secret.expose_secret()["k"], "v");
+
+    let err = parameters
+        .get_many(&["/untyped/absent", "/untyped/n00", "/untyped/bad name"])
+        .await
+        .unwrap_err();
+    assert_eq!(err.problems().len(), 2, "{err}");
+
+    let all = parameters
+        .get_by_path("/untyped", Depth::All)
+        .await
+        .unwrap();
+    assert!(all.contains_key("sub/deep") && all.contains_key("n00"));
+    let children = parameters
+        .get_by_path("/untyped", Depth::Children)
+        .await
+        .unwrap();
+    assert!(!children.contains_key("sub/deep") && children.contains_key("n00"));
+    assert!(parameters.path_exists("/untyped/sub").await.unwrap());
+    assert!(parameters.path_exists("/untyped/n00").await.unwrap());
+    assert!(!parameters.path_exists("/nothing/here").await.unwrap());
+
+    let version = parameters
+        .update("/untyped/secure", "rotated")
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+    let updated = parameters.get("/untyped/secure").await.unwrap();
+    assert_eq!(updated.kind(), ParameterType::SecureString, "type kept");
+    assert_eq!(
+        updated.secret::<String>().unwrap().expose_secret(),
+        "rotated",
+        "cache dropped"
+    );
+    assert_eq!(
+        b.key_id("/untyped/secure").await.as_deref(),
+        Some("alias/custom"),
+        "KMS key kept"
+    );
+    let err = parameters.update("/untyped/absent", "x").await.unwrap_err();
+    assert!(
+        err.to_string().contains("`/untyped/absent` is missing"),
+        "{err}"
+    );
 }

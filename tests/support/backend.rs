@@ -17,6 +17,8 @@ pub trait Backend: Sync {
     async fn label(&self, name: &str, version: i64, label: &str);
     async fn put_secret(&self, name: &str, value: &str);
     async fn delete(&self, name: &str);
+    /// The KMS key of a parameter, read independently of the library.
+    async fn key_id(&self, name: &str) -> Option<String>;
     /// Whether this is the emulator (for the few documented divergences).
     fn is_emulator(&self) -> bool;
 }
@@ -55,6 +57,14 @@ impl Backend for Memory {
     }
     async fn delete(&self, name: &str) {
         self.0.delete(name);
+    }
+    async fn key_id(&self, name: &str) -> Option<String> {
+        use ssm_config::ParameterSource;
+        self.0
+            .parameter_info(name)
+            .await
+            .unwrap()
+            .and_then(|info| info.key_id)
     }
     fn is_emulator(&self) -> bool {
         false
@@ -130,6 +140,25 @@ impl Backend for Emulator {
             .send()
             .await
             .unwrap_or_else(|e| panic!("deleting {name}: {e:?}"));
+    }
+    async fn key_id(&self, name: &str) -> Option<String> {
+        let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
+            .key("Name")
+            .option("Equals")
+            .values(name)
+            .build()
+            .unwrap();
+        let output = self
+            .ssm
+            .describe_parameters()
+            .parameter_filters(filter)
+            .send()
+            .await
+            .unwrap();
+        output
+            .parameters()
+            .first()
+            .and_then(|p| p.key_id().map(str::to_owned))
     }
     fn is_emulator(&self) -> bool {
         true

@@ -74,4 +74,18 @@ impl ParameterSource for Counting {
     fn describe(&self) -> String {
         self.inner.describe()
     }
+
+    fn parameter_info<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ssm_config::ParameterInfo>, SourceError>> {
+        self.inner.parameter_info(name)
+    }
+
+    fn put_parameter<'a>(
+        &'a self,
+        put: &'a ssm_config::PutParameter,
+    ) -> BoxFuture<'a, Result<i64, SourceError>> {
+        self.inner.put_parameter(put)
+    }
 }

@@ -28,6 +28,7 @@ macro_rules! scenario_tests {
             renamed_crate_path_and_rename_rules,
             invalid_selectors_and_names_are_reported,
             refresh_after_deletion_keeps_the_old_snapshot,
+            untyped_access,
         );
     };
     ($setup:path; $($name:ident),* $(,)?) => {

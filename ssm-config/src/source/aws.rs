@@ -13,7 +13,7 @@ use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use super::{
     BoxFuture, Parameter, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
 };
-use super::{SourceError, SourceErrorKind};
+use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 
 /// Reads parameters from AWS Systems Manager Parameter Store.
 ///
@@ -146,14 +146,69 @@ impl ParameterSource for AwsSource {
     fn describe(&self) -> String {
         self.description.clone()
     }
+
+    fn parameter_info<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
+        Box::pin(async move {
+            let filter = ParameterStringFilter::builder()
+                .key("Name")
+                .option("Equals")
+                .values(name)
+                .build()
+                .map_err(|e| {
+                    SourceError::new(SourceErrorKind::Other, "DescribeParameters", e.to_string())
+                })?;
+            let output = self
+                .client
+                .describe_parameters()
+                .parameter_filters(filter)
+                .send()
+                .await
+                .map_err(|e| source_error("DescribeParameters", e))?;
+            Ok(output
+                .parameters()
+                .iter()
+                .find(|p| p.name() == Some(name))
+                .map(|p| ParameterInfo {
+                    kind: kind_of(p.r#type()),
+                    key_id: p.key_id().map(str::to_owned),
+                }))
+        })
+    }
+
+    fn put_parameter<'a>(
+        &'a self,
+        put: &'a PutParameter,
+    ) -> BoxFuture<'a, Result<i64, SourceError>> {
+        Box::pin(async move {
+            let output = self
+                .client
+                .put_parameter()
+                .name(&put.name)
+                .value(&put.value)
+                .r#type(sdk::ParameterType::from(put.kind.as_str()))
+                .set_key_id(put.key_id.clone())
+                .overwrite(true)
+                .send()
+                .await
+                .map_err(|e| source_error("PutParameter", e))?;
+            Ok(output.version())
+        })
+    }
 }
 
-fn convert(p: &sdk::Parameter) -> Parameter {
-    let kind = match p.r#type() {
+fn kind_of(kind: Option<&sdk::ParameterType>) -> ParameterType {
+    match kind {
         Some(sdk::ParameterType::SecureString) => ParameterType::SecureString,
         Some(sdk::ParameterType::StringList) => ParameterType::StringList,
         _ => ParameterType::String,
-    };
+    }
+}
+
+fn convert(p: &sdk::Parameter) -> Parameter {
+    let kind = kind_of(p.r#type());
     Parameter {
         name: p.name().unwrap_or_default().to_owned(),
         value: p.value().unwrap_or_default().to_owned(),

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::{
     BoxFuture, Parameter, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
 };
-use super::{SourceError, SourceErrorKind};
+use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 use crate::batch::MAX_NAMES_PER_CALL;
 use crate::name::{SECRETS_REFERENCE, Selector, split_selector};
 
@@ -380,5 +380,30 @@ impl ParameterSource for MemorySource {
 
     fn describe(&self) -> String {
         "memory source".to_owned()
+    }
+
+    fn parameter_info<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
+        Box::pin(async move {
+            Ok(self.read().parameters.get(name).map(|h| ParameterInfo {
+                kind: h.kind,
+                key_id: h.key_id.clone(),
+            }))
+        })
+    }
+
+    fn put_parameter<'a>(
+        &'a self,
+        put: &'a PutParameter,
+    ) -> BoxFuture<'a, Result<i64, SourceError>> {
+        Box::pin(async move {
+            let version = self.put_typed(&put.name, &put.value, Some(put.kind));
+            if let Some(history) = self.write().parameters.get_mut(&put.name) {
+                history.key_id = put.key_id.clone();
+            }
+            Ok(version)
+        })
     }
 }

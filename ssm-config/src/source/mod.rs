@@ -153,6 +153,66 @@ pub trait ParameterSource: Send + Sync + 'static {
 
     /// Says where values come from, for error messages.
     fn describe(&self) -> String;
+
+    /// `DescribeParameters` for one name: its type and KMS key, or `None`.
+    /// Sources that cannot write need not implement it.
+    fn parameter_info<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
+        let _ = name;
+        Box::pin(async { Err(unsupported("DescribeParameters")) })
+    }
+
+    /// `PutParameter`, overwriting: returns the new version. Sources that
+    /// cannot write need not implement it.
+    fn put_parameter<'a>(
+        &'a self,
+        put: &'a PutParameter,
+    ) -> BoxFuture<'a, Result<i64, SourceError>> {
+        let _ = put;
+        Box::pin(async { Err(unsupported("PutParameter")) })
+    }
+}
+
+fn unsupported(operation: &'static str) -> SourceError {
+    SourceError::new(
+        SourceErrorKind::Other,
+        operation,
+        "this source does not support writes",
+    )
+}
+
+/// A parameter's type and KMS key, as `DescribeParameters` reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterInfo {
+    /// The type.
+    pub kind: ParameterType,
+    /// The KMS key of a SecureString.
+    pub key_id: Option<String>,
+}
+
+/// A `PutParameter` request that overwrites an existing parameter.
+#[derive(Clone)]
+pub struct PutParameter {
+    /// The name.
+    pub name: String,
+    /// The new value.
+    pub value: String,
+    /// The type to keep.
+    pub kind: ParameterType,
+    /// The KMS key to keep.
+    pub key_id: Option<String>,
+}
+
+impl fmt::Debug for PutParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PutParameter")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What kind of failure a source met.

@@ -1,0 +1,334 @@
+//! Untyped access: parameters by names known only at run time, with the same
+//! batching, conversion, secret and max-age rules as a derived struct.
+
+mod value;
+
+pub use value::Value;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::engine::DEFAULT_CONCURRENCY;
+use crate::error::{Error, Problem};
+use crate::fetch::{self, NameOutcome};
+use crate::name::{self, split_selector};
+use crate::resolve::{NameRequest, PathRequest, Requests};
+use crate::source::{
+    AwsSource, ParameterInfo, ParameterSource, PathFilters, PathQuery, PutParameter,
+};
+use value::UNTYPED;
+
+/// How deep [`Parameters::get_by_path`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Depth {
+    /// Only the parameters directly under the path.
+    Children,
+    /// Everything below the path.
+    All,
+}
+
+/// Parameters by name, for names known only at run time: the untyped
+/// counterpart of `#[derive(SsmConfig)]` (ssm-cache's `SSMParameter` and
+/// `SSMParameterGroup`, s1crets' `get`, `get_by_path`, `path_exists`,
+/// `update`).
+///
+/// Values are cached per name and per path. With
+/// [`max_age`](Parameters::max_age) an entry is fetched again once it is
+/// older; without, it stays until [`clear_cache`](Parameters::clear_cache)
+/// or an [`update`](Parameters::update) of that name. Clones share the cache.
+///
+/// ```
+/// use ssm_config::{MemorySource, Parameters};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+/// let source = MemorySource::new();
+/// source.put("/app/port", "8080");
+/// source.put_secure("/app/token", "t0k3n");
+/// let parameters = Parameters::new(source);
+///
+/// let port: u16 = parameters.get("/app/port").await?.parse()?;
+/// let many = parameters.get_many(&["/app/port", "/app/token"]).await?;
+/// let token = many["/app/token"].secret::<String>()?;
+/// assert_eq!((port, token.expose_secret().as_str()), (8080, "t0k3n"));
+/// assert!(many["/app/token"].parse::<String>().is_err(), "a SecureString needs secret()");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Parameters {
+    source: Arc<dyn ParameterSource>,
+    max_age: Option<Duration>,
+    concurrency: usize,
+    cache: Arc<Mutex<Cache>>,
+}
+
+#[derive(Default)]
+struct Cache {
+    names: HashMap<String, (Value, Instant)>,
+    paths: HashMap<(String, Depth), (BTreeMap<String, Value>, Instant)>,
+}
+
+impl Parameters {
+    /// Parameters from any source.
+    pub fn new(source: impl ParameterSource) -> Self {
+        Parameters {
+            source: Arc::new(source),
+            max_age: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            cache: Arc::default(),
+        }
+    }
+
+    /// Parameters from AWS SSM as configured by the environment.
+    pub async fn from_env() -> Self {
+        Self::new(AwsSource::from_env().await)
+    }
+
+    /// How long a cached value is served before it is fetched again.
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// How many calls a read keeps in flight at once (default 10).
+    pub fn max_concurrency(mut self, calls: usize) -> Self {
+        self.concurrency = calls.max(1);
+        self
+    }
+
+    /// Forgets every cached value.
+    pub fn clear_cache(&self) {
+        *self.lock() = Cache::default();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn fresh(&self, at: Instant) -> bool {
+        self.max_age.is_none_or(|max_age| at.elapsed() < max_age)
+    }
+
+    /// One parameter (`name`, `name:3`, `name:label`, or a Secrets Manager
+    /// reference `/aws/reference/secretsmanager/<secret>`).
+    pub async fn get(&self, name: &str) -> Result<Value, Error> {
+        let mut found = self.get_many(&[name]).await?;
+        found.remove(name).ok_or_else(|| missing(name))
+    }
+
+    /// Several parameters in the fewest calls: those not cached go out in
+    /// concurrent `GetParameters` calls of 10. Every missing or invalid name
+    /// is reported in one error.
+    pub async fn get_many<S: AsRef<str>>(
+        &self,
+        names: &[S],
+    ) -> Result<BTreeMap<String, Value>, Error> {
+        let mut found = BTreeMap::new();
+        let mut problems = Vec::new();
+        let mut requests = Requests::default();
+        for name in names.iter().map(AsRef::as_ref) {
+            if found.contains_key(name) || requests.names.iter().any(|r| r.wire() == name) {
+                continue;
+            }
+            if let Some((value, at)) = self.lock().names.get(name)
+                && self.fresh(*at)
+            {
+                found.insert(name.to_owned(), value.clone());
+                continue;
+            }
+            match request(name) {
+                Ok(request) => requests.names.push(request),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if !requests.names.is_empty() {
+            let fetched = fetch::fetch(&*self.source, &requests, self.concurrency).await;
+            problems.extend(fetched.problems);
+            let now = Instant::now();
+            let mut cache = self.lock();
+            for (request, outcome) in requests.names.iter().zip(fetched.names) {
+                let name = request.wire();
+                match outcome {
+                    NameOutcome::Found(parameter) => {
+                        let value = Value::new(name.clone(), Arc::new(parameter));
+                        cache.names.insert(name.clone(), (value.clone(), now));
+                        found.insert(name, value);
+                    }
+                    NameOutcome::Missing => problems.push(Problem::Missing {
+                        field: name.clone(),
+                        name,
+                    }),
+                    NameOutcome::Failed => {}
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(found)
+        } else {
+            Err(Error::new(UNTYPED, problems))
+        }
+    }
+
+    /// Every parameter under `path`, keyed by the name below it, paged to
+    /// the end.
+    pub async fn get_by_path(
+        &self,
+        path: &str,
+        depth: Depth,
+    ) -> Result<BTreeMap<String, Value>, Error> {
+        let key = (path.to_owned(), depth);
+        if let Some((values, at)) = self.lock().paths.get(&key)
+            && self.fresh(*at)
+        {
+            return Ok(values.clone());
+        }
+        if let Err(reason) = name::check_name(path) {
+            return Err(Error::new(UNTYPED, vec![invalid_name(path, reason)]));
+        }
+        let requests = Requests {
+            names: Vec::new(),
+            paths: vec![PathRequest {
+                path: path.to_owned(),
+                recursive: depth == Depth::All,
+                filters: PathFilters::default(),
+                decrypt: true,
+            }],
+        };
+        let mut fetched = fetch::fetch(&*self.source, &requests, 1).await;
+        let Some(parameters) = fetched.paths.pop().flatten() else {
+            return Err(Error::new(UNTYPED, fetched.problems));
+        };
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        let values: BTreeMap<String, Value> = parameters
+            .into_iter()
+            .map(|parameter| {
+                let key = parameter
+                    .name
+                    .strip_prefix(&prefix)
+                    .unwrap_or(&parameter.name)
+                    .to_owned();
+                (key, Value::new(parameter.name.clone(), Arc::new(parameter)))
+            })
+            .collect();
+        self.lock()
+            .paths
+            .insert(key, (values.clone(), Instant::now()));
+        Ok(values)
+    }
+
+    /// Whether `path` is a parameter or has parameters below it.
+    pub async fn path_exists(&self, path: &str) -> Result<bool, Error> {
+        if let Err(reason) = name::check_name(path) {
+            return Err(Error::new(UNTYPED, vec![invalid_name(path, reason)]));
+        }
+        let query = PathQuery {
+            path: path.to_owned(),
+            recursive: true,
+            filters: PathFilters::default(),
+            with_decryption: false,
+            next_token: None,
+        };
+        let page = self
+            .source
+            .get_parameters_by_path(&query)
+            .await
+            .map_err(|e| self.failed(path, e))?;
+        if !page.parameters.is_empty() || page.next_token.is_some() {
+            return Ok(true);
+        }
+        let names = [path.to_owned()];
+        let output = self
+            .source
+            .get_parameters(&names, false)
+            .await
+            .map_err(|e| self.failed(path, e))?;
+        Ok(!output.parameters.is_empty())
+    }
+
+    /// The type and KMS key of a parameter, or `None` if it does not exist.
+    pub async fn info(&self, name: &str) -> Result<Option<ParameterInfo>, Error> {
+        self.source
+            .parameter_info(name)
+            .await
+            .map_err(|e| self.failed(name, e))
+    }
+
+    /// Writes a new value to an existing parameter, keeping its type and KMS
+    /// key, and returns the new version. The cached value of that name, and
+    /// every cached path, are dropped.
+    pub async fn update(&self, name: &str, value: &str) -> Result<i64, Error> {
+        if let Err(reason) = name::check_name(name) {
+            return Err(Error::new(UNTYPED, vec![invalid_name(name, reason)]));
+        }
+        let info = self.info(name).await?.ok_or_else(|| missing(name))?;
+        let put = PutParameter {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            kind: info.kind,
+            key_id: info.key_id,
+        };
+        let version = self
+            .source
+            .put_parameter(&put)
+            .await
+            .map_err(|e| self.failed(name, e))?;
+        let mut cache = self.lock();
+        cache
+            .names
+            .retain(|cached, _| split_selector(cached).map_or(true, |(base, _)| base != name));
+        cache.paths.clear();
+        Ok(version)
+    }
+
+    fn failed(&self, name: &str, error: crate::SourceError) -> Error {
+        let problem = Problem::Source {
+            source_name: self.source.describe(),
+            names: vec![name.to_owned()],
+            error: Arc::new(error),
+        };
+        Error::new(UNTYPED, vec![problem])
+    }
+}
+
+impl std::fmt::Debug for Parameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parameters")
+            .field("source", &self.source.describe())
+            .field("max_age", &self.max_age)
+            .finish_non_exhaustive()
+    }
+}
+
+fn request(asked: &str) -> Result<NameRequest, Problem> {
+    let (name, selector) = split_selector(asked).map_err(|reason| Problem::InvalidSelector {
+        field: asked.to_owned(),
+        name: asked.to_owned(),
+        reason,
+    })?;
+    name::check_name(name).map_err(|reason| invalid_name(asked, reason))?;
+    Ok(NameRequest {
+        name: name.to_owned(),
+        selector,
+        decrypt: true,
+    })
+}
+
+fn invalid_name(name: &str, reason: String) -> Problem {
+    Problem::InvalidName {
+        field: name.to_owned(),
+        name: name.to_owned(),
+        reason,
+    }
+}
+
+fn missing(name: &str) -> Error {
+    Error::new(
+        UNTYPED,
+        vec![Problem::Missing {
+            field: name.to_owned(),
+            name: name.to_owned(),
+        }],
+    )
+}

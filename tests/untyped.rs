@@ -1,0 +1,42 @@
+//! Untyped access: the cache follows max age.
+
+use std::time::Duration;
+
+use ssm_config::{MemorySource, Parameters};
+
+#[tokio::test(start_paused = true)]
+async fn cached_values_are_fetched_again_after_max_age() {
+    let source = MemorySource::new();
+    source.put("/u/a", "1");
+    let parameters = Parameters::new(source.clone()).max_age(Duration::from_secs(30));
+    assert_eq!(
+        parameters.get("/u/a").await.unwrap().parse::<u8>().unwrap(),
+        1
+    );
+    source.put("/u/a", "2");
+    tokio::time::sleep(Duration::from_secs(29)).await;
+    assert_eq!(
+        parameters.get("/u/a").await.unwrap().parse::<u8>().unwrap(),
+        1,
+        "cached"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        parameters.get("/u/a").await.unwrap().parse::<u8>().unwrap(),
+        2,
+        "expired"
+    );
+    assert_eq!(source.calls().get_parameters, 2);
+}
+
+#[tokio::test]
+async fn without_max_age_values_stay_until_cleared() {
+    let source = MemorySource::new();
+    source.put("/u/a", "1");
+    let parameters = Parameters::new(source.clone());
+    parameters.get("/u/a").await.unwrap();
+    source.put("/u/a", "2");
+    assert_eq!(parameters.get("/u/a").await.unwrap().version(), 1);
+    parameters.clear_cache();
+    assert_eq!(parameters.get("/u/a").await.unwrap().version(), 2);
+}
