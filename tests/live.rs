@@ -476,3 +476,20 @@ async fn background_refresh_runs_ahead_of_expiry_and_stops_with_the_last_handle(
         "the task ended with the last handle"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn borrowed_reads_see_the_snapshot_and_trigger_expiry_like_get() {
+    let (memory, source) = small_source();
+    let config = Small::loader().source(source.clone()).load().await.unwrap();
+    assert_eq!(config.read().host, "a");
+    memory.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        config.read().host,
+        "a",
+        "serves the current snapshot while refreshing"
+    );
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    assert_eq!(config.read().host, "b");
+    assert_eq!(source.get_parameters_calls(), 2);
+}

@@ -110,7 +110,7 @@ mod untyped;
 pub mod __private;
 
 pub use error::{Error, Problem};
-pub use live::{Background, Derived, Live};
+pub use live::{Background, Derived, Live, Ref};
 pub use loader::Loader;
 pub use metadata::{Metadata, ParameterMetadata};
 pub use name::Selector;

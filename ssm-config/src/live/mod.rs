@@ -120,6 +120,18 @@ impl<T: SsmConfig> Live<T> {
         value
     }
 
+    /// The current snapshot, borrowed: cheaper than [`get`](Live::get) under
+    /// contention (no reference count is touched), for a short read in a hot
+    /// loop. Do not hold it across an `.await` or for long: it pins the
+    /// snapshot it borrows. Expiry is handled as in `get`.
+    pub fn read(&self) -> Ref<T> {
+        let guard = self.shared.current.load();
+        if self.shared.claim_expired() {
+            self.refresh_in_background();
+        }
+        Ref { guard }
+    }
+
     fn refresh_in_background(&self) {
         let seen = self.shared.attempts();
         match tokio::runtime::Handle::try_current() {
@@ -186,6 +198,24 @@ impl<T: SsmConfig> Live<T> {
     /// How long a snapshot is meant to live, if it expires at all.
     pub fn max_age(&self) -> Option<Duration> {
         self.shared.settings.max_age
+    }
+}
+
+/// A borrowed snapshot from [`Live::read`]; dereferences to `T`.
+pub struct Ref<T> {
+    guard: arc_swap::Guard<Arc<refresh::Snapshot<T>>>,
+}
+
+impl<T> std::ops::Deref for Ref<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Ref<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
