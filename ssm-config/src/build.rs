@@ -7,7 +7,7 @@ use crate::SsmConfig;
 use crate::convert::Convert;
 use crate::error::Problem;
 use crate::fetch::{Fetched, NameOutcome};
-use crate::plan::{Binding, ValuePlan};
+use crate::plan::ValuePlan;
 use crate::resolve::{Node, Requests, Slot};
 use crate::source::{Parameter, ParameterType};
 
@@ -79,10 +79,14 @@ impl<'a> Build<'a> {
             None => match converter.convert(default) {
                 Ok(value) => Some(value),
                 Err(reason) => {
-                    let (field, _) = self.describe(index);
-                    let plan = self.value_plan(index);
+                    let Slot::Name {
+                        field, value: plan, ..
+                    } = &self.node.slots[index]
+                    else {
+                        return None;
+                    };
                     self.problems.push(Problem::Invalid {
-                        field,
+                        field: field.clone(),
                         name: "#[ssm(default)]".into(),
                         expected: plan.expected.to_owned(),
                         reason: (!plan.secret).then_some(reason),
@@ -100,12 +104,16 @@ impl<'a> Build<'a> {
         index: usize,
         converter: &C,
     ) -> Option<M> {
-        let Slot::Path { field, request } = &self.node.slots[index] else {
+        let Slot::Path {
+            field,
+            request,
+            value: plan,
+        } = &self.node.slots[index]
+        else {
             return None;
         };
         let path = &self.requests.paths[*request].path;
         let found = self.fetched.paths[*request].as_ref()?;
-        let plan = self.value_plan(index);
         let mut entries = Vec::with_capacity(found.len());
         let mut ok = true;
         let mut seen = HashSet::new();
@@ -118,7 +126,7 @@ impl<'a> Build<'a> {
             if !seen.insert(key) {
                 continue;
             }
-            match convert_one(field, parameter, &plan, None, converter) {
+            match convert_one(field, parameter, plan, None, converter) {
                 Ok(value) => entries.push((key.to_owned(), value)),
                 Err(problem) => {
                     self.problems.push(problem);
@@ -149,6 +157,7 @@ impl<'a> Build<'a> {
             field,
             request,
             key,
+            value: plan,
         } = &self.node.slots[index]
         else {
             return None;
@@ -158,8 +167,7 @@ impl<'a> Build<'a> {
             NameOutcome::Missing => return Some(None),
             NameOutcome::Failed => return None,
         };
-        let plan = self.value_plan(index);
-        match convert_one(field, parameter, &plan, *key, converter) {
+        match convert_one(field, parameter, plan, *key, converter) {
             Ok(value) => Some(Some(value)),
             Err(problem) => {
                 self.problems.push(problem);
@@ -168,36 +176,16 @@ impl<'a> Build<'a> {
         }
     }
 
-    fn value_plan(&self, index: usize) -> ValuePlan {
-        match &self.node.plan.fields[index].binding {
-            Binding::Parameter { value, .. }
-            | Binding::Secret { value, .. }
-            | Binding::ByPath { value, .. } => *value,
-            Binding::Nested { .. } | Binding::Skip => unreachable_plan(),
-        }
-    }
-
     fn describe(&self, index: usize) -> (String, String) {
         match &self.node.slots[index] {
             Slot::Name { field, request, .. } => {
                 (field.clone(), self.requests.names[*request].wire())
             }
-            Slot::Path { field, request } => {
+            Slot::Path { field, request, .. } => {
                 (field.clone(), self.requests.paths[*request].path.clone())
             }
             _ => (self.node.plan.fields[index].field.to_owned(), String::new()),
         }
-    }
-}
-
-/// Generated code only asks for value plans of value fields; a mismatch is a
-/// bug in the derive, reported as an empty plan rather than a panic.
-fn unreachable_plan() -> ValuePlan {
-    ValuePlan {
-        expected: "?",
-        secret: true,
-        plaintext: false,
-        presence: crate::plan::Presence::Required,
     }
 }
 

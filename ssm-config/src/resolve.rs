@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use crate::error::Problem;
 use crate::name::{self, SECRETS_REFERENCE, Selector, TemplateError};
-use crate::plan::{Binding, FieldPlan, PlannedKind, PlannedParameter, Presence, StructPlan};
+use crate::plan::{
+    Binding, FieldPlan, PlannedKind, PlannedParameter, Presence, StructPlan, ValuePlan,
+};
 use crate::source::PathFilters;
 
 /// A name to fetch with `GetParameters`.
@@ -69,10 +71,12 @@ pub(crate) enum Slot {
         field: String,
         request: usize,
         key: Option<&'static str>,
+        value: ValuePlan,
     },
     Path {
         field: String,
         request: usize,
+        value: ValuePlan,
     },
     Nested(Node),
     /// Could not be resolved; the problem is already recorded.
@@ -193,7 +197,11 @@ impl Resolver<'_> {
                 };
                 Slot::Nested(self.node(nested, child_base.as_deref(), &format!("{field_name}.")))
             }
-            Binding::Parameter { path, selector, .. } => {
+            Binding::Parameter {
+                path,
+                selector,
+                value,
+            } => {
                 let Some(base) = base else {
                     return Slot::Unresolved;
                 };
@@ -212,16 +220,18 @@ impl Resolver<'_> {
                         return Slot::Unresolved;
                     }
                 };
-                self.name_slot(field_name, full, selector, plan.decrypt, None)
+                self.name_slot(field_name, full, selector, plan.decrypt, None, *value)
             }
             Binding::Secret {
-                name: secret, key, ..
+                name: secret,
+                key,
+                value,
             } => {
                 let Some(secret) = self.expand(secret) else {
                     return Slot::Unresolved;
                 };
                 let full = format!("{SECRETS_REFERENCE}{secret}");
-                self.name_slot(field_name, full, None, true, *key)
+                self.name_slot(field_name, full, None, true, *key, *value)
             }
             Binding::ByPath {
                 path,
@@ -229,7 +239,7 @@ impl Resolver<'_> {
                 kind,
                 key_id,
                 label,
-                ..
+                value,
             } => {
                 let Some(base) = base else {
                     return Slot::Unresolved;
@@ -265,6 +275,7 @@ impl Resolver<'_> {
                 Slot::Path {
                     field: field_name,
                     request: index,
+                    value: *value,
                 }
             }
         }
@@ -277,6 +288,7 @@ impl Resolver<'_> {
         selector: Option<Selector>,
         decrypt: bool,
         key: Option<&'static str>,
+        value: ValuePlan,
     ) -> Slot {
         if let Err(reason) = self.check_name(&name) {
             self.problems.push(Problem::InvalidName {
@@ -302,6 +314,7 @@ impl Resolver<'_> {
             field,
             request,
             key,
+            value,
         }
     }
 }
@@ -324,20 +337,18 @@ pub(crate) fn planned_parameters(
 }
 
 fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
-    for (slot, field) in node.slots.iter().zip(node.plan.fields) {
-        let (presence, planned) = match (slot, &field.binding) {
-            (Slot::Nested(child), _) => {
+    for slot in &node.slots {
+        let planned = match slot {
+            Slot::Nested(child) => {
                 flatten(child, requests, out);
                 continue;
             }
-            (
-                Slot::Name {
-                    field,
-                    request,
-                    key,
-                },
-                Binding::Parameter { value, .. } | Binding::Secret { value, .. },
-            ) => {
+            Slot::Name {
+                field,
+                request,
+                key,
+                value,
+            } => {
                 let r = &requests.names[*request];
                 let kind = if r.is_secret() {
                     PlannedKind::Secret {
@@ -346,37 +357,32 @@ fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
                 } else {
                     PlannedKind::Parameter { decrypt: r.decrypt }
                 };
-                (
-                    value.presence,
-                    PlannedParameter {
-                        field: field.clone(),
-                        name: r.name.clone(),
-                        selector: r.selector.as_ref().map(Selector::to_string),
-                        kind,
-                        required: false,
-                    },
-                )
+                PlannedParameter {
+                    field: field.clone(),
+                    name: r.name.clone(),
+                    selector: r.selector.as_ref().map(Selector::to_string),
+                    kind,
+                    required: value.presence == Presence::Required,
+                }
             }
-            (Slot::Path { field, request }, Binding::ByPath { value, .. }) => {
+            Slot::Path {
+                field,
+                request,
+                value,
+            } => {
                 let r = &requests.paths[*request];
-                (
-                    value.presence,
-                    PlannedParameter {
-                        field: field.clone(),
-                        name: r.path.clone(),
-                        selector: None,
-                        kind: PlannedKind::ByPath {
-                            recursive: r.recursive,
-                        },
-                        required: false,
+                PlannedParameter {
+                    field: field.clone(),
+                    name: r.path.clone(),
+                    selector: None,
+                    kind: PlannedKind::ByPath {
+                        recursive: r.recursive,
                     },
-                )
+                    required: value.presence == Presence::Required,
+                }
             }
-            _ => continue,
+            Slot::Unresolved | Slot::Skip => continue,
         };
-        out.push(PlannedParameter {
-            required: presence == Presence::Required,
-            ..planned
-        });
+        out.push(planned);
     }
 }

@@ -114,9 +114,7 @@ impl<T: SsmConfig> Live<T> {
     /// runtime) and returns the current snapshot meanwhile.
     pub fn get(&self) -> Arc<T> {
         let value = Arc::clone(&self.shared.current.load().value);
-        if self.shared.claim_expired() {
-            self.refresh_in_background();
-        }
+        self.refresh_if_expired();
         value
     }
 
@@ -126,13 +124,16 @@ impl<T: SsmConfig> Live<T> {
     /// snapshot it borrows. Expiry is handled as in `get`.
     pub fn read(&self) -> Ref<T> {
         let guard = self.shared.current.load();
-        if self.shared.claim_expired() {
-            self.refresh_in_background();
-        }
+        self.refresh_if_expired();
         Ref { guard }
     }
 
-    fn refresh_in_background(&self) {
+    /// Starts one background refresh if max age has passed and no other
+    /// reader has started it.
+    fn refresh_if_expired(&self) {
+        if !self.shared.claim_expired() {
+            return;
+        }
         let seen = self.shared.attempts();
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
