@@ -8,11 +8,13 @@ use syn::{Attribute, Expr, Lit, LitStr};
 
 use crate::errors::Errors;
 
-/// A value and where it was written.
+/// A value and where it was written: `span` is the key, `value_span` the
+/// value (the key itself for flags).
 #[derive(Clone)]
 pub(crate) struct At<T> {
     pub value: T,
     pub span: Span,
+    pub value_span: Span,
 }
 
 #[derive(Default)]
@@ -120,7 +122,7 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
             // #[ssm(crate = "path::to::ssm_config")]
             "crate" => {
                 let path = string_lit(&meta, errors).and_then(|lit| match lit.parse::<syn::Path>() {
-                    Ok(path) => Some(path),
+                    Ok(path) => Some((path, lit.span())),
                     Err(_) => {
                         errors.spanned(&lit, "`#[ssm(crate = \"...\")]` expects a path like \"my_crate::ssm_config\"");
                         None
@@ -149,14 +151,18 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             // #[ssm(default)], #[ssm(default = EXPR)], #[ssm(default = "text")]
             "default" => {
                 let value = if meta.input.peek(syn::Token![=]) {
-                    expr(&meta, errors).map(|e| match e {
-                        Expr::Lit(syn::ExprLit {
-                            lit: Lit::Str(s), ..
-                        }) => DefaultValue::Text(s),
-                        other => DefaultValue::Expr(other),
+                    expr(&meta, errors).map(|e| {
+                        let value_span = e.span();
+                        let value = match e {
+                            Expr::Lit(syn::ExprLit {
+                                lit: Lit::Str(s), ..
+                            }) => DefaultValue::Text(s),
+                            other => DefaultValue::Expr(other),
+                        };
+                        (value, value_span)
                     })
                 } else {
-                    Some(DefaultValue::Trait)
+                    Some((DefaultValue::Trait, span))
                 };
                 set(&mut out.default, value, span, &key, errors)
             }
@@ -183,9 +189,9 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             // #[ssm(nested)], #[ssm(nested = "cache")]
             "nested" => {
                 let value = if meta.input.peek(syn::Token![=]) {
-                    string(&meta, errors).map(Some)
+                    string(&meta, errors).map(|(s, at)| (Some(s), at))
                 } else {
-                    Some(None)
+                    Some((None, span))
                 };
                 set(&mut out.nested, value, span, &key, errors)
             }
@@ -221,12 +227,24 @@ fn key_of(meta: &ParseNestedMeta<'_>) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }
 
-fn set<T>(slot: &mut Option<At<T>>, value: Option<T>, span: Span, key: &str, errors: &mut Errors) {
-    let Some(value) = value else { return };
+fn set<T>(
+    slot: &mut Option<At<T>>,
+    value: Option<(T, Span)>,
+    span: Span,
+    key: &str,
+    errors: &mut Errors,
+) {
+    let Some((value, value_span)) = value else {
+        return;
+    };
     if slot.is_some() {
         errors.push(syn::Error::new(span, format!("duplicate `#[ssm({key})]`")));
     } else {
-        *slot = Some(At { value, span });
+        *slot = Some(At {
+            value,
+            span,
+            value_span,
+        });
     }
 }
 
@@ -319,14 +337,14 @@ fn string_lit(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<LitStr>
     }
 }
 
-fn string(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<String> {
-    string_lit(meta, errors).map(|s| s.value())
+fn string(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(String, Span)> {
+    string_lit(meta, errors).map(|s| (s.value(), s.span()))
 }
 
-fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<u64> {
+fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
     match lit(meta, errors, "a number")? {
         Lit::Int(i) => match i.base10_parse::<u64>() {
-            Ok(n) => Some(n),
+            Ok(n) => Some((n, i.span())),
             Err(err) => {
                 errors.push(err);
                 None
@@ -339,9 +357,9 @@ fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<u64> {
     }
 }
 
-fn boolean(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<bool> {
+fn boolean(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(bool, Span)> {
     match lit(meta, errors, "true or false")? {
-        Lit::Bool(b) => Some(b.value),
+        Lit::Bool(b) => Some((b.value, b.span)),
         other => {
             errors.spanned(
                 other,
@@ -352,7 +370,7 @@ fn boolean(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<bool> {
     }
 }
 
-fn flag(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<()> {
+fn flag(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<((), Span)> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
         let key = key_of(meta);
         errors.push(syn::Error::new(
@@ -362,7 +380,7 @@ fn flag(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<()> {
         skip_value(meta);
         return None;
     }
-    Some(())
+    Some(((), meta.path.span()))
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -3,9 +3,10 @@
 //! errors plus a minimal impl, so call sites do not cascade.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 
+use crate::check;
 use crate::errors::Errors;
 use crate::model::{self, Container, Converter, Field, FieldKind, Presence, Shape, ValueSource};
 
@@ -16,6 +17,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         return fallback(input, &krate, &errors);
     };
     let container = model::build(input, &parsed, &mut errors);
+    check::duplicate_bindings(&container, &mut errors);
     if !errors.is_empty() {
         return fallback(input, &container.krate, &errors);
     }
@@ -58,6 +60,12 @@ fn generate(c: &Container<'_>) -> TokenStream {
     });
     let krate = &c.krate;
     let entry_points = entry_points(ident);
+    let overlap_checks = c
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, FieldKind::Nested { .. }))
+        .map(|(i, f)| nested_overlap_check(ident, i, f));
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -83,6 +91,22 @@ fn generate(c: &Container<'_>) -> TokenStream {
             }
 
             #entry_points
+            #(#overlap_checks)*
+        };
+    }
+}
+
+/// A build-time check, failing at the nested field, that no field under it
+/// reads what another field of the struct reads.
+fn nested_overlap_check(ident: &syn::Ident, index: usize, field: &Field<'_>) -> TokenStream {
+    quote_spanned! {field.ident.span()=>
+        const _: () = {
+            const __SSM_LEAVES: usize = _ssm::__private::leaf_count(<#ident as _ssm::SsmConfig>::PLAN);
+            if let ::core::option::Option::Some(__ssm_message) =
+                _ssm::__private::nested_overlap::<__SSM_LEAVES>(<#ident as _ssm::SsmConfig>::PLAN, #index).get()
+            {
+                ::core::panic!("{}", __ssm_message)
+            }
         };
     }
 }

@@ -4,9 +4,12 @@
 
 mod attr;
 mod case;
+mod check;
 mod errors;
 mod expand;
 mod model;
+mod names;
+mod rules;
 mod ty;
 
 use proc_macro::TokenStream;

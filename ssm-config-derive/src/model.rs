@@ -6,6 +6,7 @@ use syn::{Data, DeriveInput, Expr, Fields, Ident, LitStr, Type};
 use crate::attr::{self, At, DefaultValue, FieldAttrs};
 use crate::case::{RULE_NAMES, RenameRule};
 use crate::errors::Errors;
+use crate::rules;
 use crate::ty;
 
 pub(crate) struct Container<'a> {
@@ -128,10 +129,24 @@ pub(crate) fn parse_attrs(input: &DeriveInput, errors: &mut Errors) -> Option<Pa
             return None;
         }
     };
-    if !input.generics.params.is_empty() {
+    for param in &input.generics.params {
+        let message = match param {
+            syn::GenericParam::Lifetime(_) => {
+                "`#[derive(SsmConfig)]` cannot borrow: a config outlives every load, so its fields must own their data"
+            }
+            syn::GenericParam::Type(_) => {
+                "`#[derive(SsmConfig)]` does not support type parameters: the plan of names is fixed at compile time, so name each field's type"
+            }
+            syn::GenericParam::Const(_) => {
+                "`#[derive(SsmConfig)]` does not support const parameters"
+            }
+        };
+        errors.spanned(param, message);
+    }
+    if let Some(clause) = &input.generics.where_clause {
         errors.spanned(
-            &input.generics,
-            "`#[derive(SsmConfig)]` does not support generic structs",
+            clause,
+            "`#[derive(SsmConfig)]` does not support `where` clauses",
         );
     }
     Some(Parsed { container, fields })
@@ -164,6 +179,7 @@ pub(crate) fn build<'a>(
     let Data::Struct(data) = &input.data else {
         unreachable!("checked by parse_attrs")
     };
+    let base = rules::prefix(attrs.prefix.as_ref(), errors);
     let fields = data
         .fields
         .iter()
@@ -172,6 +188,7 @@ pub(crate) fn build<'a>(
             let ident = field.ident.as_ref()?;
             let name = ident.to_string().trim_start_matches("r#").to_owned();
             let segment = rename.map_or_else(|| name.clone(), |rule| rule.apply(&name));
+            rules::field(attrs, base, &segment, ident.span(), errors);
             let kind = field_kind(&field.ty, attrs, segment, errors)?;
             Some(Field {
                 ident,
@@ -349,34 +366,32 @@ fn field_kind<'a>(
                 "`#[ssm(label)]` cannot be combined with `#[ssm(version)]`",
             ));
         }
-        let pinned = a
-            .version
-            .as_ref()
-            .map(|v| (v.span, v.value.to_string()))
-            .or_else(|| a.label.as_ref().map(|l| (l.span, l.value.clone())));
-        if let Some((span, pin)) = pinned {
-            if selector.is_some() {
-                errors.push(syn::Error::new(
-                    span,
-                    "the path already pins a version with `:`; remove one of them",
-                ));
-            }
-            if pin == "0" {
-                errors.push(syn::Error::new(span, "versions start at 1"));
-            }
-            selector = Some(pin);
-        }
-        if let (Some(sel), Some(path)) = (&selector, &a.path)
-            && (sel.is_empty() || sel == "0" || sel.contains(':'))
+        if let Some((key, span)) = [("version", span(&a.version)), ("label", span(&a.label))]
+            .into_iter()
+            .find_map(|(key, span)| Some((key, span?)))
+            && selector.is_some()
         {
             errors.push(syn::Error::new(
-                path.span,
-                format!("invalid selector `:{sel}`: use `name:N` (N from 1) or `name:label`"),
+                span,
+                format!("`#[ssm({key})]` pins a version the path already pins with `:`; keep one of them"),
             ));
+        }
+        if let Some(version) = &a.version {
+            selector = Some(version.value.to_string());
+        } else if let Some(label) = &a.label {
+            selector = Some(label.value.clone());
         }
         ValueSource::Parameter { path, selector }
     };
     let converter = converter(value_ty, a.json.is_some(), errors)?;
+    if let Some(plaintext) = &a.plaintext
+        && converter.secret.is_some()
+    {
+        errors.push(syn::Error::new(
+            plaintext.span,
+            "`#[ssm(plaintext)]` lets a SecureString into a field that is not `Secret<_>`; this field already is, so remove it",
+        ));
+    }
     Some(FieldKind::Value {
         source,
         converter,

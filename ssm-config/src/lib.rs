@@ -99,6 +99,7 @@ mod live;
 mod loader;
 mod metadata;
 mod name;
+mod overlap;
 mod plan;
 mod resolve;
 mod secret;

@@ -61,8 +61,8 @@ pub struct Orders {
     pub tls_cert_v3: String,
     #[ssm(path = "tls/cert", label = "blue")]
     pub tls_cert_blue: String,
-    #[ssm(path = "tls/cert:blue")]
-    pub tls_cert_blue_suffix: String,
+    #[ssm(path = "tls/cert:green")]
+    pub tls_cert_green: String,
     #[ssm(path = "tls/cert")]
     pub tls_cert_latest: String,
     #[ssm(by_path = "workers", recursive = false)]
@@ -250,11 +250,10 @@ pub struct Screaming {
     pub api_url: String,
 }
 
+/// Names SSM would refuse fail the build when written out; a variable can
+/// still fill one in at load time.
 #[derive(SsmConfig, Debug)]
-#[ssm(prefix = "/sel")]
-pub struct BadSelector {
-    #[ssm(path = "value:9lives")]
+#[ssm(prefix = "/sel/{SEGMENT}")]
+pub struct FilledByVariable {
     pub value: String,
-    #[ssm(path = "bad name")]
-    pub spaced: String,
 }

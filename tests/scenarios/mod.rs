@@ -25,6 +25,7 @@ async fn seed_orders(b: &impl Backend) {
         b.put("/prod/orders/tls/cert", version).await;
     }
     b.label("/prod/orders/tls/cert", 2, "blue").await;
+    b.label("/prod/orders/tls/cert", 3, "green").await;
     b.put("/prod/orders/workers/emails", "4").await;
     b.put("/prod/orders/workers/pdf", "2").await;
     b.put("/prod/orders/workers/deep/nested", "9").await;
@@ -81,7 +82,7 @@ pub async fn every_attribute_and_type(b: &impl Backend) {
     assert_eq!(c.tls_cert_v1, "cert-v1");
     assert_eq!(c.tls_cert_v3, "cert-v3");
     assert_eq!(c.tls_cert_blue, "cert-v2");
-    assert_eq!(c.tls_cert_blue_suffix, "cert-v2");
+    assert_eq!(c.tls_cert_green, "cert-v3");
     assert_eq!(c.tls_cert_latest, "cert-v3");
     assert_eq!(c.workers.len(), 2, "not recursive: {:?}", c.workers);
     assert_eq!(c.workers["emails"], 4);
@@ -101,9 +102,9 @@ pub async fn every_attribute_and_type(b: &impl Backend) {
         "{shown}"
     );
 
-    // 20 distinct names (duplicates merged) and one by-path walk. Four of
-    // them are `tls/cert` under different selectors; results cannot be told
-    // apart by name, so each goes in its own call: 4 calls, not 2.
+    // 21 distinct names and one by-path walk. Five of them are `tls/cert`
+    // under different selectors; results cannot be told apart by name, so
+    // each goes in its own call: 5 calls, not 3.
     let mut asked: Vec<String> = source
         .calls()
         .into_iter()
@@ -112,13 +113,13 @@ pub async fn every_attribute_and_type(b: &impl Backend) {
             _ => vec![],
         })
         .collect();
-    assert_eq!(source.get_parameters_calls(), 4, "{:#?}", source.calls());
+    assert_eq!(source.get_parameters_calls(), 5, "{:#?}", source.calls());
     asked.sort();
     let before = asked.len();
     asked.dedup();
     assert_eq!(
         (before, asked.len()),
-        (20, 20),
+        (21, 21),
         "each name asked for once: {asked:#?}"
     );
     assert_eq!(source.by_path_calls(), 1);
@@ -354,17 +355,21 @@ pub async fn renamed_crate_path_and_rename_rules(b: &impl Backend) {
     assert_eq!(c.upper.api_url, "https://api");
 }
 
-/// Selectors and names SSM would refuse are reported before any call.
-pub async fn invalid_selectors_and_names_are_reported(b: &impl Backend) {
+/// A name SSM would refuse, made by a variable, is reported before any call.
+pub async fn invalid_names_from_variables_are_reported(b: &impl Backend) {
     let source = b.source();
-    let err = BadSelector::fetch(&source).await.unwrap_err();
+    let err = FilledByVariable::loader()
+        .source(source.clone())
+        .var("SEGMENT", "bad name")
+        .load()
+        .await
+        .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("field `value`: `/sel/value:9lives` has an invalid selector: label `9lives` must not start with a digit"), "{text}");
     assert!(
-        text.contains("field `spaced`: `/sel/bad name` is not a valid parameter name"),
+        text.contains("field `value`: `/sel/bad name/value` is not a valid parameter name"),
         "{text}"
     );
-    assert_eq!(source.calls().len(), 0, "nothing to ask for");
+    assert_eq!(source.calls().len(), 0, "nothing is asked for");
 }
 
 /// A parameter deleted under a running config: the refresh fails, naming

@@ -26,7 +26,7 @@ macro_rules! scenario_tests {
             unset_variable_is_named,
             refresh_follows_latest_but_not_pins,
             renamed_crate_path_and_rename_rules,
-            invalid_selectors_and_names_are_reported,
+            invalid_names_from_variables_are_reported,
             refresh_after_deletion_keeps_the_old_snapshot,
             untyped_access,
         );

@@ -1,0 +1,160 @@
+//! Applies SSM's naming rules to the names a struct writes: the prefix, each
+//! field's path, selector, label, secret and by-path walk. Each error points
+//! at the literal that holds the mistake, or at the field when the name
+//! comes from the field itself.
+
+use proc_macro2::Span;
+
+use crate::attr::{At, FieldAttrs};
+use crate::errors::Errors;
+use crate::names::{self, SECRETS_REFERENCE};
+
+/// What relative names are joined to.
+#[derive(Clone, Copy)]
+pub(crate) enum Base<'a> {
+    /// No prefix: relative names stay relative (the struct may be nested).
+    None,
+    Prefix(&'a str),
+    /// The prefix is wrong and already reported: relative names are not
+    /// checked against it, so one mistake gives one error.
+    Invalid,
+}
+
+/// Checks `#[ssm(prefix = "...")]`.
+pub(crate) fn prefix<'a>(prefix: Option<&'a At<String>>, errors: &mut Errors) -> Base<'a> {
+    let Some(prefix) = prefix else {
+        return Base::None;
+    };
+    let checked = names::check_path(&prefix.value)
+        .and_then(|()| {
+            if prefix.value.starts_with('/') {
+                Ok(())
+            } else {
+                Err(format!(
+                    "a prefix starts with `/`: write \"/{}\"",
+                    prefix.value
+                ))
+            }
+        })
+        .and_then(|()| names::check_full_name(&prefix.value));
+    match checked {
+        Ok(()) => Base::Prefix(&prefix.value),
+        Err(message) => {
+            errors.push(syn::Error::new(
+                prefix.value_span,
+                format!("invalid prefix: {message}"),
+            ));
+            Base::Invalid
+        }
+    }
+}
+
+/// Checks the names one field reads. `segment` is the field's default path
+/// and `field_span` where the field is named.
+pub(crate) fn field(
+    a: &FieldAttrs,
+    base: Base<'_>,
+    segment: &str,
+    field_span: Span,
+    errors: &mut Errors,
+) {
+    if a.skip.is_some() {
+        return;
+    }
+    if let Some(nested) = &a.nested
+        && let Some(segment) = &nested.value
+    {
+        report(errors, nested.value_span, names::check_path(segment));
+    }
+    if a.nested.is_some() || a.flatten.is_some() {
+        return;
+    }
+    if let Some(label) = &a.label {
+        report(errors, label.value_span, names::check_label(&label.value));
+    }
+    if let Some(by_path) = &a.by_path {
+        return walk(by_path, base, errors);
+    }
+    if let Some(secret) = &a.secret {
+        report(
+            errors,
+            secret.value_span,
+            names::check_secret_name(&secret.value),
+        );
+        if let Some(key) = a.key.as_ref().filter(|k| k.value.is_empty()) {
+            errors.push(syn::Error::new(
+                key.value_span,
+                "`key` names a key of the JSON secret and cannot be empty",
+            ));
+        }
+        return;
+    }
+    if let Some(version) = a.version.as_ref().filter(|v| v.value == 0) {
+        errors.push(syn::Error::new(
+            version.value_span,
+            "versions start at 1: `version = 0` selects nothing",
+        ));
+    }
+    let (written, span) = match &a.path {
+        Some(path) => (path.value.as_str(), path.value_span),
+        None => (segment, field_span),
+    };
+    let (path, selector) = match written.split_once(':') {
+        Some((path, selector)) => (path, Some(selector)),
+        None => (written, None),
+    };
+    if let Some(selector) = selector {
+        report(errors, span, names::check_selector(selector));
+    }
+    name(path, base, span, errors);
+}
+
+/// `#[ssm(by_path = "...")]`: a path, never a selector or a secret.
+fn walk(by_path: &At<String>, base: Base<'_>, errors: &mut Errors) {
+    let span = by_path.value_span;
+    if by_path.value.contains(':') {
+        errors.push(syn::Error::new(
+            span,
+            "`#[ssm(by_path)]` reads the latest version of each parameter and takes no `:` selector; filter by label with `label = \"...\"`",
+        ));
+        return;
+    }
+    if let Some(full) = name(&by_path.value, base, span, errors)
+        && (full == SECRETS_REFERENCE || full.starts_with(&format!("{SECRETS_REFERENCE}/")))
+    {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{SECRETS_REFERENCE}` cannot be listed by path; read each secret with `#[ssm(secret = \"...\")]`"
+            ),
+        ));
+    }
+}
+
+/// Checks a parameter name or path; returns it joined to its base when that
+/// is known and the name is valid.
+fn name(path: &str, base: Base<'_>, span: Span, errors: &mut Errors) -> Option<String> {
+    if let Err(message) = names::check_path(path) {
+        errors.push(syn::Error::new(span, message));
+        return None;
+    }
+    let full = match base {
+        Base::Prefix(prefix) => names::join(Some(prefix), path),
+        Base::None => path.to_owned(),
+        Base::Invalid if path.starts_with('/') => path.to_owned(),
+        Base::Invalid => return None,
+    };
+    match names::check_full_name(&full) {
+        Ok(()) => Some(full),
+        Err(message) => {
+            errors.push(syn::Error::new(span, message));
+            None
+        }
+    }
+}
+
+fn report(errors: &mut Errors, span: Span, checked: Result<(), String>) {
+    if let Err(message) = checked {
+        errors.push(syn::Error::new(span, message));
+    }
+}
