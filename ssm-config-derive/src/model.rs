@@ -262,6 +262,7 @@ fn field_kind<'a>(
                 ("secret", span(&a.secret)),
                 ("key", span(&a.key)),
                 ("json", span(&a.json)),
+                ("plaintext", span(&a.plaintext)),
             ],
         );
         let Some((key_ty, value_ty)) = ty::map_value(ty) else {
@@ -294,15 +295,18 @@ fn field_kind<'a>(
             converter,
         });
     }
-    conflicts(
-        errors,
-        "by_path",
-        &[
-            ("recursive", span(&a.recursive)),
-            ("type", span(&a.kind)),
-            ("key_id", span(&a.key_id)),
-        ],
-    );
+    for (name, span) in [
+        ("recursive", span(&a.recursive)),
+        ("type", span(&a.kind)),
+        ("key_id", span(&a.key_id)),
+    ] {
+        if let Some(span) = span {
+            errors.push(syn::Error::new(
+                span,
+                format!("`#[ssm({name})]` filters a `#[ssm(by_path = \"...\")]` walk; this field reads one parameter"),
+            ));
+        }
+    }
 
     let (optional, value_ty) = match ty::unwrap(ty, &["Option"]) {
         Some(inner) => (true, inner),

@@ -9,6 +9,17 @@ const MAX_LABEL_LEN: usize = 100;
 const MAX_SECRET_NAME_LEN: usize = 512;
 pub(crate) const SECRETS_REFERENCE: &str = "/aws/reference/secretsmanager";
 
+/// `name` for a message: a very long name is cut in the middle.
+pub(crate) fn shown(name: &str) -> String {
+    const KEEP: usize = 30;
+    if name.chars().count() <= 2 * KEEP + 10 {
+        return name.to_owned();
+    }
+    let head: String = name.chars().take(KEEP).collect();
+    let tail: String = name.chars().skip(name.chars().count() - KEEP).collect();
+    format!("{head}...{tail}")
+}
+
 /// A name with each `{VAR}` replaced by a stand-in, so character and
 /// segment rules can run on it.
 struct Template {
@@ -101,7 +112,8 @@ pub(crate) fn check_full_name(full: &str) -> Result<(), String> {
     }
     if filled.len() > MAX_NAME_LEN {
         return Err(format!(
-            "`{full}` is {} characters long; SSM allows at most {MAX_NAME_LEN}",
+            "`{}` is {} characters long; SSM allows at most {MAX_NAME_LEN}",
+            shown(full),
             filled.len()
         ));
     }

@@ -1,0 +1,9 @@
+use ssm_config::SsmConfig;
+
+#[derive(SsmConfig)]
+enum AppConfig {
+    Dev { host: String },
+    Prod { host: String },
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use ssm_config::SsmConfig;
+
+#[derive(SsmConfig)]
+#[ssm(prefix = "/app", rename_all = "kebabcase")]
+struct AppConfig {
+    db_host: String,
+}
+
+fn main() {}
