@@ -134,8 +134,13 @@ fn entry_points(ident: &syn::Ident) -> TokenStream {
             }
 
             /// The binding plan: every field with its parameter name and kind.
-            pub fn parameters() -> ::std::vec::Vec<_ssm::PlannedParameter> {
+            pub fn parameters() -> _ssm::Plan {
                 _ssm::__private::parameters::<Self>()
+            }
+
+            /// The least-privilege IAM policy for exactly what this struct reads.
+            pub fn iam_policy(scope: &_ssm::PolicyScope) -> _ssm::IamPolicy {
+                _ssm::__private::iam_policy::<Self>(scope)
             }
         }
     }

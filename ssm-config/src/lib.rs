@@ -95,6 +95,7 @@ mod convert;
 mod engine;
 mod error;
 mod fetch;
+mod iam;
 mod live;
 mod loader;
 mod metadata;
@@ -111,11 +112,12 @@ mod untyped;
 pub mod __private;
 
 pub use error::{Error, Problem};
+pub use iam::{IamPolicy, PolicyScope, Statement};
 pub use live::{Background, Derived, Live, Ref};
 pub use loader::Loader;
 pub use metadata::{Metadata, ParameterMetadata};
 pub use name::Selector;
-pub use plan::{PlannedKind, PlannedParameter};
+pub use plan::{Plan, PlannedKind, PlannedParameter};
 pub use secret::Secret;
 pub use source::{
     AwsSource, BoxFuture, MemorySource, Parameter, ParameterSource, ParameterType,
@@ -148,8 +150,14 @@ pub trait SsmConfig: Sized + Send + Sync + 'static {
     }
 
     /// The binding plan: every field with its full name, selector and kind,
-    /// `{VAR}`s filled from the environment where set.
-    fn parameters() -> Vec<PlannedParameter> {
+    /// `{VAR}`s filled from the environment where set. It prints as a table.
+    fn parameters() -> Plan {
         __private::parameters::<Self>()
+    }
+
+    /// The least-privilege IAM policy for exactly the names and paths this
+    /// struct reads; see [`IamPolicy`].
+    fn iam_policy(scope: &PolicyScope) -> IamPolicy {
+        __private::iam_policy::<Self>(scope)
     }
 }

@@ -142,14 +142,7 @@ impl fmt::Display for PlannedParameter {
             .as_ref()
             .map(|s| format!(":{s}"))
             .unwrap_or_default();
-        let kind = match &self.kind {
-            PlannedKind::Parameter { decrypt: true } => "parameter".to_owned(),
-            PlannedKind::Parameter { decrypt: false } => "parameter (no decryption)".to_owned(),
-            PlannedKind::Secret { key: None } => "secret".to_owned(),
-            PlannedKind::Secret { key: Some(k) } => format!("secret, key `{k}`"),
-            PlannedKind::ByPath { recursive: true } => "by path, recursive".to_owned(),
-            PlannedKind::ByPath { recursive: false } => "by path".to_owned(),
-        };
+        let kind = self.kind.describe();
         let required = if self.required {
             "required"
         } else {
@@ -160,5 +153,98 @@ impl fmt::Display for PlannedParameter {
             "{}: {}{} ({kind}, {required})",
             self.field, self.name, selector
         )
+    }
+}
+
+/// The binding plan of a config struct, from
+/// [`SsmConfig::parameters`](crate::SsmConfig::parameters): a list of
+/// [`PlannedParameter`]s that prints as a table.
+///
+/// ```text
+/// FIELD        PARAMETER                  SELECTOR  KIND                REQUIRED
+/// db_host      /prod/orders/db_host                 parameter           yes
+/// stripe_key   prod/stripe                          secret, key api_key yes
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    parameters: Vec<PlannedParameter>,
+}
+
+impl Plan {
+    pub(crate) fn new(parameters: Vec<PlannedParameter>) -> Self {
+        Plan { parameters }
+    }
+}
+
+impl std::ops::Deref for Plan {
+    type Target = [PlannedParameter];
+
+    fn deref(&self) -> &[PlannedParameter] {
+        &self.parameters
+    }
+}
+
+impl IntoIterator for Plan {
+    type Item = PlannedParameter;
+    type IntoIter = std::vec::IntoIter<PlannedParameter>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.parameters.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Plan {
+    type Item = &'a PlannedParameter;
+    type IntoIter = std::slice::Iter<'a, PlannedParameter>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.parameters.iter()
+    }
+}
+
+impl PlannedKind {
+    fn describe(&self) -> String {
+        match self {
+            PlannedKind::Parameter { decrypt: true } => "parameter".to_owned(),
+            PlannedKind::Parameter { decrypt: false } => "parameter (no decryption)".to_owned(),
+            PlannedKind::Secret { key: None } => "secret".to_owned(),
+            PlannedKind::Secret { key: Some(k) } => format!("secret, key `{k}`"),
+            PlannedKind::ByPath { recursive: true } => "by path, recursive".to_owned(),
+            PlannedKind::ByPath { recursive: false } => "by path".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header = ["FIELD", "PARAMETER", "SELECTOR", "KIND", "REQUIRED"].map(str::to_owned);
+        let rows: Vec<[String; 5]> = self
+            .parameters
+            .iter()
+            .map(|p| {
+                [
+                    p.field.clone(),
+                    p.name.clone(),
+                    p.selector.clone().unwrap_or_default(),
+                    p.kind.describe(),
+                    if p.required { "yes" } else { "no" }.to_owned(),
+                ]
+            })
+            .collect();
+        let mut widths = header.clone().map(|h| h.len());
+        for row in &rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        for row in std::iter::once(&header).chain(&rows) {
+            let line: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, width)| format!("{cell:width$}"))
+                .collect();
+            writeln!(f, "{}", line.join("  ").trim_end())?;
+        }
+        Ok(())
     }
 }

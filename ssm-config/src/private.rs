@@ -9,7 +9,7 @@ pub use crate::overlap::{Message, leaf_count, nested_overlap};
 pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
 pub use crate::source::ParameterType;
 
-use crate::{Error, Live, Loader, ParameterSource, PlannedParameter, SsmConfig};
+use crate::{Error, IamPolicy, Live, Loader, ParameterSource, Plan, PolicyScope, SsmConfig};
 
 /// `AppConfig::load()`.
 pub async fn load<T: SsmConfig>() -> Result<Live<T>, Error> {
@@ -22,6 +22,14 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
 }
 
 /// `AppConfig::parameters()`.
-pub fn parameters<T: SsmConfig>() -> Vec<PlannedParameter> {
-    crate::resolve::planned_parameters(T::PLAN, &crate::engine::env_lookup)
+pub fn parameters<T: SsmConfig>() -> Plan {
+    Plan::new(crate::resolve::planned_parameters(
+        T::PLAN,
+        &crate::engine::env_lookup,
+    ))
+}
+
+/// `AppConfig::iam_policy(&scope)`.
+pub fn iam_policy<T: SsmConfig>(scope: &PolicyScope) -> IamPolicy {
+    crate::iam::policy(T::PLAN, scope)
 }

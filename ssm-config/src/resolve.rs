@@ -323,6 +323,16 @@ fn same_problem(a: &Problem, b: &Problem) -> bool {
     a.to_string() == b.to_string()
 }
 
+/// Resolves names without checking them, for listings where a variable may
+/// stand in as `{VAR}` or `*`.
+pub(crate) fn resolve_unchecked(
+    plan: &'static StructPlan,
+    prefix: Option<&str>,
+    lookup: Lookup<'_>,
+) -> Resolution {
+    resolve_with(plan, prefix, lookup, false)
+}
+
 /// The plan of `plan` as a flat list, for display and policy generation.
 pub(crate) fn planned_parameters(
     plan: &'static StructPlan,
@@ -330,7 +340,7 @@ pub(crate) fn planned_parameters(
 ) -> Vec<PlannedParameter> {
     // Unset variables stay visible as `{VAR}` instead of failing the listing.
     let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
-    let resolution = resolve_with(plan, None, &keep_unset, false);
+    let resolution = resolve_unchecked(plan, None, &keep_unset);
     let mut out = Vec::new();
     flatten(&resolution.root, &resolution.requests, &mut out);
     out

@@ -1,0 +1,342 @@
+//! The least-privilege IAM policy for exactly what a config struct reads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use crate::name::SECRETS_REFERENCE;
+use crate::plan::StructPlan;
+use crate::resolve::{self, Node, Requests, Slot};
+use crate::source::ParameterType;
+
+/// Where a policy applies: the account, region and partition its ARNs name,
+/// and the values of the prefix's `{VAR}`s.
+///
+/// A variable neither given with [`var`](PolicyScope::var) nor set in the
+/// environment becomes `*` in the ARNs, so the policy covers every value of
+/// it.
+///
+/// ```
+/// use ssm_config::PolicyScope;
+///
+/// let scope = PolicyScope::new("eu-west-1", "123456789012")
+///     .partition("aws")
+///     .var("APP_ENV", "prod");
+/// # let _ = scope;
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyScope {
+    region: String,
+    account: String,
+    partition: String,
+    prefix: Option<String>,
+    vars: BTreeMap<String, String>,
+    kms_keys: Vec<String>,
+}
+
+impl PolicyScope {
+    /// A scope in the `aws` partition.
+    pub fn new(region: impl Into<String>, account: impl Into<String>) -> Self {
+        PolicyScope {
+            region: region.into(),
+            account: account.into(),
+            partition: "aws".into(),
+            prefix: None,
+            vars: BTreeMap::new(),
+            kms_keys: Vec::new(),
+        }
+    }
+
+    /// The partition: `aws`, `aws-cn`, `aws-us-gov`.
+    pub fn partition(mut self, partition: impl Into<String>) -> Self {
+        self.partition = partition.into();
+        self
+    }
+
+    /// The value of a prefix variable, instead of the environment's.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// The prefix the loader will use, when it overrides the struct's.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// A KMS key that encrypts the SecureStrings read: `kms:Decrypt` is then
+    /// granted on the given keys only, instead of on any key used through
+    /// SSM or Secrets Manager. Give a key ARN or a key id.
+    pub fn kms_key(mut self, key: impl Into<String>) -> Self {
+        self.kms_keys.push(key.into());
+        self
+    }
+
+    fn lookup(&self, var: &str) -> String {
+        self.vars
+            .get(var)
+            .cloned()
+            .or_else(|| std::env::var(var).ok())
+            .unwrap_or_else(|| "*".into())
+    }
+
+    fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account
+        )
+    }
+
+    fn parameter_arn(&self, name: &str) -> String {
+        self.arn(
+            "ssm",
+            &format!("parameter/{}", name.trim_start_matches('/')),
+        )
+    }
+
+    fn key_arn(&self, key: &str) -> Option<String> {
+        if key.starts_with("arn:") {
+            Some(key.to_owned())
+        } else if key.starts_with("alias/") {
+            // IAM authorizes `kms:Decrypt` on the key, not on an alias.
+            None
+        } else {
+            Some(self.arn("kms", &format!("key/{key}")))
+        }
+    }
+}
+
+/// One statement of an [`IamPolicy`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Says what the statement is for.
+    pub sid: String,
+    /// The actions allowed.
+    pub actions: Vec<String>,
+    /// The resources, sorted.
+    pub resources: Vec<String>,
+    /// `{"StringEquals": {"kms:ViaService": [...]}}` where KMS keys are
+    /// not known.
+    pub via_services: Vec<String>,
+}
+
+/// An IAM policy document allowing exactly the reads of a config struct;
+/// see [`SsmConfig::iam_policy`](crate::SsmConfig::iam_policy).
+///
+/// `Display` prints the JSON document, ready for `aws iam put-role-policy`
+/// or a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamPolicy {
+    /// The statements, in a fixed order: parameters, paths, secrets, KMS.
+    pub statements: Vec<Statement>,
+}
+
+impl IamPolicy {
+    /// The policy document as JSON.
+    pub fn to_json(&self) -> Json {
+        let statements: Vec<Json> = self
+            .statements
+            .iter()
+            .map(|s| {
+                let mut statement = json!({
+                    "Sid": s.sid,
+                    "Effect": "Allow",
+                    "Action": s.actions,
+                    "Resource": s.resources,
+                });
+                if !s.via_services.is_empty() {
+                    statement["Condition"] =
+                        json!({ "StringEquals": { "kms:ViaService": s.via_services } });
+                }
+                statement
+            })
+            .collect();
+        json!({ "Version": "2012-10-17", "Statement": statements })
+    }
+
+    /// The statement with this `Sid`.
+    pub fn statement(&self, sid: &str) -> Option<&Statement> {
+        self.statements.iter().find(|s| s.sid == sid)
+    }
+}
+
+/// The document with its keys in the order IAM's own documents use.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Document<'a> {
+    version: &'static str,
+    statement: Vec<OrderedStatement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OrderedStatement<'a> {
+    sid: &'a str,
+    effect: &'static str,
+    action: &'a [String],
+    resource: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Json>,
+}
+
+impl fmt::Display for IamPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let document = Document {
+            version: "2012-10-17",
+            statement: self
+                .statements
+                .iter()
+                .map(|s| OrderedStatement {
+                    sid: &s.sid,
+                    effect: "Allow",
+                    action: &s.actions,
+                    resource: &s.resources,
+                    condition: (!s.via_services.is_empty())
+                        .then(|| json!({ "StringEquals": { "kms:ViaService": s.via_services } })),
+                })
+                .collect(),
+        };
+        let text = serde_json::to_string_pretty(&document).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+/// What a struct reads, gathered for the policy.
+#[derive(Default)]
+struct Reads {
+    parameters: BTreeSet<String>,
+    paths: BTreeSet<String>,
+    recursive_paths: BTreeSet<String>,
+    secrets: BTreeSet<String>,
+    decrypts_parameters: bool,
+    /// Keys named by `key_id` filters.
+    key_ids: BTreeSet<String>,
+    /// Some decryption uses a key the struct does not name.
+    unknown_key: bool,
+}
+
+pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
+    let lookup = |var: &str| Some(scope.lookup(var));
+    let resolution = resolve::resolve_unchecked(plan, scope.prefix.as_deref(), &lookup);
+    let mut reads = Reads::default();
+    gather(&resolution.root, &resolution.requests, &mut reads);
+
+    let mut statements = Vec::new();
+    let mut add = |sid: &str, action: &str, resources: Vec<String>, via: Vec<String>| {
+        if !resources.is_empty() {
+            statements.push(Statement {
+                sid: sid.into(),
+                actions: vec![action.into()],
+                resources,
+                via_services: via,
+            });
+        }
+    };
+    let arns = |names: &BTreeSet<String>| names.iter().map(|n| scope.parameter_arn(n)).collect();
+    add(
+        "ReadParameters",
+        "ssm:GetParameters",
+        arns(&reads.parameters),
+        vec![],
+    );
+    add(
+        "ReadDirectChildrenOfPaths",
+        "ssm:GetParametersByPath",
+        arns(&reads.paths),
+        vec![],
+    );
+    add(
+        "ReadPathsRecursively",
+        "ssm:GetParametersByPath",
+        arns(&reads.recursive_paths),
+        vec![],
+    );
+    add(
+        "ReadReferencedSecrets",
+        "secretsmanager:GetSecretValue",
+        reads
+            .secrets
+            .iter()
+            // Secrets Manager appends six random characters to a secret's ARN.
+            .map(|s| scope.arn("secretsmanager", &format!("secret:{s}-??????")))
+            .collect(),
+        vec![],
+    );
+    let mut services = Vec::new();
+    if reads.decrypts_parameters {
+        services.push(format!("ssm.{}.amazonaws.com", scope.region));
+    }
+    if !reads.secrets.is_empty() {
+        services.push(format!("secretsmanager.{}.amazonaws.com", scope.region));
+    }
+    if !services.is_empty() {
+        let filter_keys: Option<BTreeSet<String>> =
+            reads.key_ids.iter().map(|k| scope.key_arn(k)).collect();
+        let given_keys = scope.kms_keys.iter().filter_map(|k| scope.key_arn(k));
+        let keys: BTreeSet<String> = match filter_keys {
+            // Every decryption names its key: grant exactly those keys.
+            Some(keys) if !reads.unknown_key => keys,
+            // The scope names the keys in use.
+            Some(keys) if !scope.kms_keys.is_empty() => given_keys.chain(keys).collect(),
+            _ => given_keys.collect(),
+        };
+        if keys.is_empty() {
+            add("DecryptSecrets", "kms:Decrypt", vec!["*".into()], services);
+        } else {
+            add(
+                "DecryptSecrets",
+                "kms:Decrypt",
+                keys.into_iter().collect(),
+                vec![],
+            );
+        }
+    }
+    IamPolicy { statements }
+}
+
+fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
+    for slot in &node.slots {
+        match slot {
+            Slot::Nested(child) => gather(child, requests, reads),
+            Slot::Name { request, value, .. } => {
+                let r = &requests.names[*request];
+                reads.parameters.insert(r.name.clone());
+                match r.name.strip_prefix(SECRETS_REFERENCE) {
+                    Some(secret) => {
+                        reads.secrets.insert(secret.to_owned());
+                        reads.unknown_key = true;
+                    }
+                    None if r.decrypt && (value.secret || value.plaintext) => {
+                        reads.decrypts_parameters = true;
+                        reads.unknown_key = true;
+                    }
+                    None => {}
+                }
+            }
+            Slot::Path { request, value, .. } => {
+                let r = &requests.paths[*request];
+                if r.recursive {
+                    reads.recursive_paths.insert(r.path.clone());
+                } else {
+                    reads.paths.insert(r.path.clone());
+                }
+                let secure = r.filters.kind == Some(ParameterType::SecureString)
+                    || value.secret
+                    || value.plaintext;
+                if r.decrypt && secure {
+                    reads.decrypts_parameters = true;
+                    match &r.filters.key_id {
+                        Some(key) => {
+                            reads.key_ids.insert(key.clone());
+                        }
+                        None => reads.unknown_key = true,
+                    }
+                }
+            }
+            Slot::Unresolved | Slot::Skip => {}
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The IAM policy and the plan table of a struct with plain, secure,
+//! secret-reference and by-path fields, checked statement by statement.
+
+// The structs exist for their plans; their fields are never read.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+
+use ssm_config::{PolicyScope, Secret, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{IAM_TEST_ENV}/orders")]
+struct Orders {
+    db_host: String,
+    #[ssm(path = "db/password")]
+    db_password: Secret<String>,
+    #[ssm(path = "/shared/allowed-ips")]
+    allowed_ips: Vec<String>,
+    #[ssm(path = "tls/cert:3")]
+    tls_cert: String,
+    #[ssm(path = "tls/cert:blue")]
+    tls_cert_blue: String,
+    #[ssm(secret = "prod/stripe", key = "api_key")]
+    stripe_key: Secret<String>,
+    #[ssm(secret = "prod/stripe", key = "webhook")]
+    stripe_webhook: Secret<String>,
+    #[ssm(by_path = "workers", recursive = false)]
+    workers: HashMap<String, u8>,
+    #[ssm(by_path = "/shared/flags")]
+    flags: BTreeMap<String, bool>,
+    #[ssm(nested = "cache")]
+    cache: Cache,
+}
+
+#[derive(SsmConfig, Debug)]
+struct Cache {
+    ttl_secs: u32,
+}
+
+fn scope() -> PolicyScope {
+    PolicyScope::new("eu-west-1", "123456789012").var("IAM_TEST_ENV", "prod")
+}
+
+const SSM: &str = "arn:aws:ssm:eu-west-1:123456789012:parameter";
+
+#[test]
+fn policy_grants_exactly_what_the_struct_reads() {
+    let policy = Orders::iam_policy(&scope());
+    let sids: Vec<&str> = policy.statements.iter().map(|s| s.sid.as_str()).collect();
+    assert_eq!(
+        sids,
+        [
+            "ReadParameters",
+            "ReadDirectChildrenOfPaths",
+            "ReadPathsRecursively",
+            "ReadReferencedSecrets",
+            "DecryptSecrets"
+        ]
+    );
+
+    let names = policy.statement("ReadParameters").unwrap();
+    assert_eq!(names.actions, ["ssm:GetParameters"]);
+    assert_eq!(
+        names.resources,
+        [
+            // One ARN per name: selectors are not part of an ARN.
+            format!("{SSM}/aws/reference/secretsmanager/prod/stripe"),
+            format!("{SSM}/prod/orders/cache/ttl_secs"),
+            format!("{SSM}/prod/orders/db/password"),
+            format!("{SSM}/prod/orders/db_host"),
+            format!("{SSM}/prod/orders/tls/cert"),
+            format!("{SSM}/shared/allowed-ips"),
+        ]
+    );
+
+    let children = policy.statement("ReadDirectChildrenOfPaths").unwrap();
+    assert_eq!(children.actions, ["ssm:GetParametersByPath"]);
+    assert_eq!(children.resources, [format!("{SSM}/prod/orders/workers")]);
+    let recursive = policy.statement("ReadPathsRecursively").unwrap();
+    assert_eq!(recursive.actions, ["ssm:GetParametersByPath"]);
+    assert_eq!(recursive.resources, [format!("{SSM}/shared/flags")]);
+
+    let secrets = policy.statement("ReadReferencedSecrets").unwrap();
+    assert_eq!(secrets.actions, ["secretsmanager:GetSecretValue"]);
+    assert_eq!(
+        secrets.resources,
+        ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-??????"]
+    );
+
+    let decrypt = policy.statement("DecryptSecrets").unwrap();
+    assert_eq!(decrypt.actions, ["kms:Decrypt"]);
+    assert_eq!(decrypt.resources, ["*"]);
+    assert_eq!(
+        decrypt.via_services,
+        [
+            "ssm.eu-west-1.amazonaws.com",
+            "secretsmanager.eu-west-1.amazonaws.com"
+        ]
+    );
+}
+
+#[test]
+fn policy_is_an_iam_json_document() {
+    let document = Orders::iam_policy(&scope()).to_json();
+    assert_eq!(document["Version"], "2012-10-17");
+    let decrypt = &document["Statement"][4];
+    assert_eq!(decrypt["Effect"], "Allow");
+    assert_eq!(
+        decrypt["Condition"]["StringEquals"]["kms:ViaService"][0],
+        "ssm.eu-west-1.amazonaws.com"
+    );
+    assert!(document["Statement"][0].get("Condition").is_none());
+    let printed = Orders::iam_policy(&scope()).to_string();
+    let reparsed: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(reparsed, document);
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/plain")]
+struct Plain {
+    host: String,
+    #[ssm(
+        by_path = "keys",
+        type = "SecureString",
+        key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    )]
+    keys: HashMap<String, Secret<String>>,
+}
+
+#[test]
+fn decryption_is_granted_only_where_secure_values_are_read() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/plain")]
+    struct NothingSecret {
+        host: String,
+        ports: Vec<u16>,
+    }
+    let policy = NothingSecret::iam_policy(&scope());
+    assert_eq!(policy.statements.len(), 1, "{policy}");
+    assert_eq!(policy.statements[0].sid, "ReadParameters");
+}
+
+#[test]
+fn known_keys_replace_the_via_service_condition() {
+    let scope = PolicyScope::new("us-gov-west-1", "123456789012").partition("aws-us-gov");
+    let policy = Plain::iam_policy(&scope);
+    let decrypt = policy.statement("DecryptSecrets").unwrap();
+    assert_eq!(
+        decrypt.resources,
+        ["arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    );
+    assert!(decrypt.via_services.is_empty());
+
+    let given =
+        Orders::iam_policy(&self::scope().kms_key("arn:aws:kms:eu-west-1:123456789012:key/k1"));
+    let decrypt = given.statement("DecryptSecrets").unwrap();
+    assert_eq!(
+        decrypt.resources,
+        ["arn:aws:kms:eu-west-1:123456789012:key/k1"]
+    );
+}
+
+#[test]
+fn unset_variables_widen_to_a_wildcard() {
+    let policy = Orders::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+    let names = &policy.statement("ReadParameters").unwrap().resources;
+    assert!(
+        names.contains(&format!("{SSM}/*/orders/db_host")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn the_plan_prints_as_a_table() {
+    let table = Plain::parameters().to_string();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "FIELD  PARAMETER    SELECTOR  KIND                REQUIRED",
+            "host   /plain/host            parameter           yes",
+            "keys   /plain/keys            by path, recursive  no",
+        ]
+    );
+}
