@@ -2,6 +2,8 @@
 //! `ssm-config` crate: depend on that crate, which re-exports this macro and
 //! documents its attributes.
 
+#![warn(missing_docs)]
+
 mod attr;
 mod case;
 mod check;

@@ -86,6 +86,134 @@
 //! Field types: any `T: FromStr`, `Option<T>` (missing gives `None`),
 //! `Vec<T>` (a StringList, each item through `FromStr`), `Secret<T>` around
 //! any of these, JSON types with `json`, and maps with `by_path`.
+//!
+//! # Mistakes caught at compile time
+//!
+//! The derive checks every name the struct can produce the way SSM will:
+//! characters outside `a-zA-Z0-9_.-/`, more than 15 levels, more than 1011
+//! characters, a start with `aws` or `ssm`, empty segments, a trailing `/`,
+//! malformed selectors and labels, a secret name with a leading `/`, a
+//! `by_path` walk under the Secrets Manager reference path. It also refuses
+//! unknown, duplicate and conflicting attributes (with a "did you mean" for
+//! near misses), attributes on the wrong field type, and two fields bound to
+//! one parameter, nested structs included. Every mistake is reported in the
+//! same compile, at the token that holds it. A `{VAR}` counts as one segment
+//! and is checked again once filled in at load time.
+//!
+//! ```compile_fail
+//! # use ssm_config::SsmConfig;
+//! #[derive(SsmConfig)]
+//! #[ssm(prefix = "/app")]
+//! struct AppConfig {
+//!     #[ssm(path = "db host")] // error: ` ` is not allowed in a parameter name
+//!     db_host: String,
+//! }
+//! ```
+//!
+//! # Hot reload
+//!
+//! [`Live::get`] returns the current snapshot without waiting; once
+//! `max_age` has passed it also starts one refresh in the background.
+//! [`Live::subscribe`] tells when a refresh changed a value, and
+//! [`Live::map`] keeps a value built from the config (a connection pool, a
+//! client) rebuilt when it changes. [`Live::refresh_on_error`] refreshes and
+//! retries a call that failed, say because a password was rotated.
+//!
+//! ```
+//! # use ssm_config::{MemorySource, Secret, SsmConfig};
+//! #[derive(SsmConfig)]
+//! #[ssm(prefix = "/app")]
+//! struct Db {
+//!     password: Secret<String>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ssm_config::Error> {
+//! let source = MemorySource::new();
+//! source.put_secure("/app/password", "old");
+//! let config = Db::loader().source(source.clone()).load().await?;
+//! let pool = config.map(|db| format!("pool with {}", db.password.expose_secret()));
+//! let mut changes = config.subscribe();
+//!
+//! source.put_secure("/app/password", "rotated");
+//! let answer = config
+//!     .refresh_on_error(|db| {
+//!         let password = db.password.expose_secret().clone();
+//!         async move { if password == "rotated" { Ok(1) } else { Err("access denied") } }
+//!     })
+//!     .await;
+//! assert_eq!(answer, Ok(1));
+//! assert!(changes.has_changed().unwrap());
+//! assert_eq!(*pool.get(), "pool with rotated");
+//! # Ok(()) }
+//! ```
+//!
+//! # AWS Lambda
+//!
+//! Load once in the function's init, outside the handler, and take one
+//! snapshot per invocation. A frozen execution environment runs no
+//! background task, so the first invocation after a thaw finds the snapshot
+//! expired and starts the refresh itself; [`Live::fresh`] waits for it when
+//! an invocation must not see an old value.
+//!
+//! ```no_run
+//! # use ssm_config::SsmConfig;
+//! # #[derive(SsmConfig)] #[ssm(prefix = "/app", max_age = 300)] struct AppConfig { table: String }
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+//! let config = AppConfig::load().await?; // in init: one group fetch
+//! // in the handler:
+//! let snapshot = config.get();
+//! println!("writing to {}", snapshot.table);
+//! # Ok(()) }
+//! ```
+//!
+//! # Testing your code
+//!
+//! [`MemorySource`] is an in-memory Parameter Store with SSM's semantics
+//! (types, versions, labels, selectors, paths and paging, secret
+//! references, the 10-name limit) that counts the calls it answers. Seed it
+//! and hand it to [`Loader::source`] or `AppConfig::fetch(&source)`; no
+//! AWS account or network is involved, as in the example at the top. Any
+//! other store can stand in by implementing [`ParameterSource`].
+//!
+//! ```
+//! # use ssm_config::{MemorySource, SsmConfig};
+//! # #[derive(SsmConfig, Debug)] #[ssm(prefix = "/app")] struct AppConfig { port: u16 }
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let source = MemorySource::new();
+//! source.put("/app/port", "eighty");
+//! let error = AppConfig::fetch(&source).await.unwrap_err();
+//! assert!(error.to_string().contains("field `port`: parameter `/app/port` is not a valid `u16`"));
+//! assert_eq!(source.calls().get_parameters, 1);
+//! # }
+//! ```
+//!
+//! # Least-privilege IAM
+//!
+//! `AppConfig::iam_policy(&scope)` gives the IAM policy document that
+//! allows exactly the reads of the struct, and `AppConfig::parameters()`
+//! the binding plan, which prints as a table; see [`IamPolicy`].
+//!
+//! ```
+//! # use ssm_config::{PolicyScope, Secret, SsmConfig};
+//! # #[derive(SsmConfig)] #[ssm(prefix = "/prod/orders")]
+//! # struct AppConfig { db_host: String, #[ssm(secret = "prod/stripe")] stripe: Secret<String> }
+//! let policy = AppConfig::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+//! let reads = policy.statement("ReadParameters").unwrap();
+//! assert!(reads.resources.contains(
+//!     &"arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host".to_string()
+//! ));
+//! assert!(policy.statement("ReadReferencedSecrets").is_some());
+//! println!("{policy}"); // the JSON document
+//! println!("{}", AppConfig::parameters());
+//! ```
+//!
+//! # Feature flags
+//!
+//! None. The crate talks to AWS through `aws-sdk-ssm` with rustls (ring) as
+//! its only TLS stack, and needs a tokio runtime; `serde` and `serde_json`
+//! are re-exported for the generated code, so a crate using the derive does
+//! not depend on them itself.
 
 #![warn(missing_docs)]
 

@@ -17,6 +17,43 @@ use std::fmt;
 /// assert_eq!(format!("{password:?}"), "Secret([REDACTED])");
 /// assert_eq!(password.expose_secret(), "hunter2");
 /// ```
+///
+/// A secret cannot be formatted with `{}`:
+///
+/// ```compile_fail,E0277
+/// let password = ssm_config::Secret::new(String::from("hunter2"));
+/// println!("{password}");
+/// ```
+///
+/// while the value it holds can, once exposed on purpose:
+///
+/// ```
+/// let password = ssm_config::Secret::new(String::from("hunter2"));
+/// println!("{}", password.expose_secret().len());
+/// ```
+///
+/// A struct holding a secret cannot be serialized, so it cannot end up in a
+/// response or a cache dump:
+///
+/// ```compile_fail,E0277
+/// #[derive(serde::Serialize)]
+/// struct Login {
+///     user: String,
+///     password: ssm_config::Secret<String>,
+/// }
+/// ```
+///
+/// The same struct serializes once the secret is left out:
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Login {
+///     user: String,
+///     #[serde(skip)]
+///     password: ssm_config::Secret<String>,
+/// }
+/// # let _ = serde_json::to_string(&Login { user: "a".into(), password: ssm_config::Secret::new("b".into()) });
+/// ```
 pub struct Secret<T> {
     value: T,
     wipe: Option<fn(&mut T)>,

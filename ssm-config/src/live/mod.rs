@@ -46,6 +46,33 @@ use refresh::{Settings, Shared};
 /// # Ok(()) }
 /// ```
 ///
+/// # Sharing across threads and tasks
+///
+/// `Live<T>` is `Clone + Send + Sync`: clones share one state, so hand a
+/// clone to each task or keep one in an `Arc`'d application state.
+///
+/// ```
+/// # use ssm_config::{Live, SsmConfig};
+/// # #[derive(SsmConfig)] #[ssm(prefix = "/app")] struct AppConfig { host: String }
+/// fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+/// assert_shareable::<Live<AppConfig>>();
+/// ```
+///
+/// That holds for every config because a config struct must itself be
+/// `Send + Sync`: a field that is not, such as an `Rc`, is refused at
+/// compile time.
+///
+/// ```compile_fail,E0277
+/// # use ssm_config::SsmConfig;
+/// #[derive(SsmConfig)]
+/// #[ssm(prefix = "/app")]
+/// struct AppConfig {
+///     host: String,
+///     #[ssm(skip)]
+///     local_cache: std::rc::Rc<String>,
+/// }
+/// ```
+///
 /// # Refresh
 ///
 /// - With `max_age` (`#[ssm(max_age = SECONDS)]` or [`Loader::max_age`](crate::Loader::max_age)),
