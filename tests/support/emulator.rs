@@ -89,14 +89,18 @@ fn credentials() -> Credentials {
 
 /// An SSM client for `endpoint`, configured without reading the environment.
 pub fn ssm_client(endpoint: &str) -> aws_sdk_ssm::Client {
-    let config = aws_sdk_ssm::Config::builder()
+    aws_sdk_ssm::Client::from_conf(ssm_config(endpoint).build())
+}
+
+/// The configuration behind [`ssm_client`], for tests that set retries or
+/// timeouts of their own.
+pub fn ssm_config(endpoint: &str) -> aws_sdk_ssm::config::Builder {
+    aws_sdk_ssm::Config::builder()
         .behavior_version_latest()
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials())
         .endpoint_url(endpoint)
         .http_client(http_client())
-        .build();
-    aws_sdk_ssm::Client::from_conf(config)
 }
 
 fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {

@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod counting;
 pub mod emulator;
+pub mod proxy;
 
 /// Declares one `#[tokio::test]` per scenario of `tests/scenarios`, each on
 /// a fresh backend made by `$setup` (which returns `None` only to skip

@@ -1,0 +1,194 @@
+//! A canary secret run through every path a value can leak by: `Debug` of
+//! the config and of errors, `Display` of errors, everything traced at TRACE
+//! level (the AWS SDK's events included), and a panic on a failed load.
+//! One test in its own binary, as it installs a global subscriber and a
+//! panic hook.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use ssm_config::{AwsSource, Secret, SsmConfig};
+use support::emulator::{self, Emulator};
+use support::proxy::Proxy;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const CANARY: &str = "canary-7f3a9c1e";
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/canary")]
+struct Good {
+    password: Secret<String>,
+    #[ssm(secret = "canary/json", key = "token")]
+    token: Secret<String>,
+    #[ssm(secret = "canary/plain")]
+    whole: Secret<String>,
+    #[ssm(by_path = "all")]
+    all: std::collections::HashMap<String, Secret<String>>,
+}
+
+/// Every way a secret value can fail to load.
+#[derive(SsmConfig, Debug)]
+#[allow(dead_code)] // never loads
+#[ssm(prefix = "/canary")]
+struct Bad {
+    #[ssm(path = "password")]
+    not_a_number: Secret<u16>,
+    #[ssm(path = "copies/1")]
+    plain_field: String,
+    #[ssm(path = "copies/2", json)]
+    not_json: Secret<Vec<u8>>,
+    #[ssm(secret = "canary/json", key = "missing")]
+    missing_key: Secret<String>,
+    #[ssm(secret = "canary/plain", key = "token")]
+    key_of_plain: Secret<String>,
+}
+
+/// Records every span field and event field, as text.
+struct Capture {
+    text: Arc<Mutex<String>>,
+    next_id: AtomicU64,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, "{}={value:?} ", field.name());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        span.record(&mut Fields(&mut self.text.lock().unwrap()));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Fields(&mut self.text.lock().unwrap()));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(
+            text,
+            "\n{} {}: ",
+            event.metadata().level(),
+            event.metadata().target()
+        );
+        event.record(&mut Fields(&mut text));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canary_secret_never_shows() {
+    let traced = Arc::new(Mutex::new(String::new()));
+    tracing::subscriber::set_global_default(Capture {
+        text: traced.clone(),
+        next_id: AtomicU64::new(0),
+    })
+    .expect("the only subscriber of this binary");
+    let panics = Arc::new(Mutex::new(String::new()));
+    std::panic::set_hook(Box::new({
+        let panics = panics.clone();
+        move |info| panics.lock().unwrap().push_str(&info.to_string())
+    }));
+
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    let ssm = &emulator.ssm;
+    for name in [
+        "/canary/password",
+        "/canary/all/one",
+        "/canary/copies/1",
+        "/canary/copies/2",
+    ] {
+        ssm.put_parameter()
+            .name(name)
+            .value(CANARY)
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+    }
+    for (name, value) in [
+        ("canary/json", format!(r#"{{"token":"{CANARY}"}}"#)),
+        ("canary/plain", CANARY.to_owned()),
+    ] {
+        emulator
+            .secrets
+            .create_secret()
+            .name(name)
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap();
+    }
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
+
+    let config = Good::loader().source(source.clone()).load().await.unwrap();
+    let snapshot = config.get();
+    assert_eq!(
+        snapshot.password.expose_secret(),
+        CANARY,
+        "the canary is loaded"
+    );
+    assert_eq!(snapshot.token.expose_secret(), CANARY);
+    assert_eq!(snapshot.whole.expose_secret(), CANARY);
+    assert_eq!(snapshot.all["one"].expose_secret(), CANARY);
+    config.refresh().await.unwrap();
+
+    let error = Bad::fetch(&source).await.unwrap_err();
+    assert_eq!(error.problems().len(), 5, "{error}");
+    let panicked = std::thread::spawn(move || -> Bad {
+        // What a service does with a config it cannot run without.
+        Err::<Bad, _>(error).expect("configuration")
+    })
+    .join();
+    assert!(panicked.is_err(), "unwrapping the error panics");
+
+    let error = Bad::fetch(&source).await.unwrap_err();
+    let shown = [
+        format!("{snapshot:?}"),
+        format!("{config:?}"),
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+        panics.lock().unwrap().clone(),
+        traced.lock().unwrap().clone(),
+    ];
+    let [_, _, display, _, _, panic, trace] = &shown;
+    assert!(display.contains("not_a_number"), "{display}");
+    assert!(
+        panic.contains("not_a_number"),
+        "the panic was captured: {panic}"
+    );
+    assert!(trace.contains("GetParameters"), "tracing was captured");
+    for (what, text) in [
+        "config Debug",
+        "Live Debug",
+        "error Display",
+        "error Debug",
+        "error Debug (alternate)",
+        "panic",
+        "trace",
+    ]
+    .iter()
+    .zip(&shown)
+    {
+        assert!(
+            !text.contains(CANARY),
+            "the canary shows in the {what}:\n{text}"
+        );
+    }
+}

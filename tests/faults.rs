@@ -1,0 +1,248 @@
+//! Faults injected between the library and the emulator by the loopback
+//! proxy: throttling, an emulator gone mid-life, a failing batch, responses
+//! slower than the timeout. Every test is bounded in time.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_ssm::config::retry::RetryConfig;
+use aws_sdk_ssm::config::timeout::TimeoutConfig;
+use ssm_config::{AwsSource, SsmConfig};
+use support::emulator::{self, Emulator};
+use support::proxy::{Fault, Proxy, Share};
+
+/// Where a test that goes wrong still ends.
+const BOUND: Duration = Duration::from_secs(60);
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/faults")]
+struct Small {
+    host: String,
+    port: u16,
+}
+
+/// 25 names: three `GetParameters` batches.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/batches")]
+struct Batches {
+    #[ssm(by_path = "values")]
+    values: std::collections::HashMap<String, String>,
+    #[ssm(nested = "names")]
+    names: TwentyFive,
+}
+
+macro_rules! twenty_five {
+    ($($field:ident),*) => {
+        #[derive(SsmConfig, Debug)]
+        #[allow(dead_code)] // read through `Debug` and two fields
+        struct TwentyFive { $($field: String),* }
+        const NAMES: &[&str] = &[$(stringify!($field)),*];
+    };
+}
+twenty_five!(
+    n01, n02, n03, n04, n05, n06, n07, n08, n09, n10, n11, n12, n13, n14, n15, n16, n17, n18, n19,
+    n20, n21, n22, n23, n24, n25
+);
+
+/// An SSM source through `proxy`, with `attempts` tries per call, fast
+/// backoff, and an optional per-attempt timeout.
+fn source(proxy: &Proxy, attempts: u32, attempt_timeout: Option<Duration>) -> AwsSource {
+    let mut config = emulator::ssm_config(&proxy.endpoint()).retry_config(
+        RetryConfig::standard()
+            .with_max_attempts(attempts)
+            .with_initial_backoff(Duration::from_millis(5))
+            .with_max_backoff(Duration::from_millis(50)),
+    );
+    if let Some(timeout) = attempt_timeout {
+        config = config.timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(timeout)
+                .build(),
+        );
+    }
+    AwsSource::new(aws_sdk_ssm::Client::from_conf(config.build()))
+}
+
+async fn seed_batches(emulator: &Emulator, value: &str) {
+    for name in NAMES {
+        put(emulator, &format!("/batches/names/{name}"), value).await;
+    }
+    put(emulator, "/batches/values/a", value).await;
+}
+
+async fn put(emulator: &Emulator, name: &str, value: &str) {
+    emulator
+        .ssm
+        .put_parameter()
+        .name(name)
+        .value(value)
+        .r#type(aws_sdk_ssm::types::ParameterType::String)
+        .overwrite(true)
+        .send()
+        .await
+        .expect("seeding the emulator");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_succeeds_with_thirty_percent_of_requests_throttled() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    seed_batches(&emulator, "v").await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    proxy.inject(Fault::Throttle, Share::Rate(0.3));
+    let attempts = 6;
+    let loaded = tokio::time::timeout(
+        BOUND,
+        Batches::loader()
+            .source(source(&proxy, attempts, None))
+            .load(),
+    )
+    .await
+    .expect("bounded");
+    let config = loaded.expect("throttling is retried until the load succeeds");
+    assert_eq!(config.get().names.n25, "v");
+
+    let throttled = proxy.faults().get("Throttle").copied().unwrap_or(0);
+    let requests: u64 = proxy.requests().values().sum();
+    // 3 GetParameters calls and 1 by-path page made it through; every other
+    // request was a throttled attempt, and no call tried more than allowed.
+    assert_eq!(requests - throttled, 4, "{:?}", proxy.requests());
+    assert!(
+        throttled >= 1,
+        "the proxy throttled nothing: {:?}",
+        proxy.faults()
+    );
+    assert!(
+        requests <= 4 * u64::from(attempts),
+        "{requests} requests for 4 calls of at most {attempts} attempts"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_emulator_keeps_the_last_snapshot_and_recovers() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    put(&emulator, "/faults/host", "db-1").await;
+    put(&emulator, "/faults/port", "5432").await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    let max_age = Duration::from_millis(200);
+    let config = Small::loader()
+        .source(source(&proxy, 1, None))
+        .max_age(max_age)
+        .load()
+        .await
+        .unwrap();
+    let before = config.get();
+    assert_eq!((before.host.as_str(), before.port), ("db-1", 5432));
+
+    proxy.set_down(true);
+    put(&emulator, "/faults/host", "db-2").await;
+    let forced = config.refresh().await.unwrap_err().to_string();
+    assert!(forced.contains("unreachable"), "{forced}");
+
+    // Readers keep going for five max-ages; each expiry may start one refresh.
+    proxy.reset_counts();
+    let started = std::time::Instant::now();
+    let reads = tokio::spawn({
+        let config = config.clone();
+        async move {
+            for _ in 0..100 {
+                let snapshot = config.get();
+                assert_eq!(snapshot.host, "db-1", "the last good snapshot is served");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    });
+    tokio::time::timeout(BOUND, reads)
+        .await
+        .expect("bounded")
+        .unwrap();
+    // One attempt per call (no retries): at most one per expiry.
+    let expiries = (started.elapsed().as_millis() / max_age.as_millis()) as u64 + 1;
+    let refused = proxy.refused_connections();
+    assert!(
+        (1..=expiries).contains(&refused),
+        "{refused} refresh attempts in {:?} with a max age of {max_age:?}",
+        started.elapsed()
+    );
+    assert!(Arc::ptr_eq(&before, &config.get()));
+
+    proxy.set_down(false);
+    tokio::time::sleep(max_age).await;
+    let after = tokio::time::timeout(BOUND, config.fresh())
+        .await
+        .expect("bounded")
+        .expect("the first refresh after the emulator is back succeeds");
+    assert_eq!(after.host, "db-2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_with_one_failed_batch_publishes_nothing() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    seed_batches(&emulator, "old").await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    let config = Batches::loader()
+        .source(source(&proxy, 1, None))
+        .load()
+        .await
+        .unwrap();
+    let before = config.get();
+
+    seed_batches(&emulator, "new").await;
+    proxy.inject(Fault::ServerError, Share::Next(1));
+    let error = config.refresh().await.unwrap_err().to_string();
+    assert!(
+        error.contains("500") || error.contains("InternalServerError"),
+        "{error}"
+    );
+    assert_eq!(proxy.faults().get("ServerError"), Some(&1));
+    let current = config.get();
+    assert!(
+        Arc::ptr_eq(&before, &current),
+        "nothing of that refresh is published"
+    );
+    assert_eq!(
+        (current.names.n01.as_str(), current.names.n25.as_str()),
+        ("old", "old")
+    );
+    assert_eq!(current.values["a"], "old");
+
+    let after = config.refresh().await.unwrap();
+    assert_eq!(
+        (after.names.n01.as_str(), after.names.n25.as_str()),
+        ("new", "new")
+    );
+    assert_eq!(after.values["a"], "new");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_slower_than_the_timeout_fail_instead_of_hanging() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    put(&emulator, "/faults/host", "db-1").await;
+    put(&emulator, "/faults/port", "5432").await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    proxy.inject(Fault::Slow(Duration::from_secs(5)), Share::Rate(1.0));
+    let loaded = tokio::time::timeout(
+        BOUND,
+        Small::loader()
+            .source(source(&proxy, 2, Some(Duration::from_millis(300))))
+            .load(),
+    )
+    .await
+    .expect("a slow server must not hang the load");
+    let error = loaded.unwrap_err().to_string();
+    assert!(error.contains("timed out"), "{error}");
+    assert_eq!(
+        proxy.requests_for("GetParameters"),
+        2,
+        "one call, two attempts"
+    );
+}
