@@ -57,14 +57,16 @@ pub(crate) async fn fetch(
         source = %source.describe(),
         "fetching parameter group"
     );
+    // Walks first: their pages follow one another, so they are the longest
+    // chains of round trips; batches fill the slots beside them.
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
-    for b in batches {
-        tasks.push(Box::pin(fetch_batch(source, requests, b)));
-    }
     for (index, path) in requests.paths.iter().enumerate() {
         tasks.push(Box::pin(async move {
             Done::Path(index, walk_path(source, path).await)
         }));
+    }
+    for b in batches {
+        tasks.push(Box::pin(fetch_batch(source, requests, b)));
     }
 
     let mut fetched = Fetched {

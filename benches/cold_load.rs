@@ -1,0 +1,314 @@
+//! Cold load through 20 ms round trips: structs of 10, 100 and 500 names plus
+//! two by-path groups, loaded from the moto emulator through the loopback
+//! proxy, beside the two strategies other loaders use, in the same run:
+//!
+//! - `ssm-config`: `load()`, batches of 10 issued concurrently beside the walks;
+//! - `sequential batches`: `GetParameters` of 10 names, one call after the
+//!   other, then each walk (as ssm-cache and Powertools do);
+//! - `one call per name`: `GetParameter` per name in a loop, then each walk
+//!   (as many hand-written loaders do).
+//!
+//! ```sh
+//! cargo bench --bench cold_load                          # 5 rounds, groups of 8
+//! cargo bench --bench cold_load -- --rounds 3 --group-size 20
+//! ```
+//!
+//! A by-path group of up to 9 parameters is one page; 10 or more take
+//! several pages, one after the other (moto adds an empty last page after a
+//! full one), so the group size sets the length of the longest chain.
+//!
+//! Prints a table (median wall time, as a multiple of one round trip, and
+//! the requests the proxy saw per action) and writes it as CSV to
+//! `target/bench/cold_load_groups_of_N.csv` for `scripts/plot_cold_load.py`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ssm::Client;
+use ssm_config::{AwsSource, PlannedKind, SsmConfig};
+use support::emulator::{self, Emulator};
+use support::proxy::Proxy;
+
+const ROUND_TRIP: Duration = Duration::from_millis(20);
+
+macro_rules! group_of_ten {
+    ($($field:ident),*) => {
+        #[derive(SsmConfig, Debug)]
+        #[allow(dead_code)]
+        struct Ten { $($field: String),* }
+    };
+}
+group_of_ten!(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+
+macro_rules! load_struct {
+    ($name:ident; $($group:ident),*) => {
+        #[derive(SsmConfig, Debug)]
+        #[ssm(prefix = "/bench")]
+        #[allow(dead_code)]
+        struct $name {
+            $(#[ssm(nested)] $group: Ten,)*
+            #[ssm(by_path = "paths/a")]
+            path_a: HashMap<String, String>,
+            #[ssm(by_path = "paths/b")]
+            path_b: HashMap<String, String>,
+        }
+    };
+}
+load_struct!(Load10; g00);
+load_struct!(Load100; g00, g01, g02, g03, g04, g05, g06, g07, g08, g09);
+load_struct!(Load500;
+    g00, g01, g02, g03, g04, g05, g06, g07, g08, g09, g10, g11, g12, g13, g14, g15, g16,
+    g17, g18, g19, g20, g21, g22, g23, g24, g25, g26, g27, g28, g29, g30, g31, g32, g33,
+    g34, g35, g36, g37, g38, g39, g40, g41, g42, g43, g44, g45, g46, g47, g48, g49);
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Strategy {
+    Library,
+    SequentialBatches,
+    OneCallPerName,
+}
+
+impl Strategy {
+    fn label(self) -> &'static str {
+        match self {
+            Strategy::Library => "ssm-config load()",
+            Strategy::SequentialBatches => "sequential batches of 10",
+            Strategy::OneCallPerName => "one call per name",
+        }
+    }
+}
+
+/// The names and paths a struct reads, from its own plan.
+struct Workload {
+    names: Vec<String>,
+    paths: Vec<String>,
+    load: fn(AwsSource) -> futures::BoxFuture,
+}
+
+mod futures {
+    pub type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+}
+
+fn workload<T: SsmConfig>() -> Workload {
+    let mut names = Vec::new();
+    let mut paths = Vec::new();
+    for p in T::parameters() {
+        match p.kind {
+            PlannedKind::ByPath { .. } => paths.push(p.name),
+            _ => names.push(p.name),
+        }
+    }
+    Workload {
+        names,
+        paths,
+        load: |source| {
+            Box::pin(async move {
+                T::loader().source(source).load().await.expect("load");
+            })
+        },
+    }
+}
+
+async fn walk(client: &Client, path: &str) {
+    let mut token = None;
+    loop {
+        let page = client
+            .get_parameters_by_path()
+            .path(path)
+            .recursive(true)
+            .with_decryption(true)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("GetParametersByPath");
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return;
+        }
+    }
+}
+
+async fn run(strategy: Strategy, work: &Workload, endpoint: &str) {
+    let client = emulator::ssm_client(endpoint);
+    match strategy {
+        Strategy::Library => (work.load)(AwsSource::new(client)).await,
+        Strategy::SequentialBatches => {
+            for batch in work.names.chunks(10) {
+                let out = client
+                    .get_parameters()
+                    .set_names(Some(batch.to_vec()))
+                    .with_decryption(true)
+                    .send()
+                    .await
+                    .expect("GetParameters");
+                assert_eq!(out.parameters().len(), batch.len());
+            }
+            for path in &work.paths {
+                walk(&client, path).await;
+            }
+        }
+        Strategy::OneCallPerName => {
+            for name in &work.names {
+                client
+                    .get_parameter()
+                    .name(name)
+                    .with_decryption(true)
+                    .send()
+                    .await
+                    .expect("GetParameter");
+            }
+            for path in &work.paths {
+                walk(&client, path).await;
+            }
+        }
+    }
+}
+
+async fn seed(emulator: &Emulator, work: &Workload, group_size: usize) {
+    let mut all: Vec<String> = work.names.clone();
+    for path in &work.paths {
+        all.extend((0..group_size).map(|i| format!("{path}/p{i:02}")));
+    }
+    for name in all {
+        emulator
+            .ssm
+            .put_parameter()
+            .name(name)
+            .value("v")
+            .r#type(aws_sdk_ssm::types::ParameterType::String)
+            .send()
+            .await
+            .expect("seed");
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+struct Row {
+    names: usize,
+    strategy: Strategy,
+    delay: Duration,
+    median: Duration,
+    requests: BTreeMap<String, u64>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let option = |name: &str, default: usize| -> usize {
+        std::env::args()
+            .skip_while(|a| a != name)
+            .nth(1)
+            .map_or(default, |v| v.parse().expect("a number"))
+    };
+    let rounds = option("--rounds", 5);
+    let group_size = option("--group-size", 8);
+    let emulator = Emulator::start()
+        .await
+        .expect("the moto emulator is needed: run `cargo test --test emulator` once to install it");
+    let workloads = [
+        (10, workload::<Load10>()),
+        (100, workload::<Load100>()),
+        (500, workload::<Load500>()),
+    ];
+    seed(&emulator, &workloads[2].1, group_size).await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+
+    let mut rows = Vec::new();
+    for (names, work) in &workloads {
+        assert_eq!(work.names.len(), *names);
+        let cases: Vec<(Strategy, Duration)> = vec![
+            (Strategy::Library, Duration::ZERO),
+            (Strategy::Library, ROUND_TRIP),
+            (Strategy::SequentialBatches, ROUND_TRIP),
+            (Strategy::OneCallPerName, ROUND_TRIP),
+        ];
+        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+        let mut requests = vec![BTreeMap::new(); cases.len()];
+        for _ in 0..rounds {
+            for (i, (strategy, delay)) in cases.iter().enumerate() {
+                proxy.set_delay(*delay);
+                proxy.reset_counts();
+                let began = Instant::now();
+                run(*strategy, work, &proxy.endpoint()).await;
+                times[i].push(began.elapsed());
+                requests[i] = proxy.requests();
+            }
+        }
+        for (i, (strategy, delay)) in cases.into_iter().enumerate() {
+            rows.push(Row {
+                names: *names,
+                strategy,
+                delay,
+                median: median(times[i].clone()),
+                requests: requests[i].clone(),
+            });
+        }
+    }
+    report(&rows, rounds, group_size);
+}
+
+fn report(rows: &[Row], rounds: usize, group_size: usize) {
+    println!(
+        "cold load from moto through the loopback proxy, median of {rounds} interleaved rounds; \
+         each struct also has 2 by-path groups of {group_size} parameters\n"
+    );
+    println!(
+        "| names | strategy | added delay | wall time | round trips | vs ssm-config | requests |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---|");
+    let mut csv = String::from("names,strategy,delay_ms,median_ms,round_trips,requests\n");
+    for row in rows {
+        let library = rows
+            .iter()
+            .find(|r| {
+                r.names == row.names && r.strategy == Strategy::Library && r.delay == row.delay
+            })
+            .map(|r| r.median);
+        let ratio = match library {
+            Some(l) if row.delay > Duration::ZERO => {
+                format!("{:.1}x", row.median.as_secs_f64() / l.as_secs_f64())
+            }
+            _ => "".into(),
+        };
+        let trips = if row.delay > Duration::ZERO {
+            format!("{:.1}", row.median.as_secs_f64() / row.delay.as_secs_f64())
+        } else {
+            "".into()
+        };
+        let requests: Vec<String> = row
+            .requests
+            .iter()
+            .map(|(action, n)| format!("{n} {action}"))
+            .collect();
+        let total: u64 = row.requests.values().sum();
+        println!(
+            "| {} | {} | {} ms | {:.0} ms | {trips} | {ratio} | {} ({}) |",
+            row.names,
+            row.strategy.label(),
+            row.delay.as_millis(),
+            row.median.as_secs_f64() * 1e3,
+            total,
+            requests.join(", ")
+        );
+        let _ = writeln!(
+            csv,
+            "{},{},{},{:.1},{trips},{total}",
+            row.names,
+            row.strategy.label(),
+            row.delay.as_millis(),
+            row.median.as_secs_f64() * 1e3
+        );
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    let file = format!("cold_load_groups_of_{group_size}.csv");
+    std::fs::write(dir.join(&file), csv).expect("write the CSV");
+    println!("\nwritten: target/bench/{file}");
+}
