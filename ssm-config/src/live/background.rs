@@ -39,9 +39,20 @@ impl Background {
         self
     }
 
-    /// The wait after an attempt, drawn afresh each cycle; never less than a
-    /// tenth of max age, so the refresher cannot spin.
-    pub(crate) fn period(&self, max_age: Duration, random: f64) -> Duration {
+    /// The wait after an attempt, for a draw `random` in [0, 1) taken afresh
+    /// each cycle; never less than a tenth of max age, so the refresher
+    /// cannot spin. Public so that fleet planning can model the schedule.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssm_config::Background;
+    ///
+    /// let max_age = Duration::from_secs(300);
+    /// let wait = |draw| Background::new().wait_after_attempt(max_age, draw);
+    /// assert_eq!(wait(0.0), Duration::from_secs(270));
+    /// assert_eq!(wait(0.5), Duration::from_secs(255));
+    /// ```
+    pub fn wait_after_attempt(&self, max_age: Duration, random: f64) -> Duration {
         let ahead = self.ahead.unwrap_or(max_age / 10);
         let jitter = self
             .jitter
@@ -80,7 +91,9 @@ pub(crate) fn spawn<T: SsmConfig>(shared: &Arc<Shared<T>>, background: Backgroun
     runtime.spawn(async move {
         loop {
             let wait = match weak.upgrade() {
-                Some(shared) => shared.until_due(background.period(max_age, random_fraction())),
+                Some(shared) => {
+                    shared.until_due(background.wait_after_attempt(max_age, random_fraction()))
+                }
                 None => return,
             };
             tokio::time::sleep(wait).await;
@@ -100,15 +113,24 @@ mod tests {
     fn period_is_ahead_of_expiry_and_jittered() {
         let max_age = Duration::from_secs(300);
         let background = Background::new();
-        assert_eq!(background.period(max_age, 0.0), Duration::from_secs(270));
-        assert_eq!(background.period(max_age, 1.0), Duration::from_secs(240));
+        assert_eq!(
+            background.wait_after_attempt(max_age, 0.0),
+            Duration::from_secs(270)
+        );
+        assert_eq!(
+            background.wait_after_attempt(max_age, 1.0),
+            Duration::from_secs(240)
+        );
         let custom = Background::new()
             .ahead(Duration::from_secs(10))
             .jitter(Duration::ZERO);
-        assert_eq!(custom.period(max_age, 0.7), Duration::from_secs(290));
+        assert_eq!(
+            custom.wait_after_attempt(max_age, 0.7),
+            Duration::from_secs(290)
+        );
         let silly = Background::new().ahead(Duration::from_secs(400));
         assert_eq!(
-            silly.period(max_age, 0.5),
+            silly.wait_after_attempt(max_age, 0.5),
             Duration::from_secs(30),
             "never spins"
         );
