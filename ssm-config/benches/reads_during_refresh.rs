@@ -28,6 +28,9 @@ struct Config {
     timeout_ms: u64,
 }
 
+/// Work for the other thread: runs until the flag is set, counting swaps.
+type Busy = Arc<dyn Fn(&AtomicBool, &AtomicU64) + Send + Sync>;
+
 const READS: usize = 1_000_000;
 const ROUNDS: usize = 5;
 
@@ -62,10 +65,7 @@ fn median_of(values: impl Iterator<Item = u64>) -> u64 {
 
 /// Runs `read` on this thread while `busy` runs on another until the reads
 /// end; `busy` gets a stop flag and counts what it did.
-fn with_background(
-    busy: Option<Arc<dyn Fn(&AtomicBool, &AtomicU64) + Send + Sync>>,
-    read: &dyn Fn(),
-) -> (Percentiles, u64) {
+fn with_background(busy: Option<Busy>, read: &dyn Fn()) -> (Percentiles, u64) {
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let worker = busy.map(|busy| {
@@ -97,7 +97,7 @@ fn main() {
         .unwrap();
     let rwlock = Arc::new(RwLock::new(live.get()));
 
-    let refresh_live: Arc<dyn Fn(&AtomicBool, &AtomicU64) + Send + Sync> = {
+    let refresh_live: Busy = {
         let (live, store, runtime) = (live.clone(), store.clone(), runtime.clone());
         Arc::new(move |stop, done| {
             // Every refresh changes a value, so every one swaps a new snapshot.
@@ -112,7 +112,7 @@ fn main() {
     };
     // The same refresh, its result published through the lock: the same
     // rate of swaps as `Live` sees.
-    let swap_rwlock: Arc<dyn Fn(&AtomicBool, &AtomicU64) + Send + Sync> = {
+    let swap_rwlock: Busy = {
         let (rwlock, live, store, runtime) =
             (rwlock.clone(), live.clone(), store.clone(), runtime.clone());
         Arc::new(move |stop, done| {
@@ -134,11 +134,7 @@ fn main() {
         black_box(Arc::clone(&rwlock.read().unwrap()));
     };
     let timer_only = || {};
-    type Case<'a> = (
-        &'a str,
-        &'a dyn Fn(),
-        Option<Arc<dyn Fn(&AtomicBool, &AtomicU64) + Send + Sync>>,
-    );
+    type Case<'a> = (&'a str, &'a dyn Fn(), Option<Busy>);
     let cases: Vec<Case<'_>> = vec![
         ("timer only", &timer_only, None),
         ("Live::get, idle", &read_live, None),
