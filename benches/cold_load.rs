@@ -11,7 +11,14 @@
 //! ```sh
 //! cargo bench --bench cold_load                          # 5 rounds, groups of 8
 //! cargo bench --bench cold_load -- --rounds 3 --group-size 20
+//! cargo bench --bench cold_load -- --no-peers               # without the Python peers
 //! ```
+//!
+//! On the 100-name struct, the Python peers ssm-cache and Powertools load
+//! the same names through the same proxy (`benches/peers_cold_load.py`, with
+//! the versions of `benches/peers-requirements.txt`, installed into the test
+//! virtualenv on first use), timed by the script itself so the interpreter's
+//! start-up is left out.
 //!
 //! A by-path group of up to 9 parameters is one page; 10 or more take
 //! several pages, one after the other (moto adds an empty last page after a
@@ -65,11 +72,13 @@ load_struct!(Load500;
     g17, g18, g19, g20, g21, g22, g23, g24, g25, g26, g27, g28, g29, g30, g31, g32, g33,
     g34, g35, g36, g37, g38, g39, g40, g41, g42, g43, g44, g45, g46, g47, g48, g49);
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Strategy {
     Library,
     SequentialBatches,
     OneCallPerName,
+    /// A Python library, run by `benches/peers_cold_load.py`.
+    Peer(&'static str),
 }
 
 impl Strategy {
@@ -78,8 +87,64 @@ impl Strategy {
             Strategy::Library => "ssm-config load()",
             Strategy::SequentialBatches => "sequential batches of 10",
             Strategy::OneCallPerName => "one call per name",
+            Strategy::Peer(label) => label,
         }
     }
+}
+
+/// The Python peers measured on the 100-name struct.
+const PEERS: [(&str, &str); 2] = [
+    ("ssm-cache", "ssm-cache 3.0.0 (Python)"),
+    ("powertools", "Powertools 3.37.0 (Python)"),
+];
+
+fn venv_python() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/moto-venv/bin/python")
+}
+
+/// Installs the peers into the test virtualenv when they are missing.
+fn install_peers() {
+    let python = venv_python();
+    let present = std::process::Command::new(&python)
+        .args(["-c", "import ssm_cache, aws_lambda_powertools"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !present {
+        let requirements =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers-requirements.txt");
+        let status = std::process::Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "-r"])
+            .arg(requirements)
+            .status()
+            .expect("run pip");
+        assert!(status.success(), "installing the Python peers failed");
+    }
+}
+
+/// One load by a Python peer; its own timing, which leaves out the
+/// interpreter's start-up.
+fn run_peer(peer: &str, work: &Workload, endpoint: &str) -> Duration {
+    use std::io::Write as _;
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers_cold_load.py");
+    let mut child = std::process::Command::new(venv_python())
+        .arg(script)
+        .args(["--endpoint", endpoint, "--peer", peer])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the peer script");
+    let input = serde_json::json!({ "names": work.names, "paths": work.paths });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().expect("the peer script");
+    assert!(output.status.success(), "the {peer} load failed");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    Duration::from_secs_f64(result["ms"].as_f64().expect("ms") / 1000.0)
 }
 
 /// The names and paths a struct reads, from its own plan.
@@ -132,7 +197,13 @@ async fn walk(client: &Client, path: &str) {
     }
 }
 
-async fn run(strategy: Strategy, work: &Workload, endpoint: &str) {
+/// One cold load; returns its wall time.
+async fn run(strategy: Strategy, work: &Workload, endpoint: &str) -> Duration {
+    if let Strategy::Peer(label) = strategy {
+        let (peer, _) = PEERS.iter().find(|(_, l)| *l == label).expect("a peer");
+        return run_peer(peer, work, endpoint);
+    }
+    let began = Instant::now();
     let client = emulator::ssm_client(endpoint);
     match strategy {
         Strategy::Library => (work.load)(AwsSource::new(client)).await,
@@ -165,7 +236,9 @@ async fn run(strategy: Strategy, work: &Workload, endpoint: &str) {
                 walk(&client, path).await;
             }
         }
+        Strategy::Peer(_) => unreachable!("run above"),
     }
+    began.elapsed()
 }
 
 async fn seed(emulator: &Emulator, work: &Workload, group_size: usize) {
@@ -209,6 +282,7 @@ async fn main() {
     };
     let rounds = option("--rounds", 5);
     let group_size = option("--group-size", 8);
+    let with_peers = !std::env::args().any(|a| a == "--no-peers");
     let emulator = Emulator::start()
         .await
         .expect("the moto emulator is needed: run `cargo test --test emulator` once to install it");
@@ -223,21 +297,23 @@ async fn main() {
     let mut rows = Vec::new();
     for (names, work) in &workloads {
         assert_eq!(work.names.len(), *names);
-        let cases: Vec<(Strategy, Duration)> = vec![
+        let mut cases: Vec<(Strategy, Duration)> = vec![
             (Strategy::Library, Duration::ZERO),
             (Strategy::Library, ROUND_TRIP),
             (Strategy::SequentialBatches, ROUND_TRIP),
             (Strategy::OneCallPerName, ROUND_TRIP),
         ];
+        if *names == 100 && with_peers {
+            install_peers();
+            cases.extend(PEERS.map(|(_, label)| (Strategy::Peer(label), ROUND_TRIP)));
+        }
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
         let mut requests = vec![BTreeMap::new(); cases.len()];
         for _ in 0..rounds {
             for (i, (strategy, delay)) in cases.iter().enumerate() {
                 proxy.set_delay(*delay);
                 proxy.reset_counts();
-                let began = Instant::now();
-                run(*strategy, work, &proxy.endpoint()).await;
-                times[i].push(began.elapsed());
+                times[i].push(run(*strategy, work, &proxy.endpoint()).await);
                 requests[i] = proxy.requests();
             }
         }
