@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
+COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#a6761d", "#222222", "#e6ab02"]
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 80, 250, 40, 60
 
@@ -64,8 +64,10 @@ def main() -> None:
         dash = ' stroke-dasharray="4 3"' if "no added delay" in label else ""
         path = " ".join(f"{x_at(n):.1f},{y_at(ms):.1f}" for n, ms in sorted(points))
         parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+        # A peer measured at one size is a lone marker: make it stand out.
+        radius = 3 if len(points) > 1 else 5
         for n, ms in points:
-            parts.append(f'<circle cx="{x_at(n):.1f}" cy="{y_at(ms):.1f}" r="3" fill="{color}"/>')
+            parts.append(f'<circle cx="{x_at(n):.1f}" cy="{y_at(ms):.1f}" r="{radius}" fill="{color}" fill-opacity="0.7"/>')
         y = TOP + 10 + i * 20
         parts.append(f'<line x1="{WIDTH - RIGHT + 14}" y1="{y}" x2="{WIDTH - RIGHT + 34}" y2="{y}" stroke="{color}" stroke-width="2"{dash}/>')
         parts.append(f'<text x="{WIDTH - RIGHT + 40}" y="{y + 4}">{label}</text>')
