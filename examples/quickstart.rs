@@ -74,10 +74,7 @@ async fn main() -> ExitCode {
         loader = loader.source(example_store());
     }
 
-    println!("Binding plan:");
-    for parameter in AppConfig::parameters() {
-        println!("  {parameter}");
-    }
+    println!("Binding plan:\n{}", AppConfig::parameters());
 
     let config = match loader.load().await {
         Ok(config) => config,
