@@ -37,6 +37,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_ssm::Client;
 use ssm_config::{AwsSource, PlannedKind, SsmConfig};
+use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::Proxy;
 
@@ -247,15 +248,7 @@ async fn seed(emulator: &Emulator, work: &Workload, group_size: usize) {
         all.extend((0..group_size).map(|i| format!("{path}/p{i:02}")));
     }
     for name in all {
-        emulator
-            .ssm
-            .put_parameter()
-            .name(name)
-            .value("v")
-            .r#type(aws_sdk_ssm::types::ParameterType::String)
-            .send()
-            .await
-            .expect("seed");
+        emulator.put(&name, "v").await;
     }
 }
 

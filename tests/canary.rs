@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ssm_config::{AwsSource, Secret, SsmConfig};
+use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::Proxy;
 use tracing::field::{Field, Visit};
@@ -105,34 +106,18 @@ async fn a_canary_secret_never_shows() {
     let Some(emulator) = Emulator::start().await else {
         return;
     };
-    let ssm = &emulator.ssm;
     for name in [
         "/canary/password",
         "/canary/all/one",
         "/canary/copies/1",
         "/canary/copies/2",
     ] {
-        ssm.put_parameter()
-            .name(name)
-            .value(CANARY)
-            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-            .send()
-            .await
-            .unwrap();
+        emulator.put_secure(name, CANARY).await;
     }
-    for (name, value) in [
-        ("canary/json", format!(r#"{{"token":"{CANARY}"}}"#)),
-        ("canary/plain", CANARY.to_owned()),
-    ] {
-        emulator
-            .secrets
-            .create_secret()
-            .name(name)
-            .secret_string(value)
-            .send()
-            .await
-            .unwrap();
-    }
+    emulator
+        .put_secret("canary/json", &format!(r#"{{"token":"{CANARY}"}}"#))
+        .await;
+    emulator.put_secret("canary/plain", CANARY).await;
     let proxy = Proxy::start(&emulator.endpoint).await;
     let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use aws_sdk_ssm::config::retry::RetryConfig;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use ssm_config::{AwsSource, SsmConfig};
+use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::{Fault, Proxy, Share};
 
@@ -67,22 +68,9 @@ fn source(proxy: &Proxy, attempts: u32, attempt_timeout: Option<Duration>) -> Aw
 
 async fn seed_batches(emulator: &Emulator, value: &str) {
     for name in NAMES {
-        put(emulator, &format!("/batches/names/{name}"), value).await;
+        emulator.put(&format!("/batches/names/{name}"), value).await;
     }
-    put(emulator, "/batches/values/a", value).await;
-}
-
-async fn put(emulator: &Emulator, name: &str, value: &str) {
-    emulator
-        .ssm
-        .put_parameter()
-        .name(name)
-        .value(value)
-        .r#type(aws_sdk_ssm::types::ParameterType::String)
-        .overwrite(true)
-        .send()
-        .await
-        .expect("seeding the emulator");
+    emulator.put("/batches/values/a", value).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,8 +114,8 @@ async fn an_unreachable_emulator_keeps_the_last_snapshot_and_recovers() {
     let Some(emulator) = Emulator::start().await else {
         return;
     };
-    put(&emulator, "/faults/host", "db-1").await;
-    put(&emulator, "/faults/port", "5432").await;
+    emulator.put("/faults/host", "db-1").await;
+    emulator.put("/faults/port", "5432").await;
     let proxy = Proxy::start(&emulator.endpoint).await;
     let max_age = Duration::from_millis(200);
     let config = Small::loader()
@@ -140,7 +128,7 @@ async fn an_unreachable_emulator_keeps_the_last_snapshot_and_recovers() {
     assert_eq!((before.host.as_str(), before.port), ("db-1", 5432));
 
     proxy.set_down(true);
-    put(&emulator, "/faults/host", "db-2").await;
+    emulator.put("/faults/host", "db-2").await;
     let forced = config.refresh().await.unwrap_err().to_string();
     assert!(forced.contains("unreachable"), "{forced}");
 
@@ -226,8 +214,8 @@ async fn responses_slower_than_the_timeout_fail_instead_of_hanging() {
     let Some(emulator) = Emulator::start().await else {
         return;
     };
-    put(&emulator, "/faults/host", "db-1").await;
-    put(&emulator, "/faults/port", "5432").await;
+    emulator.put("/faults/host", "db-1").await;
+    emulator.put("/faults/port", "5432").await;
     let proxy = Proxy::start(&emulator.endpoint).await;
     proxy.inject(Fault::Slow(Duration::from_secs(5)), Share::Rate(1.0));
     let loaded = tokio::time::timeout(

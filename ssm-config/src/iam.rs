@@ -137,24 +137,26 @@ pub struct IamPolicy {
 impl IamPolicy {
     /// The policy document as JSON.
     pub fn to_json(&self) -> Json {
-        let statements: Vec<Json> = self
-            .statements
-            .iter()
-            .map(|s| {
-                let mut statement = json!({
-                    "Sid": s.sid,
-                    "Effect": "Allow",
-                    "Action": s.actions,
-                    "Resource": s.resources,
-                });
-                if !s.via_services.is_empty() {
-                    statement["Condition"] =
-                        json!({ "StringEquals": { "kms:ViaService": s.via_services } });
-                }
-                statement
-            })
-            .collect();
-        json!({ "Version": "2012-10-17", "Statement": statements })
+        serde_json::to_value(self.document()).unwrap_or(Json::Null)
+    }
+
+    /// The document with its keys in the order IAM's own documents use.
+    fn document(&self) -> Document<'_> {
+        Document {
+            version: "2012-10-17",
+            statement: self
+                .statements
+                .iter()
+                .map(|s| OrderedStatement {
+                    sid: &s.sid,
+                    effect: "Allow",
+                    action: &s.actions,
+                    resource: &s.resources,
+                    condition: (!s.via_services.is_empty())
+                        .then(|| json!({ "StringEquals": { "kms:ViaService": s.via_services } })),
+                })
+                .collect(),
+        }
     }
 
     /// The statement with this `Sid`.
@@ -163,7 +165,6 @@ impl IamPolicy {
     }
 }
 
-/// The document with its keys in the order IAM's own documents use.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Document<'a> {
@@ -184,22 +185,7 @@ struct OrderedStatement<'a> {
 
 impl fmt::Display for IamPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let document = Document {
-            version: "2012-10-17",
-            statement: self
-                .statements
-                .iter()
-                .map(|s| OrderedStatement {
-                    sid: &s.sid,
-                    effect: "Allow",
-                    action: &s.actions,
-                    resource: &s.resources,
-                    condition: (!s.via_services.is_empty())
-                        .then(|| json!({ "StringEquals": { "kms:ViaService": s.via_services } })),
-                })
-                .collect(),
-        };
-        let text = serde_json::to_string_pretty(&document).map_err(|_| fmt::Error)?;
+        let text = serde_json::to_string_pretty(&self.document()).map_err(|_| fmt::Error)?;
         f.write_str(&text)
     }
 }
