@@ -11,8 +11,9 @@
 //! - `ssm-config, background + jitter`: the library's own schedule
 //!   ([`Background::wait_after_attempt`] with its defaults), 10
 //!   `GetParameters` calls at once per refresh;
-//! - `ssm-config, refresh on expiry`: no background refresher; a busy
-//!   instance refreshes as its snapshot expires, 10 calls at once;
+//! - `ssm-config, refresh on expiry`: the default without
+//!   `refresh_in_background`; each instance refreshes as its snapshot
+//!   expires, 10 calls at once;
 //! - `sequential batches (ssm-cache, Powertools)`: on expiry, 10 calls one
 //!   after the other, 20 ms apart;
 //! - `one call per name`: on expiry, 100 `GetParameter` calls, 20 ms apart.

@@ -4,9 +4,9 @@
 //! - The configuration is loaded once, in the init phase (before the runtime
 //!   loop), so cold starts pay for one group fetch and invocations for none.
 //! - Each invocation takes one snapshot with `get()`. Lambda freezes the
-//!   process between invocations, so timers cannot be trusted; `get()` checks
-//!   max age on access instead, and the first invocation after it has passed
-//!   starts the refresh.
+//!   process between invocations, and timers wait with it; the refresher's
+//!   timer counts on the monotonic clock, which runs on meanwhile, so the
+//!   first invocation after max age has passed starts the refresh.
 //! - A call that fails because the API token was rotated is retried once
 //!   with a refreshed configuration (`refresh_on_error`).
 //!

@@ -120,44 +120,99 @@ fn live_is_clone_send_sync() {
     assert::<ssm_config::Derived<Small, String>>();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_thousand_expired_reads_cause_exactly_one_fetch() {
+#[tokio::test(start_paused = true)]
+async fn reads_never_fetch_and_each_expiry_refreshes_once() {
     let (memory, source) = small_source();
-    let config = Small::loader()
-        .source(source.clone())
-        .max_age(Duration::from_millis(50))
-        .load()
-        .await
-        .unwrap();
-    assert_eq!(source.get_parameters_calls(), 1);
+    let config = Small::loader().source(source.clone()).load().await.unwrap();
     memory.put("/live/host", "b");
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    tokio::time::sleep(Duration::from_secs(59)).await;
+    for _ in 0..1000 {
+        assert_eq!(config.get().host, "a");
+    }
+    assert_eq!(source.get_parameters_calls(), 1, "reads never fetch");
 
-    let start = Arc::new(tokio::sync::Barrier::new(1000));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        config.get().host,
+        "b",
+        "refreshed at expiry, without a read"
+    );
+    assert_eq!(source.get_parameters_calls(), 2);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        source.get_parameters_calls(),
+        3,
+        "and again a max age later"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_forced_refresh_postpones_the_next_expiry() {
+    let (_memory, source) = small_source();
+    let config = Small::loader().source(source.clone()).load().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    config.refresh().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(31)).await;
+    assert_eq!(source.get_parameters_calls(), 2, "none at 60 s");
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(source.get_parameters_calls(), 3, "one at 90 s");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_strict_reads_after_expiry_share_the_one_refresh() {
+    let inner = MemorySource::new();
+    inner.put("/live/host", "a");
+    inner.put("/live/pinned", "p");
+    let slow = Faulty {
+        inner: inner.clone(),
+        marker: "none",
+        failing: Arc::default(),
+        delay: Duration::from_millis(50),
+    };
+    let config = Small::loader().source(slow).load().await.unwrap();
+    inner.reset_calls();
+    inner.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_secs(60)).await;
+
     let readers: Vec<_> = (0..1000)
         .map(|_| {
-            let (config, start) = (config.clone(), Arc::clone(&start));
-            tokio::spawn(async move {
-                start.wait().await;
-                config.get().host.clone()
-            })
+            let config = config.clone();
+            tokio::spawn(async move { config.fresh().await.map(|c| c.host.clone()) })
         })
         .collect();
     for reader in readers {
-        let host = reader.await.unwrap();
-        assert!(host == "a" || host == "b");
+        assert_eq!(reader.await.unwrap().unwrap(), "b");
     }
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while config.get().host != "b" && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(config.get().host, "b", "the background refresh landed");
     assert_eq!(
-        source.get_parameters_calls(),
-        2,
-        "one load, one refresh: {:?}",
-        source.calls()
+        inner.calls().get_parameters,
+        1,
+        "the refresher and every strict read shared one fetch"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn reads_during_the_refresh_at_expiry_get_the_old_snapshot_at_once() {
+    let inner = MemorySource::new();
+    inner.put("/live/host", "a");
+    inner.put("/live/pinned", "p");
+    let slow = Faulty {
+        inner: inner.clone(),
+        marker: "none",
+        failing: Arc::default(),
+        delay: Duration::from_secs(1),
+    };
+    let config = Small::loader().source(slow).load().await.unwrap();
+    inner.put("/live/host", "b");
+    tokio::time::sleep(Duration::from_millis(60_500)).await;
+    let during = tokio::time::Instant::now();
+    assert_eq!(config.get().host, "a", "the refresh is under way");
+    assert_eq!(
+        during.elapsed(),
+        Duration::ZERO,
+        "and the read did not wait"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(config.get().host, "b");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,7 +379,10 @@ async fn subscribers_hear_only_real_changes() {
         !changes.has_changed().unwrap(),
         "same values: no notification"
     );
-    assert!(Arc::ptr_eq(&before, &again), "same values: same snapshot");
+    assert!(
+        Arc::ptr_eq(before.as_arc(), &again),
+        "same values: same snapshot"
+    );
     memory.put("/live/host", "a"); // a new version with the same value
     config.refresh().await.unwrap();
     assert!(!changes.has_changed().unwrap());
@@ -477,19 +535,18 @@ async fn background_refresh_runs_ahead_of_expiry_and_stops_with_the_last_handle(
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn borrowed_reads_see_the_snapshot_and_trigger_expiry_like_get() {
+#[tokio::test]
+async fn a_snapshot_outlives_refreshes_and_converts_to_the_shared_arc() {
     let (memory, source) = small_source();
-    let config = Small::loader().source(source.clone()).load().await.unwrap();
-    assert_eq!(config.read().host, "a");
+    let config = Small::loader().source(source).load().await.unwrap();
+    let held = config.get();
+    let copy = held.clone();
     memory.put("/live/host", "b");
-    tokio::time::sleep(Duration::from_secs(60)).await;
-    assert_eq!(
-        config.read().host,
-        "a",
-        "serves the current snapshot while refreshing"
-    );
-    tokio::time::sleep(Duration::from_millis(1)).await;
-    assert_eq!(config.read().host, "b");
-    assert_eq!(source.get_parameters_calls(), 2);
+    config.refresh().await.unwrap();
+    assert_eq!((held.host.as_str(), copy.host.as_str()), ("a", "a"));
+    assert_eq!(config.get().host, "b");
+    let owned: Arc<Small> = held.into();
+    assert_eq!(owned.host, "a");
+    assert!(!Arc::ptr_eq(&owned, config.get().as_arc()));
+    assert!(Arc::ptr_eq(&config.get().into_arc(), config.get().as_arc()));
 }

@@ -32,7 +32,8 @@ const ROUNDS: usize = 7;
 
 type Read = Arc<dyn Fn() + Send + Sync>;
 
-fn per_read(read: &Read, threads: usize) -> Duration {
+/// Nanoseconds per read on the slowest of `threads` threads.
+fn per_read(read: &Read, threads: usize) -> f64 {
     let start = Arc::new(Barrier::new(threads + 1));
     let workers: Vec<_> = (0..threads)
         .map(|_| {
@@ -53,11 +54,11 @@ fn per_read(read: &Read, threads: usize) -> Duration {
         .map(|w| w.join().unwrap())
         .max()
         .unwrap();
-    slowest / READS_PER_THREAD as u32
+    slowest.as_secs_f64() * 1e9 / READS_PER_THREAD as f64
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
 
@@ -80,18 +81,24 @@ fn main() {
         };
         runtime.block_on(loader.load()).unwrap()
     };
-    let expiring = load(Some(Duration::from_secs(3600)));
-    let never = load(None);
-    let shared = expiring.get();
+    let config = load(Some(Duration::from_secs(3600)));
+    let shared = config.get().into_arc();
     let rwlock = Arc::new(RwLock::new(Arc::clone(&shared)));
+    let borrowed_rwlock = Arc::clone(&rwlock);
     let mutex = Arc::new(Mutex::new(Arc::clone(&shared)));
+    let owning_config = config.clone();
 
-    let read_live = expiring.clone();
     let candidates: Vec<(&str, Read)> = vec![
         (
             "RwLock<Arc<T>> read + clone (baseline)",
             Arc::new(move || {
                 black_box(Arc::clone(&rwlock.read().unwrap()));
+            }),
+        ),
+        (
+            "RwLock<Arc<T>> read, no clone",
+            Arc::new(move || {
+                black_box(&borrowed_rwlock.read().unwrap().port);
             }),
         ),
         (
@@ -101,39 +108,28 @@ fn main() {
             }),
         ),
         (
-            "Live::get, max_age set",
+            "Live::get (snapshot), max_age set",
             Arc::new(move || {
-                black_box(expiring.get());
+                black_box(config.get());
             }),
         ),
         (
-            "Live::get, no max_age",
+            "Live::get().into_arc(), max_age set",
             Arc::new(move || {
-                black_box(never.get());
-            }),
-        ),
-        (
-            "Live::read (borrowed), max_age set",
-            Arc::new(move || {
-                black_box(&read_live.read().port);
+                black_box(owning_config.get().into_arc());
             }),
         ),
     ];
 
     let mut medians = Vec::new();
     for threads in [1, 2] {
-        let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); candidates.len()];
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); candidates.len()];
         for _ in 0..ROUNDS {
             for (i, (_, read)) in candidates.iter().enumerate() {
                 samples[i].push(per_read(read, threads));
             }
         }
-        medians.push(
-            samples
-                .into_iter()
-                .map(|s| median(s).as_secs_f64() * 1e9)
-                .collect::<Vec<f64>>(),
-        );
+        medians.push(samples.into_iter().map(median).collect::<Vec<f64>>());
     }
     println!(
         "read cost: {READS_PER_THREAD} reads per thread, median of {ROUNDS} interleaved rounds"

@@ -95,7 +95,7 @@ fn main() {
     let live: Live<Config> = runtime
         .block_on(Config::loader().source(store.clone()).load())
         .unwrap();
-    let rwlock = Arc::new(RwLock::new(live.get()));
+    let rwlock = Arc::new(RwLock::new(live.get().into_arc()));
 
     let refresh_live: Busy = {
         let (live, store, runtime) = (live.clone(), store.clone(), runtime.clone());

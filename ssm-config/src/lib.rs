@@ -112,8 +112,12 @@
 //!
 //! # Hot reload
 //!
-//! [`Live::get`] returns the current snapshot without waiting; once
-//! `max_age` has passed it also starts one refresh in the background.
+//! [`Live::get`] returns the current [`Snapshot`] without locking or
+//! waiting, at the same cost on every thread. With `max_age`, a task on the
+//! runtime that loaded the configuration refreshes it as it expires (or
+//! ahead of expiry, with [`Loader::refresh_in_background`]); reads never
+//! fetch. The task follows tokio's clock, so tests that pause time
+//! (`#[tokio::test(start_paused = true)]`) see refreshes as time advances.
 //! [`Live::subscribe`] tells when a refresh changed a value, and
 //! [`Live::map`] keeps a value built from the config (a connection pool, a
 //! client) rebuilt when it changes. [`Live::refresh_on_error`] refreshes and
@@ -151,10 +155,11 @@
 //! # AWS Lambda
 //!
 //! Load once in the function's init, outside the handler, and take one
-//! snapshot per invocation. A frozen execution environment runs no
-//! background task, so the first invocation after a thaw finds the snapshot
-//! expired and starts the refresh itself; [`Live::fresh`] waits for it when
-//! an invocation must not see an old value.
+//! snapshot per invocation. A frozen execution environment runs no task, but
+//! the refresher's timer counts on the monotonic clock, which runs on while
+//! frozen: the first invocation after a thaw past `max_age` starts the
+//! refresh and is served the previous snapshot meanwhile; [`Live::fresh`]
+//! waits for it when an invocation must not see an old value.
 //!
 //! ```no_run
 //! # use ssm_config::SsmConfig;
@@ -241,7 +246,7 @@ pub mod __private;
 
 pub use error::{Error, Problem};
 pub use iam::{IamPolicy, PolicyScope, Statement};
-pub use live::{Background, Derived, Live, Ref};
+pub use live::{Background, Derived, Live, Snapshot};
 pub use loader::Loader;
 pub use metadata::{Metadata, ParameterMetadata};
 pub use name::Selector;

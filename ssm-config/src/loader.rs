@@ -115,9 +115,9 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
-    /// Refreshes ahead of expiry in a background task, with jitter; see
-    /// [`Background`]. For long-running services; on Lambda, rely on
-    /// refresh on access ([`Live`] explains why).
+    /// Refreshes ahead of expiry, with jitter, instead of at expiry; see
+    /// [`Background`]. For long-running services; on Lambda, keep the
+    /// refresh at expiry ([`Live`] explains why).
     pub fn refresh_in_background(mut self, background: Background) -> Self {
         self.background = Some(background);
         self

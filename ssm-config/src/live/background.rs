@@ -1,5 +1,6 @@
-//! The optional background refresher: refreshes ahead of expiry, with random
-//! jitter so a fleet of instances does not refresh in the same second.
+//! The refresher: one task per loaded configuration with a max age, which
+//! refreshes it when it expires, or ahead of expiry with random jitter so a
+//! fleet of instances does not refresh in the same second.
 
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Weak};
@@ -8,13 +9,16 @@ use std::time::Duration;
 use super::refresh::Shared;
 use crate::SsmConfig;
 
-/// Settings of the background refresher
+/// When the refresher refreshes ahead of expiry
 /// ([`Loader::refresh_in_background`](crate::Loader::refresh_in_background)).
 ///
-/// Each cycle waits `max_age - ahead - random(0..jitter)` after the last
-/// attempt, then refreshes. Defaults: `ahead` and `jitter` are a tenth of
-/// max age each. The task ends when the last [`Live`](super::Live) handle is
-/// dropped. It needs a max age, and a tokio runtime at load time.
+/// Without it, a configuration with a max age is refreshed when it expires.
+/// With it, each cycle waits `max_age - ahead - random(0..jitter)` after the
+/// last attempt, then refreshes, so reads never see an expired snapshot and
+/// a fleet spreads its refreshes. Defaults: `ahead` and `jitter` are a tenth
+/// of max age each. The task runs on the tokio runtime that loaded the
+/// configuration and ends when the last [`Live`](super::Live) handle is
+/// dropped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Background {
     ahead: Option<Duration>,
@@ -25,6 +29,14 @@ impl Background {
     /// The defaults.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The schedule used without `refresh_in_background`: at expiry.
+    pub(crate) fn at_expiry() -> Self {
+        Background {
+            ahead: Some(Duration::ZERO),
+            jitter: Some(Duration::ZERO),
+        }
     }
 
     /// How long before expiry to refresh.
@@ -72,31 +84,35 @@ fn random_fraction() -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
-pub(crate) fn spawn<T: SsmConfig>(shared: &Arc<Shared<T>>, background: Background) {
-    let Some(max_age) = shared.settings.max_age else {
-        tracing::warn!(
-            config = T::PLAN.type_name,
-            "background refresh needs a max age; not started"
-        );
-        return;
-    };
+/// Starts the refresher for a configuration with a max age.
+pub(crate) fn spawn<T: SsmConfig>(
+    shared: &Arc<Shared<T>>,
+    max_age: Duration,
+    schedule: Background,
+) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         tracing::warn!(
             config = T::PLAN.type_name,
-            "background refresh needs a tokio runtime; not started"
+            "no tokio runtime at load time; the configuration will not refresh by itself"
         );
         return;
     };
     let weak: Weak<Shared<T>> = Arc::downgrade(shared);
     runtime.spawn(async move {
         loop {
-            let wait = match weak.upgrade() {
-                Some(shared) => {
-                    shared.until_due(background.wait_after_attempt(max_age, random_fraction()))
+            let period = schedule.wait_after_attempt(max_age, random_fraction());
+            // Any attempt meanwhile (a forced `refresh()`, a `fresh()` that
+            // found the snapshot expired) restarts the period.
+            loop {
+                let wait = match weak.upgrade() {
+                    Some(shared) => shared.until_due(period),
+                    None => return,
+                };
+                if wait.is_zero() {
+                    break;
                 }
-                None => return,
-            };
-            tokio::time::sleep(wait).await;
+                tokio::time::sleep(wait).await;
+            }
             // Holds the state only while refreshing, so dropping the last
             // handle ends the task at its next wake-up.
             let Some(shared) = weak.upgrade() else { return };

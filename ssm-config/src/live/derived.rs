@@ -52,7 +52,7 @@ impl<T, U> Clone for Derived<T, U> {
 
 impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
     pub(crate) fn new(live: Live<T>, build: impl Fn(&T) -> U + Send + Sync + 'static) -> Self {
-        let config = live.get();
+        let config = live.get().into_arc();
         let value = Arc::new(build(&config));
         Derived {
             live,
@@ -66,17 +66,18 @@ impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
     pub fn get(&self) -> Arc<U> {
         let config = self.live.get();
         let cached = self.cache.load();
-        if Arc::ptr_eq(&cached.0, &config) {
+        if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);
         }
         // One caller rebuilds; the others wait and take its result.
         let _one = self.rebuilding.lock().unwrap_or_else(|p| p.into_inner());
         let cached = self.cache.load();
-        if Arc::ptr_eq(&cached.0, &config) {
+        if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);
         }
         let value = Arc::new((self.build)(&config));
-        self.cache.store(Arc::new((config, Arc::clone(&value))));
+        self.cache
+            .store(Arc::new((config.into_arc(), Arc::clone(&value))));
         value
     }
 

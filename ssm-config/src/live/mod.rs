@@ -4,9 +4,11 @@ mod background;
 mod derived;
 mod on_error;
 mod refresh;
+mod snapshot;
 
 pub use background::Background;
 pub use derived::Derived;
+pub use snapshot::Snapshot;
 
 use std::fmt;
 use std::sync::Arc;
@@ -24,8 +26,8 @@ use refresh::{Settings, Shared};
 ///
 /// # Consistency: one snapshot per unit of work
 ///
-/// [`get`](Live::get) returns the current snapshot, an `Arc<T>`, without
-/// locking or waiting. A snapshot never changes: a refresh builds a whole new
+/// [`get`](Live::get) returns the current [`Snapshot`], which dereferences
+/// to `T`, without locking or waiting. A snapshot never changes: a refresh builds a whole new
 /// `T` from one group fetch and swaps it in, or keeps the old one if anything
 /// failed, so a reader sees the old snapshot or the new one, never a mix.
 /// Take one snapshot at the start of a unit of work (a request, an
@@ -76,15 +78,18 @@ use refresh::{Settings, Shared};
 /// # Refresh
 ///
 /// - With `max_age` (`#[ssm(max_age = SECONDS)]` or [`Loader::max_age`](crate::Loader::max_age)),
-///   the first `get()` after it has passed starts one refresh in the
-///   background and returns the current snapshot at once; the next reads see
-///   the new one. [`fresh`](Live::fresh) waits for that refresh instead.
+///   a task on the tokio runtime that loaded the configuration refreshes it
+///   when it expires; reads meanwhile get the current snapshot at once, and
+///   the reads after it is published get the new one.
+///   [`fresh`](Live::fresh) waits for that refresh instead.
+///   [`Loader::refresh_in_background`](crate::Loader::refresh_in_background)
+///   moves it ahead of expiry, with jitter.
 /// - [`refresh`](Live::refresh) forces one.
 /// - Refreshes are single-flight: any number of expired reads and `refresh()`
 ///   calls at once cause one group fetch, whose outcome they share.
 /// - A failed refresh keeps serving the last good snapshot; the error is
-///   returned (or logged, for background refreshes) and the next attempt
-///   waits for the next expiry.
+///   returned (or logged, for the refresher's own) and the next attempt
+///   waits for the next expiry, which counts from the last attempt.
 /// - Pinned fields (`name:3`, `label = "..."`) keep their version; the other
 ///   fields follow the latest.
 /// - [`subscribe`](Live::subscribe) and [`map`](Live::map) react only to
@@ -94,12 +99,13 @@ use refresh::{Settings, Shared};
 ///
 /// Lambda freezes a function between invocations, and timers do not fire
 /// while it is frozen. Load in the init phase (outside the handler) and call
-/// `get()` in each invocation: expiry is checked on access against the
-/// monotonic clock, so the first invocation after a long freeze starts the
-/// refresh and serves the previous snapshot meanwhile (the refresh completes
-/// during that invocation or early in the next). Use `fresh().await` where an
-/// invocation must never see a value older than `max_age`. The optional
-/// [`Background`] refresher suits long-running services, not Lambda.
+/// `get()` in each invocation: the refresher's timer is due on the monotonic
+/// clock, which runs on while the function is frozen, so it fires as soon as
+/// the next invocation thaws the function, and that invocation is served the
+/// previous snapshot meanwhile (the refresh completes during it or early in
+/// the next). Use `fresh().await` where an invocation must never see a value
+/// older than `max_age`. Refreshing ahead of expiry with [`Background`]
+/// suits long-running services, not Lambda.
 ///
 /// `Live<T>` is `Clone + Send + Sync`; clones share the same state.
 pub struct Live<T> {
@@ -130,50 +136,26 @@ impl<T: SsmConfig> Live<T> {
         let live = Live {
             shared: Arc::new(Shared::new(loaded, group, settings)),
         };
-        if let Some(background) = options.background {
-            background::spawn(&live.shared, background);
+        match (options.max_age, options.background) {
+            (Some(max_age), schedule) => background::spawn(
+                &live.shared,
+                max_age,
+                schedule.unwrap_or_else(Background::at_expiry),
+            ),
+            (None, Some(_)) => tracing::warn!(
+                config = T::PLAN.type_name,
+                "background refresh needs a max age; not started"
+            ),
+            (None, None) => {}
         }
         live
     }
 
-    /// The current snapshot. Never waits on the network; when max age has
-    /// passed, starts one refresh in the background (on the current tokio
-    /// runtime) and returns the current snapshot meanwhile.
-    pub fn get(&self) -> Arc<T> {
-        let value = Arc::clone(&self.shared.current.load().value);
-        self.refresh_if_expired();
-        value
-    }
-
-    /// The current snapshot, borrowed: cheaper than [`get`](Live::get) under
-    /// contention (no reference count is touched), for a short read in a hot
-    /// loop. Do not hold it across an `.await` or for long: it pins the
-    /// snapshot it borrows. Expiry is handled as in `get`.
-    pub fn read(&self) -> Ref<T> {
-        let guard = self.shared.current.load();
-        self.refresh_if_expired();
-        Ref { guard }
-    }
-
-    /// Starts one background refresh if max age has passed and no other
-    /// reader has started it.
-    fn refresh_if_expired(&self) {
-        if !self.shared.claim_expired() {
-            return;
-        }
-        let seen = self.shared.attempts();
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let shared = Arc::clone(&self.shared);
-                runtime.spawn(async move {
-                    let _logged_there = shared.refresh(seen).await;
-                });
-            }
-            Err(_) => tracing::warn!(
-                config = T::PLAN.type_name,
-                "configuration expired outside a tokio runtime; call `fresh()` or `refresh()` to reload it"
-            ),
-        }
+    /// The current snapshot. Never waits, never locks, and touches no
+    /// memory that other readers write, so it costs the same on every
+    /// thread; expiry is the refresher's job, not the reader's.
+    pub fn get(&self) -> Snapshot<T> {
+        Snapshot::new(self.shared.current.load())
     }
 
     /// The current snapshot if it is younger than max age; otherwise waits
@@ -226,24 +208,6 @@ impl<T: SsmConfig> Live<T> {
     /// How long a snapshot is meant to live, if it expires at all.
     pub fn max_age(&self) -> Option<Duration> {
         self.shared.settings.max_age
-    }
-}
-
-/// A borrowed snapshot from [`Live::read`]; dereferences to `T`.
-pub struct Ref<T> {
-    guard: arc_swap::Guard<Arc<refresh::Snapshot<T>>>,
-}
-
-impl<T> std::ops::Deref for Ref<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.guard.value
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Ref<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
 

@@ -57,7 +57,7 @@ impl<T: SsmConfig> Live<T> {
         F: Fn(Arc<T>) -> Fut,
         Fut: Future<Output = Result<R, E>>,
     {
-        let used = self.get();
+        let used = self.get().into_arc();
         let err = match call(Arc::clone(&used)).await {
             Ok(value) => return Ok(value),
             Err(err) => err,
@@ -75,7 +75,7 @@ impl<T: SsmConfig> Live<T> {
             );
             return Err(err);
         }
-        let current = self.get();
+        let current = self.get().into_arc();
         if Arc::ptr_eq(&current, &used) {
             // Nothing new to try: the refresh changed nothing, or was
             // rate-limited and no other refresh has happened since.

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::metadata::Metadata;
 
 /// One load's result, as readers see it.
-pub(crate) struct Snapshot<T> {
+pub(crate) struct Published<T> {
     pub value: Arc<T>,
     pub metadata: Arc<Metadata>,
     pub fingerprint: u64,
@@ -29,15 +29,15 @@ pub(crate) struct Settings {
 }
 
 pub(crate) struct Shared<T> {
-    pub current: ArcSwap<Snapshot<T>>,
+    pub current: ArcSwap<Published<T>>,
     pub group: Group,
     pub settings: Settings,
     pub changes: watch::Sender<Arc<T>>,
     /// Time origin for the atomics below.
     epoch: Instant,
     /// When the last refresh attempt started, in nanoseconds after `epoch`;
-    /// expiry counts from it, so a failing source is retried once per
-    /// max age, not on every read.
+    /// the refresher counts expiry from it, so a forced refresh postpones
+    /// the next one and a failing source is retried once per max age.
     last_attempt: AtomicU64,
     /// Completed refresh attempts, to tell a caller that one finished while
     /// it waited.
@@ -56,7 +56,7 @@ impl<T: SsmConfig> Shared<T> {
         let value = Arc::new(loaded.value);
         let (changes, _) = watch::channel(Arc::clone(&value));
         Shared {
-            current: ArcSwap::from_pointee(Snapshot {
+            current: ArcSwap::from_pointee(Published {
                 value,
                 metadata: Arc::new(loaded.metadata),
                 fingerprint: loaded.fingerprint,
@@ -75,22 +75,6 @@ impl<T: SsmConfig> Shared<T> {
 
     pub fn now_nanos(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
-    }
-
-    /// Whether max age has passed since the last attempt; if so, and this
-    /// caller is the first to notice, claims the next attempt.
-    pub fn claim_expired(&self) -> bool {
-        let Some(max_age) = self.settings.max_age else {
-            return false;
-        };
-        let last = self.last_attempt.load(Ordering::Acquire);
-        let now = self.now_nanos();
-        let max_age = u64::try_from(max_age.as_nanos()).unwrap_or(u64::MAX);
-        now.saturating_sub(last) >= max_age
-            && self
-                .last_attempt
-                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
     }
 
     /// Time left before the next attempt is due.
@@ -142,7 +126,7 @@ impl<T: SsmConfig> Shared<T> {
         } else {
             Arc::clone(&current.value)
         };
-        self.current.store(Arc::new(Snapshot {
+        self.current.store(Arc::new(Published {
             value: Arc::clone(&value),
             metadata: Arc::new(loaded.metadata),
             fingerprint: loaded.fingerprint,
