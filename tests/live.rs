@@ -118,6 +118,7 @@ fn live_is_clone_send_sync() {
     fn assert<T: Clone + Send + Sync + 'static>() {}
     assert::<Live<Small>>();
     assert::<ssm_config::Derived<Small, String>>();
+    assert::<ssm_config::Snapshot<Small>>();
 }
 
 #[tokio::test(start_paused = true)]
