@@ -73,6 +73,21 @@ fn small_source() -> (MemorySource, Counting) {
     (memory.clone(), Counting::new(memory))
 }
 
+/// The small config's parameters behind a source that answers every call
+/// after `delay`, so that concurrent callers overlap.
+fn slow_small_source(delay: Duration) -> (MemorySource, Faulty) {
+    let inner = MemorySource::new();
+    inner.put("/live/host", "a");
+    inner.put("/live/pinned", "p");
+    let slow = Faulty {
+        inner: inner.clone(),
+        marker: "none",
+        failing: Arc::default(),
+        delay,
+    };
+    (inner, slow)
+}
+
 /// Fails `GetParameters` calls that ask for `marker` while switched on, and
 /// delays every call so concurrent callers overlap.
 #[derive(Clone)]
@@ -161,15 +176,7 @@ async fn a_forced_refresh_postpones_the_next_expiry() {
 
 #[tokio::test(start_paused = true)]
 async fn a_thousand_strict_reads_after_expiry_share_the_one_refresh() {
-    let inner = MemorySource::new();
-    inner.put("/live/host", "a");
-    inner.put("/live/pinned", "p");
-    let slow = Faulty {
-        inner: inner.clone(),
-        marker: "none",
-        failing: Arc::default(),
-        delay: Duration::from_millis(50),
-    };
+    let (inner, slow) = slow_small_source(Duration::from_millis(50));
     let config = Small::loader().source(slow).load().await.unwrap();
     inner.reset_calls();
     inner.put("/live/host", "b");
@@ -193,15 +200,7 @@ async fn a_thousand_strict_reads_after_expiry_share_the_one_refresh() {
 
 #[tokio::test(start_paused = true)]
 async fn reads_during_the_refresh_at_expiry_get_the_old_snapshot_at_once() {
-    let inner = MemorySource::new();
-    inner.put("/live/host", "a");
-    inner.put("/live/pinned", "p");
-    let slow = Faulty {
-        inner: inner.clone(),
-        marker: "none",
-        failing: Arc::default(),
-        delay: Duration::from_secs(1),
-    };
+    let (inner, slow) = slow_small_source(Duration::from_secs(1));
     let config = Small::loader().source(slow).load().await.unwrap();
     inner.put("/live/host", "b");
     tokio::time::sleep(Duration::from_millis(60_500)).await;
@@ -218,15 +217,7 @@ async fn reads_during_the_refresh_at_expiry_get_the_old_snapshot_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_refresh_calls_share_one_fetch() {
-    let inner = MemorySource::new();
-    inner.put("/live/host", "a");
-    inner.put("/live/pinned", "p");
-    let faulty = Faulty {
-        inner: inner.clone(),
-        marker: "none",
-        failing: Arc::default(),
-        delay: Duration::from_millis(50),
-    };
+    let (inner, faulty) = slow_small_source(Duration::from_millis(50));
     let config = Small::loader().source(faulty).load().await.unwrap();
     inner.reset_calls();
     let refreshes: Vec<_> = (0..100)

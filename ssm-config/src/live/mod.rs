@@ -27,9 +27,10 @@ use refresh::{Settings, Shared};
 /// # Consistency: one snapshot per unit of work
 ///
 /// [`get`](Live::get) returns the current [`Snapshot`], which dereferences
-/// to `T`, without locking or waiting. A snapshot never changes: a refresh builds a whole new
-/// `T` from one group fetch and swaps it in, or keeps the old one if anything
-/// failed, so a reader sees the old snapshot or the new one, never a mix.
+/// to `T`, without locking or waiting. A snapshot never changes: a refresh
+/// builds a whole new `T` from one group fetch and swaps it in, or keeps the
+/// old one if anything failed, so a reader sees the old snapshot or the new
+/// one, never a mix.
 /// Take one snapshot at the start of a unit of work (a request, an
 /// invocation) and read every field from it, so that values used together
 /// come from the same load: calling `get()` twice may return two different
@@ -85,8 +86,9 @@ use refresh::{Settings, Shared};
 ///   [`Loader::refresh_in_background`](crate::Loader::refresh_in_background)
 ///   moves it ahead of expiry, with jitter.
 /// - [`refresh`](Live::refresh) forces one.
-/// - Refreshes are single-flight: any number of expired reads and `refresh()`
-///   calls at once cause one group fetch, whose outcome they share.
+/// - Refreshes are single-flight: the refresher, any number of `fresh()`
+///   calls on an expired snapshot and `refresh()` calls at once cause one
+///   group fetch, whose outcome they share.
 /// - A failed refresh keeps serving the last good snapshot; the error is
 ///   returned (or logged, for the refresher's own) and the next attempt
 ///   waits for the next expiry, which counts from the last attempt.
