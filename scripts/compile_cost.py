@@ -2,7 +2,10 @@
 """What `#[derive(SsmConfig)]` costs in compile time, measured beside baselines.
 
 Builds one scratch crate (under target/compile-cost) with three binaries
-holding the same struct of N fields (default 200):
+for each shape, holding the same fields. A flat shape is one struct of N
+fields (`--fields`); a nested shape RxC (`--nested`) is R structs of C
+fields, each a nested field of one outer struct, so R*C parameters in all.
+Every nested shape is measured beside the flat struct of R*C fields.
 
   plain  - the struct with `#[derive(Debug)]` only
   serde  - `#[derive(Debug, serde::Deserialize)]`, parsed from JSON in main
@@ -14,7 +17,7 @@ each binary in turn (interleaved, so machine noise hits all three alike)
 and the median wall time of each is reported, with the derive's cost as the
 difference to `plain` and as a ratio to serde's derive.
 
-    python3 scripts/compile_cost.py [--fields 200] [--rounds 5]
+    python3 scripts/compile_cost.py [--fields 1 200] [--nested 10x10 30x30] [--rounds 5]
 """
 
 import argparse
@@ -43,19 +46,20 @@ def field(i: int) -> tuple[str, str]:
     return "", f"    pub maybe_{i}: Option<u64>,"
 
 
-def source(kind: str, fields: int) -> str:
-    derives = {
-        "plain": "#[derive(Debug)]",
-        "serde": "#[derive(Debug, serde::Deserialize)]",
-        "ssm": '#[derive(Debug, SsmConfig)]\n#[ssm(prefix = "/{APP_ENV}/big", max_age = 300)]',
-    }[kind]
-    lines = [
-        "#![allow(dead_code)]",
-        "use ssm_config::SsmConfig;" if kind == "ssm" else "",
-        derives,
-        "pub struct Big {",
-    ]
-    for i in range(fields):
+DERIVES = {
+    "plain": "#[derive(Debug)]",
+    "serde": "#[derive(Debug, serde::Deserialize)]",
+    "ssm": "#[derive(Debug, SsmConfig)]",
+}
+
+
+def struct(kind: str, name: str, numbers: range, attrs: str = "") -> list[str]:
+    """A struct whose fields cycle through the common shapes."""
+    lines = [DERIVES[kind]]
+    if kind == "ssm" and attrs:
+        lines.append(attrs)
+    lines.append(f"pub struct {name} {{")
+    for i in numbers:
         attr, decl = field(i)
         if kind == "ssm" and attr:
             lines.append(attr)
@@ -63,6 +67,24 @@ def source(kind: str, fields: int) -> str:
             decl = decl.replace("ssm_config::Secret<String>", "String")
         lines.append(decl)
     lines.append("}")
+    return lines
+
+
+def source(kind: str, shape: "Shape") -> str:
+    lines = ["#![allow(dead_code)]", "use ssm_config::SsmConfig;" if kind == "ssm" else ""]
+    container = '#[ssm(prefix = "/{APP_ENV}/big", max_age = 300)]'
+    if shape.groups == 0:
+        lines += struct(kind, "Big", range(shape.fields), container)
+    else:
+        per_group = shape.fields
+        for g in range(shape.groups):
+            lines += struct(kind, f"Group{g}", range(g * per_group, (g + 1) * per_group))
+        lines += [DERIVES[kind], container if kind == "ssm" else "", "pub struct Big {"]
+        for g in range(shape.groups):
+            if kind == "ssm":
+                lines.append(f'    #[ssm(nested = "group_{g}")]')
+            lines.append(f"    pub group_{g}: Group{g},")
+        lines.append("}")
     # Each binary uses its struct the way an application does, so the code
     # the derive generates is instantiated and compiled, not just checked.
     lines.append(
@@ -76,10 +98,34 @@ def source(kind: str, fields: int) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
+class Shape:
+    """`groups` nested structs of `fields` fields each; 0 groups is flat."""
+
+    def __init__(self, groups: int, fields: int):
+        self.groups, self.fields = groups, fields
+
+    @staticmethod
+    def parse(text: str) -> "Shape":
+        groups, fields = text.lower().split("x")
+        return Shape(int(groups), int(fields))
+
+    @property
+    def parameters(self) -> int:
+        return self.fields * max(self.groups, 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.groups}x{self.fields}" if self.groups else str(self.fields)
+
+    @property
+    def tag(self) -> str:
+        return f"nested_{self.groups}x{self.fields}" if self.groups else f"flat_{self.fields}"
+
+
 KINDS = ("plain", "serde", "ssm")
 
 
-def write_crate(sizes: list[int]) -> None:
+def write_crate(shapes: list[Shape]) -> None:
     (SCRATCH / "src" / "bin").mkdir(parents=True, exist_ok=True)
     (SCRATCH / "Cargo.toml").write_text(
         f"""[package]
@@ -100,19 +146,17 @@ serde_json = "1"
     shutil.copy(ROOT / "Cargo.lock", SCRATCH / "Cargo.lock")
     shutil.rmtree(SCRATCH / "src" / "bin")
     (SCRATCH / "src" / "bin").mkdir()
-    for fields in sizes:
-        write_binaries(fields)
-
-
-def write_binaries(fields: int) -> None:
-    for kind in KINDS:
-        (SCRATCH / "src" / "bin" / f"{kind}_{fields}.rs").write_text(source(kind, fields))
+    for shape in shapes:
+        for kind in KINDS:
+            (SCRATCH / "src" / "bin" / f"{kind}_{shape.tag}.rs").write_text(source(kind, shape))
 
 
 def build(binary: str) -> float:
     path = SCRATCH / "src" / "bin" / f"{binary}.rs"
     path.touch()
-    env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target"))
+    # serde's derive on 1,800 fields overflows rustc's default stack in
+    # LLVM's debug info; every variant gets the same larger stack.
+    env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target"), RUST_MIN_STACK="268435456")
     start = time.perf_counter()
     subprocess.run(
         ["cargo", "build", "--quiet", "--bin", binary],
@@ -126,11 +170,15 @@ def build(binary: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fields", type=int, nargs="+", default=[1, 200])
+    parser.add_argument("--nested", nargs="*", default=[], metavar="RxC")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    write_crate(args.fields)
-    binaries = [f"{kind}_{n}" for n in args.fields for kind in KINDS]
+    nested = [Shape.parse(text) for text in args.nested]
+    flat_sizes = sorted(set(args.fields) | {shape.parameters for shape in nested})
+    shapes = [Shape(0, n) for n in flat_sizes] + nested
+    write_crate(shapes)
+    binaries = [f"{kind}_{shape.tag}" for shape in shapes for kind in KINDS]
     for binary in binaries:
         build(binary)  # dependencies and a first build, not measured
     times: dict[str, list[float]] = {binary: [] for binary in binaries}
@@ -140,21 +188,33 @@ def main() -> None:
 
     median = {binary: statistics.median(t) for binary, t in times.items()}
     print(f"debug build of one binary, median of {args.rounds} interleaved rounds")
-    print(f"{'fields':>6} {'variant':<8} {'median s':>9} {'min s':>7} {'max s':>7} {'over plain s':>13}")
-    for n in args.fields:
-        plain = median[f"plain_{n}"]
+    print(
+        f"{'shape':>7} {'params':>6} {'variant':<8} {'median s':>9} {'min s':>7} {'max s':>7} {'over plain s':>13}"
+    )
+    for shape in shapes:
+        plain = median[f"plain_{shape.tag}"]
         for kind in KINDS:
-            t = times[f"{kind}_{n}"]
-            m = median[f"{kind}_{n}"]
-            print(f"{n:>6} {kind:<8} {m:>9.2f} {min(t):>7.2f} {max(t):>7.2f} {m - plain:>13.2f}")
-    if len(args.fields) >= 2:
-        low, high = min(args.fields), max(args.fields)
+            t = times[f"{kind}_{shape.tag}"]
+            m = median[f"{kind}_{shape.tag}"]
+            print(
+                f"{shape.label:>7} {shape.parameters:>6} {kind:<8} {m:>9.2f} {min(t):>7.2f} {max(t):>7.2f} {m - plain:>13.2f}"
+            )
+    flat = [shape for shape in shapes if not shape.groups]
+    if len(flat) >= 2:
+        low, high = flat[0].tag, flat[-1].tag
+        span = flat[-1].parameters - flat[0].parameters
         for kind in ("serde", "ssm"):
             per_field = (
                 (median[f"{kind}_{high}"] - median[f"plain_{high}"])
                 - (median[f"{kind}_{low}"] - median[f"plain_{low}"])
-            ) / (high - low)
-            print(f"{kind}: {per_field * 1000:.2f} ms per field beyond the first {low}")
+            ) / span
+            print(f"{kind}: {per_field * 1000:.2f} ms per field beyond the first {flat[0].parameters}")
+    for shape in nested:
+        ratio = median[f"ssm_{shape.tag}"] / median[f"ssm_flat_{shape.parameters}"]
+        print(
+            f"ssm {shape.label} nested / flat {shape.parameters}: {ratio:.2f}x "
+            f"(serde {median[f'serde_{shape.tag}'] / median[f'serde_flat_{shape.parameters}']:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -60,12 +60,7 @@ fn generate(c: &Container<'_>) -> TokenStream {
     });
     let krate = &c.krate;
     let entry_points = entry_points(ident);
-    let overlap_checks = c
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| matches!(f.kind, FieldKind::Nested { .. }))
-        .map(|(i, f)| nested_overlap_check(ident, i, f));
+    let overlap_checks = nested_overlap_checks(c);
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -91,23 +86,40 @@ fn generate(c: &Container<'_>) -> TokenStream {
             }
 
             #entry_points
-            #(#overlap_checks)*
+            #overlap_checks
         };
     }
 }
 
-/// A build-time check, failing at the nested field, that no field under it
-/// reads what another field of the struct reads.
-fn nested_overlap_check(ident: &syn::Ident, index: usize, field: &Field<'_>) -> TokenStream {
-    quote_spanned! {field.ident.span()=>
-        const _: () = {
-            const __SSM_LEAVES: usize = _ssm::__private::leaf_count(<#ident as _ssm::SsmConfig>::PLAN);
-            if let ::core::option::Option::Some(__ssm_message) =
-                _ssm::__private::nested_overlap::<__SSM_LEAVES>(<#ident as _ssm::SsmConfig>::PLAN, #index).get()
-            {
-                ::core::panic!("{}", __ssm_message)
+/// Build-time checks, each failing at its nested field, that no field under
+/// it reads what another field of the struct reads. One search serves every
+/// nested field of the struct; see the runtime's `overlap` module.
+fn nested_overlap_checks(c: &Container<'_>) -> TokenStream {
+    let ident = c.ident;
+    let field_count = c.fields.len();
+    let checks: Vec<TokenStream> = c
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, FieldKind::Nested { .. }))
+        .map(|(index, field)| {
+            quote_spanned! {field.ident.span()=>
+                const _: () = if let ::core::option::Option::Some(__ssm_message) =
+                    __SSM_OVERLAPS.message::<__SSM_LEAVES>(<#ident as _ssm::SsmConfig>::PLAN, #index).get()
+                {
+                    ::core::panic!("{}", __ssm_message)
+                };
             }
-        };
+        })
+        .collect();
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const __SSM_LEAVES: usize = _ssm::__private::leaf_count(<#ident as _ssm::SsmConfig>::PLAN);
+        const __SSM_OVERLAPS: _ssm::__private::Overlaps<#field_count> =
+            _ssm::__private::find_overlaps::<__SSM_LEAVES, #field_count>(<#ident as _ssm::SsmConfig>::PLAN);
+        #(#checks)*
     }
 }
 

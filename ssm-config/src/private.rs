@@ -5,7 +5,7 @@ pub use crate::build::Build;
 pub use crate::convert::{
     Convert, Json, List, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
 };
-pub use crate::overlap::{Message, leaf_count, nested_overlap};
+pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
 pub use crate::source::ParameterType;
 
