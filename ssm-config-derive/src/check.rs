@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use crate::errors::Errors;
 use crate::model::{Container, Field, FieldKind, ValueSource};
-use crate::names;
 
 pub(crate) fn duplicate_bindings(container: &Container<'_>, errors: &mut Errors) {
     let prefix = container.prefix.as_deref();
@@ -37,7 +36,7 @@ fn target(field: &Field<'_>, prefix: Option<&str>) -> Option<(String, String)> {
             source: ValueSource::Parameter { path, selector },
             ..
         } => {
-            let full = names::join(prefix, path);
+            let full = ssm_config_rules::join(prefix.unwrap_or(""), path);
             let shown = match selector {
                 Some(selector) => format!("`{full}:{selector}`"),
                 None => format!("`{full}`"),
@@ -60,7 +59,7 @@ fn target(field: &Field<'_>, prefix: Option<&str>) -> Option<(String, String)> {
             filters,
             ..
         } => {
-            let full = names::join(prefix, path);
+            let full = ssm_config_rules::join(prefix.unwrap_or(""), path);
             let key = format!(
                 "path {full} {recursive} {:?} {:?} {:?}",
                 filters.kind, filters.key_id, filters.label

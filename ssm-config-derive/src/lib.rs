@@ -10,7 +10,6 @@ mod check;
 mod errors;
 mod expand;
 mod model;
-mod names;
 mod rules;
 mod ty;
 

@@ -5,9 +5,10 @@
 
 use proc_macro2::Span;
 
+use ssm_config_rules as names;
+
 use crate::attr::{At, FieldAttrs};
 use crate::errors::Errors;
-use crate::names::{self, SECRETS_REFERENCE};
 
 /// What relative names are joined to.
 #[derive(Clone, Copy)]
@@ -25,18 +26,7 @@ pub(crate) fn prefix<'a>(prefix: Option<&'a At<String>>, errors: &mut Errors) ->
     let Some(prefix) = prefix else {
         return Base::None;
     };
-    let checked = names::check_path(&prefix.value)
-        .and_then(|()| {
-            if prefix.value.starts_with('/') {
-                Ok(())
-            } else {
-                Err(format!(
-                    "a prefix starts with `/`: write \"/{}\"",
-                    prefix.value
-                ))
-            }
-        })
-        .and_then(|()| names::check_full_name(&prefix.value));
+    let checked = names::declared_prefix(&prefix.value);
     match checked {
         Ok(()) => Base::Prefix(&prefix.value),
         Err(message) => {
@@ -64,7 +54,7 @@ pub(crate) fn field(
     if let Some(nested) = &a.nested
         && let Some(segment) = &nested.value
     {
-        report(errors, nested.value_span, names::check_path(segment));
+        report(errors, nested.value_span, names::declared_segment(segment));
     }
     if a.nested.is_some() || a.flatten.is_some() {
         return;
@@ -79,7 +69,7 @@ pub(crate) fn field(
         report(
             errors,
             secret.value_span,
-            names::check_secret_name(&secret.value),
+            names::declared_secret(&secret.value),
         );
         if let Some(key) = a.key.as_ref().filter(|k| k.value.is_empty()) {
             errors.push(syn::Error::new(
@@ -104,51 +94,30 @@ pub(crate) fn field(
         None => (written, None),
     };
     if let Some(selector) = selector {
-        report(errors, span, names::check_selector(selector));
+        report(errors, span, names::check_selector(selector).map(|_| ()));
     }
     name(path, base, span, errors);
 }
 
 /// `#[ssm(by_path = "...")]`: a path, never a selector or a secret.
 fn walk(by_path: &At<String>, base: Base<'_>, errors: &mut Errors) {
-    let span = by_path.value_span;
-    if by_path.value.contains(':') {
-        errors.push(syn::Error::new(
-            span,
-            "`#[ssm(by_path)]` reads the latest version of each parameter and takes no `:` selector; filter by label with `label = \"...\"`",
-        ));
-        return;
-    }
-    if let Some(full) = name(&by_path.value, base, span, errors)
-        && (full == SECRETS_REFERENCE || full.starts_with(&format!("{SECRETS_REFERENCE}/")))
-    {
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "`{SECRETS_REFERENCE}` cannot be listed by path; read each secret with `#[ssm(secret = \"...\")]`"
-            ),
-        ));
-    }
+    let checked = names::declared_walk(base.prefix(), &by_path.value);
+    report(errors, by_path.value_span, checked);
 }
 
-/// Checks a parameter name or path; returns it joined to its base when that
-/// is known and the name is valid.
-fn name(path: &str, base: Base<'_>, span: Span, errors: &mut Errors) -> Option<String> {
-    if let Err(message) = names::check_path(path) {
-        errors.push(syn::Error::new(span, message));
-        return None;
-    }
-    let full = match base {
-        Base::Prefix(prefix) => names::join(Some(prefix), path),
-        Base::None => path.to_owned(),
-        Base::Invalid if path.starts_with('/') => path.to_owned(),
-        Base::Invalid => return None,
-    };
-    match names::check_full_name(&full) {
-        Ok(()) => Some(full),
-        Err(message) => {
-            errors.push(syn::Error::new(span, message));
-            None
+/// Checks a parameter name or path against its base.
+fn name(path: &str, base: Base<'_>, span: Span, errors: &mut Errors) {
+    report(errors, span, names::declared_parameter(base.prefix(), path));
+}
+
+impl<'a> Base<'a> {
+    /// The prefix names are joined to; a wrong one, already reported,
+    /// counts as none, so relative names get only the rules that hold
+    /// whatever they are joined to.
+    fn prefix(self) -> Option<&'a str> {
+        match self {
+            Base::Prefix(prefix) => Some(prefix),
+            Base::None | Base::Invalid => None,
         }
     }
 }

@@ -77,6 +77,19 @@ pub enum Problem {
         /// The template it appears in.
         template: String,
     },
+    /// A `{VAR}` holds a value that cannot fill one segment of a name. The
+    /// value itself is never quoted.
+    #[error(
+        "environment variable `{variable}` cannot fill `{{{variable}}}` in `{template}`: {reason}"
+    )]
+    InvalidVariable {
+        /// The variable.
+        variable: String,
+        /// The template it appears in.
+        template: String,
+        /// Why: it is empty, or holds `/`, `{`, `}` or a character SSM refuses.
+        reason: String,
+    },
     /// A name that SSM would refuse.
     #[error("field `{field}`: `{name}` is not a valid parameter name: {reason}")]
     InvalidName {

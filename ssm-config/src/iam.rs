@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use crate::name::SECRETS_REFERENCE;
+use crate::name::referenced_secret;
 use crate::plan::StructPlan;
 use crate::resolve::{self, Node, Requests, Slot};
 use crate::source::ParameterType;
@@ -290,7 +290,7 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
             Slot::Name { request, value, .. } => {
                 let r = &requests.names[*request];
                 reads.parameters.insert(r.name.clone());
-                match r.name.strip_prefix(SECRETS_REFERENCE) {
+                match referenced_secret(&r.name) {
                     Some(secret) => {
                         reads.secrets.insert(secret.to_owned());
                         reads.unknown_key = true;

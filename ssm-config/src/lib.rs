@@ -92,13 +92,24 @@
 //! The derive checks every name the struct can produce the way SSM will:
 //! characters outside `a-zA-Z0-9_.-/`, more than 15 levels, more than 1011
 //! characters, a start with `aws` or `ssm`, empty segments, a trailing `/`,
-//! malformed selectors and labels, a secret name with a leading `/`, a
+//! malformed selectors and labels, a secret name with a leading `/` or a
+//! character outside `a-zA-Z0-9/_+=.@-!` (Secrets Manager's own set), a
 //! `by_path` walk under the Secrets Manager reference path. It also refuses
 //! unknown, duplicate and conflicting attributes (with a "did you mean" for
 //! near misses), attributes on the wrong field type, and two fields bound to
 //! one parameter, nested structs included. Every mistake is reported in the
-//! same compile, at the token that holds it. A `{VAR}` counts as one segment
-//! and is checked again once filled in at load time.
+//! same compile, at the token that holds it.
+//!
+//! The build and the load apply one rulebook (the `ssm-config-rules`
+//! crate): a name the build accepts is accepted at load time, and a load
+//! refuses nothing the build would accept, property-tested on generated
+//! names. Where the build cannot see a name whole, the load checks the rest
+//! before any call: a relative path in a struct without a prefix once it is
+//! joined, a prefix given to [`Loader::prefix`], and every `{VAR}`. A
+//! `{VAR}` fills exactly one segment: its value must be 1 or more characters
+//! of `a-zA-Z0-9_.-` (no `/`, `{` or `}`), it is inserted once and never
+//! expanded again, and any other value fails the load with an error that
+//! names the variable without quoting the value.
 //!
 //! ```compile_fail
 //! # use ssm_config::SsmConfig;

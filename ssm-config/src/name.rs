@@ -1,50 +1,10 @@
-//! Parameter names: `{VAR}` templates, joining relative paths, selectors and
-//! the naming rules SSM enforces (checked here because emulators do not).
+//! Parameter names at run time. The rules themselves live in
+//! `ssm-config-rules`, which the derive applies at compile time; this
+//! module adapts them to the runtime's types.
 
 use std::fmt;
 
-/// The path under which SSM exposes Secrets Manager secrets.
-pub(crate) const SECRETS_REFERENCE: &str = "/aws/reference/secretsmanager/";
-
-const MAX_NAME_LEN: usize = 1011;
-const MAX_LEVELS: usize = 15;
-const MAX_LABEL_LEN: usize = 100;
-
-/// Why a `{VAR}` template could not be filled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TemplateError {
-    Unset(String),
-    Unclosed,
-}
-
-/// Fills every `{VAR}` in `template` through `lookup`.
-pub(crate) fn expand(
-    template: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, TemplateError> {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or(TemplateError::Unclosed)?;
-        let var = &after[..close];
-        let value = lookup(var).ok_or_else(|| TemplateError::Unset(var.to_owned()))?;
-        out.push_str(&value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Joins a field path to its base: a leading `/` makes `path` absolute.
-pub(crate) fn join(base: &str, path: &str) -> String {
-    if path.starts_with('/') || base.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path)
-    }
-}
+use ssm_config_rules::{self as rules, Selected};
 
 /// A version selector: `name:3` pins version 3, `name:prod` the label `prod`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,21 +25,13 @@ impl fmt::Display for Selector {
 }
 
 impl Selector {
-    /// Parses the part after the `:` of `name:selector`.
+    /// Parses the part after the `:` of `name:selector`, by the same rules
+    /// `#[derive(SsmConfig)]` applies at compile time.
     pub fn parse(text: &str) -> Result<Selector, String> {
-        if text.is_empty() {
-            return Err("the selector after `:` is empty".into());
-        }
-        if text.contains(':') {
-            return Err(format!("`{text}` holds more than one selector"));
-        }
-        if text.bytes().all(|b| b.is_ascii_digit()) {
-            return match text.parse::<u64>() {
-                Ok(0) | Err(_) => Err(format!("version `{text}` must be a number from 1")),
-                Ok(v) => Ok(Selector::Version(v)),
-            };
-        }
-        check_label(text).map(|()| Selector::Label(text.to_owned()))
+        Ok(match rules::check_selector(text)? {
+            Selected::Version(version) => Selector::Version(version),
+            Selected::Label(label) => Selector::Label(label.to_owned()),
+        })
     }
 }
 
@@ -91,98 +43,29 @@ pub(crate) fn split_selector(full: &str) -> Result<(&str, Option<Selector>), Str
     }
 }
 
-fn starts_reserved(segment: &str) -> bool {
-    let lower = segment.get(..3).map(str::to_ascii_lowercase);
-    matches!(lower.as_deref(), Some("aws") | Some("ssm"))
+/// The secret a name refers to, when it is a Secrets Manager reference.
+pub(crate) fn referenced_secret(name: &str) -> Option<&str> {
+    name.strip_prefix(rules::SECRETS_REFERENCE)?
+        .strip_prefix('/')
 }
 
-fn check_label(label: &str) -> Result<(), String> {
-    if label.len() > MAX_LABEL_LEN {
-        return Err(format!("label is longer than {MAX_LABEL_LEN} characters"));
-    }
-    if label.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("label `{label}` must not start with a digit"));
-    }
-    if starts_reserved(label) {
-        return Err(format!(
-            "label `{label}` must not start with `aws` or `ssm`"
-        ));
-    }
-    if let Some(c) = label
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_.-".contains(*c)))
-    {
-        return Err(format!(
-            "label `{label}` holds `{c}`: use only a-z A-Z 0-9 _ . -"
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a full parameter name (without selector) against SSM's rules.
+/// Checks a whole name given at run time: a secret reference by the
+/// secret-name rules, anything else by the parameter-name rules.
 pub(crate) fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("the name is empty".into());
+    match referenced_secret(name) {
+        Some(secret) => {
+            rules::check_secret_name(secret).and_then(|()| match secret.contains(['{', '}']) {
+                true => Err("`{` and `}` are not allowed in a secret name".into()),
+                false => Ok(()),
+            })
+        }
+        None => rules::check_filled_name(name),
     }
-    if name.len() > MAX_NAME_LEN {
-        return Err(format!("the name is longer than {MAX_NAME_LEN} characters"));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_.-/".contains(*c)))
-    {
-        return Err(format!(
-            "`{c}` is not allowed: use only a-z A-Z 0-9 _ . - /"
-        ));
-    }
-    if name.contains('/') && !name.starts_with('/') {
-        return Err("a name with `/` must start with `/`".into());
-    }
-    if name.len() > 1 && name.ends_with('/') {
-        return Err("the name ends with `/`".into());
-    }
-    if name.contains("//") {
-        return Err("the name has an empty segment (`//`)".into());
-    }
-    let levels = name.split('/').filter(|s| !s.is_empty()).count();
-    if levels > MAX_LEVELS {
-        return Err(format!(
-            "the name has {levels} levels; SSM allows {MAX_LEVELS}"
-        ));
-    }
-    let first = name.trim_start_matches('/');
-    if starts_reserved(first) && !name.starts_with(SECRETS_REFERENCE) {
-        return Err("names must not start with `aws` or `ssm`".into());
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(var: &str) -> Option<String> {
-        (var == "ENV").then(|| "prod".to_owned())
-    }
-
-    #[test]
-    fn expands_variables_and_reports_unset_ones() {
-        assert_eq!(expand("/{ENV}/app", &env).unwrap(), "/prod/app");
-        assert_eq!(expand("/a/b", &env).unwrap(), "/a/b");
-        assert_eq!(
-            expand("/{NOPE}/x", &env),
-            Err(TemplateError::Unset("NOPE".into()))
-        );
-        assert_eq!(expand("/{ENV", &env), Err(TemplateError::Unclosed));
-    }
-
-    #[test]
-    fn joins_relative_and_absolute_paths() {
-        assert_eq!(join("/prod/app", "db/port"), "/prod/app/db/port");
-        assert_eq!(join("/prod/app/", "x"), "/prod/app/x");
-        assert_eq!(join("/prod/app", "/shared/x"), "/shared/x");
-        assert_eq!(join("", "plain"), "plain");
-    }
 
     #[test]
     fn parses_selectors() {
@@ -198,25 +81,18 @@ mod tests {
         for bad in ["/a:0", "/a:1:2", "/a:", "/a:9lives", "/a:awsx", "/a:b c"] {
             assert!(split_selector(bad).is_err(), "{bad}");
         }
-        assert!(split_selector(&format!("/a:{}", "l".repeat(101))).is_err());
     }
 
     #[test]
-    fn checks_names_like_ssm() {
-        for good in [
-            "/a/b",
-            "plain",
-            "/x_y.z-1",
-            "/aws/reference/secretsmanager/db",
-        ] {
-            assert_eq!(check_name(good), Ok(()), "{good}");
-        }
-        let deep = "/a".repeat(16);
-        let long = format!("/{}", "a".repeat(1011));
-        for bad in [
-            "", "/a b", "a/b", "/a/", "/a//b", "/aws/x", "/SSM-x", &deep, &long,
-        ] {
-            assert!(check_name(bad).is_err(), "{bad}");
-        }
+    fn secret_references_take_secret_names() {
+        assert_eq!(check_name("/aws/reference/secretsmanager/db+x"), Ok(()));
+        assert_eq!(
+            referenced_secret("/aws/reference/secretsmanager/db"),
+            Some("db")
+        );
+        assert_eq!(referenced_secret("/aws/reference/secretsmanagerx"), None);
+        assert!(check_name("/aws/reference/secretsmanager/{X}").is_err());
+        assert!(check_name("/a/{X}").is_err());
+        assert!(check_name("/aws/x").is_err());
     }
 }

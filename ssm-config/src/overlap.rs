@@ -10,6 +10,8 @@
 //! are compared byte by byte. The search runs once per struct; each nested
 //! field then looks up its own answer. Messages are built only on failure.
 
+use ssm_config_rules::{is_absolute, trimmed_len};
+
 use crate::plan::{Binding, StructPlan};
 
 /// More parts than SSM's 15 levels allow; a deeper leaf is not compared.
@@ -42,7 +44,7 @@ impl Parts {
         self
     }
 
-    /// `name::join`: an absolute path or an empty base starts over.
+    /// `ssm_config_rules::join`: an absolute path or an empty base starts over.
     const fn join(self, path: &'static str) -> Parts {
         let absolute = is_absolute(path);
         if absolute || self.len == 0 {
@@ -99,10 +101,6 @@ impl Base {
             hash_byte(self.hash, b'/')
         }
     }
-}
-
-const fn is_absolute(path: &str) -> bool {
-    !path.is_empty() && path.as_bytes()[0] == b'/'
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -465,14 +463,6 @@ impl<'a> Cursor<'a> {
         }
         (self, None)
     }
-}
-
-const fn trimmed_len(bytes: &[u8]) -> usize {
-    let mut end = bytes.len();
-    while end > 0 && bytes[end - 1] == b'/' {
-        end -= 1;
-    }
-    end
 }
 
 /// A message built in `const` code; empty when there is nothing to report.

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::error::Problem;
-use crate::name::{self, SECRETS_REFERENCE, Selector, TemplateError};
+use ssm_config_rules::{FillError, Filler};
+
+use crate::name::{self, Selector};
 use crate::plan::{
     Binding, FieldPlan, PlannedKind, PlannedParameter, Presence, StructPlan, ValuePlan,
 };
@@ -29,16 +31,14 @@ impl NameRequest {
 
     /// Whether this is a Secrets Manager reference.
     pub fn is_secret(&self) -> bool {
-        self.name.starts_with(SECRETS_REFERENCE)
+        name::referenced_secret(&self.name).is_some()
     }
 
     /// The name a result may come back under: some servers name a secret by
     /// its bare name and drop selectors, so two requests with one match key
     /// cannot share a call.
     pub fn match_key(&self) -> &str {
-        self.name
-            .strip_prefix(SECRETS_REFERENCE)
-            .unwrap_or(&self.name)
+        name::referenced_secret(&self.name).unwrap_or(&self.name)
     }
 }
 
@@ -109,14 +109,21 @@ fn resolve_with(
     validate: bool,
 ) -> Resolution {
     let mut resolver = Resolver {
-        lookup,
-        validate,
+        filler: match validate {
+            true => Filler::checked(lookup),
+            false => Filler::unchecked(lookup),
+        },
         requests: Requests::default(),
         problems: Vec::new(),
         names: HashMap::new(),
     };
-    let template = prefix.or(plan.prefix).unwrap_or("");
-    let base = resolver.expand(template);
+    let base = match prefix.or(plan.prefix) {
+        Some(template) => {
+            let filled = resolver.filler.prefix(template);
+            resolver.made("prefix", filled)
+        }
+        None => Some(String::new()),
+    };
     let root = resolver.node(plan, base.as_deref(), "");
     Resolution {
         root,
@@ -126,44 +133,40 @@ fn resolve_with(
 }
 
 struct Resolver<'a> {
-    lookup: Lookup<'a>,
-    /// Off when listing the plan, where names may still hold `{VAR}`.
-    validate: bool,
+    filler: Filler<'a>,
     requests: Requests,
     problems: Vec<Problem>,
     names: HashMap<(String, bool), usize>,
 }
 
 impl Resolver<'_> {
-    fn expand(&mut self, template: &str) -> Option<String> {
-        match name::expand(template, self.lookup) {
-            Ok(s) => Some(s),
-            Err(err) => {
-                let problem = match err {
-                    TemplateError::Unset(variable) => Problem::UnsetVariable {
-                        variable,
-                        template: template.to_owned(),
-                    },
-                    TemplateError::Unclosed => Problem::InvalidName {
-                        field: "prefix".into(),
-                        name: template.to_owned(),
-                        reason: "`{` is never closed".into(),
-                    },
-                };
-                if !self.problems.iter().any(|p| same_problem(p, &problem)) {
-                    self.problems.push(problem);
-                }
-                None
+    /// The name `made` for `field`, or `None` with the problem recorded
+    /// (once: a prefix's unset variable fails every field alike).
+    fn made(&mut self, field: &str, made: Result<String, FillError>) -> Option<String> {
+        let problem = match made {
+            Ok(name) => return Some(name),
+            Err(FillError::Unset { variable, template }) => {
+                Problem::UnsetVariable { variable, template }
             }
+            Err(FillError::Variable {
+                variable,
+                template,
+                reason,
+            }) => Problem::InvalidVariable {
+                variable,
+                template,
+                reason,
+            },
+            Err(FillError::Name { name, reason }) => Problem::InvalidName {
+                field: field.to_owned(),
+                name,
+                reason,
+            },
+        };
+        if !self.problems.iter().any(|p| same_problem(p, &problem)) {
+            self.problems.push(problem);
         }
-    }
-
-    fn check_name(&self, name: &str) -> Result<(), String> {
-        if self.validate {
-            name::check_name(name)
-        } else {
-            Ok(())
-        }
+        None
     }
 
     fn node(&mut self, plan: &'static StructPlan, base: Option<&str>, parent: &str) -> Node {
@@ -189,11 +192,13 @@ impl Resolver<'_> {
                 segment,
                 plan: nested,
             } => {
-                let child_base =
-                    base.map(|b| segment.map_or_else(|| b.to_owned(), |s| name::join(b, s)));
-                let child_base = match child_base {
-                    Some(b) => self.expand(&b),
-                    None => None,
+                let child_base = match (base, segment) {
+                    (Some(base), Some(segment)) => {
+                        let made = self.filler.segment(base, segment);
+                        self.made(&field_name, made)
+                    }
+                    (base, None) => base.map(str::to_owned),
+                    (None, Some(_)) => None,
                 };
                 Slot::Nested(self.node(nested, child_base.as_deref(), &format!("{field_name}.")))
             }
@@ -205,7 +210,8 @@ impl Resolver<'_> {
                 let Some(base) = base else {
                     return Slot::Unresolved;
                 };
-                let Some(full) = self.expand(&name::join(base, path)) else {
+                let made = self.filler.parameter(base, path);
+                let Some(full) = self.made(&field_name, made) else {
                     return Slot::Unresolved;
                 };
                 let selector = match selector.map(Selector::parse).transpose() {
@@ -227,10 +233,10 @@ impl Resolver<'_> {
                 key,
                 value,
             } => {
-                let Some(secret) = self.expand(secret) else {
+                let made = self.filler.secret(secret);
+                let Some(full) = self.made(&field_name, made) else {
                     return Slot::Unresolved;
                 };
-                let full = format!("{SECRETS_REFERENCE}{secret}");
                 self.name_slot(field_name, full, None, true, *key, *value)
             }
             Binding::ByPath {
@@ -244,17 +250,10 @@ impl Resolver<'_> {
                 let Some(base) = base else {
                     return Slot::Unresolved;
                 };
-                let Some(full) = self.expand(&name::join(base, path)) else {
+                let made = self.filler.walk(base, path);
+                let Some(full) = self.made(&field_name, made) else {
                     return Slot::Unresolved;
                 };
-                if let Err(reason) = self.check_name(&full) {
-                    self.problems.push(Problem::InvalidName {
-                        field: field_name,
-                        name: full,
-                        reason,
-                    });
-                    return Slot::Unresolved;
-                }
                 let request = PathRequest {
                     path: full,
                     recursive: *recursive,
@@ -290,14 +289,6 @@ impl Resolver<'_> {
         key: Option<&'static str>,
         value: ValuePlan,
     ) -> Slot {
-        if let Err(reason) = self.check_name(&name) {
-            self.problems.push(Problem::InvalidName {
-                field,
-                name,
-                reason,
-            });
-            return Slot::Unresolved;
-        }
         let request = NameRequest {
             name,
             selector,

@@ -257,3 +257,21 @@ pub struct Screaming {
 pub struct FilledByVariable {
     pub value: String,
 }
+
+#[derive(SsmConfig, Debug)]
+pub struct Region {
+    pub endpoint: String,
+}
+
+/// A `{VAR}` in each place a name can take one: the prefix, a nested
+/// segment, a path and a secret name.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/vars/{STAGE}")]
+pub struct VariablesEverywhere {
+    #[ssm(path = "{SERVICE}/port")]
+    pub port: u16,
+    #[ssm(nested = "{REGION}")]
+    pub region: Region,
+    #[ssm(secret = "{STAGE}/db+admin=x@y")]
+    pub password: Secret<String>,
+}

@@ -366,10 +366,82 @@ pub async fn invalid_names_from_variables_are_reported(b: &impl Backend) {
         .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("field `value`: `/sel/bad name/value` is not a valid parameter name"),
+        text.contains(
+            "environment variable `SEGMENT` cannot fill `{SEGMENT}` in `/sel/{SEGMENT}`: it holds ` `"
+        ),
         "{text}"
     );
+    assert!(
+        !text.contains("bad name"),
+        "the value is not quoted: {text}"
+    );
     assert_eq!(source.calls().len(), 0, "nothing is asked for");
+}
+
+/// Each `{VAR}` fills exactly one segment, wherever it stands, and is
+/// filled once: a value holding `/`, braces or nothing is an error naming
+/// the variable, and `{OTHER}` in a value is never expanded.
+pub async fn variables_fill_exactly_one_segment(b: &impl Backend) {
+    b.put("/vars/prod/orders/port", "8080").await;
+    b.put("/vars/prod/eu-west-1/endpoint", "https://eu").await;
+    b.put_secret("prod/db+admin=x@y", "hunter2").await;
+    let load = |stage: &str, service: &str, region: &str| {
+        VariablesEverywhere::loader()
+            .source(b.source())
+            .var("STAGE", stage)
+            .var("SERVICE", service)
+            .var("REGION", region)
+            .var("OTHER", "prod")
+            .load()
+    };
+    let config = load("prod", "orders", "eu-west-1").await.unwrap();
+    assert_eq!(config.get().port, 8080);
+    assert_eq!(config.get().region.endpoint, "https://eu");
+    assert_eq!(config.get().password.expose_secret(), "hunter2");
+
+    for (stage, service, region, variable, why) in [
+        (
+            "prod/orders",
+            "orders",
+            "eu-west-1",
+            "STAGE",
+            "it holds `/`",
+        ),
+        (
+            "{OTHER}",
+            "orders",
+            "eu-west-1",
+            "STAGE",
+            "it holds `{` or `}`",
+        ),
+        ("prod", "", "eu-west-1", "SERVICE", "it is empty"),
+        ("prod", "orders", "eu/west", "REGION", "it holds `/`"),
+        ("prod", "orders", "eu west", "REGION", "it holds ` `"),
+    ] {
+        let source = b.source();
+        let err = VariablesEverywhere::loader()
+            .source(source.clone())
+            .var("STAGE", stage)
+            .var("SERVICE", service)
+            .var("REGION", region)
+            .var("OTHER", "prod")
+            .load()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!(
+                "environment variable `{variable}` cannot fill `{{{variable}}}`"
+            )),
+            "{variable}: {text}"
+        );
+        assert!(text.contains(why), "{variable}: {text}");
+        if variable == "STAGE" {
+            // Every name depends on it: nothing is asked for. Otherwise the
+            // other names are fetched, so that every problem is reported.
+            assert_eq!(source.calls().len(), 0, "{text}");
+        }
+    }
 }
 
 /// A parameter deleted under a running config: the refresh fails, naming

@@ -28,6 +28,7 @@ macro_rules! scenario_tests {
             refresh_follows_latest_but_not_pins,
             renamed_crate_path_and_rename_rules,
             invalid_names_from_variables_are_reported,
+            variables_fill_exactly_one_segment,
             refresh_after_deletion_keeps_the_old_snapshot,
             untyped_access,
         );

@@ -10,7 +10,7 @@ use super::{
 };
 use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 use crate::batch::MAX_NAMES_PER_CALL;
-use crate::name::{SECRETS_REFERENCE, Selector, split_selector};
+use crate::name::{Selector, referenced_secret, split_selector};
 
 /// An in-memory parameter store for tests and offline runs.
 ///
@@ -226,7 +226,7 @@ impl Store {
                 format!("ValidationException: {reason}"),
             )
         })?;
-        if let Some(secret) = name.strip_prefix(SECRETS_REFERENCE) {
+        if let Some(secret) = referenced_secret(name) {
             return self.secret(name, secret, decrypt).map(Some);
         }
         let Some(history) = self.parameters.get(name) else {

@@ -184,7 +184,7 @@ impl Parameters {
         {
             return Ok(values.clone());
         }
-        if let Err(reason) = name::check_name(path) {
+        if let Err(reason) = ssm_config_rules::check_walk(path) {
             return Err(Error::new(UNTYPED, vec![invalid_name(path, reason)]));
         }
         let requests = Requests {
@@ -220,7 +220,7 @@ impl Parameters {
 
     /// Whether `path` is a parameter or has parameters below it.
     pub async fn path_exists(&self, path: &str) -> Result<bool, Error> {
-        if let Err(reason) = name::check_name(path) {
+        if let Err(reason) = ssm_config_rules::check_walk(path) {
             return Err(Error::new(UNTYPED, vec![invalid_name(path, reason)]));
         }
         let query = PathQuery {
