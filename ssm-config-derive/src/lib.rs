@@ -7,6 +7,7 @@
 mod attr;
 mod case;
 mod check;
+mod default_text;
 mod errors;
 mod expand;
 mod model;

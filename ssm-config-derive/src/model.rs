@@ -5,6 +5,7 @@ use syn::{Data, DeriveInput, Expr, Fields, Ident, LitStr, Type};
 
 use crate::attr::{self, At, DefaultValue, FieldAttrs};
 use crate::case::{RULE_NAMES, RenameRule};
+use crate::default_text;
 use crate::errors::Errors;
 use crate::rules;
 use crate::ty;
@@ -198,6 +199,12 @@ pub(crate) fn build<'a>(
             })
         })
         .collect();
+    if let Some(max_age) = attrs.max_age.as_ref().filter(|m| m.value == 0) {
+        errors.push(syn::Error::new(
+            max_age.value_span,
+            "`max_age = 0` would refresh without pause; give at least 1 (seconds), or leave it out for values that never expire",
+        ));
+    }
     Container {
         ident: &input.ident,
         prefix: attrs.prefix.as_ref().map(|p| p.value.clone()),
@@ -388,6 +395,11 @@ fn field_kind<'a>(
         ValueSource::Parameter { path, selector }
     };
     let converter = converter(value_ty, a.json.is_some(), errors)?;
+    if let Presence::DefaultText(text) = &presence
+        && let Err(message) = default_text::check(&converter.shape, &text.value())
+    {
+        errors.push(syn::Error::new(text.span(), message));
+    }
     if let Some(plaintext) = &a.plaintext
         && converter.secret.is_some()
     {

@@ -67,24 +67,22 @@ impl<'a> Build<'a> {
     }
 
     /// A field with `#[ssm(default = "text")]`: the text goes through the
-    /// field's converter, as a fetched value would.
+    /// field's converter, as a fetched value would, on every load, so a
+    /// default that does not convert fails every load, not only those where
+    /// the parameter happens to be missing.
     pub fn or_default_str<C: Convert>(
         &mut self,
         index: usize,
         converter: &C,
         default: &str,
     ) -> Option<C::Output> {
-        match self.lookup(index, converter)? {
-            Some(value) => Some(value),
-            None => match converter.convert(default) {
-                Ok(value) => Some(value),
-                Err(reason) => {
-                    let Slot::Name {
-                        field, value: plan, ..
-                    } = &self.node.slots[index]
-                    else {
-                        return None;
-                    };
+        let fallback = match converter.convert(default) {
+            Ok(value) => value,
+            Err(reason) => {
+                if let Slot::Name {
+                    field, value: plan, ..
+                } = &self.node.slots[index]
+                {
                     self.problems.push(Problem::Invalid {
                         field: field.clone(),
                         name: "#[ssm(default)]".into(),
@@ -92,10 +90,11 @@ impl<'a> Build<'a> {
                         reason: (!plan.secret).then_some(reason),
                         value: (!plan.secret).then(|| default.to_owned()),
                     });
-                    None
                 }
-            },
-        }
+                return None;
+            }
+        };
+        self.lookup(index, converter)?.or(Some(fallback))
     }
 
     /// A `#[ssm(by_path)]` map, keyed by the name below the path.

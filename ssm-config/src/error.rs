@@ -110,6 +110,12 @@ pub enum Problem {
         /// What is wrong.
         reason: String,
     },
+    /// The refresh was stopped before it finished.
+    #[error("the refresh was aborted: {reason}")]
+    Aborted {
+        /// Why.
+        reason: String,
+    },
     /// A call to the source failed, so these names could not be read.
     #[error("{source_name}: {error} (while reading {})", list_names(names))]
     Source {
@@ -136,7 +142,50 @@ fn list_names(names: &[String]) -> String {
     out
 }
 
+/// What kind of failure an [`Error`] is, for metrics and readiness probes;
+/// see [`Error::kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A call to the source failed.
+    Source(SourceErrorKind),
+    /// A required parameter or a secret's key is missing.
+    Missing,
+    /// A value could not be converted, or a SecureString would be exposed.
+    Invalid,
+    /// A name, selector or `{VAR}` is invalid or unset.
+    Name,
+    /// The refresh was stopped before it finished.
+    Aborted,
+}
+
+impl Problem {
+    /// What kind of problem this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Problem::Missing { .. } | Problem::MissingKey { .. } => ErrorKind::Missing,
+            Problem::Invalid { .. } | Problem::SecureStringNotSecret { .. } => ErrorKind::Invalid,
+            Problem::UnsetVariable { .. }
+            | Problem::InvalidVariable { .. }
+            | Problem::InvalidName { .. }
+            | Problem::InvalidSelector { .. } => ErrorKind::Name,
+            Problem::Aborted { .. } => ErrorKind::Aborted,
+            Problem::Source { error, .. } => ErrorKind::Source(error.kind()),
+        }
+    }
+}
+
 impl Error {
+    /// The kind of the error: a source failure if any call failed (it is
+    /// usually the cause of the rest), otherwise the first problem's kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.source_errors()
+            .next()
+            .map(|e| ErrorKind::Source(e.kind()))
+            .or_else(|| self.problems.first().map(Problem::kind))
+            .unwrap_or(ErrorKind::Aborted)
+    }
+
     pub(crate) fn new(config: &'static str, problems: Vec<Problem>) -> Self {
         Error { config, problems }
     }

@@ -57,7 +57,8 @@
 //! On the struct:
 //! - `prefix = "/{APP_ENV}/orders"`: the base of relative paths; `{VAR}` is
 //!   read from the environment (or [`Loader::var`]) at load time.
-//! - `max_age = SECONDS`: how long a snapshot lives.
+//! - `max_age = SECONDS`: how long a snapshot lives; at least 1 (`0` is a
+//!   compile error).
 //! - `rename_all = "kebab-case"`: how field names become path segments
 //!   (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
 //!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`).
@@ -72,7 +73,9 @@
 //!   Pinned fields never move on refresh.
 //! - `default = EXPR` or bare `default`: the value when the parameter is
 //!   missing. A string literal goes through the field's conversion, so
-//!   `default = "a,b"` works for a `Vec<String>`.
+//!   `default = "a,b"` works for a `Vec<String>`; it is converted on every
+//!   load, so one that cannot convert fails every load, and for standard
+//!   scalars (and `Vec`s of them) it fails the build instead.
 //! - `secret = "name"`, with `key = "k"` for one key of a JSON secret: a
 //!   Secrets Manager secret. The field must be `Secret<_>`.
 //! - `json`: the value is JSON, deserialized into the field's type.
@@ -237,10 +240,10 @@ mod batch;
 mod build;
 mod convert;
 mod engine;
-mod error;
+pub mod error;
 mod fetch;
 mod iam;
-mod live;
+pub mod live;
 mod loader;
 mod metadata;
 mod name;

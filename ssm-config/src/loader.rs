@@ -46,6 +46,10 @@ pub struct Loader<T> {
     config: PhantomData<fn() -> T>,
 }
 
+/// The shortest max age: a shorter one, zero included, is raised to it, so
+/// that no refresh loop spins.
+const MIN_MAX_AGE: Duration = Duration::from_secs(1);
+
 /// Default for [`Loader::refresh_on_error_interval`].
 const DEFAULT_ERROR_REFRESH_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -103,9 +107,18 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
-    /// Replaces `#[ssm(max_age = ...)]`.
+    /// Replaces `#[ssm(max_age = ...)]`. A max age under one second
+    /// (zero included) is raised to one second, so that no refresh
+    /// loop spins.
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        if max_age < MIN_MAX_AGE {
+            tracing::warn!(
+                config = T::PLAN.type_name,
+                ?max_age,
+                "max age raised to the one-second floor"
+            );
+        }
+        self.max_age = Some(max_age.max(MIN_MAX_AGE));
         self
     }
 

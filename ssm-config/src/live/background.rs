@@ -2,11 +2,12 @@
 //! refreshes it when it expires, or ahead of expiry with random jitter so a
 //! fleet of instances does not refresh in the same second.
 
-use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use super::backoff::draw;
 use super::refresh::Shared;
+use super::status::Refresher;
 use crate::SsmConfig;
 
 /// When the refresher refreshes ahead of expiry
@@ -78,12 +79,6 @@ impl Background {
     }
 }
 
-/// A number in [0, 1) from the standard library's random hasher keys.
-fn random_fraction() -> f64 {
-    let bits = RandomState::new().hash_one(std::time::SystemTime::now());
-    (bits >> 11) as f64 / (1u64 << 53) as f64
-}
-
 /// Starts the refresher for a configuration with a max age.
 pub(crate) fn spawn<T: SsmConfig>(
     shared: &Arc<Shared<T>>,
@@ -95,14 +90,19 @@ pub(crate) fn spawn<T: SsmConfig>(
             config = T::PLAN.type_name,
             "no tokio runtime at load time; the configuration will not refresh by itself"
         );
+        shared.set_refresher(Refresher::Stopped);
         return;
     };
+    shared.set_refresher(Refresher::Running);
     let weak: Weak<Shared<T>> = Arc::downgrade(shared);
+    let stopped = StoppedOnDrop(weak.clone());
     runtime.spawn(async move {
+        let _stopped = stopped;
         loop {
-            let period = schedule.wait_after_attempt(max_age, random_fraction());
+            let period = schedule.wait_after_attempt(max_age, draw());
             // Any attempt meanwhile (a forced `refresh()`, a `fresh()` that
-            // found the snapshot expired) restarts the period.
+            // found the snapshot expired) restarts the period; after a
+            // failure the backoff decides instead.
             loop {
                 let wait = match weak.upgrade() {
                     Some(shared) => shared.until_due(period),
@@ -116,9 +116,21 @@ pub(crate) fn spawn<T: SsmConfig>(
             // Holds the state only while refreshing, so dropping the last
             // handle ends the task at its next wake-up.
             let Some(shared) = weak.upgrade() else { return };
-            let _logged_there = shared.refresh(shared.attempts()).await;
+            let _logged_there = shared.refresh().await;
         }
     });
+}
+
+/// Marks the refresher stopped when its task ends or is dropped, as it is
+/// when its runtime shuts down.
+struct StoppedOnDrop<T: SsmConfig>(Weak<Shared<T>>);
+
+impl<T: SsmConfig> Drop for StoppedOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.set_refresher(Refresher::Stopped);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,13 +162,5 @@ mod tests {
             Duration::from_secs(30),
             "never spins"
         );
-    }
-
-    #[test]
-    fn random_fractions_spread() {
-        let draws: Vec<f64> = (0..64).map(|_| random_fraction()).collect();
-        assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
-        let low = draws.iter().filter(|d| **d < 0.5).count();
-        assert!((8..=56).contains(&low), "{low} of 64 below one half");
     }
 }

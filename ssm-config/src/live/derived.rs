@@ -69,8 +69,11 @@ impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
         if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);
         }
-        // One caller rebuilds; the others wait and take its result.
+        // One caller rebuilds; the others wait and take its result. The
+        // snapshot is read again under the lock, so a rebuild is never from
+        // an older snapshot than the one the cache holds.
         let _one = self.rebuilding.lock().unwrap_or_else(|p| p.into_inner());
+        let config = self.live.get();
         let cached = self.cache.load();
         if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);

@@ -1,14 +1,19 @@
-//! [`Live<T>`]: the handle to a loaded configuration.
+//! [`Live<T>`]: the handle to a loaded configuration, and what goes with
+//! it: [`Snapshot`], [`Derived`] values, the [`Background`] refresh
+//! schedule and the [`Status`] a readiness probe reads.
 
 mod background;
+mod backoff;
 mod derived;
 mod on_error;
 mod refresh;
 mod snapshot;
+mod status;
 
 pub use background::Background;
 pub use derived::Derived;
 pub use snapshot::Snapshot;
+pub use status::{LastError, Refresher, Status};
 
 use std::fmt;
 use std::sync::Arc;
@@ -88,10 +93,17 @@ use refresh::{Settings, Shared};
 /// - [`refresh`](Live::refresh) forces one.
 /// - Refreshes are single-flight: the refresher, any number of `fresh()`
 ///   calls on an expired snapshot and `refresh()` calls at once cause one
-///   group fetch, whose outcome they share.
+///   group fetch, whose outcome they share. The fetch runs in a task of its
+///   own, so a caller that stops waiting does not abort it, and the callers
+///   after it join it.
 /// - A failed refresh keeps serving the last good snapshot; the error is
-///   returned (or logged, for the refresher's own) and the next attempt
-///   waits for the next expiry, which counts from the last attempt.
+///   returned (or logged, for the refresher's own). Further attempts from
+///   the refresher and `fresh()` back off: exponential from one second,
+///   full jitter, capped at max age; meanwhile `fresh()` returns the last
+///   error at once. Expiry counts from the end of the last attempt.
+/// - A max age under one second is raised to one second.
+/// - [`status`](Live::status) tells a readiness probe how things stand,
+///   including whether the refresher is still running.
 /// - Pinned fields (`name:3`, `label = "..."`) keep their version; the other
 ///   fields follow the latest.
 /// - [`subscribe`](Live::subscribe) and [`map`](Live::map) react only to
@@ -162,11 +174,20 @@ impl<T: SsmConfig> Live<T> {
 
     /// The current snapshot if it is younger than max age; otherwise waits
     /// for a refresh and returns its result (the error if it failed).
+    ///
+    /// After a failed refresh, further attempts back off: the wait grows
+    /// from one second, doubling with each failure in a row, up to max age,
+    /// and each wait is drawn at random below that ceiling (full jitter).
+    /// Until it has passed, `fresh()` on an expired snapshot returns the
+    /// last refresh's error at once, without a request.
     pub async fn fresh(&self) -> Result<Arc<T>, Error> {
         let current = self.shared.current.load_full();
         match self.shared.settings.max_age {
             Some(max_age) if current.loaded_at.elapsed() >= max_age => {
-                self.shared.refresh(self.shared.attempts()).await
+                if let Some(error) = self.shared.backing_off() {
+                    return Err(error);
+                }
+                self.shared.refresh().await
             }
             _ => Ok(Arc::clone(&current.value)),
         }
@@ -175,8 +196,20 @@ impl<T: SsmConfig> Live<T> {
     /// Fetches the whole group again and swaps in the new snapshot. On
     /// failure the current snapshot stays, and the error is returned and
     /// logged. A call made while a refresh is under way shares its outcome.
+    ///
+    /// The refresh runs in a task of its own on the current tokio runtime:
+    /// a caller that stops waiting (a timeout, a dropped request) does not
+    /// abort it, and callers that come while it runs join it. A forced
+    /// refresh does not wait for the backoff that follows a failure.
     pub async fn refresh(&self) -> Result<Arc<T>, Error> {
-        self.shared.refresh(self.shared.attempts()).await
+        self.shared.refresh().await
+    }
+
+    /// Health for readiness probes: the snapshot's age, the last success,
+    /// the last failure and its kind, failures in a row, and whether the
+    /// refresher still runs; see [`Status`].
+    pub fn status(&self) -> Status {
+        self.shared.status()
     }
 
     /// A receiver that is notified when a refresh changed some value (not

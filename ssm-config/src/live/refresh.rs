@@ -1,18 +1,24 @@
 //! The state behind every clone of a [`Live`](super::Live): the current
-//! snapshot, and refreshes that run one at a time and are shared by everyone
-//! who asked while one was under way.
+//! snapshot, and refreshes that run one at a time in a task of their own,
+//! shared by everyone who asks while one is under way. A caller that stops
+//! waiting (a timeout, a dropped request) leaves the refresh running; the
+//! callers after it join it.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use tokio::sync::{Mutex, watch};
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared as SharedFuture};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::backoff;
+use super::status::{LastError, Refresher, Status};
 use crate::SsmConfig;
 use crate::engine::{Group, Loaded};
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::metadata::Metadata;
 
 /// One load's result, as readers see it.
@@ -28,26 +34,35 @@ pub(crate) struct Settings {
     pub error_refresh_interval: Duration,
 }
 
+type Outcome<T> = Result<Arc<T>, Error>;
+type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
+
 pub(crate) struct Shared<T> {
     pub current: ArcSwap<Published<T>>,
     pub group: Group,
     pub settings: Settings,
     pub changes: watch::Sender<Arc<T>>,
-    /// Time origin for the atomics below.
+    /// Time origin for `last_error_refresh`.
     epoch: Instant,
-    /// When the last refresh attempt started, in nanoseconds after `epoch`;
-    /// the refresher counts expiry from it, so a forced refresh postpones
-    /// the next one and a failing source is retried once per max age.
-    last_attempt: AtomicU64,
-    /// Completed refresh attempts, to tell a caller that one finished while
-    /// it waited.
-    attempts: AtomicU64,
-    /// Held while a refresh runs; keeps the last outcome for the callers
-    /// that waited on it.
-    flight: Mutex<Option<Result<Arc<T>, Error>>>,
+    /// The refresh under way, if any, with its number.
+    flight: Mutex<Option<(u64, Flight<T>)>>,
+    flights: AtomicU64,
+    health: Mutex<Health>,
+    refresher: AtomicU8,
     /// Last forced refresh from `refresh_on_error`, in nanoseconds after
     /// `epoch` plus one (0: never).
     pub(crate) last_error_refresh: AtomicU64,
+}
+
+/// What the attempts so far have told.
+struct Health {
+    /// When the last attempt ended: expiry counts from it.
+    last_attempt_end: Instant,
+    last_success: Instant,
+    consecutive_failures: u32,
+    last_error: Option<(Error, Instant)>,
+    /// After a failure: no attempt from `fresh()` or the refresher before.
+    retry_not_before: Option<Instant>,
 }
 
 impl<T: SsmConfig> Shared<T> {
@@ -66,9 +81,16 @@ impl<T: SsmConfig> Shared<T> {
             settings,
             changes,
             epoch: now,
-            last_attempt: AtomicU64::new(0),
-            attempts: AtomicU64::new(0),
             flight: Mutex::new(None),
+            flights: AtomicU64::new(0),
+            health: Mutex::new(Health {
+                last_attempt_end: now,
+                last_success: now,
+                consecutive_failures: 0,
+                last_error: None,
+                retry_not_before: None,
+            }),
+            refresher: AtomicU8::new(Refresher::NotScheduled as u8),
             last_error_refresh: AtomicU64::new(0),
         }
     }
@@ -77,29 +99,67 @@ impl<T: SsmConfig> Shared<T> {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
-    /// Time left before the next attempt is due.
+    fn health(&self) -> MutexGuard<'_, Health> {
+        self.health.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Time left before the refresher's next attempt: `period` after the
+    /// last attempt ended, or sooner after a failure, when the backoff says.
     pub fn until_due(&self, period: Duration) -> Duration {
-        let since = Duration::from_nanos(
-            self.now_nanos()
-                .saturating_sub(self.last_attempt.load(Ordering::Acquire)),
-        );
-        period.saturating_sub(since)
+        let health = self.health();
+        let due = match health.retry_not_before {
+            Some(retry) => retry,
+            None => health.last_attempt_end + period,
+        };
+        due.saturating_duration_since(Instant::now())
     }
 
-    pub fn attempts(&self) -> u64 {
-        self.attempts.load(Ordering::Acquire)
-    }
-
-    /// Refreshes, unless an attempt completed after `seen` attempts: then
-    /// its outcome is shared instead of fetching again.
-    pub async fn refresh(&self, seen: u64) -> Result<Arc<T>, Error> {
-        let mut last = self.flight.lock().await;
-        if self.attempts() != seen
-            && let Some(outcome) = last.as_ref()
-        {
-            return outcome.clone();
+    /// After a failure, while the backoff lasts: the error that caused it.
+    pub fn backing_off(&self) -> Option<Error> {
+        let health = self.health();
+        match (&health.retry_not_before, &health.last_error) {
+            (Some(retry), Some((error, _))) if Instant::now() < *retry => Some(error.clone()),
+            _ => None,
         }
-        self.last_attempt.store(self.now_nanos(), Ordering::Release);
+    }
+
+    /// Refreshes, or joins the refresh under way. The load runs in a task
+    /// of its own, so dropping the returned future does not stop it.
+    pub fn refresh(self: &Arc<Self>) -> Flight<T> {
+        let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, flight)) = slot.as_ref() {
+            return flight.clone();
+        }
+        let id = self.flights.fetch_add(1, Ordering::Relaxed);
+        let flight = self.start(id);
+        *slot = Some((id, flight.clone()));
+        flight
+    }
+
+    fn start(self: &Arc<Self>, id: u64) -> Flight<T> {
+        let attempt = {
+            let shared = Arc::clone(self);
+            async move { shared.attempt(id).await }
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Outside tokio the load runs in the callers' futures.
+            return attempt.boxed().shared();
+        };
+        let task = runtime.spawn(attempt);
+        let weak = Arc::downgrade(self);
+        async move {
+            match task.await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(aborted(&weak, id)),
+            }
+        }
+        .boxed()
+        .shared()
+    }
+
+    /// One attempt: load, record what happened, and let the next caller
+    /// start a new refresh.
+    async fn attempt(&self, id: u64) -> Outcome<T> {
         let outcome = match self.group.load::<T>().await {
             Ok(loaded) => Ok(self.publish(loaded)),
             Err(err) => {
@@ -111,9 +171,36 @@ impl<T: SsmConfig> Shared<T> {
                 Err(err)
             }
         };
-        *last = Some(outcome.clone());
-        self.attempts.fetch_add(1, Ordering::AcqRel);
+        self.record(&outcome);
+        self.end_flight(id);
         outcome
+    }
+
+    fn record(&self, outcome: &Outcome<T>) {
+        let now = Instant::now();
+        let mut health = self.health();
+        health.last_attempt_end = now;
+        match outcome {
+            Ok(_) => {
+                health.last_success = now;
+                health.consecutive_failures = 0;
+                health.retry_not_before = None;
+            }
+            Err(err) => {
+                health.consecutive_failures = health.consecutive_failures.saturating_add(1);
+                health.last_error = Some((err.clone(), now));
+                health.retry_not_before = self.settings.max_age.map(|cap| {
+                    now + backoff::delay(health.consecutive_failures, cap, backoff::draw())
+                });
+            }
+        }
+    }
+
+    fn end_flight(&self, id: u64) {
+        let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_some_and(|(current, _)| *current == id) {
+            *slot = None;
+        }
     }
 
     /// Swaps in a new snapshot. When no value changed, readers keep the
@@ -138,4 +225,39 @@ impl<T: SsmConfig> Shared<T> {
         }
         value
     }
+
+    pub fn set_refresher(&self, state: Refresher) {
+        self.refresher.store(state as u8, Ordering::Release);
+    }
+
+    pub fn status(&self) -> Status {
+        let loaded_at = self.current.load().loaded_at;
+        let health = self.health();
+        Status {
+            snapshot_age: loaded_at.elapsed(),
+            loaded_at: loaded_at.into_std(),
+            last_success: health.last_success.into_std(),
+            last_error: health.last_error.as_ref().map(|(error, at)| LastError {
+                kind: error.kind(),
+                at: at.into_std(),
+                error: error.clone(),
+            }),
+            consecutive_failures: health.consecutive_failures,
+            refresher: Refresher::from_u8(self.refresher.load(Ordering::Acquire)),
+        }
+    }
+}
+
+/// The error of a refresh whose task was dropped with its runtime; the
+/// next caller starts a new one.
+fn aborted<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
+    if let Some(shared) = shared.upgrade() {
+        shared.end_flight(id);
+    }
+    Error::new(
+        T::PLAN.type_name,
+        vec![Problem::Aborted {
+            reason: "the runtime running the refresh shut down".into(),
+        }],
+    )
 }

@@ -1,0 +1,126 @@
+//! `#[ssm(default = "text")]` on a standard scalar, or a `Vec` of one, is
+//! parsed here as the runtime will parse it, so a default that can never
+//! convert fails the build. Other types are checked on every load.
+
+use syn::Type;
+
+use crate::model::Shape;
+
+/// Why `text` will not convert to the field's type, when that is known now.
+pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
+    match shape {
+        Shape::Scalar(ty) => match primitive(ty) {
+            Some(name) => parse(name, text)
+                .map_err(|e| format!("the default {text:?} is not a valid `{name}`: {e}")),
+            None => Ok(()),
+        },
+        Shape::List(item) => {
+            let Some(name) = primitive(item) else {
+                return Ok(());
+            };
+            if text.trim().is_empty() {
+                return Ok(());
+            }
+            for (i, part) in text.split(',').enumerate() {
+                parse(name, part.trim()).map_err(|e| {
+                    format!(
+                        "the default {text:?} is not a valid list of `{name}`: item {}: {e}",
+                        i + 1
+                    )
+                })?;
+            }
+            Ok(())
+        }
+        Shape::Json(_) => Ok(()),
+    }
+}
+
+/// The name of a standard scalar type written as `u16` or
+/// `core::primitive::u16` / `std::primitive::u16`.
+fn primitive(ty: &Type) -> Option<&'static str> {
+    const NAMES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| match s.arguments.is_none() {
+            true => s.ident.to_string(),
+            false => String::new(),
+        })
+        .collect();
+    let last = match segments.as_slice() {
+        [one] if path.path.leading_colon.is_none() => one,
+        [krate, module, last]
+            if matches!(krate.as_str(), "core" | "std") && module == "primitive" =>
+        {
+            last
+        }
+        _ => return None,
+    };
+    NAMES.iter().copied().find(|n| n == last)
+}
+
+fn parse(name: &str, text: &str) -> Result<(), String> {
+    fn check<T: std::str::FromStr>(text: &str) -> Result<(), String>
+    where
+        T::Err: std::fmt::Display,
+    {
+        text.parse::<T>().map(drop).map_err(|e| e.to_string())
+    }
+    match name {
+        "u8" => check::<u8>(text),
+        "u16" => check::<u16>(text),
+        "u32" => check::<u32>(text),
+        "u64" => check::<u64>(text),
+        "u128" => check::<u128>(text),
+        "usize" => check::<usize>(text),
+        "i8" => check::<i8>(text),
+        "i16" => check::<i16>(text),
+        "i32" => check::<i32>(text),
+        "i64" => check::<i64>(text),
+        "i128" => check::<i128>(text),
+        "isize" => check::<isize>(text),
+        "f32" => check::<f32>(text),
+        "f64" => check::<f64>(text),
+        "bool" => check::<bool>(text),
+        "char" => check::<char>(text),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(ty: &str, text: &str) -> Result<(), String> {
+        let ty: Type = syn::parse_str(ty).unwrap();
+        check(&Shape::Scalar(&ty), text)
+    }
+
+    #[test]
+    fn standard_scalars_are_parsed_now() {
+        assert_eq!(scalar("u16", "8080"), Ok(()));
+        assert!(scalar("u16", "eighty").is_err());
+        assert!(scalar("u8", "256").is_err());
+        assert!(scalar("core::primitive::bool", "yes").is_err());
+        assert_eq!(scalar("f64", "1.5"), Ok(()));
+        assert_eq!(scalar("MyType", "anything"), Ok(()), "left to load time");
+        assert_eq!(scalar("my::u16", "x"), Ok(()), "not the standard u16");
+    }
+
+    #[test]
+    fn lists_are_parsed_item_by_item() {
+        let ty: Type = syn::parse_str("u8").unwrap();
+        assert_eq!(check(&Shape::List(&ty), "1, 2,3"), Ok(()));
+        assert_eq!(check(&Shape::List(&ty), ""), Ok(()));
+        let err = check(&Shape::List(&ty), "1, x").unwrap_err();
+        assert!(err.contains("item 2"), "{err}");
+    }
+}
