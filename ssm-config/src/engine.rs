@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::SsmConfig;
 use crate::build::Build;
 use crate::error::{Error, Problem};
-use crate::fetch;
+use crate::fetch::{self, Limits};
 use crate::metadata::{self, Metadata};
 use crate::resolve;
 use crate::source::ParameterSource;
@@ -15,13 +15,19 @@ use crate::source::ParameterSource;
 /// How many calls one load keeps in flight by default.
 pub(crate) const DEFAULT_CONCURRENCY: usize = 10;
 
+/// What a load may do unless told otherwise.
+pub(crate) const DEFAULT_LIMITS: Limits = Limits {
+    concurrency: DEFAULT_CONCURRENCY,
+    max_pages: fetch::DEFAULT_MAX_PAGES,
+};
+
 /// Everything needed to load a struct again: the source and the settings.
 #[derive(Clone)]
 pub(crate) struct Group {
     pub source: Arc<dyn ParameterSource>,
     pub prefix: Option<String>,
     pub vars: HashMap<String, String>,
-    pub concurrency: usize,
+    pub limits: Limits,
 }
 
 /// A built struct with what its load knew.
@@ -39,13 +45,7 @@ impl Group {
                 .cloned()
                 .or_else(|| std::env::var(var).ok())
         };
-        load_from::<T>(
-            &*self.source,
-            self.prefix.as_deref(),
-            &lookup,
-            self.concurrency,
-        )
-        .await
+        load_from::<T>(&*self.source, self.prefix.as_deref(), &lookup, self.limits).await
     }
 }
 
@@ -53,10 +53,10 @@ pub(crate) async fn load_from<T: SsmConfig>(
     source: &dyn ParameterSource,
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
-    concurrency: usize,
+    limits: Limits,
 ) -> Result<Loaded<T>, Error> {
     let resolution = resolve::resolve(T::PLAN, prefix, lookup);
-    let fetched = fetch::fetch(source, &resolution.requests, concurrency).await;
+    let fetched = fetch::fetch(source, &resolution.requests, limits).await;
     let mut problems = resolution.problems;
     problems.extend(fetched.problems.iter().cloned());
     let built = T::build(&mut Build::new(

@@ -1,6 +1,7 @@
 //! Runs one group fetch: every planned `GetParameters` batch and every
 //! `GetParametersByPath` walk, concurrently up to a bound.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -36,10 +37,23 @@ enum Done {
     Path(usize, Result<Vec<Parameter>, Problem>),
 }
 
+/// How much one fetch may do.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Calls in flight at once.
+    pub concurrency: usize,
+    /// Pages one `GetParametersByPath` walk may read.
+    pub max_pages: usize,
+}
+
+/// Default for [`Limits::max_pages`]: 10,000 parameters at 10 a page, the
+/// standard tier's limit for a whole account and region.
+pub(crate) const DEFAULT_MAX_PAGES: usize = 1_000;
+
 pub(crate) async fn fetch(
     source: &dyn ParameterSource,
     requests: &Requests,
-    concurrency: usize,
+    limits: Limits,
 ) -> Fetched {
     let items: Vec<_> = requests
         .names
@@ -62,7 +76,7 @@ pub(crate) async fn fetch(
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
     for (index, path) in requests.paths.iter().enumerate() {
         tasks.push(Box::pin(async move {
-            Done::Path(index, walk_path(source, path).await)
+            Done::Path(index, walk_path(source, path, limits.max_pages).await)
         }));
     }
     for b in batches {
@@ -78,7 +92,7 @@ pub(crate) async fn fetch(
         paths: vec![None; requests.paths.len()],
         problems: Vec::new(),
     };
-    let mut finished = stream::iter(tasks).buffer_unordered(concurrency.max(1));
+    let mut finished = stream::iter(tasks).buffer_unordered(limits.concurrency.max(1));
     while let Some(done) = finished.next().await {
         match done {
             Done::Names(outcomes, problem) => {
@@ -195,9 +209,13 @@ fn match_results(
     outcomes
 }
 
+/// Reads every page under a path. Ends on any token seen before (a cycle
+/// would never end), and after `max_pages`; yields between pages, so a
+/// timeout around a load fires even on a source that answers at once.
 async fn walk_path(
     source: &dyn ParameterSource,
     request: &PathRequest,
+    max_pages: usize,
 ) -> Result<Vec<Parameter>, Problem> {
     let mut query = PathQuery {
         path: request.path.clone(),
@@ -206,8 +224,18 @@ async fn walk_path(
         with_decryption: request.decrypt,
         next_token: None,
     };
+    let failed = |message: String| Problem::Source {
+        source_name: source.describe(),
+        names: vec![request.path.clone()],
+        error: Arc::new(SourceError::new(
+            SourceErrorKind::Other,
+            "GetParametersByPath",
+            message,
+        )),
+    };
     let mut found = Vec::new();
-    loop {
+    let mut seen = HashSet::new();
+    for _ in 0..max_pages {
         let page = source
             .get_parameters_by_path(&query)
             .await
@@ -219,21 +247,28 @@ async fn walk_path(
         found.extend(page.parameters);
         match page.next_token {
             Some(token) if !token.is_empty() => {
-                if query.next_token.as_ref() == Some(&token) {
-                    let err = SourceError::new(
-                        SourceErrorKind::Other,
-                        "GetParametersByPath",
-                        "the source returned the same NextToken twice",
-                    );
-                    return Err(Problem::Source {
-                        source_name: source.describe(),
-                        names: vec![request.path.clone()],
-                        error: Arc::new(err),
-                    });
+                if !seen.insert(token.clone()) {
+                    return Err(failed(format!(
+                        "the source returned NextToken `{}` again: the pages go round in a cycle",
+                        shown_token(&token)
+                    )));
                 }
                 query.next_token = Some(token);
             }
             _ => return Ok(found),
         }
+        tokio::task::yield_now().await;
+    }
+    Err(failed(format!(
+        "the walk has more than {max_pages} pages; raise `Loader::max_pages` if that many are expected"
+    )))
+}
+
+/// A token for a message: tokens are opaque and may be long.
+fn shown_token(token: &str) -> String {
+    const KEEP: usize = 40;
+    match token.char_indices().nth(KEEP) {
+        Some((cut, _)) => format!("{}...", &token[..cut]),
+        None => token.to_owned(),
     }
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::SsmConfig;
-use crate::engine::{self, DEFAULT_CONCURRENCY, Group};
+use crate::engine::{self, DEFAULT_LIMITS, Group};
 use crate::error::Error;
+use crate::fetch::Limits;
 use crate::live::{Background, Live, LiveOptions};
 use crate::source::{AwsSource, ParameterSource};
 
@@ -40,7 +41,7 @@ pub struct Loader<T> {
     prefix: Option<String>,
     vars: HashMap<String, String>,
     max_age: Option<Duration>,
-    concurrency: usize,
+    limits: Limits,
     error_refresh_interval: Duration,
     background: Option<Background>,
     config: PhantomData<fn() -> T>,
@@ -65,7 +66,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             prefix: None,
             vars: HashMap::new(),
             max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
-            concurrency: DEFAULT_CONCURRENCY,
+            limits: DEFAULT_LIMITS,
             error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
             background: None,
             config: PhantomData,
@@ -124,7 +125,15 @@ impl<T: SsmConfig> Loader<T> {
 
     /// How many calls a load keeps in flight at once (default 10, at least 1).
     pub fn max_concurrency(mut self, calls: usize) -> Self {
-        self.concurrency = calls.max(1);
+        self.limits.concurrency = calls.max(1);
+        self
+    }
+
+    /// How many pages one `#[ssm(by_path)]` walk may read before the load
+    /// fails (default 1,000, that is 10,000 parameters; at least 1). A walk
+    /// also ends, failing, on a page token it has seen before.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.limits.max_pages = pages.max(1);
         self
     }
 
@@ -169,14 +178,13 @@ impl<T: SsmConfig> Loader<T> {
             source,
             prefix: self.prefix,
             vars: self.vars,
-            concurrency: self.concurrency,
+            limits: self.limits,
         }
     }
 }
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded =
-        engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_CONCURRENCY).await?;
+    let loaded = engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_LIMITS).await?;
     Ok(loaded.value)
 }

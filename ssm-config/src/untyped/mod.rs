@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::engine::DEFAULT_CONCURRENCY;
+use crate::engine::DEFAULT_LIMITS;
 use crate::error::{Error, Problem};
+use crate::fetch::Limits;
 use crate::fetch::{self, NameOutcome};
 use crate::name::{self, split_selector};
 use crate::resolve::{NameRequest, PathRequest, Requests};
@@ -60,14 +61,66 @@ pub enum Depth {
 pub struct Parameters {
     source: Arc<dyn ParameterSource>,
     max_age: Option<Duration>,
-    concurrency: usize,
+    limits: Limits,
+    max_entries: usize,
     cache: Arc<Mutex<Cache>>,
 }
+
+/// Default for [`Parameters::max_entries`].
+const DEFAULT_MAX_ENTRIES: usize = 1_000;
 
 #[derive(Default)]
 struct Cache {
     names: HashMap<String, (Value, Instant)>,
     paths: HashMap<(String, Depth), (BTreeMap<String, Value>, Instant)>,
+}
+
+impl Cache {
+    fn len(&self) -> usize {
+        self.names.len() + self.paths.len()
+    }
+
+    /// Evicts the oldest entries until one more fits under `max_entries`.
+    fn make_room(&mut self, max_entries: usize) {
+        while self.len() >= max_entries.max(1) {
+            let oldest_name = self
+                .names
+                .iter()
+                .min_by_key(|(_, (_, at))| *at)
+                .map(|(name, (_, at))| (name.clone(), *at));
+            let oldest_path = self
+                .paths
+                .iter()
+                .min_by_key(|(_, (_, at))| *at)
+                .map(|(key, (_, at))| (key.clone(), *at));
+            match (oldest_name, oldest_path) {
+                (Some((name, a)), Some((_, b))) if a <= b => drop(self.names.remove(&name)),
+                (_, Some((key, _))) => drop(self.paths.remove(&key)),
+                (Some((name, _)), None) => drop(self.names.remove(&name)),
+                (None, None) => return,
+            }
+        }
+    }
+
+    fn insert_name(&mut self, name: String, value: Value, at: Instant, max_entries: usize) {
+        if !self.names.contains_key(&name) {
+            self.make_room(max_entries);
+        }
+        self.names.insert(name, (value, at));
+    }
+
+    fn insert_path(
+        &mut self,
+        key: (String, Depth),
+        values: BTreeMap<String, Value>,
+        at: Instant,
+        max_entries: usize,
+    ) {
+        if !self.paths.contains_key(&key) {
+            self.make_room(max_entries);
+        }
+        self.paths.insert(key, (values, at));
+    }
 }
 
 impl Parameters {
@@ -76,7 +129,8 @@ impl Parameters {
         Parameters {
             source: Arc::new(source),
             max_age: None,
-            concurrency: DEFAULT_CONCURRENCY,
+            limits: DEFAULT_LIMITS,
+            max_entries: DEFAULT_MAX_ENTRIES,
             cache: Arc::default(),
         }
     }
@@ -94,8 +148,27 @@ impl Parameters {
 
     /// How many calls a read keeps in flight at once (default 10).
     pub fn max_concurrency(mut self, calls: usize) -> Self {
-        self.concurrency = calls.max(1);
+        self.limits.concurrency = calls.max(1);
         self
+    }
+
+    /// How many names and paths the cache holds at most (default 1,000, at
+    /// least 1); past that the least recently fetched are evicted.
+    pub fn max_entries(mut self, entries: usize) -> Self {
+        self.max_entries = entries.max(1);
+        self
+    }
+
+    /// How many pages one [`get_by_path`](Parameters::get_by_path) may read
+    /// (default 1,000); see [`Loader::max_pages`](crate::Loader::max_pages).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.limits.max_pages = pages.max(1);
+        self
+    }
+
+    /// How many names and paths are cached now.
+    pub fn cached_entries(&self) -> usize {
+        self.lock().len()
     }
 
     /// Forgets every cached value.
@@ -144,7 +217,7 @@ impl Parameters {
             }
         }
         if !requests.names.is_empty() {
-            let fetched = fetch::fetch(&*self.source, &requests, self.concurrency).await;
+            let fetched = fetch::fetch(&*self.source, &requests, self.limits).await;
             problems.extend(fetched.problems);
             let now = Instant::now();
             let mut cache = self.lock();
@@ -153,7 +226,7 @@ impl Parameters {
                 match outcome {
                     NameOutcome::Found(parameter) => {
                         let value = Value::new(name.clone(), Arc::new(parameter));
-                        cache.names.insert(name.clone(), (value.clone(), now));
+                        cache.insert_name(name.clone(), value.clone(), now, self.max_entries);
                         found.insert(name, value);
                     }
                     NameOutcome::Missing => problems.push(Problem::Missing {
@@ -196,7 +269,11 @@ impl Parameters {
                 decrypt: true,
             }],
         };
-        let mut fetched = fetch::fetch(&*self.source, &requests, 1).await;
+        let limits = Limits {
+            concurrency: 1,
+            ..self.limits
+        };
+        let mut fetched = fetch::fetch(&*self.source, &requests, limits).await;
         let Some(parameters) = fetched.paths.pop().flatten() else {
             return Err(Error::new(UNTYPED, fetched.problems));
         };
@@ -213,8 +290,7 @@ impl Parameters {
             })
             .collect();
         self.lock()
-            .paths
-            .insert(key, (values.clone(), Instant::now()));
+            .insert_path(key, values.clone(), Instant::now(), self.max_entries);
         Ok(values)
     }
 
