@@ -47,6 +47,17 @@ struct Bad {
     missing_key: Secret<String>,
     #[ssm(secret = "canary/plain", key = "token")]
     key_of_plain: Secret<String>,
+    /// A plain String parameter whose JSON has a secret inside, in the
+    /// wrong type: serde's message would quote it.
+    #[ssm(path = "creds", json)]
+    creds: Creds,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+struct Creds {
+    user: String,
+    password: Secret<u16>,
 }
 
 /// Records every span field and event field, as text.
@@ -118,6 +129,12 @@ async fn a_canary_secret_never_shows() {
         .put_secret("canary/json", &format!(r#"{{"token":"{CANARY}"}}"#))
         .await;
     emulator.put_secret("canary/plain", CANARY).await;
+    emulator
+        .put(
+            "/canary/creds",
+            &format!(r#"{{"user":"u","password":"{CANARY}"}}"#),
+        )
+        .await;
     let proxy = Proxy::start(&emulator.endpoint).await;
     let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
 
@@ -134,7 +151,7 @@ async fn a_canary_secret_never_shows() {
     config.refresh().await.unwrap();
 
     let loaded = Bad::fetch(&source).await;
-    assert_eq!(loaded.as_ref().unwrap_err().problems().len(), 5);
+    assert_eq!(loaded.as_ref().unwrap_err().problems().len(), 6);
     // What a service does with a config it cannot run without.
     let panicked = std::thread::spawn(move || loaded.expect("configuration")).join();
     assert!(panicked.is_err(), "unwrapping the error panics");
@@ -151,6 +168,10 @@ async fn a_canary_secret_never_shows() {
     ];
     let [_, _, display, _, _, panic, trace] = &shown;
     assert!(display.contains("not_a_number"), "{display}");
+    assert!(
+        display.contains("field `creds`: parameter `/canary/creds` is not a valid `Creds`: the value does not fit the type at line 1 column"),
+        "{display}"
+    );
     assert!(
         panic.contains("not_a_number"),
         "the panic was captured: {panic}"

@@ -99,7 +99,51 @@ async fn access_denied_is_told_apart() {
     assert!(
         matches!(&err.problems()[0], Problem::Source { error, .. } if error.kind() == SourceErrorKind::AccessDenied)
     );
-    assert!(std::error::Error::source(&err).is_some());
+    assert!(err.source_errors().next().is_some());
+}
+
+/// A report that walks the error chain, as `anyhow` and `eyre` print one.
+fn report(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(cause) = next {
+        text.push_str(&format!(": {cause}"));
+        next = cause.source();
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_source_error_prints_its_cause_chain_once() {
+    let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+    let error = SourceError::new(
+        SourceErrorKind::Unreachable,
+        "GetParameters",
+        "dispatch failure",
+    )
+    .with_source(io);
+    assert_eq!(
+        report(&error),
+        "GetParameters failed (unreachable): dispatch failure: connection refused"
+    );
+    assert!(error.cause().is_some(), "still there to inspect");
+
+    // The SDK's message already holds the chain: it is not repeated.
+    let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+    let sdk_like = SourceError::new(
+        SourceErrorKind::Unreachable,
+        "GetParameters",
+        "dispatch failure: connection refused",
+    )
+    .with_source(io);
+    assert_eq!(report(&sdk_like).matches("connection refused").count(), 1);
+
+    // Nor is it when a failed load is reported the same way.
+    let source = Flaky::new(SourceErrorKind::Unreachable);
+    source.fail(true);
+    let err = Service::fetch(&source).await.unwrap_err();
+    assert_eq!(report(&err).matches("injected failure").count(), 2, "{err}");
+    assert_eq!(report(&err), err.to_string());
 }
 
 #[tokio::test]

@@ -78,17 +78,18 @@ impl<'a> Build<'a> {
     ) -> Option<C::Output> {
         let fallback = match converter.convert(default) {
             Ok(value) => value,
-            Err(reason) => {
+            Err(rejection) => {
                 if let Slot::Name {
                     field, value: plan, ..
                 } = &self.node.slots[index]
                 {
+                    let shown = !plan.secret && !rejection.may_hold_secret;
                     self.problems.push(Problem::Invalid {
                         field: field.clone(),
                         name: "#[ssm(default)]".into(),
                         expected: plan.expected.to_owned(),
-                        reason: (!plan.secret).then_some(reason),
-                        value: (!plan.secret).then(|| default.to_owned()),
+                        reason: shown.then_some(rejection.reason),
+                        value: shown.then(|| default.to_owned()),
                     });
                 }
                 return None;
@@ -215,22 +216,77 @@ pub(crate) fn convert_one<C: Convert>(
             picked.as_str()
         }
     };
-    converter.convert(raw).map_err(|reason| Problem::Invalid {
-        field: field.to_owned(),
-        name: parameter.name.clone(),
-        expected: plan.expected.to_owned(),
-        reason: (!sensitive).then_some(reason),
-        value: (!sensitive).then(|| raw.to_owned()),
+    converter.convert(raw).map_err(|rejection| {
+        let shown = !sensitive && !rejection.may_hold_secret;
+        Problem::Invalid {
+            field: field.to_owned(),
+            name: parameter.name.clone(),
+            expected: plan.expected.to_owned(),
+            // A position-only reason quotes nothing, so it may be shown.
+            reason: (shown || (rejection.may_hold_secret && !sensitive))
+                .then_some(rejection.reason),
+            value: shown.then(|| raw.to_owned()),
+        }
     })
 }
 
 /// One key of a JSON object: a string as is, anything else as JSON text.
+/// The parsed secret, every key and string of it, is wiped once picked.
 fn pick_key(json: &str, key: &str) -> Result<zeroize::Zeroizing<String>, &'static str> {
-    let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|_| "is not a JSON object, so it has no")?;
+    const NOT_AN_OBJECT: &str = "is not a JSON object, so it has no";
+    let parsed = WipedJson(serde_json::from_str(json).map_err(|_| NOT_AN_OBJECT)?);
+    let serde_json::Value::Object(object) = &parsed.0 else {
+        return Err(NOT_AN_OBJECT);
+    };
     match object.get(key) {
         Some(serde_json::Value::String(s)) => Ok(zeroize::Zeroizing::new(s.clone())),
         Some(other) => Ok(zeroize::Zeroizing::new(other.to_string())),
         None => Err("has no"),
+    }
+}
+
+/// Parsed JSON that is wiped when dropped.
+struct WipedJson(serde_json::Value);
+
+impl Drop for WipedJson {
+    fn drop(&mut self) {
+        wipe_json(&mut self.0);
+    }
+}
+
+/// Zeroes every string and key of `value` (numbers cannot be reached).
+fn wipe_json(value: &mut serde_json::Value) {
+    use zeroize::Zeroize;
+    match value {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe_json),
+        serde_json::Value::Object(object) => {
+            for (mut key, mut item) in std::mem::take(object) {
+                key.zeroize();
+                wipe_json(&mut item);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picking_a_key_leaves_no_other_secret_behind() {
+        let json = r#"{"user":"admin","password":"hunter2","nested":{"pin":"1234"}}"#;
+        assert_eq!(*pick_key(json, "password").unwrap(), "hunter2");
+        assert_eq!(*pick_key(json, "nested").unwrap(), r#"{"pin":"1234"}"#);
+        assert_eq!(pick_key(json, "absent").unwrap_err(), "has no");
+        assert!(pick_key("[1]", "a").is_err());
+
+        let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+        wipe_json(&mut value);
+        assert_eq!(value.to_string(), "{}", "keys and strings are gone");
+        let mut list: serde_json::Value = serde_json::from_str(r#"["a",["b"]]"#).unwrap();
+        wipe_json(&mut list);
+        assert_eq!(list.to_string(), r#"["",[""]]"#);
     }
 }

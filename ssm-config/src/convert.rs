@@ -10,13 +10,34 @@ use std::str::FromStr;
 
 use crate::Secret;
 
-/// Turns a raw value into `Output`; the error says why not (it may quote the
-/// value, so callers drop it for secrets).
+/// Turns a raw value into `Output`; the error says why not.
 pub trait Convert {
     /// What the value becomes.
     type Output;
     /// Converts one raw value.
-    fn convert(&self, raw: &str) -> Result<Self::Output, String>;
+    fn convert(&self, raw: &str) -> Result<Self::Output, Rejection>;
+}
+
+/// Why a value did not convert. The reason may quote the value, so callers
+/// drop it (and the value) for secrets, and for anything this says may
+/// hold one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Why, possibly quoting the value.
+    pub reason: String,
+    /// The value may hold a secret even though the field is not one: JSON
+    /// whose type has a `Secret` inside. Neither the value nor the reason
+    /// may be shown then.
+    pub may_hold_secret: bool,
+}
+
+impl From<String> for Rejection {
+    fn from(reason: String) -> Self {
+        Rejection {
+            reason,
+            may_hold_secret: false,
+        }
+    }
 }
 
 /// Any `T: FromStr`, the value taken whole.
@@ -70,8 +91,8 @@ where
     T::Err: Display,
 {
     type Output = T;
-    fn convert(&self, raw: &str) -> Result<T, String> {
-        raw.parse().map_err(|e: T::Err| e.to_string())
+    fn convert(&self, raw: &str) -> Result<T, Rejection> {
+        raw.parse().map_err(|e: T::Err| e.to_string().into())
     }
 }
 
@@ -80,7 +101,7 @@ where
     T::Err: Display,
 {
     type Output = Vec<T>;
-    fn convert(&self, raw: &str) -> Result<Vec<T>, String> {
+    fn convert(&self, raw: &str) -> Result<Vec<T>, Rejection> {
         if raw.trim().is_empty() {
             return Ok(Vec::new());
         }
@@ -89,7 +110,7 @@ where
             .map(|(i, item)| {
                 item.trim()
                     .parse()
-                    .map_err(|e: T::Err| format!("item {}: {e}", i + 1))
+                    .map_err(|e: T::Err| format!("item {}: {e}", i + 1).into())
             })
             .collect()
     }
@@ -97,14 +118,39 @@ where
 
 impl<T: serde::de::DeserializeOwned> Convert for Json<T> {
     type Output = T;
-    fn convert(&self, raw: &str) -> Result<T, String> {
-        serde_json::from_str(raw).map_err(|e| e.to_string())
+    fn convert(&self, raw: &str) -> Result<T, Rejection> {
+        let (parsed, met_secret) = crate::secret::watch_deserializing(|| serde_json::from_str(raw));
+        parsed.map_err(|e| match met_secret {
+            // serde's message may quote the secret's text: say where the
+            // JSON broke, not what it said.
+            true => Rejection {
+                reason: located(&e),
+                may_hold_secret: true,
+            },
+            false => e.to_string().into(),
+        })
     }
+}
+
+/// Where and how JSON failed, without any of its text.
+fn located(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "is not valid JSON",
+        Category::Eof => "ends too early",
+        Category::Data => "does not fit the type",
+        Category::Io => "could not be read",
+    };
+    format!(
+        "the value {what} at line {} column {} (details withheld: the type holds a `Secret`)",
+        e.line(),
+        e.column()
+    )
 }
 
 impl<C: Convert> Convert for SecretOf<C> {
     type Output = Secret<C::Output>;
-    fn convert(&self, raw: &str) -> Result<Self::Output, String> {
+    fn convert(&self, raw: &str) -> Result<Self::Output, Rejection> {
         self.inner
             .convert(raw)
             .map(|v| Secret::with_wipe(v, self.wipe))
@@ -160,11 +206,42 @@ mod tests {
         assert_eq!(List::<u8>::new().convert("1, 2,3"), Ok(vec![1, 2, 3]));
         assert_eq!(List::<u8>::new().convert(""), Ok(vec![]));
         assert_eq!(
-            List::<u8>::new().convert("1,x").unwrap_err(),
+            List::<u8>::new().convert("1,x").unwrap_err().reason,
             "item 2: invalid digit found in string"
         );
         assert_eq!(Json::<Vec<u8>>::new().convert("[1,2]"), Ok(vec![1, 2]));
         assert!(Json::<Vec<u8>>::new().convert("{").is_err());
+    }
+
+    #[test]
+    fn json_with_a_secret_inside_fails_by_position_only() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Creds {
+            user: String,
+            password: Secret<u16>,
+        }
+        let rejection = Json::<Creds>::new()
+            .convert(r#"{"user":"u","password":"hunter2"}"#)
+            .unwrap_err();
+        assert!(rejection.may_hold_secret);
+        assert!(
+            !rejection.reason.contains("hunter2"),
+            "{}",
+            rejection.reason
+        );
+        assert_eq!(
+            rejection.reason,
+            "the value does not fit the type at line 1 column 32 (details withheld: the type holds a `Secret`)"
+        );
+        // Before the secret is reached, serde's message is kept.
+        let early = Json::<Creds>::new().convert(r#"{"user":7}"#).unwrap_err();
+        assert!(!early.may_hold_secret);
+        assert!(
+            early.reason.contains("invalid type: integer `7`"),
+            "{}",
+            early.reason
+        );
     }
 
     #[test]

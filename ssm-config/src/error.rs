@@ -231,11 +231,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source_errors().next().map(|e| e as _)
-    }
-}
+/// The `Display` of an `Error` already holds every problem, source failures
+/// included, so [`source`](std::error::Error::source) returns `None` and
+/// nothing is printed twice by a reporter that walks the chain; the source
+/// failures are at [`Error::source_errors`].
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {

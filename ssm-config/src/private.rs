@@ -3,7 +3,7 @@
 
 pub use crate::build::Build;
 pub use crate::convert::{
-    Convert, Json, List, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
+    Convert, Json, List, Rejection, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
 };
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};

@@ -7,8 +7,27 @@ use std::fmt;
 /// `Debug` prints a redaction, and there is no `Display` and no `Serialize`, so
 /// a secret cannot reach a log line or a response by accident. Read it with
 /// [`expose_secret`](Secret::expose_secret), at the place where it is used.
-/// Values loaded by `#[derive(SsmConfig)]` are wiped from memory on drop
-/// when `T` implements [`zeroize::Zeroize`] (`String`, `Vec<u8>`, numbers...).
+///
+/// # What is wiped from memory, and what is not
+///
+/// Wiped (overwritten with zeros before the memory is freed):
+/// - a `Secret<T>` field loaded by `#[derive(SsmConfig)]`, when `T`
+///   implements [`zeroize::Zeroize`] (`String`, `Vec<u8>`, numbers...), and
+///   each clone of it; a [`Secret::new_zeroizing`];
+/// - the raw text of every fetched value, once the struct is built or the
+///   load fails, and the values the untyped cache drops;
+/// - for `#[ssm(secret = "...", key = "...")]`, the whole parsed JSON
+///   secret (every key and string; numbers cannot be reached) once the key
+///   is picked, and the picked text.
+///
+/// Not wiped:
+/// - `Secret<T>` where `T` does not implement `Zeroize`, a [`Secret::new`],
+///   and the `Secret`s the untyped API returns (their `T` is generic there);
+/// - a `Secret` inside a `#[ssm(json)]` value, and serde's own buffers;
+/// - what the AWS SDK and its HTTP stack hold (the response body, the
+///   SDK's copies of each value), and what a [`MemorySource`](crate::MemorySource)
+///   stores;
+/// - copies your code makes from [`expose_secret`](Secret::expose_secret).
 ///
 /// ```
 /// use ssm_config::Secret;
@@ -116,10 +135,27 @@ impl<T> From<T> for Secret<T> {
 }
 
 /// Lets a `Secret<T>` sit inside a JSON value deserialized with `#[ssm(json)]`.
+///
+/// A JSON value whose deserialization reached a `Secret` reports a failure
+/// by position only, since serde's messages quote the offending text.
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        MET_SECRET.with(|met| met.set(true));
         T::deserialize(deserializer).map(Secret::new)
     }
+}
+
+thread_local! {
+    /// Set when a `Secret` starts deserializing on this thread.
+    static MET_SECRET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, telling whether it started deserializing a `Secret`.
+pub(crate) fn watch_deserializing<R>(f: impl FnOnce() -> R) -> (R, bool) {
+    let outer = MET_SECRET.with(|met| met.replace(false));
+    let result = f();
+    let met = MET_SECRET.with(|cell| cell.replace(outer || cell.get()));
+    (result, met)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind};
 ///
 /// ```
 /// # use std::time::Duration;
-/// # use ssm_config::{MemorySource, SsmConfig, status::Refresher};
+/// # use ssm_config::{MemorySource, SsmConfig, live::Refresher};
 /// # #[derive(SsmConfig)] #[ssm(prefix = "/app", max_age = 300)] struct AppConfig { host: String }
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
 /// # let source = MemorySource::new();

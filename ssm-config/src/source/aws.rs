@@ -199,11 +199,13 @@ impl ParameterSource for AwsSource {
     }
 }
 
+/// A type this version does not know (or none) is taken as a SecureString:
+/// it fails closed, never printed and never bound to a plain field.
 fn kind_of(kind: Option<&sdk::ParameterType>) -> ParameterType {
     match kind {
-        Some(sdk::ParameterType::SecureString) => ParameterType::SecureString,
+        Some(sdk::ParameterType::String) => ParameterType::String,
         Some(sdk::ParameterType::StringList) => ParameterType::StringList,
-        _ => ParameterType::String,
+        _ => ParameterType::SecureString,
     }
 }
 
@@ -264,6 +266,24 @@ fn kind_of_code(code: Option<&str>) -> SourceErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_parameter_types_fail_closed() {
+        let known = [
+            (sdk::ParameterType::String, ParameterType::String),
+            (sdk::ParameterType::StringList, ParameterType::StringList),
+            (
+                sdk::ParameterType::SecureString,
+                ParameterType::SecureString,
+            ),
+        ];
+        for (sdk_kind, kind) in known {
+            assert_eq!(kind_of(Some(&sdk_kind)), kind);
+        }
+        let future = sdk::ParameterType::from("SecureStringV2");
+        assert_eq!(kind_of(Some(&future)), ParameterType::SecureString);
+        assert_eq!(kind_of(None), ParameterType::SecureString);
+    }
 
     #[test]
     fn error_codes_are_told_apart() {

@@ -234,14 +234,17 @@ pub enum SourceErrorKind {
 }
 
 /// A failed call to a source.
-#[derive(Debug, thiserror::Error)]
-#[error("{operation} failed ({kind}): {message}")]
+///
+/// Its `Display` is complete: the operation, the kind, the message and the
+/// text of the underlying error's chain (each part once). So that nothing is
+/// printed twice, [`source`](std::error::Error::source) returns `None`; the
+/// underlying error is at [`cause`](SourceError::cause) for inspection.
+#[derive(Debug)]
 pub struct SourceError {
     kind: SourceErrorKind,
     operation: &'static str,
     message: String,
-    #[source]
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    cause: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl SourceError {
@@ -251,13 +254,14 @@ impl SourceError {
             kind,
             operation,
             message: message.into(),
-            source: None,
+            cause: None,
         }
     }
 
-    /// Attaches the underlying error.
+    /// Attaches the underlying error. Its chain's text is shown after the
+    /// message, except what the message already says.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.cause = Some(Box::new(source));
         self
     }
 
@@ -270,7 +274,36 @@ impl SourceError {
     pub fn operation(&self) -> &'static str {
         self.operation
     }
+
+    /// The underlying error, such as the AWS SDK's, when there is one.
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.cause.as_deref()
+    }
 }
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed ({}): {}",
+            self.operation, self.kind, self.message
+        )?;
+        let mut next: Option<&(dyn std::error::Error + 'static)> = match &self.cause {
+            Some(cause) => Some(&**cause),
+            None => None,
+        };
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !self.message.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SourceError {}
 
 impl fmt::Display for SourceErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
