@@ -36,7 +36,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ssm::Client;
-use ssm_config::{AwsSource, PlannedKind, SsmConfig};
+use ssm_config::{SsmConfig, plan::PlannedKind, source::AwsSource};
 use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::Proxy;

@@ -20,7 +20,7 @@
 
 use std::time::Duration;
 
-use ssm_config::Background;
+use ssm_config::live::Background;
 
 const NAMES: usize = 100;
 const MAX_AGE: f64 = 300.0;

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use ssm_config::{PolicyScope, Secret, SsmConfig};
+use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/{APP_ENV}/orders", max_age = 300)]

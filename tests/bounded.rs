@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ssm_config::{
-    BoxFuture, MemorySource, ParameterSource, Parameters, ParametersOutput, PathPage, PathQuery,
-    SourceError, SsmConfig,
+    MemorySource, SsmConfig,
+    source::{BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError},
+    untyped::Parameters,
 };
 
 #[derive(SsmConfig, Debug)]

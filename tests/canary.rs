@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use ssm_config::{AwsSource, Secret, SsmConfig};
+use ssm_config::{Secret, SsmConfig, source::AwsSource};
 use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::Proxy;

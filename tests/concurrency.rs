@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ssm_config::{
-    BoxFuture, MemorySource, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-    SsmConfig,
+    MemorySource, SsmConfig,
+    source::{BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError},
 };
 
 /// Delays every call and records how many were in flight at once.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use aws_sdk_ssm::config::retry::RetryConfig;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
-use ssm_config::{AwsSource, SsmConfig};
+use ssm_config::{SsmConfig, source::AwsSource};
 use support::backend::Backend as _;
 use support::emulator::{self, Emulator};
 use support::proxy::{Fault, Proxy, Share};

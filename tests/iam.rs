@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ssm_config::{PolicyScope, Secret, SsmConfig};
+use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/{IAM_TEST_ENV}/orders")]

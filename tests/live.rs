@@ -10,8 +10,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ssm_config::{
-    Background, BoxFuture, Live, MemorySource, ParameterSource, ParametersOutput, PathPage,
-    PathQuery, SourceError, SourceErrorKind, SsmConfig,
+    Live, MemorySource, SsmConfig,
+    live::Background,
+    source::{
+        BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+        SourceErrorKind,
+    },
 };
 use support::counting::Counting;
 
@@ -132,7 +136,7 @@ impl ParameterSource for Faulty {
 fn live_is_clone_send_sync() {
     fn assert<T: Clone + Send + Sync + 'static>() {}
     assert::<Live<Small>>();
-    assert::<ssm_config::Derived<Small, String>>();
+    assert::<ssm_config::live::Derived<Small, String>>();
     assert::<ssm_config::Snapshot<Small>>();
 }
 
@@ -398,7 +402,7 @@ async fn pinned_versions_stay_while_the_latest_moves() {
     assert_eq!(metadata.field("pinned").unwrap().version, 1);
     assert_eq!(
         metadata.parameter("/live/pinned:1").unwrap().kind,
-        ssm_config::ParameterType::String
+        ssm_config::source::ParameterType::String
     );
 }
 

@@ -12,7 +12,7 @@
 //! ```
 
 use proptest::prelude::*;
-use ssm_config::{MemorySource, Parameters, Problem, Selector, SsmConfig};
+use ssm_config::{MemorySource, SsmConfig, error::Problem, plan::Selector, untyped::Parameters};
 use ssm_config_rules::{
     Filler, check_label, check_selector, declared_parameter, declared_prefix, declared_secret,
     declared_walk,

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use ssm_config::{MemorySource, Secret, Selector, SsmConfig};
+use ssm_config::{MemorySource, Secret, SsmConfig, plan::Selector};
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/prop")]

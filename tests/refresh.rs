@@ -11,8 +11,11 @@ use std::time::Duration;
 
 use ssm_config::live::Refresher;
 use ssm_config::{
-    BoxFuture, MemorySource, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-    SourceErrorKind, SsmConfig,
+    MemorySource, SsmConfig,
+    source::{
+        BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+        SourceErrorKind,
+    },
 };
 
 #[derive(SsmConfig, Debug)]

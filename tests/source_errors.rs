@@ -5,8 +5,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ssm_config::{
-    BoxFuture, MemorySource, ParameterSource, ParametersOutput, PathPage, PathQuery, Problem,
-    SourceError, SourceErrorKind, SsmConfig,
+    MemorySource, SsmConfig,
+    error::Problem,
+    source::{
+        BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+        SourceErrorKind,
+    },
 };
 
 /// Answers from a `MemorySource`, or fails every call with `kind` while

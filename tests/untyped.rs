@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ssm_config::{MemorySource, Parameters};
+use ssm_config::{MemorySource, untyped::Parameters};
 
 #[tokio::test(start_paused = true)]
 async fn cached_values_are_fetched_again_after_max_age() {
@@ -39,4 +39,20 @@ async fn without_max_age_values_stay_until_cleared() {
     assert_eq!(parameters.get("/u/a").await.unwrap().version(), 1);
     parameters.clear_cache();
     assert_eq!(parameters.get("/u/a").await.unwrap().version(), 2);
+}
+
+#[tokio::test]
+async fn a_read_only_source_reads_but_refuses_writes() {
+    let source = MemorySource::new();
+    source.put("/u/a", "1");
+    let read_only = Parameters::new(source.clone());
+    assert_eq!(
+        read_only.get("/u/a").await.unwrap().parse::<u8>().unwrap(),
+        1
+    );
+    let err = read_only.update("/u/a", "2").await.unwrap_err().to_string();
+    assert!(err.contains("this source is read-only"), "{err}");
+
+    let writable = Parameters::writable(source.clone());
+    assert_eq!(writable.update("/u/a", "2").await.unwrap(), 2);
 }

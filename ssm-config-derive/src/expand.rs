@@ -139,19 +139,19 @@ fn entry_points(ident: &syn::Ident) -> TokenStream {
             }
 
             /// Loads this configuration once from `source`.
-            pub async fn fetch<__S: _ssm::ParameterSource>(
+            pub async fn fetch<__S: _ssm::source::ParameterSource>(
                 source: &__S,
             ) -> ::core::result::Result<Self, _ssm::Error> {
                 _ssm::__private::fetch::<Self, __S>(source).await
             }
 
             /// The binding plan: every field with its parameter name and kind.
-            pub fn parameters() -> _ssm::Plan {
+            pub fn parameters() -> _ssm::plan::Plan {
                 _ssm::__private::parameters::<Self>()
             }
 
             /// The least-privilege IAM policy for exactly what this struct reads.
-            pub fn iam_policy(scope: &_ssm::PolicyScope) -> _ssm::IamPolicy {
+            pub fn iam_policy(scope: &_ssm::iam::PolicyScope) -> _ssm::iam::IamPolicy {
                 _ssm::__private::iam_policy::<Self>(scope)
             }
         }

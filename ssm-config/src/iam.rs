@@ -19,7 +19,7 @@ use crate::source::ParameterType;
 /// it.
 ///
 /// ```
-/// use ssm_config::PolicyScope;
+/// use ssm_config::iam::PolicyScope;
 ///
 /// let scope = PolicyScope::new("eu-west-1", "123456789012")
 ///     .partition("aws")

@@ -193,7 +193,7 @@
 //! references, the 10-name limit) that counts the calls it answers. Seed it
 //! and hand it to [`Loader::source`] or `AppConfig::fetch(&source)`; no
 //! AWS account or network is involved, as in the example at the top. Any
-//! other store can stand in by implementing [`ParameterSource`].
+//! other store can stand in by implementing [`ParameterSource`](source::ParameterSource).
 //!
 //! ```
 //! # use ssm_config::{MemorySource, SsmConfig};
@@ -211,10 +211,10 @@
 //!
 //! `AppConfig::iam_policy(&scope)` gives the IAM policy document that
 //! allows exactly the reads of the struct, and `AppConfig::parameters()`
-//! the binding plan, which prints as a table; see [`IamPolicy`].
+//! the binding plan, which prints as a table; see [`IamPolicy`](iam::IamPolicy).
 //!
 //! ```
-//! # use ssm_config::{PolicyScope, Secret, SsmConfig};
+//! # use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
 //! # #[derive(SsmConfig)] #[ssm(prefix = "/prod/orders")]
 //! # struct AppConfig { db_host: String, #[ssm(secret = "prod/stripe")] stripe: Secret<String> }
 //! let policy = AppConfig::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
@@ -226,6 +226,20 @@
 //! println!("{policy}"); // the JSON document
 //! println!("{}", AppConfig::parameters());
 //! ```
+//!
+//! # Where things are
+//!
+//! The crate root holds what a service names every day: [`SsmConfig`],
+//! [`Secret`], [`Live`], [`Snapshot`], [`Loader`], [`Error`] and
+//! [`MemorySource`]. The rest lives in modules:
+//! - [`live`]: [`Background`](live::Background) refresh, [`Derived`](live::Derived)
+//!   values, [`Status`](live::Status) for readiness probes, [`Metadata`](live::Metadata);
+//! - [`error`]: each [`Problem`](error::Problem) of a load and its [`ErrorKind`](error::ErrorKind);
+//! - [`source`]: the read trait [`ParameterSource`](source::ParameterSource), the
+//!   write trait [`ParameterWriter`](source::ParameterWriter), [`AwsSource`](source::AwsSource);
+//! - [`untyped`]: [`Parameters`](untyped::Parameters), for names known only at run time;
+//! - [`plan`]: the binding [`Plan`](plan::Plan) and [`Selector`](plan::Selector);
+//! - [`iam`]: the least-privilege [`IamPolicy`](iam::IamPolicy).
 //!
 //! # Feature flags
 //!
@@ -242,37 +256,28 @@ mod convert;
 mod engine;
 pub mod error;
 mod fetch;
-mod iam;
+pub mod iam;
 pub mod live;
 mod loader;
 mod metadata;
 mod name;
 mod overlap;
-mod plan;
+pub mod plan;
 mod resolve;
 mod secret;
-mod source;
-mod untyped;
+pub mod source;
+pub mod untyped;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use error::{Error, Problem};
-pub use iam::{IamPolicy, PolicyScope, Statement};
-pub use live::{Background, Derived, Live, Snapshot};
+pub use error::Error;
+pub use live::{Live, Snapshot};
 pub use loader::Loader;
-pub use metadata::{Metadata, ParameterMetadata};
-pub use name::Selector;
-pub use plan::{Plan, PlannedKind, PlannedParameter};
 pub use secret::Secret;
-pub use source::{
-    AwsSource, BoxFuture, MemorySource, Parameter, ParameterSource, ParameterType,
-    ParametersOutput, PathFilters, PathPage, PathQuery, SourceError, SourceErrorKind,
-};
-pub use source::{CallCounts, ParameterInfo, PutParameter};
+pub use source::MemorySource;
 pub use ssm_config_derive::SsmConfig;
-pub use untyped::{Depth, Parameters, Value};
 
 #[doc(hidden)]
 pub use serde;
@@ -298,13 +303,13 @@ pub trait SsmConfig: Sized + Send + Sync + 'static {
 
     /// The binding plan: every field with its full name, selector and kind,
     /// `{VAR}`s filled from the environment where set. It prints as a table.
-    fn parameters() -> Plan {
+    fn parameters() -> plan::Plan {
         __private::parameters::<Self>()
     }
 
     /// The least-privilege IAM policy for exactly the names and paths this
-    /// struct reads; see [`IamPolicy`].
-    fn iam_policy(scope: &PolicyScope) -> IamPolicy {
+    /// struct reads; see [`IamPolicy`](iam::IamPolicy).
+    fn iam_policy(scope: &iam::PolicyScope) -> iam::IamPolicy {
         __private::iam_policy::<Self>(scope)
     }
 }

@@ -1,10 +1,14 @@
-//! The static description of a config struct emitted by `#[derive(SsmConfig)]`,
-//! and the readable binding plan built from it.
+//! The binding plan: what `AppConfig::parameters()` lists (every field with
+//! its full name, selector and kind) and the [`Selector`] of a pinned
+//! version. The static description the derive emits lives here too, hidden:
+//! it is outside semver.
 
 use std::fmt;
 
+pub use crate::name::Selector;
 use crate::source::ParameterType;
 
+#[doc(hidden)]
 /// A config struct: its container attributes and fields.
 #[derive(Debug)]
 pub struct StructPlan {
@@ -20,6 +24,7 @@ pub struct StructPlan {
     pub fields: &'static [FieldPlan],
 }
 
+#[doc(hidden)]
 /// One field and where its value comes from.
 #[derive(Debug)]
 pub struct FieldPlan {
@@ -29,6 +34,7 @@ pub struct FieldPlan {
     pub binding: Binding,
 }
 
+#[doc(hidden)]
 /// Where a field's value comes from.
 #[derive(Debug)]
 pub enum Binding {
@@ -76,6 +82,7 @@ pub enum Binding {
     Skip,
 }
 
+#[doc(hidden)]
 /// How a fetched value becomes the field.
 #[derive(Debug, Clone, Copy)]
 pub struct ValuePlan {
@@ -89,6 +96,7 @@ pub struct ValuePlan {
     pub presence: Presence,
 }
 
+#[doc(hidden)]
 /// What happens when a parameter is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {

@@ -9,7 +9,10 @@ pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
 pub use crate::source::ParameterType;
 
-use crate::{Error, IamPolicy, Live, Loader, ParameterSource, Plan, PolicyScope, SsmConfig};
+use crate::iam::{IamPolicy, PolicyScope};
+use crate::plan::Plan;
+use crate::source::ParameterSource;
+use crate::{Error, Live, Loader, SsmConfig};
 
 /// `AppConfig::load()`.
 pub async fn load<T: SsmConfig>() -> Result<Live<T>, Error> {

@@ -4,7 +4,7 @@ mod configs;
 
 use std::net::IpAddr;
 
-use ssm_config::Problem;
+use ssm_config::error::Problem;
 
 use crate::support::backend::Backend;
 use configs::*;
@@ -472,7 +472,10 @@ pub async fn refresh_after_deletion_keeps_the_old_snapshot(b: &impl Backend) {
 /// Untyped access: names known only at run time, batched and cached, with
 /// the same conversion and secret rules; `update` keeps type and KMS key.
 pub async fn untyped_access(b: &impl Backend) {
-    use ssm_config::{Depth, ParameterType, Parameters};
+    use ssm_config::{
+        source::ParameterType,
+        untyped::{Depth, Parameters},
+    };
     for i in 0..12 {
         b.put(&format!("/untyped/n{i:02}"), &i.to_string()).await;
     }
@@ -483,7 +486,7 @@ pub async fn untyped_access(b: &impl Backend) {
         .await;
     b.put_secret("untyped/secret", r#"{"k":"v"}"#).await;
     let source = b.source();
-    let parameters = Parameters::new(source.clone());
+    let parameters = Parameters::writable(source.clone());
 
     let names: Vec<String> = (0..12).map(|i| format!("/untyped/n{i:02}")).collect();
     let many = parameters.get_many(&names).await.unwrap();

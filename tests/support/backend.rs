@@ -2,7 +2,7 @@
 //! clients) or over a `MemorySource`.
 
 use aws_sdk_ssm::types::ParameterType;
-use ssm_config::{AwsSource, MemorySource};
+use ssm_config::{MemorySource, source::AwsSource};
 
 use super::counting::Counting;
 use super::emulator::{self, Emulator};
@@ -35,7 +35,7 @@ pub async fn moto() -> Option<Emulator> {
 
 impl Backend for Memory {
     fn source(&self) -> Counting {
-        Counting::new(self.0.clone())
+        Counting::writable(self.0.clone())
     }
     async fn put(&self, name: &str, value: &str) -> i64 {
         self.0.put(name, value)
@@ -59,7 +59,7 @@ impl Backend for Memory {
         self.0.delete(name);
     }
     async fn key_id(&self, name: &str) -> Option<String> {
-        use ssm_config::ParameterSource;
+        use ssm_config::source::ParameterWriter;
         self.0
             .parameter_info(name)
             .await
@@ -96,7 +96,7 @@ impl Emulator {
 
 impl Backend for Emulator {
     fn source(&self) -> Counting {
-        Counting::new(AwsSource::new(emulator::ssm_client(&self.endpoint)))
+        Counting::writable(AwsSource::new(emulator::ssm_client(&self.endpoint)))
     }
     async fn put(&self, name: &str, value: &str) -> i64 {
         self.put_parameter(name, value, ParameterType::String, None)

@@ -3,11 +3,16 @@
 use std::sync::Arc;
 use std::sync::Mutex;
 
-use ssm_config::{BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError};
+use ssm_config::source::{
+    BoxFuture, ParameterInfo, ParameterSource, ParameterWriter, ParametersOutput, PathPage,
+    PathQuery, PutParameter, SourceError, SourceErrorKind,
+};
 
 #[derive(Clone)]
 pub struct Counting {
     inner: Arc<dyn ParameterSource>,
+    /// The same source, when it can write.
+    writer: Option<Arc<dyn ParameterWriter>>,
     log: Arc<Mutex<Vec<Call>>>,
 }
 
@@ -21,8 +26,29 @@ impl Counting {
     pub fn new(inner: impl ParameterSource) -> Self {
         Counting {
             inner: Arc::new(inner),
+            writer: None,
             log: Arc::default(),
         }
+    }
+
+    /// Counts the reads of a source that can also write.
+    pub fn writable(inner: impl ParameterWriter) -> Self {
+        let writer: Arc<dyn ParameterWriter> = Arc::new(inner);
+        Counting {
+            inner: writer.clone(),
+            writer: Some(writer),
+            log: Arc::default(),
+        }
+    }
+
+    fn writer(&self) -> Result<&dyn ParameterWriter, SourceError> {
+        self.writer.as_deref().ok_or_else(|| {
+            SourceError::new(
+                SourceErrorKind::Other,
+                "PutParameter",
+                "read-only test source",
+            )
+        })
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -74,18 +100,26 @@ impl ParameterSource for Counting {
     fn describe(&self) -> String {
         self.inner.describe()
     }
+}
 
+impl ParameterWriter for Counting {
     fn parameter_info<'a>(
         &'a self,
         name: &'a str,
-    ) -> BoxFuture<'a, Result<Option<ssm_config::ParameterInfo>, SourceError>> {
-        self.inner.parameter_info(name)
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
+        match self.writer() {
+            Ok(writer) => writer.parameter_info(name),
+            Err(err) => Box::pin(async { Err(err) }),
+        }
     }
 
     fn put_parameter<'a>(
         &'a self,
-        put: &'a ssm_config::PutParameter,
+        put: &'a PutParameter,
     ) -> BoxFuture<'a, Result<i64, SourceError>> {
-        self.inner.put_parameter(put)
+        match self.writer() {
+            Ok(writer) => writer.put_parameter(put),
+            Err(err) => Box::pin(async { Err(err) }),
+        }
     }
 }

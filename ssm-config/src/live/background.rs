@@ -58,7 +58,7 @@ impl Background {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use ssm_config::Background;
+    /// use ssm_config::live::Background;
     ///
     /// let max_age = Duration::from_secs(300);
     /// let wait = |draw| Background::new().wait_after_attempt(max_age, draw);

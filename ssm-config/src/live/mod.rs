@@ -15,6 +15,8 @@ pub use derived::Derived;
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};
 
+pub use crate::metadata::{Metadata, ParameterMetadata};
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +26,6 @@ use tokio::sync::watch;
 use crate::SsmConfig;
 use crate::engine::{Group, Loaded};
 use crate::error::Error;
-use crate::metadata::Metadata;
 use refresh::{Settings, Shared};
 
 /// A loaded configuration that can be refreshed while it is in use.

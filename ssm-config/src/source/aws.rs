@@ -11,7 +11,8 @@ use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use super::{
-    BoxFuture, Parameter, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
+    BoxFuture, Parameter, ParameterSource, ParameterType, ParameterWriter, ParametersOutput,
+    PathPage, PathQuery,
 };
 use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 
@@ -146,7 +147,9 @@ impl ParameterSource for AwsSource {
     fn describe(&self) -> String {
         self.description.clone()
     }
+}
 
+impl ParameterWriter for AwsSource {
     fn parameter_info<'a>(
         &'a self,
         name: &'a str,

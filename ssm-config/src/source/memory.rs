@@ -6,7 +6,8 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use super::{
-    BoxFuture, Parameter, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
+    BoxFuture, Parameter, ParameterSource, ParameterType, ParameterWriter, ParametersOutput,
+    PathPage, PathQuery,
 };
 use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 use crate::batch::MAX_NAMES_PER_CALL;
@@ -381,7 +382,9 @@ impl ParameterSource for MemorySource {
     fn describe(&self) -> String {
         "memory source".to_owned()
     }
+}
 
+impl ParameterWriter for MemorySource {
     fn parameter_info<'a>(
         &'a self,
         name: &'a str,

@@ -1,5 +1,6 @@
-//! Where parameters come from: the [`ParameterSource`] trait, the AWS source
-//! and the in-memory source.
+//! Where parameters come from: the [`ParameterSource`] trait (reading) and
+//! the [`ParameterWriter`] trait (writing), the AWS source and the in-memory
+//! source.
 
 mod aws;
 mod memory;
@@ -153,34 +154,51 @@ pub trait ParameterSource: Send + Sync + 'static {
 
     /// Says where values come from, for error messages.
     fn describe(&self) -> String;
+}
 
+/// A source that can also write, for the untyped API's
+/// [`update`](crate::untyped::Parameters::update). A read-only source
+/// implements [`ParameterSource`] alone, and cannot be made writable:
+///
+/// ```compile_fail,E0277
+/// # use ssm_config::source::*;
+/// struct ReadOnly;
+/// impl ParameterSource for ReadOnly {
+///     fn get_parameters<'a>(&'a self, _: &'a [String], _: bool)
+///         -> BoxFuture<'a, Result<ParametersOutput, SourceError>> { unreachable!() }
+///     fn get_parameters_by_path<'a>(&'a self, _: &'a PathQuery)
+///         -> BoxFuture<'a, Result<PathPage, SourceError>> { unreachable!() }
+///     fn describe(&self) -> String { "read only".into() }
+/// }
+/// let parameters = ssm_config::untyped::Parameters::writable(ReadOnly);
+/// ```
+///
+/// while reading from it works:
+///
+/// ```
+/// # use ssm_config::source::*;
+/// # struct ReadOnly;
+/// # impl ParameterSource for ReadOnly {
+/// #     fn get_parameters<'a>(&'a self, _: &'a [String], _: bool)
+/// #         -> BoxFuture<'a, Result<ParametersOutput, SourceError>> { unreachable!() }
+/// #     fn get_parameters_by_path<'a>(&'a self, _: &'a PathQuery)
+/// #         -> BoxFuture<'a, Result<PathPage, SourceError>> { unreachable!() }
+/// #     fn describe(&self) -> String { "read only".into() }
+/// # }
+/// let parameters = ssm_config::untyped::Parameters::new(ReadOnly);
+/// ```
+pub trait ParameterWriter: ParameterSource {
     /// `DescribeParameters` for one name: its type and KMS key, or `None`.
-    /// Sources that cannot write need not implement it.
     fn parameter_info<'a>(
         &'a self,
         name: &'a str,
-    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
-        let _ = name;
-        Box::pin(async { Err(unsupported("DescribeParameters")) })
-    }
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>>;
 
-    /// `PutParameter`, overwriting: returns the new version. Sources that
-    /// cannot write need not implement it.
+    /// `PutParameter`, overwriting: returns the new version.
     fn put_parameter<'a>(
         &'a self,
         put: &'a PutParameter,
-    ) -> BoxFuture<'a, Result<i64, SourceError>> {
-        let _ = put;
-        Box::pin(async { Err(unsupported("PutParameter")) })
-    }
-}
-
-fn unsupported(operation: &'static str) -> SourceError {
-    SourceError::new(
-        SourceErrorKind::Other,
-        operation,
-        "this source does not support writes",
-    )
+    ) -> BoxFuture<'a, Result<i64, SourceError>>;
 }
 
 /// A parameter's type and KMS key, as `DescribeParameters` reports them.

@@ -18,7 +18,8 @@ use crate::fetch::{self, NameOutcome};
 use crate::name::{self, split_selector};
 use crate::resolve::{NameRequest, PathRequest, Requests};
 use crate::source::{
-    AwsSource, ParameterInfo, ParameterSource, PathFilters, PathQuery, PutParameter,
+    AwsSource, ParameterInfo, ParameterSource, ParameterWriter, PathFilters, PathQuery,
+    PutParameter, SourceError, SourceErrorKind,
 };
 use value::UNTYPED;
 
@@ -42,7 +43,7 @@ pub enum Depth {
 /// or an [`update`](Parameters::update) of that name. Clones share the cache.
 ///
 /// ```
-/// use ssm_config::{MemorySource, Parameters};
+/// use ssm_config::{MemorySource, untyped::Parameters};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
 /// let source = MemorySource::new();
@@ -60,6 +61,8 @@ pub enum Depth {
 #[derive(Clone)]
 pub struct Parameters {
     source: Arc<dyn ParameterSource>,
+    /// The same source, when it can write.
+    writer: Option<Arc<dyn ParameterWriter>>,
     max_age: Option<Duration>,
     limits: Limits,
     max_entries: usize,
@@ -124,10 +127,22 @@ impl Cache {
 }
 
 impl Parameters {
-    /// Parameters from any source.
+    /// Parameters from any source, read only: [`info`](Parameters::info)
+    /// and [`update`](Parameters::update) need [`Parameters::writable`].
     pub fn new(source: impl ParameterSource) -> Self {
+        Self::with(Arc::new(source), None)
+    }
+
+    /// Parameters from a source that can also write.
+    pub fn writable(source: impl ParameterWriter) -> Self {
+        let writer: Arc<dyn ParameterWriter> = Arc::new(source);
+        Self::with(writer.clone(), Some(writer))
+    }
+
+    fn with(source: Arc<dyn ParameterSource>, writer: Option<Arc<dyn ParameterWriter>>) -> Self {
         Parameters {
-            source: Arc::new(source),
+            source,
+            writer,
             max_age: None,
             limits: DEFAULT_LIMITS,
             max_entries: DEFAULT_MAX_ENTRIES,
@@ -135,9 +150,22 @@ impl Parameters {
         }
     }
 
-    /// Parameters from AWS SSM as configured by the environment.
+    /// Parameters from AWS SSM as configured by the environment; writable.
     pub async fn from_env() -> Self {
-        Self::new(AwsSource::from_env().await)
+        Self::writable(AwsSource::from_env().await)
+    }
+
+    fn writer(&self, name: &str) -> Result<&dyn ParameterWriter, Error> {
+        self.writer.as_deref().ok_or_else(|| {
+            self.failed(
+                name,
+                SourceError::new(
+                    SourceErrorKind::Other,
+                    "PutParameter",
+                    "this source is read-only; build `Parameters::writable` from a `ParameterWriter`",
+                ),
+            )
+        })
     }
 
     /// How long a cached value is served before it is fetched again.
@@ -325,7 +353,7 @@ impl Parameters {
 
     /// The type and KMS key of a parameter, or `None` if it does not exist.
     pub async fn info(&self, name: &str) -> Result<Option<ParameterInfo>, Error> {
-        self.source
+        self.writer(name)?
             .parameter_info(name)
             .await
             .map_err(|e| self.failed(name, e))
@@ -346,7 +374,7 @@ impl Parameters {
             key_id: info.key_id,
         };
         let version = self
-            .source
+            .writer(name)?
             .put_parameter(&put)
             .await
             .map_err(|e| self.failed(name, e))?;
@@ -358,7 +386,7 @@ impl Parameters {
         Ok(version)
     }
 
-    fn failed(&self, name: &str, error: crate::SourceError) -> Error {
+    fn failed(&self, name: &str, error: SourceError) -> Error {
         let problem = Problem::Source {
             source_name: self.source.describe(),
             names: vec![name.to_owned()],
