@@ -9,15 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ssm_config::{
-    Live, MemorySource, SsmConfig,
-    live::Background,
-    source::{
-        BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-        SourceErrorKind,
-    },
-};
+use ssm_config::live::Background;
+use ssm_config::{Live, MemorySource, SsmConfig};
 use support::counting::Counting;
+use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/live", max_age = 60)]
@@ -90,46 +85,6 @@ fn slow_small_source(delay: Duration) -> (MemorySource, Faulty) {
         delay,
     };
     (inner, slow)
-}
-
-/// Fails `GetParameters` calls that ask for `marker` while switched on, and
-/// delays every call so concurrent callers overlap.
-#[derive(Clone)]
-struct Faulty {
-    inner: MemorySource,
-    marker: &'static str,
-    failing: Arc<AtomicBool>,
-    delay: Duration,
-}
-
-impl ParameterSource for Faulty {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            tokio::time::sleep(self.delay).await;
-            if self.failing.load(Ordering::SeqCst) && names.iter().any(|n| n.contains(self.marker))
-            {
-                return Err(SourceError::new(
-                    SourceErrorKind::Unreachable,
-                    "GetParameters",
-                    "injected",
-                ));
-            }
-            self.inner.get_parameters(names, decrypt).await
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.inner.get_parameters_by_path(query)
-    }
-    fn describe(&self) -> String {
-        "faulty test source".into()
-    }
 }
 
 #[test]

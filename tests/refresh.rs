@@ -4,19 +4,18 @@
 //! is tokio's paused clock where a test depends on it; no assertion is
 //! timed on the machine's clock.
 
+mod support;
+
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use ssm_config::live::Refresher;
-use ssm_config::{
-    MemorySource, SsmConfig,
-    source::{
-        BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-        SourceErrorKind,
-    },
-};
+use ssm_config::source::SourceErrorKind;
+use ssm_config::{MemorySource, SsmConfig};
+use support::counting::Counting;
+use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/r")]
@@ -24,73 +23,37 @@ struct Cfg {
     value: String,
 }
 
-/// A source that can be made slow or unreachable, counting every attempt.
-#[derive(Clone)]
-struct Switchable {
-    inner: MemorySource,
-    failing: Arc<AtomicBool>,
-    delay: Duration,
-    attempts: Arc<AtomicUsize>,
+/// The config's parameter behind a source that answers after `delay` and
+/// fails while switched on; every attempt is counted, failed ones too.
+struct Rig {
+    memory: MemorySource,
+    faulty: Faulty,
+    counted: Counting,
 }
 
-impl Switchable {
+impl Rig {
     fn new(delay: Duration) -> Self {
-        let inner = MemorySource::new();
-        inner.put("/r/value", "v1");
-        Switchable {
-            inner,
-            failing: Arc::default(),
-            delay,
-            attempts: Arc::default(),
+        let memory = MemorySource::new();
+        memory.put("/r/value", "v1");
+        let faulty = Faulty::new(memory.clone(), "/r/", delay);
+        let counted = Counting::new(faulty.clone());
+        Rig {
+            memory,
+            faulty,
+            counted,
         }
     }
 
     fn attempts(&self) -> usize {
-        self.attempts.load(Ordering::SeqCst)
-    }
-
-    fn fail(&self, failing: bool) {
-        self.failing.store(failing, Ordering::SeqCst);
-    }
-}
-
-impl ParameterSource for Switchable {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            self.attempts.fetch_add(1, Ordering::SeqCst);
-            if !self.delay.is_zero() {
-                tokio::time::sleep(self.delay).await;
-            }
-            if self.failing.load(Ordering::SeqCst) {
-                return Err(SourceError::new(
-                    SourceErrorKind::Unreachable,
-                    "GetParameters",
-                    "switched off",
-                ));
-            }
-            self.inner.get_parameters(names, decrypt).await
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.inner.get_parameters_by_path(query)
-    }
-    fn describe(&self) -> String {
-        "switchable test source".into()
+        self.counted.get_parameters_calls()
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_zero_max_age_is_raised_to_one_second_and_never_spins() {
-    let source = Switchable::new(Duration::ZERO);
+    let source = Rig::new(Duration::ZERO);
     let config = Cfg::loader()
-        .source(source.clone())
+        .source(source.counted.clone())
         .max_age(Duration::ZERO)
         .load()
         .await
@@ -102,9 +65,13 @@ async fn a_zero_max_age_is_raised_to_one_second_and_never_spins() {
 
 #[tokio::test(start_paused = true)]
 async fn a_caller_that_gives_up_does_not_abort_the_refresh_and_later_callers_join_it() {
-    let source = Switchable::new(Duration::from_millis(100));
-    let config = Cfg::loader().source(source.clone()).load().await.unwrap();
-    source.inner.put("/r/value", "v2");
+    let source = Rig::new(Duration::from_millis(100));
+    let config = Cfg::loader()
+        .source(source.counted.clone())
+        .load()
+        .await
+        .unwrap();
+    source.memory.put("/r/value", "v2");
 
     let gave_up = tokio::time::timeout(Duration::from_millis(10), config.refresh()).await;
     assert!(gave_up.is_err(), "the caller timed out");
@@ -115,7 +82,7 @@ async fn a_caller_that_gives_up_does_not_abort_the_refresh_and_later_callers_joi
     assert_eq!(config.get().value, "v2");
 
     // A refresh whose every caller went away still publishes.
-    source.inner.put("/r/value", "v3");
+    source.memory.put("/r/value", "v3");
     let dropped = config.refresh();
     drop(tokio::time::timeout(Duration::from_millis(1), dropped).await);
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -127,9 +94,9 @@ async fn a_caller_that_gives_up_does_not_abort_the_refresh_and_later_callers_joi
 async fn expiry_counts_from_the_end_of_the_last_attempt() {
     // Each load takes 5 s: the refresher's attempt at expiry ends 5 s after
     // it starts, and the next expiry counts from there.
-    let source = Switchable::new(Duration::from_secs(5));
+    let source = Rig::new(Duration::from_secs(5));
     let config = Cfg::loader()
-        .source(source.clone())
+        .source(source.counted.clone())
         .max_age(Duration::from_secs(10))
         .load()
         .await
@@ -146,14 +113,14 @@ async fn expiry_counts_from_the_end_of_the_last_attempt() {
 
 #[tokio::test(start_paused = true)]
 async fn an_outage_is_not_hammered_by_strict_reads_or_the_refresher() {
-    let source = Switchable::new(Duration::ZERO);
+    let source = Rig::new(Duration::ZERO);
     let config = Cfg::loader()
-        .source(source.clone())
+        .source(source.counted.clone())
         .max_age(Duration::from_secs(1))
         .load()
         .await
         .unwrap();
-    source.fail(true);
+    source.faulty.fail(true);
     let mut errors = 0;
     // 1000 strict reads over 10 s of an outage.
     for _ in 0..1000 {
@@ -162,7 +129,7 @@ async fn an_outage_is_not_hammered_by_strict_reads_or_the_refresher() {
             Ok(snapshot) => assert_eq!(snapshot.value, "v1"),
             Err(err) => {
                 errors += 1;
-                assert!(err.to_string().contains("switched off"), "{err}");
+                assert!(err.to_string().contains("injected"), "{err}");
             }
         }
         assert!(source.attempts() - before <= 1);
@@ -184,8 +151,8 @@ async fn an_outage_is_not_hammered_by_strict_reads_or_the_refresher() {
     );
 
     // Back up: within a max age (the backoff's cap) the value is fresh again.
-    source.fail(false);
-    source.inner.put("/r/value", "v2");
+    source.faulty.fail(false);
+    source.memory.put("/r/value", "v2");
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(config.fresh().await.unwrap().value, "v2");
     assert_eq!(config.status().consecutive_failures, 0);
@@ -197,11 +164,11 @@ fn status_says_when_the_refresher_is_gone_with_its_runtime() {
         .enable_time()
         .build()
         .unwrap();
-    let source = Switchable::new(Duration::ZERO);
+    let source = Rig::new(Duration::ZERO);
     let config = runtime
         .block_on(
             Cfg::loader()
-                .source(source.clone())
+                .source(source.counted.clone())
                 .max_age(Duration::from_secs(60))
                 .load(),
         )
@@ -217,7 +184,7 @@ fn status_says_when_the_refresher_is_gone_with_its_runtime() {
     let never = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(Cfg::loader().source(source).load())
+        .block_on(Cfg::loader().source(source.counted).load())
         .unwrap();
     assert_eq!(never.status().refresher, Refresher::NotScheduled);
 }
@@ -229,9 +196,9 @@ fn a_rebuild_that_waited_uses_the_newest_snapshot_and_each_is_built_once() {
         .enable_all()
         .build()
         .unwrap();
-    let source = Switchable::new(Duration::ZERO);
+    let source = Rig::new(Duration::ZERO);
     let config = runtime
-        .block_on(Cfg::loader().source(source.clone()).load())
+        .block_on(Cfg::loader().source(source.counted.clone()).load())
         .unwrap();
     let builds: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let (started, wait_started) = mpsc::channel::<()>();
@@ -251,7 +218,7 @@ fn a_rebuild_that_waited_uses_the_newest_snapshot_and_each_is_built_once() {
         })
     };
 
-    source.inner.put("/r/value", "v2");
+    source.memory.put("/r/value", "v2");
     runtime.block_on(config.refresh()).unwrap();
     let builder = std::thread::spawn({
         let derived = derived.clone();
@@ -263,7 +230,7 @@ fn a_rebuild_that_waited_uses_the_newest_snapshot_and_each_is_built_once() {
         move || derived.get() // reads v2, then waits for the lock
     });
     std::thread::sleep(Duration::from_millis(100));
-    source.inner.put("/r/value", "v3");
+    source.memory.put("/r/value", "v3");
     runtime.block_on(config.refresh()).unwrap();
     release.send(()).unwrap();
 

@@ -189,15 +189,7 @@ pub const fn find_overlaps<const N: usize, const F: usize>(plan: &StructPlan) ->
         later: [NO_LEAF; F],
         earlier: [NO_LEAF; F],
     };
-    let mut leaves = [Leaf::EMPTY; N];
-    collect(
-        plan,
-        Base::root(plan.prefix),
-        Parts::EMPTY,
-        None,
-        &mut leaves,
-        0,
-    );
+    let leaves = leaves::<N>(plan);
     let order = sorted_by_hash(&leaves);
     let mut start = 0;
     while start < N {
@@ -241,17 +233,23 @@ impl<const F: usize> Overlaps<F> {
         if field >= F || self.later[field] == NO_LEAF {
             return Message::NONE;
         }
-        let mut leaves = [Leaf::EMPTY; N];
-        collect(
-            plan,
-            Base::root(plan.prefix),
-            Parts::EMPTY,
-            None,
-            &mut leaves,
-            0,
-        );
+        let leaves = leaves::<N>(plan);
         Message::duplicate(&leaves[self.later[field]], &leaves[self.earlier[field]])
     }
+}
+
+/// Every leaf of `plan`, in field order. `N` is [`leaf_count`] of `plan`.
+const fn leaves<const N: usize>(plan: &StructPlan) -> [Leaf; N] {
+    let mut leaves = [Leaf::EMPTY; N];
+    collect(
+        plan,
+        Base::root(plan.prefix),
+        Parts::EMPTY,
+        None,
+        &mut leaves,
+        0,
+    );
+    leaves
 }
 
 const fn is_nested(plan: &StructPlan, field: usize) -> bool {

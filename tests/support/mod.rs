@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod counting;
 pub mod emulator;
+pub mod faulty;
 pub mod proxy;
 
 /// Declares one `#[tokio::test]` per scenario of `tests/scenarios`, each on
