@@ -385,16 +385,18 @@ pub async fn variables_fill_exactly_one_segment(b: &impl Backend) {
     b.put("/vars/prod/orders/port", "8080").await;
     b.put("/vars/prod/eu-west-1/endpoint", "https://eu").await;
     b.put_secret("prod/db+admin=x@y", "hunter2").await;
-    let load = |stage: &str, service: &str, region: &str| {
+    let load = |source, stage: &str, service: &str, region: &str| {
         VariablesEverywhere::loader()
-            .source(b.source())
+            .source(source)
             .var("STAGE", stage)
             .var("SERVICE", service)
             .var("REGION", region)
             .var("OTHER", "prod")
             .load()
     };
-    let config = load("prod", "orders", "eu-west-1").await.unwrap();
+    let config = load(b.source(), "prod", "orders", "eu-west-1")
+        .await
+        .unwrap();
     assert_eq!(config.get().port, 8080);
     assert_eq!(config.get().region.endpoint, "https://eu");
     assert_eq!(config.get().password.expose_secret(), "hunter2");
@@ -419,13 +421,7 @@ pub async fn variables_fill_exactly_one_segment(b: &impl Backend) {
         ("prod", "orders", "eu west", "REGION", "it holds ` `"),
     ] {
         let source = b.source();
-        let err = VariablesEverywhere::loader()
-            .source(source.clone())
-            .var("STAGE", stage)
-            .var("SERVICE", service)
-            .var("REGION", region)
-            .var("OTHER", "prod")
-            .load()
+        let err = load(source.clone(), stage, service, region)
             .await
             .unwrap_err();
         let text = err.to_string();
