@@ -12,7 +12,7 @@ use crate::template::{FillFailure, fill, substitute};
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Why a name could not be made at load time. Never quotes a variable's
-/// value.
+/// value, at most the one character it may not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FillError {
     /// No value for `{variable}`.

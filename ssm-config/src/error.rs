@@ -78,7 +78,8 @@ pub enum Problem {
         template: String,
     },
     /// A `{VAR}` holds a value that cannot fill one segment of a name. The
-    /// value itself is never quoted.
+    /// value itself is never quoted, at most the one character it may not
+    /// hold.
     #[error(
         "environment variable `{variable}` cannot fill `{{{variable}}}` in `{template}`: {reason}"
     )]
