@@ -1,151 +1,229 @@
-//! A fleet of N instances (10 to 10,000), each reading a 100-name config
-//! with a max age of 300 s, over one simulated hour: the requests per second
-//! SSM sees, against its default quota of 40 transactions per second, for
-//! each refresh strategy. A model, not a measurement: no network is used.
+//! A fleet of N instances of a 100-name config against Parameter Store's
+//! default quota of about 40 transactions per second: the library's real
+//! code, not a model. Each instance is a real `Live` handle with its own
+//! loader and refresher (the library's schedule code), all on tokio's paused
+//! clock, reading one in-memory source that counts calls per simulated
+//! second. A 10 s rolling deploy, max age 300 s, one simulated hour.
 //!
 //! ```sh
-//! cargo bench --bench fleet
+//! cargo bench --bench fleet                    # 100, 1,000 and 10,000 instances
+//! cargo bench --bench fleet -- 1000            # one fleet size
 //! ```
 //!
-//! The fleet starts in a 10 s rolling deploy. Strategies:
-//! - `ssm-config, background + jitter`: the library's own schedule
-//!   ([`Background::wait_after_attempt`] with its defaults), 10
-//!   `GetParameters` calls at once per refresh;
-//! - `ssm-config, refresh on expiry`: the default without
-//!   `refresh_in_background`; each instance refreshes as its snapshot
-//!   expires, 10 calls at once;
-//! - `sequential batches (ssm-cache, Powertools)`: on expiry, 10 calls one
-//!   after the other, 20 ms apart;
-//! - `one call per name`: on expiry, 100 `GetParameter` calls, 20 ms apart.
+//! Modes:
+//! - `at expiry`: the default without `refresh_in_background` (Lambda's);
+//! - `background`: `refresh_in_background(Background::new())`, for
+//!   long-running services.
+//!
+//! Per fleet and mode: the start-up peak (calls in the busiest second of the
+//! first max age), the steady peak (the busiest second after it), the mean
+//! over the hour, steady peak / mean, and the seconds over 40 calls.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ssm_config::live::Background;
+use ssm_config::source::{
+    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+};
+use ssm_config::{MemorySource, SsmConfig};
+use tokio::time::Instant;
 
-const NAMES: usize = 100;
-const MAX_AGE: f64 = 300.0;
-const HOUR: f64 = 3600.0;
-const DEPLOY_WINDOW: f64 = 10.0;
-const ROUND_TRIP: f64 = 0.020;
+const MAX_AGE: Duration = Duration::from_secs(300);
+const HOUR: Duration = Duration::from_secs(3600);
+const DEPLOY_WINDOW: Duration = Duration::from_secs(10);
 const QUOTA: u64 = 40;
 
-#[derive(Clone, Copy)]
-enum Strategy {
-    Jittered,
-    OnExpiry,
-    Sequential,
-    PerName,
+macro_rules! group_of_ten {
+    ($($field:ident),*) => {
+        #[derive(SsmConfig, Debug)]
+        #[allow(dead_code)]
+        struct Ten { $($field: String),* }
+    };
+}
+group_of_ten!(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+
+/// 100 names: ten `GetParameters` calls a load.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/fleet")]
+#[allow(dead_code)]
+struct Hundred {
+    #[ssm(nested)]
+    g0: Ten,
+    #[ssm(nested)]
+    g1: Ten,
+    #[ssm(nested)]
+    g2: Ten,
+    #[ssm(nested)]
+    g3: Ten,
+    #[ssm(nested)]
+    g4: Ten,
+    #[ssm(nested)]
+    g5: Ten,
+    #[ssm(nested)]
+    g6: Ten,
+    #[ssm(nested)]
+    g7: Ten,
+    #[ssm(nested)]
+    g8: Ten,
+    #[ssm(nested)]
+    g9: Ten,
 }
 
-impl Strategy {
+/// The store every instance reads: counts calls per simulated second.
+#[derive(Clone)]
+struct Recorder {
+    inner: MemorySource,
+    start: Instant,
+    per_second: Arc<Mutex<Vec<u64>>>,
+}
+
+impl Recorder {
+    fn new(start: Instant) -> Self {
+        let inner = MemorySource::new();
+        for g in 0..10 {
+            for f in 0..10 {
+                inner.put(&format!("/fleet/g{g}/f{f}"), "value");
+            }
+        }
+        Recorder {
+            inner,
+            start,
+            per_second: Arc::new(Mutex::new(vec![0; HOUR.as_secs() as usize])),
+        }
+    }
+
+    fn record(&self) {
+        let second = self.start.elapsed().as_secs() as usize;
+        if let Some(count) = self.per_second.lock().unwrap().get_mut(second) {
+            *count += 1;
+        }
+    }
+}
+
+impl ParameterSource for Recorder {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        self.record();
+        self.inner.get_parameters(names, decrypt)
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.record();
+        self.inner.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "fleet recorder".into()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    AtExpiry,
+    Background,
+}
+
+impl Mode {
     fn label(self) -> &'static str {
         match self {
-            Strategy::Jittered => "ssm-config, background + jitter",
-            Strategy::OnExpiry => "ssm-config, refresh on expiry",
-            Strategy::Sequential => "sequential batches (ssm-cache, Powertools)",
-            Strategy::PerName => "one call per name",
+            Mode::AtExpiry => "at expiry",
+            Mode::Background => "background",
         }
-    }
-
-    /// When each request of one refresh starting at `t` goes out.
-    fn requests(self, t: f64, out: &mut impl FnMut(f64)) {
-        match self {
-            Strategy::Jittered | Strategy::OnExpiry => (0..NAMES.div_ceil(10)).for_each(|_| out(t)),
-            Strategy::Sequential => {
-                (0..NAMES.div_ceil(10)).for_each(|k| out(t + k as f64 * ROUND_TRIP))
-            }
-            Strategy::PerName => (0..NAMES).for_each(|k| out(t + k as f64 * ROUND_TRIP)),
-        }
-    }
-}
-
-/// xorshift64, seeded: the same fleet every run.
-struct Draws(u64);
-
-impl Draws {
-    fn next(&mut self) -> f64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        (x >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
 struct Outcome {
-    /// The peak of the start-up loads, which no refresh schedule can spread.
     startup_peak: u64,
-    /// The peak after the first max age: refreshes only.
     steady_peak: u64,
     mean: f64,
     seconds_over_quota: usize,
+    wall: Duration,
 }
 
-fn simulate(instances: usize, strategy: Strategy) -> Outcome {
-    let mut per_second = vec![0u64; HOUR as usize + 1];
-    let mut draws = Draws(0x2545_f491_4f6c_dd1d);
-    let background = Background::new();
-    let max_age = Duration::from_secs_f64(MAX_AGE);
-    let mut count = |at: f64| {
-        if at < HOUR {
-            per_second[at as usize] += 1;
+/// Runs `instances` real handles for one simulated hour.
+fn run(instances: usize, mode: Mode) -> Outcome {
+    let wall = std::time::Instant::now();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let per_second = runtime.block_on(async {
+        let start = Instant::now();
+        let recorder = Recorder::new(start);
+        for i in 0..instances {
+            let recorder = recorder.clone();
+            let starts_at = start + DEPLOY_WINDOW.mul_f64(i as f64 / instances as f64);
+            tokio::spawn(async move {
+                tokio::time::sleep_until(starts_at).await;
+                let loader = Hundred::loader().source(recorder).max_age(MAX_AGE);
+                let loader = match mode {
+                    Mode::AtExpiry => loader,
+                    Mode::Background => loader.refresh_in_background(Background::new()),
+                };
+                let live = loader.load().await.expect("the fleet's store answers");
+                tokio::time::sleep_until(start + HOUR).await;
+                drop(live);
+            });
         }
-    };
-    for _ in 0..instances {
-        let mut t = draws.next() * DEPLOY_WINDOW;
-        while t < HOUR {
-            strategy.requests(t, &mut count);
-            t += match strategy {
-                Strategy::Jittered => background
-                    .wait_after_attempt(max_age, draws.next())
-                    .as_secs_f64(),
-                _ => MAX_AGE,
-            };
-        }
-    }
+        tokio::time::sleep_until(start + HOUR + Duration::from_secs(1)).await;
+        recorder.per_second.lock().unwrap().clone()
+    });
     let total: u64 = per_second.iter().sum();
-    let first_refresh = (DEPLOY_WINDOW + 1.0) as usize;
-    let steady = MAX_AGE as usize + first_refresh;
+    let first_max_age = MAX_AGE.as_secs() as usize;
     Outcome {
-        startup_peak: per_second[..first_refresh]
+        startup_peak: per_second[..first_max_age]
             .iter()
             .copied()
             .max()
             .unwrap_or(0),
-        steady_peak: per_second[steady..].iter().copied().max().unwrap_or(0),
-        mean: total as f64 / HOUR,
-        seconds_over_quota: per_second[first_refresh..]
+        steady_peak: per_second[first_max_age..]
             .iter()
-            .filter(|&&n| n > QUOTA)
-            .count(),
+            .copied()
+            .max()
+            .unwrap_or(0),
+        mean: total as f64 / HOUR.as_secs_f64(),
+        seconds_over_quota: per_second.iter().filter(|&&n| n > QUOTA).count(),
+        wall: wall.elapsed(),
     }
 }
 
 fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100, 1_000, 10_000]
+    } else {
+        sizes
+    };
     println!(
-        "fleet model: {NAMES} names, max age {MAX_AGE} s, one hour, 10 s rolling deploy, \
-         default GetParameters quota {QUOTA} TPS\n"
+        "fleet, real handles on a paused clock: 100 names, max age {} s, one hour, {} s rolling deploy, quota {QUOTA} calls/s\n",
+        MAX_AGE.as_secs(),
+        DEPLOY_WINDOW.as_secs()
     );
     println!(
-        "| instances | strategy | start-up peak/s | refresh peak/s (after {MAX_AGE} s) | mean/s | seconds over {QUOTA}/s after start-up |"
+        "| instances | mode | start-up peak/s | steady peak/s | mean/s | steady peak / mean | seconds over {QUOTA} | wall time |"
     );
-    println!("|---:|---|---:|---:|---:|---:|");
-    for instances in [10, 100, 1_000, 10_000] {
-        for strategy in [
-            Strategy::Jittered,
-            Strategy::OnExpiry,
-            Strategy::Sequential,
-            Strategy::PerName,
-        ] {
-            let o = simulate(instances, strategy);
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+    for &instances in &sizes {
+        for mode in [Mode::AtExpiry, Mode::Background] {
+            let o = run(instances, mode);
             println!(
-                "| {instances} | {} | {} | {} | {:.1} | {} |",
-                strategy.label(),
+                "| {instances} | {} | {} | {} | {:.1} | {:.1}x | {} | {:.1} s |",
+                mode.label(),
                 o.startup_peak,
                 o.steady_peak,
                 o.mean,
-                o.seconds_over_quota
+                o.steady_peak as f64 / o.mean,
+                o.seconds_over_quota,
+                o.wall.as_secs_f64()
             );
         }
     }

@@ -457,27 +457,29 @@ async fn background_refresh_runs_ahead_of_expiry_and_stops_with_the_last_handle(
         .refresh_in_background(
             Background::new()
                 .ahead(Duration::from_secs(10))
-                .jitter(Duration::ZERO),
+                .jitter(Duration::ZERO)
+                .pace(Duration::ZERO),
         )
         .load()
         .await
         .unwrap();
     memory.put("/live/host", "b");
-    tokio::time::sleep(Duration::from_secs(89)).await;
+    // The first refresh comes somewhere in the first cycle (0 to 90 s, so a
+    // fleet started together spreads out), each later one a cycle after the
+    // last: by 90.005 s exactly one, by 180.005 s exactly two.
+    tokio::time::sleep(Duration::from_millis(90_005)).await;
     assert_eq!(
         source.get_parameters_calls(),
-        1,
-        "not before max_age - ahead"
+        2,
+        "refreshed in the first cycle"
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(source.get_parameters_calls(), 2, "refreshed at 90 s");
     assert_eq!(
         config.get().host,
         "b",
         "before expiry, without a read triggering it"
     );
     tokio::time::sleep(Duration::from_secs(90)).await;
-    assert_eq!(source.get_parameters_calls(), 3);
+    assert_eq!(source.get_parameters_calls(), 3, "and one cycle later");
     drop(config);
     tokio::time::sleep(Duration::from_secs(1000)).await;
     assert_eq!(

@@ -19,6 +19,7 @@ pub(crate) const DEFAULT_CONCURRENCY: usize = 10;
 pub(crate) const DEFAULT_LIMITS: Limits = Limits {
     concurrency: DEFAULT_CONCURRENCY,
     max_pages: fetch::DEFAULT_MAX_PAGES,
+    pace: std::time::Duration::ZERO,
 };
 
 /// Everything needed to load a struct again: the source and the settings.
@@ -39,13 +40,25 @@ pub(crate) struct Loaded<T> {
 
 impl Group {
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
+        self.load_paced::<T>(std::time::Duration::ZERO).await
+    }
+
+    /// A load whose calls go out spread over `pace`.
+    pub async fn load_paced<T: SsmConfig>(
+        &self,
+        pace: std::time::Duration,
+    ) -> Result<Loaded<T>, Error> {
         let lookup = |var: &str| {
             self.vars
                 .get(var)
                 .cloned()
                 .or_else(|| std::env::var(var).ok())
         };
-        load_from::<T>(&*self.source, self.prefix.as_deref(), &lookup, self.limits).await
+        let limits = Limits {
+            pace,
+            ..self.limits
+        };
+        load_from::<T>(&*self.source, self.prefix.as_deref(), &lookup, limits).await
     }
 }
 

@@ -44,6 +44,9 @@ pub(crate) struct Limits {
     pub concurrency: usize,
     /// Pages one `GetParametersByPath` walk may read.
     pub max_pages: usize,
+    /// A window over which the calls go out evenly, instead of at once
+    /// (for background refreshes, which nobody waits on).
+    pub pace: std::time::Duration,
 }
 
 /// Default for [`Limits::max_pages`]: 10,000 parameters at 10 a page, the
@@ -92,7 +95,25 @@ pub(crate) async fn fetch(
         paths: vec![None; requests.paths.len()],
         problems: Vec::new(),
     };
-    let mut finished = stream::iter(tasks).buffer_unordered(limits.concurrency.max(1));
+    let concurrency = if limits.pace.is_zero() {
+        limits.concurrency.max(1)
+    } else {
+        // The pacing spaces the calls; each starts when its turn comes.
+        let count = tasks.len().max(1);
+        tasks = tasks
+            .into_iter()
+            .enumerate()
+            .map(|(k, task)| {
+                let delay = limits.pace.mul_f64(k as f64 / count as f64);
+                Box::pin(async move {
+                    tokio::time::sleep(delay).await;
+                    task.await
+                }) as BoxFuture<'_, Done>
+            })
+            .collect();
+        count
+    };
+    let mut finished = stream::iter(tasks).buffer_unordered(concurrency);
     while let Some(done) = finished.next().await {
         match done {
             Done::Names(outcomes, problem) => {

@@ -14,16 +14,39 @@ use crate::SsmConfig;
 /// ([`Loader::refresh_in_background`](crate::Loader::refresh_in_background)).
 ///
 /// Without it, a configuration with a max age is refreshed when it expires.
-/// With it, each cycle waits `max_age - ahead - random(0..jitter)` after the
-/// last attempt, then refreshes, so reads never see an expired snapshot and
-/// a fleet spreads its refreshes. Defaults: `ahead` and `jitter` are a tenth
-/// of max age each. The task runs on the tokio runtime that loaded the
-/// configuration and ends when the last [`Live`](super::Live) handle is
-/// dropped.
-#[derive(Debug, Clone, Copy, Default)]
+/// With it, the refreshes of a fleet spread evenly over time:
+/// - The first refresh after the load comes at a random point of the whole
+///   first cycle (`random(0..1) * (max_age - ahead)`), so instances started
+///   together (a deploy) do not refresh together ever after.
+/// - Each later cycle waits `max_age - ahead - random(0..jitter)` after the
+///   last attempt ended.
+/// - The calls of one background refresh go out paced over a window
+///   (default 10 s, at most half of `ahead`) rather than at once: nobody
+///   waits on them, and SSM sees a flat load.
+///
+/// Reads never see an expired snapshot: a refresh starts at least `ahead`
+/// before expiry and its pacing takes at most half of that. Defaults:
+/// `ahead` and `jitter` are a tenth of max age each. The task runs on the
+/// tokio runtime that loaded the configuration and ends when the last
+/// [`Live`](super::Live) handle is dropped.
+#[derive(Debug, Clone, Copy)]
 pub struct Background {
     ahead: Option<Duration>,
     jitter: Option<Duration>,
+    pace: Duration,
+    /// Whether the first refresh comes at a random point of the first cycle.
+    spread: bool,
+}
+
+impl Default for Background {
+    fn default() -> Self {
+        Background {
+            ahead: None,
+            jitter: None,
+            pace: Duration::from_secs(10),
+            spread: true,
+        }
+    }
 }
 
 impl Background {
@@ -37,6 +60,8 @@ impl Background {
         Background {
             ahead: Some(Duration::ZERO),
             jitter: Some(Duration::ZERO),
+            pace: Duration::ZERO,
+            spread: false,
         }
     }
 
@@ -50,6 +75,47 @@ impl Background {
     pub fn jitter(mut self, jitter: Duration) -> Self {
         self.jitter = Some(jitter);
         self
+    }
+
+    /// The window over which the calls of one background refresh go out
+    /// (default 10 s; zero sends them at once). It is capped at half of
+    /// `ahead`, so the refresh still ends before expiry.
+    pub fn pace(mut self, window: Duration) -> Self {
+        self.pace = window;
+        self
+    }
+
+    /// The pacing window for `max_age`: [`pace`](Background::pace), at most
+    /// half of `ahead`.
+    pub fn pace_window(&self, max_age: Duration) -> Duration {
+        self.pace.min(self.ahead_of(max_age) / 2)
+    }
+
+    fn ahead_of(&self, max_age: Duration) -> Duration {
+        self.ahead.unwrap_or(max_age / 10)
+    }
+
+    /// The wait from the load to the first refresh, for a draw `random` in
+    /// [0, 1): anywhere in the first cycle, so that a fleet started together
+    /// spreads out. At expiry (without `refresh_in_background`) it is the
+    /// whole max age.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssm_config::live::Background;
+    ///
+    /// let max_age = Duration::from_secs(300);
+    /// assert_eq!(Background::new().first_wait(max_age, 0.5), Duration::from_secs(135));
+    /// assert_eq!(Background::new().first_wait(max_age, 0.0), Duration::from_millis(10));
+    /// ```
+    pub fn first_wait(&self, max_age: Duration, random: f64) -> Duration {
+        if !self.spread {
+            return self.wait_after_attempt(max_age, random);
+        }
+        max_age
+            .saturating_sub(self.ahead_of(max_age))
+            .mul_f64(random.clamp(0.0, 1.0))
+            .max(Duration::from_millis(10))
     }
 
     /// The wait after an attempt, for a draw `random` in [0, 1) taken afresh
@@ -66,7 +132,7 @@ impl Background {
     /// assert_eq!(wait(0.5), Duration::from_secs(255));
     /// ```
     pub fn wait_after_attempt(&self, max_age: Duration, random: f64) -> Duration {
-        let ahead = self.ahead.unwrap_or(max_age / 10);
+        let ahead = self.ahead_of(max_age);
         let jitter = self
             .jitter
             .unwrap_or(max_age / 10)
@@ -98,8 +164,9 @@ pub(crate) fn spawn<T: SsmConfig>(
     let stopped = StoppedOnDrop(weak.clone());
     runtime.spawn(async move {
         let _stopped = stopped;
+        let pace = schedule.pace_window(max_age);
+        let mut period = schedule.first_wait(max_age, draw());
         loop {
-            let period = schedule.wait_after_attempt(max_age, draw());
             // Any attempt meanwhile (a forced `refresh()`, a `fresh()` that
             // found the snapshot expired) restarts the period; after a
             // failure the backoff decides instead.
@@ -116,7 +183,8 @@ pub(crate) fn spawn<T: SsmConfig>(
             // Holds the state only while refreshing, so dropping the last
             // handle ends the task at its next wake-up.
             let Some(shared) = weak.upgrade() else { return };
-            let _logged_there = shared.refresh().await;
+            let _logged_there = shared.refresh_paced(pace).await;
+            period = schedule.wait_after_attempt(max_age, draw());
         }
     });
 }

@@ -126,20 +126,26 @@ impl<T: SsmConfig> Shared<T> {
     /// Refreshes, or joins the refresh under way. The load runs in a task
     /// of its own, so dropping the returned future does not stop it.
     pub fn refresh(self: &Arc<Self>) -> Flight<T> {
+        self.refresh_paced(Duration::ZERO)
+    }
+
+    /// Like [`refresh`](Shared::refresh), with the calls of a new load
+    /// spread over `pace` (the refresher's, which nobody waits on).
+    pub fn refresh_paced(self: &Arc<Self>, pace: Duration) -> Flight<T> {
         let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, flight)) = slot.as_ref() {
             return flight.clone();
         }
         let id = self.flights.fetch_add(1, Ordering::Relaxed);
-        let flight = self.start(id);
+        let flight = self.start(id, pace);
         *slot = Some((id, flight.clone()));
         flight
     }
 
-    fn start(self: &Arc<Self>, id: u64) -> Flight<T> {
+    fn start(self: &Arc<Self>, id: u64, pace: Duration) -> Flight<T> {
         let attempt = {
             let shared = Arc::clone(self);
-            async move { shared.attempt(id).await }
+            async move { shared.attempt(id, pace).await }
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // Outside tokio the load runs in the callers' futures.
@@ -159,8 +165,8 @@ impl<T: SsmConfig> Shared<T> {
 
     /// One attempt: load, record what happened, and let the next caller
     /// start a new refresh.
-    async fn attempt(&self, id: u64) -> Outcome<T> {
-        let outcome = match self.group.load::<T>().await {
+    async fn attempt(&self, id: u64, pace: Duration) -> Outcome<T> {
+        let outcome = match self.group.load_paced::<T>(pace).await {
             Ok(loaded) => Ok(self.publish(loaded)),
             Err(err) => {
                 tracing::warn!(

@@ -1,0 +1,183 @@
+//! A fleet's refreshes spread out: the first background refresh of each
+//! instance falls anywhere in the first cycle, and a background refresh
+//! paces its calls, while a caller's refresh sends them at once. On tokio's
+//! paused clock; `cargo bench --bench fleet` measures whole fleets.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ssm_config::live::Background;
+use ssm_config::source::{
+    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+};
+use ssm_config::{MemorySource, SsmConfig};
+use tokio::time::Instant;
+
+/// 25 names: three `GetParameters` calls a load.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/fleet")]
+#[allow(dead_code)]
+struct Wide {
+    f00: String,
+    f01: String,
+    f02: String,
+    f03: String,
+    f04: String,
+    f05: String,
+    f06: String,
+    f07: String,
+    f08: String,
+    f09: String,
+    f10: String,
+    f11: String,
+    f12: String,
+    f13: String,
+    f14: String,
+    f15: String,
+    f16: String,
+    f17: String,
+    f18: String,
+    f19: String,
+    f20: String,
+    f21: String,
+    f22: String,
+    f23: String,
+    f24: String,
+}
+
+/// Records when each call arrives.
+#[derive(Clone)]
+struct Timed {
+    inner: MemorySource,
+    start: Instant,
+    calls: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl Timed {
+    fn new() -> Self {
+        let inner = MemorySource::new();
+        for i in 0..25 {
+            inner.put(&format!("/fleet/f{i:02}"), "v");
+        }
+        Timed {
+            inner,
+            start: Instant::now(),
+            calls: Arc::default(),
+        }
+    }
+
+    fn calls(&self) -> Vec<Duration> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+impl ParameterSource for Timed {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        self.calls.lock().unwrap().push(self.start.elapsed());
+        self.inner.get_parameters(names, decrypt)
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.inner.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "timed test source".into()
+    }
+}
+
+const MAX_AGE: Duration = Duration::from_secs(300);
+
+#[tokio::test(start_paused = true)]
+async fn a_background_refresh_paces_its_calls_and_a_callers_does_not() {
+    let source = Timed::new();
+    let config = Wide::loader()
+        .source(source.clone())
+        .max_age(MAX_AGE)
+        .refresh_in_background(Background::new())
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(source.calls().len(), 3, "the load: three calls at once");
+    assert!(source.calls().iter().all(|at| *at == Duration::ZERO));
+
+    // The first background refresh comes within the first cycle.
+    tokio::time::sleep(MAX_AGE).await;
+    let background: Vec<Duration> = source.calls()[3..6].to_vec();
+    let spread = background[2] - background[0];
+    assert!(
+        spread >= Duration::from_secs(6),
+        "three calls paced over 10 s: {background:?}"
+    );
+
+    let before = source.calls().len();
+    config.refresh().await.unwrap();
+    let forced = &source.calls()[before..];
+    assert_eq!(forced.len(), 3);
+    assert!(
+        forced.iter().all(|at| *at == forced[0]),
+        "at once: {forced:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn instances_started_together_spread_their_first_refresh_over_the_cycle() {
+    let source = Timed::new();
+    let mut fleet = Vec::new();
+    for _ in 0..200 {
+        let live = Wide::loader()
+            .source(source.clone())
+            .max_age(MAX_AGE)
+            .refresh_in_background(Background::new().pace(Duration::ZERO))
+            .load()
+            .await
+            .unwrap();
+        fleet.push(live);
+    }
+    // No instance can refresh twice before 240 s (a cycle lasts at least
+    // 0.8 max age); without the spread none would refresh before it at all.
+    tokio::time::sleep(Duration::from_secs(240)).await;
+    let refreshes: Vec<u64> = source.calls()[600..]
+        .iter()
+        .step_by(3)
+        .map(|at| at.as_secs())
+        .collect();
+    assert!(
+        (120..=200).contains(&refreshes.len()),
+        "about 200 * 240 / 270 first refreshes: {}",
+        refreshes.len()
+    );
+    let mut buckets = [0usize; 24];
+    for second in &refreshes {
+        buckets[(*second as usize / 10).min(23)] += 1;
+    }
+    let busiest = *buckets.iter().max().unwrap();
+    assert!(
+        busiest < 30,
+        "first refreshes over 24 ten-second buckets: at most {busiest} in one ({buckets:?})"
+    );
+    drop(fleet);
+}
+
+#[test]
+fn at_expiry_keeps_its_schedule() {
+    // Without `refresh_in_background`, the first refresh is at expiry: the
+    // schedule Lambda relies on. `first_wait` of the default schedule is
+    // public; this checks the background one against its bounds.
+    let background = Background::new();
+    for draw in [0.0, 0.25, 0.999] {
+        let wait = background.first_wait(MAX_AGE, draw);
+        assert!(wait < Duration::from_secs(270), "{wait:?}");
+    }
+    assert_eq!(background.pace_window(MAX_AGE), Duration::from_secs(10));
+    assert_eq!(
+        background.pace_window(Duration::from_secs(20)),
+        Duration::from_secs(1),
+        "at most half of `ahead`, so the refresh ends before expiry"
+    );
+}
