@@ -59,6 +59,7 @@ impl Timed {
         for i in 0..25 {
             inner.put(&format!("/fleet/f{i:02}"), "v");
         }
+        inner.put("/fleet/version", "1");
         Timed {
             inner,
             start: Instant::now(),
@@ -179,5 +180,41 @@ fn at_expiry_keeps_its_schedule() {
         background.pace_window(Duration::from_secs(20)),
         Duration::from_secs(1),
         "at most half of `ahead`, so the refresh ends before expiry"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn watch_mode_costs_one_call_a_cycle_and_reloads_when_the_version_moves() {
+    let source = Timed::new();
+    let config = Wide::loader()
+        .source(source.clone())
+        .max_age(MAX_AGE)
+        .watch("/fleet/version")
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(source.calls().len(), 4, "the version, then three calls");
+    tokio::time::sleep(Duration::from_secs(3000)).await;
+    let checks = source.calls().len() - 4;
+    assert!(
+        (10..=11).contains(&checks),
+        "one call a cycle of about 300 s: {checks} in 3000 s"
+    );
+    assert_eq!(config.status().consecutive_failures, 0);
+
+    source.inner.put("/fleet/version", "2");
+    source.inner.put("/fleet/f00", "w");
+    let before = source.calls().len();
+    for _ in 0..300 {
+        if config.get().f00 == "w" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(config.get().f00, "w", "reloaded within a cycle");
+    assert_eq!(
+        source.calls().len() - before,
+        4,
+        "a check, then one group fetch"
     );
 }

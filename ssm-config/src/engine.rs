@@ -39,6 +39,22 @@ pub(crate) struct Loaded<T> {
 }
 
 impl Group {
+    /// Makes a name with this group's variables (`Loader::var`, then the
+    /// environment).
+    pub fn fill(
+        &self,
+        template: &str,
+        make: impl FnOnce(ssm_config_rules::Lookup<'_>) -> Result<String, ssm_config_rules::FillError>,
+    ) -> Result<String, Problem> {
+        let lookup = |var: &str| {
+            self.vars
+                .get(var)
+                .cloned()
+                .or_else(|| std::env::var(var).ok())
+        };
+        make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
+    }
+
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
         self.load_paced::<T>(std::time::Duration::ZERO).await
     }

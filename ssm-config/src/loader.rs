@@ -11,7 +11,7 @@ use crate::SsmConfig;
 use crate::engine::{self, DEFAULT_LIMITS, Group};
 use crate::error::Error;
 use crate::fetch::Limits;
-use crate::live::{Background, Live, LiveOptions};
+use crate::live::{Background, DEFAULT_FULL_RELOAD, Live, LiveOptions, Watch};
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -44,6 +44,8 @@ pub struct Loader<T> {
     limits: Limits,
     error_refresh_interval: Duration,
     background: Option<Background>,
+    watch: Option<String>,
+    full_reload_every: Duration,
     config: PhantomData<fn() -> T>,
 }
 
@@ -69,6 +71,8 @@ impl<T: SsmConfig> Default for Loader<T> {
             limits: DEFAULT_LIMITS,
             error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
             background: None,
+            watch: None,
+            full_reload_every: DEFAULT_FULL_RELOAD,
             config: PhantomData,
         }
     }
@@ -145,6 +149,34 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// Watch mode: each refresh cycle reads only the parameter `name` (a
+    /// full name; `{VAR}`s are filled as usual), and the whole group is
+    /// loaded again only when its version changed, or after
+    /// [`full_reload_every`](Loader::full_reload_every). A 100-name config
+    /// then costs one call per instance per cycle, where it cost ten.
+    ///
+    /// A change to a bound parameter alone is not seen until the watched
+    /// parameter moves (or the safety reload comes): a deploy step bumps it
+    /// after writing the others (`aws ssm put-parameter --overwrite` on it,
+    /// or moving a label). Needs a max age, which becomes the cycle: one
+    /// check a max age (less up to 1% of it, the first anywhere in the first
+    /// cycle), unless [`refresh_in_background`](Loader::refresh_in_background)
+    /// sets another schedule. A watched parameter that does not exist yet
+    /// counts as a version of its own: creating it reloads everything.
+    /// [`Live::refresh`] always loads everything.
+    pub fn watch(mut self, name: impl Into<String>) -> Self {
+        self.watch = Some(name.into());
+        self
+    }
+
+    /// In watch mode, the longest time between two full loads, whatever
+    /// the watched parameter says (default 24 hours; each instance draws
+    /// 90% to 100% of it afresh, so a fleet's safety reloads spread out).
+    pub fn full_reload_every(mut self, every: Duration) -> Self {
+        self.full_reload_every = every.max(MIN_MAX_AGE);
+        self
+    }
+
     /// The least time between two refreshes forced by
     /// [`Live::refresh_on_error`] (default 5 s).
     pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
@@ -154,13 +186,23 @@ impl<T: SsmConfig> Loader<T> {
 
     /// Loads the whole group once and returns a live handle.
     pub async fn load(self) -> Result<Live<T>, Error> {
-        let options = LiveOptions {
-            max_age: self.max_age,
-            error_refresh_interval: self.error_refresh_interval,
-            background: self.background,
-        };
+        let (max_age, error_refresh_interval, background) =
+            (self.max_age, self.error_refresh_interval, self.background);
+        let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
         let group = self.into_group().await;
+        let watch = match watch {
+            Some(name) => {
+                Some(Watch::start(&group, &name, full_reload_every, T::PLAN.type_name).await?)
+            }
+            None => None,
+        };
         let loaded = group.load::<T>().await?;
+        let options = LiveOptions {
+            max_age,
+            error_refresh_interval,
+            background,
+            watch,
+        };
         Ok(Live::new(loaded, group, options))
     }
 

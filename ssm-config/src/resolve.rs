@@ -145,23 +145,7 @@ impl Resolver<'_> {
     fn made(&mut self, field: &str, made: Result<String, FillError>) -> Option<String> {
         let problem = match made {
             Ok(name) => return Some(name),
-            Err(FillError::Unset { variable, template }) => {
-                Problem::UnsetVariable { variable, template }
-            }
-            Err(FillError::Variable {
-                variable,
-                template,
-                reason,
-            }) => Problem::InvalidVariable {
-                variable,
-                template,
-                reason,
-            },
-            Err(FillError::Name { name, reason }) => Problem::InvalidName {
-                field: field.to_owned(),
-                name,
-                reason,
-            },
+            Err(err) => fill_problem(field, err),
         };
         if !self.problems.iter().any(|p| same_problem(p, &problem)) {
             self.problems.push(problem);
@@ -307,6 +291,27 @@ impl Resolver<'_> {
             key,
             value,
         }
+    }
+}
+
+/// The problem a name that could not be made for `field` causes.
+pub(crate) fn fill_problem(field: &str, err: FillError) -> Problem {
+    match err {
+        FillError::Unset { variable, template } => Problem::UnsetVariable { variable, template },
+        FillError::Variable {
+            variable,
+            template,
+            reason,
+        } => Problem::InvalidVariable {
+            variable,
+            template,
+            reason,
+        },
+        FillError::Name { name, reason } => Problem::InvalidName {
+            field: field.to_owned(),
+            name,
+            reason,
+        },
     }
 }
 

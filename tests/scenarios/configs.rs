@@ -275,3 +275,11 @@ pub struct VariablesEverywhere {
     #[ssm(secret = "{STAGE}/db+admin=x@y")]
     pub password: Secret<String>,
 }
+
+/// Read in watch mode, with `/watched/version` as the watched parameter.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/watched")]
+pub struct Watched {
+    pub value: String,
+    pub other: String,
+}

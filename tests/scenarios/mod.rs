@@ -3,10 +3,12 @@
 mod configs;
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use ssm_config::error::Problem;
 
 use crate::support::backend::Backend;
+use crate::support::counting::Call;
 use configs::*;
 
 const CANARY: &str = "canary-secret-9f3b";
@@ -565,4 +567,59 @@ pub async fn untyped_access(b: &impl Backend) {
         err.to_string().contains("`/untyped/absent` is missing"),
         "{err}"
     );
+}
+
+/// Watch mode: a change to a bound parameter alone waits for the watched
+/// parameter; a change to the watched parameter reloads everything in one
+/// group fetch. Real time: max age 1 s, waits of a few cycles.
+pub async fn watch_mode_reloads_only_when_the_watched_parameter_moves(b: &impl Backend) {
+    b.put("/watched/value", "v1").await;
+    b.put("/watched/other", "o1").await;
+    b.put("/watched/version", "1").await;
+    let source = b.source();
+    let group_fetches = || {
+        source
+            .calls()
+            .iter()
+            .filter(|c| matches!(c, Call::GetParameters { names, .. } if names.iter().any(|n| n == "/watched/value")))
+            .count()
+    };
+    let config = Watched::loader()
+        .source(source.clone())
+        .watch("/watched/version")
+        .max_age(Duration::from_secs(1))
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(group_fetches(), 1);
+
+    b.put("/watched/value", "v2").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let checked = source.calls().len();
+    assert_eq!(
+        config.fresh().await.unwrap().value,
+        "v1",
+        "waits for the watched parameter"
+    );
+    assert_eq!(config.get().value, "v1");
+    assert_eq!(group_fetches(), 1, "checks only: {:?}", source.calls());
+    assert!(
+        checked >= 3,
+        "the refresher checked every cycle: {checked} calls"
+    );
+
+    b.put("/watched/other", "o2").await;
+    b.put("/watched/version", "2").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let snapshot = config.get();
+    assert_eq!(
+        (snapshot.value.as_str(), snapshot.other.as_str()),
+        ("v2", "o2")
+    );
+    assert_eq!(group_fetches(), 2, "one group fetch for the move");
+
+    // A forced refresh always loads everything.
+    b.put("/watched/value", "v3").await;
+    assert_eq!(config.refresh().await.unwrap().value, "v3");
+    assert_eq!(group_fetches(), 3);
 }

@@ -30,6 +30,7 @@ macro_rules! scenario_tests {
             renamed_crate_path_and_rename_rules,
             invalid_names_from_variables_are_reported,
             variables_fill_exactly_one_segment,
+            watch_mode_reloads_only_when_the_watched_parameter_moves,
             refresh_after_deletion_keeps_the_old_snapshot,
             untyped_access,
         );

@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use super::backoff::draw;
-use super::refresh::Shared;
+use super::refresh::{Kind, Shared};
 use super::status::Refresher;
 use crate::SsmConfig;
 
@@ -33,6 +33,8 @@ use crate::SsmConfig;
 pub struct Background {
     ahead: Option<Duration>,
     jitter: Option<Duration>,
+    /// Without `jitter`, it is max age divided by this.
+    jitter_divisor: u32,
     pace: Duration,
     /// Whether the first refresh comes at a random point of the first cycle.
     spread: bool,
@@ -43,6 +45,7 @@ impl Default for Background {
         Background {
             ahead: None,
             jitter: None,
+            jitter_divisor: 10,
             pace: Duration::from_secs(10),
             spread: true,
         }
@@ -60,8 +63,22 @@ impl Background {
         Background {
             ahead: Some(Duration::ZERO),
             jitter: Some(Duration::ZERO),
+            jitter_divisor: 10,
             pace: Duration::ZERO,
             spread: false,
+        }
+    }
+
+    /// The schedule of watch mode without `refresh_in_background`: one
+    /// cheap check a max age (less up to 1% of it), the first anywhere in
+    /// the first max age.
+    pub(crate) fn watching() -> Self {
+        Background {
+            ahead: Some(Duration::ZERO),
+            jitter: None,
+            jitter_divisor: 100,
+            pace: Duration::ZERO,
+            spread: true,
         }
     }
 
@@ -135,7 +152,7 @@ impl Background {
         let ahead = self.ahead_of(max_age);
         let jitter = self
             .jitter
-            .unwrap_or(max_age / 10)
+            .unwrap_or(max_age / self.jitter_divisor)
             .mul_f64(random.clamp(0.0, 1.0));
         max_age
             .saturating_sub(ahead)
@@ -183,7 +200,7 @@ pub(crate) fn spawn<T: SsmConfig>(
             // Holds the state only while refreshing, so dropping the last
             // handle ends the task at its next wake-up.
             let Some(shared) = weak.upgrade() else { return };
-            let _logged_there = shared.refresh_paced(pace).await;
+            let _logged_there = shared.refresh_as(Kind::Check, pace).await;
             period = schedule.wait_after_attempt(max_age, draw());
         }
     });

@@ -9,6 +9,7 @@ mod on_error;
 mod refresh;
 mod snapshot;
 mod status;
+mod watched;
 
 pub use background::Background;
 pub use derived::Derived;
@@ -26,7 +27,8 @@ use tokio::sync::watch;
 use crate::SsmConfig;
 use crate::engine::{Group, Loaded};
 use crate::error::Error;
-use refresh::{Settings, Shared};
+use refresh::{Kind, Settings, Shared};
+pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
 
 /// A loaded configuration that can be refreshed while it is in use.
 ///
@@ -140,6 +142,7 @@ pub(crate) struct LiveOptions {
     pub max_age: Option<Duration>,
     pub error_refresh_interval: Duration,
     pub background: Option<Background>,
+    pub watch: Option<Watch>,
 }
 
 impl<T: SsmConfig> Live<T> {
@@ -148,10 +151,15 @@ impl<T: SsmConfig> Live<T> {
             max_age: options.max_age,
             error_refresh_interval: options.error_refresh_interval,
         };
+        let watching = options.watch.is_some();
         let live = Live {
-            shared: Arc::new(Shared::new(loaded, group, settings)),
+            shared: Arc::new(Shared::new(loaded, group, settings, options.watch)),
         };
-        match (options.max_age, options.background) {
+        let background = match (options.background, watching) {
+            (None, true) => Some(Background::watching()),
+            (background, _) => background,
+        };
+        match (options.max_age, background) {
             (Some(max_age), schedule) => background::spawn(
                 &live.shared,
                 max_age,
@@ -159,7 +167,7 @@ impl<T: SsmConfig> Live<T> {
             ),
             (None, Some(_)) => tracing::warn!(
                 config = T::PLAN.type_name,
-                "background refresh needs a max age; not started"
+                "background refresh and watch mode need a max age; not started"
             ),
             (None, None) => {}
         }
@@ -188,7 +196,7 @@ impl<T: SsmConfig> Live<T> {
                 if let Some(error) = self.shared.backing_off() {
                     return Err(error);
                 }
-                self.shared.refresh().await
+                self.shared.refresh_as(Kind::Check, Duration::ZERO).await
             }
             _ => Ok(Arc::clone(&current.value)),
         }

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use super::backoff;
 use super::status::{LastError, Refresher, Status};
+use super::watched::{Verdict, Watch};
 use crate::SsmConfig;
 use crate::engine::{Group, Loaded};
 use crate::error::{Error, Problem};
@@ -37,6 +38,16 @@ pub(crate) struct Settings {
 type Outcome<T> = Result<Arc<T>, Error>;
 type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 
+/// What a refresh does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Load the whole group.
+    Full,
+    /// In watch mode, read the watched parameter and load the whole group
+    /// only if it moved; otherwise the same as `Full`.
+    Check,
+}
+
 pub(crate) struct Shared<T> {
     pub current: ArcSwap<Published<T>>,
     pub group: Group,
@@ -44,8 +55,9 @@ pub(crate) struct Shared<T> {
     pub changes: watch::Sender<Arc<T>>,
     /// Time origin for `last_error_refresh`.
     epoch: Instant,
-    /// The refresh under way, if any, with its number.
-    flight: Mutex<Option<(u64, Flight<T>)>>,
+    /// The refresh under way, if any, with its number and kind.
+    flight: Mutex<Option<(u64, Kind, Flight<T>)>>,
+    watch: Option<Watch>,
     flights: AtomicU64,
     health: Mutex<Health>,
     refresher: AtomicU8,
@@ -66,7 +78,7 @@ struct Health {
 }
 
 impl<T: SsmConfig> Shared<T> {
-    pub fn new(loaded: Loaded<T>, group: Group, settings: Settings) -> Self {
+    pub fn new(loaded: Loaded<T>, group: Group, settings: Settings, watch: Option<Watch>) -> Self {
         let now = Instant::now();
         let value = Arc::new(loaded.value);
         let (changes, _) = watch::channel(Arc::clone(&value));
@@ -82,6 +94,7 @@ impl<T: SsmConfig> Shared<T> {
             changes,
             epoch: now,
             flight: Mutex::new(None),
+            watch,
             flights: AtomicU64::new(0),
             health: Mutex::new(Health {
                 last_attempt_end: now,
@@ -123,29 +136,46 @@ impl<T: SsmConfig> Shared<T> {
         }
     }
 
-    /// Refreshes, or joins the refresh under way. The load runs in a task
-    /// of its own, so dropping the returned future does not stop it.
-    pub fn refresh(self: &Arc<Self>) -> Flight<T> {
-        self.refresh_paced(Duration::ZERO)
+    /// Refreshes the whole group, or joins the refresh under way. The load
+    /// runs in a task of its own, so dropping the returned future does not
+    /// stop it.
+    pub async fn refresh(self: &Arc<Self>) -> Outcome<T> {
+        self.refresh_as(Kind::Full, Duration::ZERO).await
     }
 
-    /// Like [`refresh`](Shared::refresh), with the calls of a new load
-    /// spread over `pace` (the refresher's, which nobody waits on).
-    pub fn refresh_paced(self: &Arc<Self>, pace: Duration) -> Flight<T> {
-        let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, flight)) = slot.as_ref() {
-            return flight.clone();
+    /// A refresh of `kind`, with the calls of a new full load spread over
+    /// `pace` (the refresher's, which nobody waits on). A check under way
+    /// serves a caller who asked for a check; one who asked for a full load
+    /// waits for it, then starts one.
+    pub async fn refresh_as(self: &Arc<Self>, kind: Kind, pace: Duration) -> Outcome<T> {
+        let kind = match self.watch {
+            Some(_) => kind,
+            None => Kind::Full,
+        };
+        loop {
+            let (running, flight) = {
+                let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
+                match slot.as_ref() {
+                    Some((_, running, flight)) => (*running, flight.clone()),
+                    None => {
+                        let id = self.flights.fetch_add(1, Ordering::Relaxed);
+                        let flight = self.start(id, kind, pace);
+                        *slot = Some((id, kind, flight.clone()));
+                        (kind, flight)
+                    }
+                }
+            };
+            if running == kind || running == Kind::Full {
+                return flight.await;
+            }
+            let _checked = flight.await;
         }
-        let id = self.flights.fetch_add(1, Ordering::Relaxed);
-        let flight = self.start(id, pace);
-        *slot = Some((id, flight.clone()));
-        flight
     }
 
-    fn start(self: &Arc<Self>, id: u64, pace: Duration) -> Flight<T> {
+    fn start(self: &Arc<Self>, id: u64, kind: Kind, pace: Duration) -> Flight<T> {
         let attempt = {
             let shared = Arc::clone(self);
-            async move { shared.attempt(id, pace).await }
+            async move { shared.attempt(id, kind, pace).await }
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // Outside tokio the load runs in the callers' futures.
@@ -165,9 +195,9 @@ impl<T: SsmConfig> Shared<T> {
 
     /// One attempt: load, record what happened, and let the next caller
     /// start a new refresh.
-    async fn attempt(&self, id: u64, pace: Duration) -> Outcome<T> {
-        let outcome = match self.group.load_paced::<T>(pace).await {
-            Ok(loaded) => Ok(self.publish(loaded)),
+    async fn attempt(&self, id: u64, kind: Kind, pace: Duration) -> Outcome<T> {
+        let outcome = match self.load(kind, pace).await {
+            Ok(outcome) => Ok(outcome),
             Err(err) => {
                 tracing::warn!(
                     config = T::PLAN.type_name,
@@ -180,6 +210,34 @@ impl<T: SsmConfig> Shared<T> {
         self.record(&outcome);
         self.end_flight(id);
         outcome
+    }
+
+    async fn load(&self, kind: Kind, pace: Duration) -> Outcome<T> {
+        let Some(watch) = &self.watch else {
+            return Ok(self.publish(self.group.load_paced::<T>(pace).await?));
+        };
+        let config = T::PLAN.type_name;
+        let version = match (kind, watch.check(&*self.group.source, config).await?) {
+            (Kind::Check, Verdict::Unchanged) => return Ok(self.confirm()),
+            (_, Verdict::Reload(version)) => version,
+            (Kind::Full, Verdict::Unchanged) => watch.version(),
+        };
+        let loaded = self.group.load_paced::<T>(pace).await?;
+        watch.loaded(version);
+        Ok(self.publish(loaded))
+    }
+
+    /// The watched parameter did not move: the current snapshot is
+    /// confirmed as of now, for readers and subscribers alike unchanged.
+    fn confirm(&self) -> Arc<T> {
+        let current = self.current.load_full();
+        self.current.store(Arc::new(Published {
+            value: Arc::clone(&current.value),
+            metadata: Arc::clone(&current.metadata),
+            fingerprint: current.fingerprint,
+            loaded_at: Instant::now(),
+        }));
+        Arc::clone(&current.value)
     }
 
     fn record(&self, outcome: &Outcome<T>) {
@@ -204,7 +262,7 @@ impl<T: SsmConfig> Shared<T> {
 
     fn end_flight(&self, id: u64) {
         let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.as_ref().is_some_and(|(current, _)| *current == id) {
+        if slot.as_ref().is_some_and(|(current, _, _)| *current == id) {
             *slot = None;
         }
     }

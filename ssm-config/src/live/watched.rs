@@ -1,0 +1,130 @@
+//! Watch mode: each refresh cycle reads one parameter, and the whole group
+//! is loaded again only when that parameter's version changed, or when a
+//! long safety interval has passed. A 100-name config then costs one call
+//! per instance per cycle.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use ssm_config_rules::Filler;
+use tokio::time::Instant;
+
+use crate::engine::Group;
+use crate::error::{Error, Problem};
+use crate::source::ParameterSource;
+
+/// Default for [`Loader::full_reload_every`](crate::Loader::full_reload_every).
+pub(crate) const DEFAULT_FULL_RELOAD: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The watched parameter and what was last seen of it.
+pub(crate) struct Watch {
+    pub name: String,
+    full_every: Duration,
+    seen: Mutex<Seen>,
+}
+
+struct Seen {
+    /// The version last seen; `None` while the parameter does not exist.
+    version: Option<i64>,
+    /// When the whole group was last loaded.
+    full_at: Instant,
+    /// This cycle's share of the safety interval, drawn afresh after each
+    /// full load, so a fleet's safety reloads do not come together.
+    full_after: Duration,
+}
+
+/// What a watch check found.
+pub(crate) enum Verdict {
+    /// Nothing changed: the snapshot is confirmed as current.
+    Unchanged,
+    /// The version moved (or the safety interval passed): load everything.
+    Reload(Option<i64>),
+}
+
+impl Watch {
+    /// Fills `template` and reads the watched parameter's version once.
+    pub async fn start(
+        group: &Group,
+        template: &str,
+        full_every: Duration,
+        config: &'static str,
+    ) -> Result<Watch, Error> {
+        let name = group
+            .fill(template, |lookup| {
+                Filler::checked(lookup).parameter("", template)
+            })
+            .map_err(|problem| Error::new(config, vec![problem]))?;
+        let version = read_version(&*group.source, &name)
+            .await
+            .map_err(|problem| Error::new(config, vec![problem]))?;
+        Ok(Watch {
+            name,
+            full_every,
+            seen: Mutex::new(Seen {
+                version,
+                full_at: Instant::now(),
+                full_after: share(full_every, super::backoff::draw()),
+            }),
+        })
+    }
+
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the watched parameter: reload when its version moved or the
+    /// safety interval has passed.
+    pub async fn check(
+        &self,
+        source: &dyn ParameterSource,
+        config: &'static str,
+    ) -> Result<Verdict, Error> {
+        let version = read_version(source, &self.name)
+            .await
+            .map_err(|problem| Error::new(config, vec![problem]))?;
+        let seen = self.seen();
+        let moved = version != seen.version;
+        let due = seen.full_at.elapsed() >= seen.full_after;
+        Ok(match moved || due {
+            true => Verdict::Reload(version),
+            false => Verdict::Unchanged,
+        })
+    }
+
+    /// The version last seen.
+    pub fn version(&self) -> Option<i64> {
+        self.seen().version
+    }
+
+    /// A full load succeeded, having seen `version`.
+    pub fn loaded(&self, version: Option<i64>) {
+        let mut seen = self.seen();
+        seen.version = version;
+        seen.full_at = Instant::now();
+        seen.full_after = share(self.full_every, super::backoff::draw());
+    }
+}
+
+/// Between nine tenths and all of `every`.
+fn share(every: Duration, random: f64) -> Duration {
+    every.mul_f64(1.0 - 0.1 * random.clamp(0.0, 1.0))
+}
+
+/// The version of `name`, or `None` if it does not exist.
+async fn read_version(source: &dyn ParameterSource, name: &str) -> Result<Option<i64>, Problem> {
+    let names = [name.to_owned()];
+    let output = source
+        .get_parameters(&names, false)
+        .await
+        .map_err(|err| Problem::Source {
+            source_name: source.describe(),
+            names: names.to_vec(),
+            error: std::sync::Arc::new(err),
+        })?;
+    Ok(output
+        .parameters
+        .iter()
+        .find(|p| p.name == name)
+        .or(output.parameters.first())
+        .map(|p| p.version))
+}
