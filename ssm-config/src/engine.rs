@@ -36,6 +36,44 @@ pub(crate) struct Loaded<T> {
     pub value: T,
     pub metadata: Metadata,
     pub fingerprint: u64,
+    /// The names and paths this load read, for matching change events.
+    pub bound: Bound,
+}
+
+/// The full names and by-path walks one load read.
+#[derive(Debug, Default)]
+pub(crate) struct Bound {
+    pub names: std::collections::HashSet<String>,
+    /// Each walk's path and whether it descends.
+    pub paths: Vec<(String, bool)>,
+}
+
+impl Bound {
+    fn of(requests: &resolve::Requests) -> Self {
+        Bound {
+            names: requests.names.iter().map(|r| r.name.clone()).collect(),
+            paths: requests
+                .paths
+                .iter()
+                .map(|p| (p.path.clone(), p.recursive))
+                .collect(),
+        }
+    }
+
+    /// Whether a change to `name` may change what this load read.
+    pub fn covers(&self, name: &str) -> bool {
+        self.names.contains(name)
+            || self.paths.iter().any(|(path, recursive)| {
+                let base = path.trim_end_matches('/');
+                match name
+                    .strip_prefix(base)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                {
+                    Some(rest) => !rest.is_empty() && (*recursive || !rest.contains('/')),
+                    None => false,
+                }
+            })
+    }
 }
 
 impl Group {
@@ -102,6 +140,7 @@ pub(crate) async fn load_from<T: SsmConfig>(
                 value,
                 metadata,
                 fingerprint,
+                bound: Bound::of(&resolution.requests),
             })
         }
         _ => {

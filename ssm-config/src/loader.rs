@@ -11,7 +11,9 @@ use crate::SsmConfig;
 use crate::engine::{self, DEFAULT_LIMITS, Group};
 use crate::error::Error;
 use crate::fetch::Limits;
-use crate::live::{Background, DEFAULT_FULL_RELOAD, Live, LiveOptions, Watch};
+use crate::live::{
+    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_FULL_RELOAD, Live, LiveOptions, Watch,
+};
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -43,6 +45,7 @@ pub struct Loader<T> {
     max_age: Option<Duration>,
     limits: Limits,
     error_refresh_interval: Duration,
+    event_refresh_interval: Duration,
     background: Option<Background>,
     watch: Option<String>,
     full_reload_every: Duration,
@@ -70,6 +73,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
             limits: DEFAULT_LIMITS,
             error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
+            event_refresh_interval: DEFAULT_EVENT_REFRESH_INTERVAL,
             background: None,
             watch: None,
             full_reload_every: DEFAULT_FULL_RELOAD,
@@ -177,6 +181,14 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// The least time between two refreshes that change events start
+    /// ([`Live::apply_event`], default 1 s): a burst of events costs one
+    /// refresh, and the last change is never lost.
+    pub fn event_refresh_interval(mut self, interval: Duration) -> Self {
+        self.event_refresh_interval = interval;
+        self
+    }
+
     /// The least time between two refreshes forced by
     /// [`Live::refresh_on_error`] (default 5 s).
     pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
@@ -186,8 +198,12 @@ impl<T: SsmConfig> Loader<T> {
 
     /// Loads the whole group once and returns a live handle.
     pub async fn load(self) -> Result<Live<T>, Error> {
-        let (max_age, error_refresh_interval, background) =
-            (self.max_age, self.error_refresh_interval, self.background);
+        let (max_age, error_refresh_interval, event_refresh_interval, background) = (
+            self.max_age,
+            self.error_refresh_interval,
+            self.event_refresh_interval,
+            self.background,
+        );
         let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
         let group = self.into_group().await;
         let watch = match watch {
@@ -200,6 +216,7 @@ impl<T: SsmConfig> Loader<T> {
         let options = LiveOptions {
             max_age,
             error_refresh_interval,
+            event_refresh_interval,
             background,
             watch,
         };

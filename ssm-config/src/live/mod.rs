@@ -5,6 +5,7 @@
 mod background;
 mod backoff;
 mod derived;
+mod events;
 mod on_error;
 mod refresh;
 mod snapshot;
@@ -13,6 +14,8 @@ mod watched;
 
 pub use background::Background;
 pub use derived::Derived;
+pub(crate) use events::DEFAULT_EVENT_REFRESH_INTERVAL;
+pub use events::{Applied, EventError, IntoChange, ParameterChange};
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};
 
@@ -141,6 +144,7 @@ impl<T> Clone for Live<T> {
 pub(crate) struct LiveOptions {
     pub max_age: Option<Duration>,
     pub error_refresh_interval: Duration,
+    pub event_refresh_interval: Duration,
     pub background: Option<Background>,
     pub watch: Option<Watch>,
 }
@@ -150,6 +154,7 @@ impl<T: SsmConfig> Live<T> {
         let settings = Settings {
             max_age: options.max_age,
             error_refresh_interval: options.error_refresh_interval,
+            event_refresh_interval: options.event_refresh_interval,
         };
         let watching = options.watch.is_some();
         let live = Live {

@@ -15,10 +15,11 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::backoff;
+use super::events::Events;
 use super::status::{LastError, Refresher, Status};
 use super::watched::{Verdict, Watch};
 use crate::SsmConfig;
-use crate::engine::{Group, Loaded};
+use crate::engine::{Bound, Group, Loaded};
 use crate::error::{Error, Problem};
 use crate::metadata::Metadata;
 
@@ -28,11 +29,14 @@ pub(crate) struct Published<T> {
     pub metadata: Arc<Metadata>,
     pub fingerprint: u64,
     pub loaded_at: Instant,
+    /// What the load read, for matching change events.
+    pub bound: Arc<Bound>,
 }
 
 pub(crate) struct Settings {
     pub max_age: Option<Duration>,
     pub error_refresh_interval: Duration,
+    pub event_refresh_interval: Duration,
 }
 
 type Outcome<T> = Result<Arc<T>, Error>;
@@ -60,6 +64,7 @@ pub(crate) struct Shared<T> {
     watch: Option<Watch>,
     flights: AtomicU64,
     health: Mutex<Health>,
+    events: Mutex<Events>,
     refresher: AtomicU8,
     /// Last forced refresh from `refresh_on_error`, in nanoseconds after
     /// `epoch` plus one (0: never).
@@ -88,6 +93,7 @@ impl<T: SsmConfig> Shared<T> {
                 metadata: Arc::new(loaded.metadata),
                 fingerprint: loaded.fingerprint,
                 loaded_at: now,
+                bound: Arc::new(loaded.bound),
             }),
             group,
             settings,
@@ -103,6 +109,7 @@ impl<T: SsmConfig> Shared<T> {
                 last_error: None,
                 retry_not_before: None,
             }),
+            events: Mutex::default(),
             refresher: AtomicU8::new(Refresher::NotScheduled as u8),
             last_error_refresh: AtomicU64::new(0),
         }
@@ -110,6 +117,23 @@ impl<T: SsmConfig> Shared<T> {
 
     pub fn now_nanos(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    pub(crate) fn events(&self) -> MutexGuard<'_, Events> {
+        self.events.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for the refresh under way, if any, to end.
+    pub async fn settle(&self) {
+        let running = self
+            .flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(_, _, flight)| flight.clone());
+        if let Some(flight) = running {
+            let _ended = flight.await;
+        }
     }
 
     fn health(&self) -> MutexGuard<'_, Health> {
@@ -236,6 +260,7 @@ impl<T: SsmConfig> Shared<T> {
             metadata: Arc::clone(&current.metadata),
             fingerprint: current.fingerprint,
             loaded_at: Instant::now(),
+            bound: Arc::clone(&current.bound),
         }));
         Arc::clone(&current.value)
     }
@@ -282,6 +307,7 @@ impl<T: SsmConfig> Shared<T> {
             metadata: Arc::new(loaded.metadata),
             fingerprint: loaded.fingerprint,
             loaded_at: Instant::now(),
+            bound: Arc::new(loaded.bound),
         }));
         if changed {
             tracing::info!(config = T::PLAN.type_name, "configuration changed");
@@ -290,12 +316,23 @@ impl<T: SsmConfig> Shared<T> {
         value
     }
 
+    /// Whether a change to `name` concerns this configuration: a bound
+    /// name, a name under a bound walk, or the watched parameter.
+    pub fn concerns(&self, name: &str) -> bool {
+        self.current.load().bound.covers(name)
+            || self.watch.as_ref().is_some_and(|watch| watch.name == name)
+    }
+
     pub fn set_refresher(&self, state: Refresher) {
         self.refresher.store(state as u8, Ordering::Release);
     }
 
     pub fn status(&self) -> Status {
         let loaded_at = self.current.load().loaded_at;
+        let (events_applied, events_ignored) = {
+            let events = self.events();
+            (events.applied, events.ignored)
+        };
         let health = self.health();
         Status {
             snapshot_age: loaded_at.elapsed(),
@@ -308,6 +345,8 @@ impl<T: SsmConfig> Shared<T> {
             }),
             consecutive_failures: health.consecutive_failures,
             refresher: Refresher::from_u8(self.refresher.load(Ordering::Acquire)),
+            events_applied,
+            events_ignored,
         }
     }
 }

@@ -36,6 +36,11 @@ pub struct Status {
     pub consecutive_failures: u32,
     /// Whether a refresher keeps the configuration fresh.
     pub refresher: Refresher,
+    /// Change events that concerned this configuration
+    /// ([`Live::apply_event`](super::Live::apply_event)).
+    pub events_applied: u64,
+    /// Change events that named nothing it reads.
+    pub events_ignored: u64,
 }
 
 /// A failed refresh, as [`Status`] reports it.

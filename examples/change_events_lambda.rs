@@ -1,0 +1,44 @@
+//! A Lambda function subscribed to Parameter Store change events (an
+//! EventBridge rule on `source: aws.ssm`, `detail-type: Parameter Store
+//! Change`). It loads the configuration in the init phase and hands each
+//! event to `apply_event`: a change to a parameter it reads refreshes it;
+//! any other is ignored. The same `Live` serves the function's other work.
+//!
+//! Build it with `cargo build --example change_events_lambda`; deploy it
+//! with cargo-lambda. It expects `/$APP_ENV/greeter/greeting`.
+
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use ssm_config::live::Applied;
+use ssm_config::{Live, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{APP_ENV}/greeter", max_age = 3600)]
+struct Config {
+    greeting: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    // Init phase: once per execution environment.
+    let config = Config::load().await?;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let config = config.clone();
+        async move { handle(&config, event.payload).await }
+    }))
+    .await
+}
+
+async fn handle(config: &Live<Config>, event: serde_json::Value) -> Result<String, Error> {
+    match config.apply_event(&event)? {
+        Applied::Refreshing => {
+            // Lambda freezes the process after the handler returns: wait for
+            // the refresh here so the next invocation starts fresh.
+            let fresh = config.refresh().await?;
+            Ok(format!(
+                "refreshed: the greeting is now {:?}",
+                fresh.greeting
+            ))
+        }
+        Applied::Ignored => Ok("ignored: not a parameter this function reads".into()),
+    }
+}

@@ -1,0 +1,94 @@
+//! A long-running service that drains a queue of Parameter Store change
+//! events (an EventBridge rule delivering to SQS, say) and hands each to
+//! `apply_event`. The queue is a small trait, so any transport fits; here an
+//! in-memory queue stands in for it, and the example runs with no AWS:
+//!
+//! ```sh
+//! cargo run --example change_events_queue
+//! ```
+//!
+//! With SQS, `next_batch` would call `ReceiveMessage` and return each
+//! message's body (the event's JSON), then delete the messages.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ssm_config::live::Applied;
+use ssm_config::{Live, MemorySource, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/shop")]
+struct Config {
+    banner: String,
+}
+
+/// Where change events come from.
+trait EventQueue {
+    /// The next events' JSON bodies; empty when there are none for now.
+    async fn next_batch(&self) -> Vec<Vec<u8>>;
+}
+
+/// Stands in for SQS.
+struct InMemoryQueue(Mutex<VecDeque<Vec<u8>>>);
+
+impl EventQueue for InMemoryQueue {
+    async fn next_batch(&self) -> Vec<Vec<u8>> {
+        self.0.lock().unwrap().drain(..).collect()
+    }
+}
+
+/// Applies every event of `queue` to `config` until the queue is empty.
+async fn drain(queue: &impl EventQueue, config: &Live<Config>) {
+    loop {
+        let batch = queue.next_batch().await;
+        if batch.is_empty() {
+            return;
+        }
+        for body in batch {
+            match config.apply_event(body.as_slice()) {
+                Ok(Applied::Refreshing) => println!("event: refresh scheduled"),
+                Ok(Applied::Ignored) => println!("event: ignored"),
+                Err(err) => println!("event: {err}"),
+            }
+        }
+    }
+}
+
+fn change(name: &str) -> Vec<u8> {
+    serde_json::json!({
+        "detail-type": "Parameter Store Change",
+        "source": "aws.ssm",
+        "detail": { "name": name, "type": "String", "operation": "Update" }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), ssm_config::Error> {
+    let store = MemorySource::new();
+    store.put("/shop/banner", "Autumn sale");
+    let config = Config::loader().source(store.clone()).load().await?;
+    println!("banner: {:?}", config.get().banner);
+
+    // Someone edits the banner; EventBridge queues the change, and one
+    // about another service's parameter.
+    store.put("/shop/banner", "Winter sale");
+    let queue = InMemoryQueue(Mutex::new(VecDeque::from([
+        change("/shop/banner"),
+        change("/billing/rate"),
+        b"not an event".to_vec(),
+    ])));
+    drain(&queue, &config).await;
+
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    println!("banner: {:?}", config.get().banner);
+    let status = config.status();
+    println!(
+        "events applied {}, ignored {}",
+        status.events_applied, status.events_ignored
+    );
+    assert_eq!(config.get().banner, "Winter sale");
+    Ok(())
+}
