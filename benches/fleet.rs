@@ -27,9 +27,9 @@ use std::time::Duration;
 
 use ssm_config::live::Background;
 use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
 };
-use ssm_config::{MemorySource, SsmConfig};
+use ssm_config::{Live, MemorySource, SsmConfig};
 use tokio::time::Instant;
 
 const MAX_AGE: Duration = Duration::from_secs(300);
@@ -79,10 +79,35 @@ struct Recorder {
     inner: MemorySource,
     start: Instant,
     per_second: Arc<Mutex<Vec<u64>>>,
+    /// With a quota: a token bucket of `QUOTA` a second, and the calls it
+    /// throttled.
+    bucket: Option<Arc<Mutex<Bucket>>>,
+    throttled: Arc<Mutex<u64>>,
+}
+
+/// `QUOTA` tokens a second, at most `QUOTA` saved up.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * QUOTA as f64;
+        self.tokens = (self.tokens + refill).min(QUOTA as f64);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl Recorder {
-    fn new(start: Instant) -> Self {
+    fn new(start: Instant, quota: bool) -> Self {
         let inner = MemorySource::new();
         for g in 0..10 {
             for f in 0..10 {
@@ -94,13 +119,49 @@ impl Recorder {
             inner,
             start,
             per_second: Arc::new(Mutex::new(vec![0; HOUR.as_secs() as usize])),
+            bucket: quota.then(|| {
+                Arc::new(Mutex::new(Bucket {
+                    tokens: QUOTA as f64,
+                    at: start,
+                }))
+            }),
+            throttled: Arc::default(),
         }
     }
 
-    fn record(&self) {
+    /// What the AWS SDK's standard retry mode does with a throttled call:
+    /// up to 3 attempts, waiting a random time below 1 s, then 2 s.
+    async fn admit(&self, operation: &'static str) -> Result<(), SourceError> {
+        let mut seed = self.start.elapsed().as_nanos() as u64 | 1;
+        for attempt in 0..3u32 {
+            match self.record(operation) {
+                Ok(()) => return Ok(()),
+                Err(err) if attempt == 2 => return Err(err),
+                Err(_) => {
+                    let ceiling = Duration::from_secs(1) * 2u32.pow(attempt);
+                    tokio::time::sleep(jittered(&mut seed, ceiling)).await;
+                }
+            }
+        }
+        unreachable!("the third attempt returns")
+    }
+
+    /// Counts a call; `Err` when the quota throttles it.
+    fn record(&self, operation: &'static str) -> Result<(), SourceError> {
         let second = self.start.elapsed().as_secs() as usize;
         if let Some(count) = self.per_second.lock().unwrap().get_mut(second) {
             *count += 1;
+        }
+        match &self.bucket {
+            Some(bucket) if !bucket.lock().unwrap().take() => {
+                *self.throttled.lock().unwrap() += 1;
+                Err(SourceError::new(
+                    SourceErrorKind::Throttled,
+                    operation,
+                    "Rate exceeded",
+                ))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -111,15 +172,19 @@ impl ParameterSource for Recorder {
         names: &'a [String],
         decrypt: bool,
     ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        self.record();
-        self.inner.get_parameters(names, decrypt)
+        Box::pin(async move {
+            self.admit("GetParameters").await?;
+            self.inner.get_parameters(names, decrypt).await
+        })
     }
     fn get_parameters_by_path<'a>(
         &'a self,
         query: &'a PathQuery,
     ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.record();
-        self.inner.get_parameters_by_path(query)
+        Box::pin(async move {
+            self.admit("GetParametersByPath").await?;
+            self.inner.get_parameters_by_path(query).await
+        })
     }
     fn describe(&self) -> String {
         "fleet recorder".into()
@@ -131,6 +196,8 @@ enum Mode {
     AtExpiry,
     Background,
     Watch,
+    /// Max age one hour; every instance gets the change event.
+    Events,
 }
 
 impl Mode {
@@ -139,6 +206,7 @@ impl Mode {
             Mode::AtExpiry => "at expiry",
             Mode::Background => "background",
             Mode::Watch => "watch",
+            Mode::Events => "events",
         }
     }
 }
@@ -149,38 +217,108 @@ struct Outcome {
     mean: f64,
     steady_mean: f64,
     seconds_over_quota: usize,
+    throttled: u64,
+    /// When every instance had loaded.
+    all_loaded: Option<Duration>,
+    /// After the change at `CHANGE_AT`, when every instance had it.
+    all_changed: Option<Duration>,
+    /// Instances that had loaded by the end of the hour.
+    loaded: usize,
     wall: Duration,
 }
 
-/// Runs `instances` real handles for one simulated hour.
-fn run(instances: usize, mode: Mode) -> Outcome {
+/// When a value changes (and the watched parameter moves) in the hour.
+const CHANGE_AT: Duration = Duration::from_secs(1650);
+
+/// A delay in [0, `ceiling`), from a seeded xorshift.
+fn jittered(seed: &mut u64, ceiling: Duration) -> Duration {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    ceiling.mul_f64((*seed >> 11) as f64 / (1u64 << 53) as f64)
+}
+
+/// Runs `instances` real handles for one simulated hour; with `quota`, the
+/// store throttles above 40 calls a second.
+fn run(instances: usize, mode: Mode, quota: bool, change: bool) -> Outcome {
     let wall = std::time::Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         .build()
         .unwrap();
-    let per_second = runtime.block_on(async {
+    let (per_second, throttled, all_loaded, all_changed, loaded) = runtime.block_on(async {
         let start = Instant::now();
-        let recorder = Recorder::new(start);
+        let recorder = Recorder::new(start, quota);
+        let fleet: Arc<Mutex<Vec<Live<Hundred>>>> = Arc::default();
         for i in 0..instances {
-            let recorder = recorder.clone();
+            let (recorder, fleet) = (recorder.clone(), Arc::clone(&fleet));
             let starts_at = start + DEPLOY_WINDOW.mul_f64(i as f64 / instances as f64);
             tokio::spawn(async move {
                 tokio::time::sleep_until(starts_at).await;
-                let loader = Hundred::loader().source(recorder).max_age(MAX_AGE);
-                let loader = match mode {
-                    Mode::AtExpiry => loader,
-                    Mode::Background => loader.refresh_in_background(Background::new()),
-                    Mode::Watch => loader.watch("/fleet/version"),
+                // A service retries its start-up load, backing off as the
+                // refresher does: full jitter, doubling up to a max age.
+                let mut seed = 0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1);
+                let mut ceiling = Duration::from_secs(1);
+                let live = loop {
+                    let loader = Hundred::loader().source(recorder.clone());
+                    let loader = match mode {
+                        Mode::AtExpiry => loader.max_age(MAX_AGE),
+                        Mode::Background => loader
+                            .max_age(MAX_AGE)
+                            .refresh_in_background(Background::new()),
+                        Mode::Watch => loader.max_age(MAX_AGE).watch("/fleet/version"),
+                        Mode::Events => loader.max_age(HOUR),
+                    };
+                    match loader.load().await {
+                        Ok(live) => break live,
+                        Err(_) => {
+                            tokio::time::sleep(jittered(&mut seed, ceiling)).await;
+                            ceiling = (ceiling * 2).min(MAX_AGE);
+                        }
+                    }
                 };
-                let live = loader.load().await.expect("the fleet's store answers");
-                tokio::time::sleep_until(start + HOUR).await;
-                drop(live);
+                fleet.lock().unwrap().push(live);
             });
         }
-        tokio::time::sleep_until(start + HOUR + Duration::from_secs(1)).await;
-        recorder.per_second.lock().unwrap().clone()
+        let mut all_loaded = None;
+        let mut all_changed = None;
+        let mut second = Duration::ZERO;
+        while second < HOUR {
+            second += Duration::from_secs(1);
+            tokio::time::sleep_until(start + second).await;
+            let fleet = fleet.lock().unwrap().clone();
+            if all_loaded.is_none() && fleet.len() == instances {
+                all_loaded = Some(second);
+            }
+            if change && second == CHANGE_AT {
+                recorder.inner.put("/fleet/g0/f0", "changed");
+                recorder.inner.put("/fleet/version", "2");
+                if let Mode::Events = mode {
+                    let event = serde_json::json!({
+                        "detail-type": "Parameter Store Change",
+                        "source": "aws.ssm",
+                        "detail": {"name": "/fleet/g0/f0", "operation": "Update", "type": "String"}
+                    });
+                    for live in &fleet {
+                        live.apply_event(&event).expect("a Parameter Store change");
+                    }
+                }
+            }
+            if change
+                && second > CHANGE_AT
+                && all_changed.is_none()
+                && fleet.len() == instances
+                && fleet.iter().all(|live| live.get().g0.f0 == "changed")
+            {
+                all_changed = Some(second - CHANGE_AT);
+            }
+        }
+        let loaded = fleet.lock().unwrap().len();
+        fleet.lock().unwrap().clear();
+        let per_second = recorder.per_second.lock().unwrap().clone();
+        let throttled = *recorder.throttled.lock().unwrap();
+        (per_second, throttled, all_loaded, all_changed, loaded)
     });
     let total: u64 = per_second.iter().sum();
     let first_max_age = MAX_AGE.as_secs() as usize;
@@ -199,8 +337,19 @@ fn run(instances: usize, mode: Mode) -> Outcome {
         steady_mean: per_second[first_max_age..].iter().sum::<u64>() as f64
             / (per_second.len() - first_max_age) as f64,
         seconds_over_quota: per_second.iter().filter(|&&n| n > QUOTA).count(),
+        throttled,
+        all_loaded,
+        all_changed,
+        loaded,
         wall: wall.elapsed(),
     }
+}
+
+fn seconds(at: Option<Duration>) -> String {
+    at.map_or_else(
+        || "not within the hour".into(),
+        |d| format!("{} s", d.as_secs()),
+    )
 }
 
 fn main() {
@@ -213,28 +362,73 @@ fn main() {
     } else {
         sizes
     };
+    const MODES: [Mode; 4] = [Mode::AtExpiry, Mode::Background, Mode::Watch, Mode::Events];
     println!(
         "fleet, real handles on a paused clock: 100 names, max age {} s, one hour, {} s rolling deploy, quota {QUOTA} calls/s\n",
         MAX_AGE.as_secs(),
-        DEPLOY_WINDOW.as_secs()
+        DEPLOY_WINDOW.as_secs(),
     );
+    println!("steady: nothing changes in the hour\n");
     println!(
         "| instances | mode | start-up peak/s | mean/s (hour) | steady mean/s | steady peak/s | steady peak / steady mean | seconds over {QUOTA} | wall time |"
     );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     for &instances in &sizes {
-        for mode in [Mode::AtExpiry, Mode::Background, Mode::Watch] {
-            let o = run(instances, mode);
+        for mode in MODES {
+            let o = run(instances, mode, false, false);
+            let ratio = match o.steady_mean > 0.0 {
+                true => format!("{:.2}x", o.steady_peak as f64 / o.steady_mean),
+                false => "-".into(),
+            };
             println!(
-                "| {instances} | {} | {} | {:.1} | {:.1} | {} | {:.2}x | {} | {:.1} s |",
+                "| {instances} | {} | {} | {:.1} | {:.1} | {} | {ratio} | {} | {:.1} s |",
                 mode.label(),
                 o.startup_peak,
                 o.mean,
                 o.steady_mean,
                 o.steady_peak,
-                o.steady_peak as f64 / o.steady_mean,
                 o.seconds_over_quota,
                 o.wall.as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "\na change: at {} s a value changes and the watched parameter moves (events: every instance gets the event)\n",
+        CHANGE_AT.as_secs()
+    );
+    println!("| instances | mode | all have the change after | peak/s after the change |");
+    println!("|---:|---|---:|---:|");
+    for &instances in &sizes {
+        for mode in MODES {
+            let o = run(instances, mode, false, true);
+            println!(
+                "| {instances} | {} | {} | {} |",
+                mode.label(),
+                seconds(o.all_changed),
+                o.steady_peak
+            );
+        }
+    }
+    println!(
+        "\nunder the quota: the store throttles above {QUOTA} calls a second, each call retried as the SDK's standard mode does (3 attempts); instances retry their start-up load with backoff; the same change at {} s\n",
+        CHANGE_AT.as_secs()
+    );
+    println!(
+        "| instances | mode | calls/s (hour) | throttled calls | all loaded after | all have the change after | instances still without a snapshot at the end |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|");
+    for &instances in sizes.iter().filter(|&&n| n <= 1_000) {
+        for mode in MODES {
+            let o = run(instances, mode, true, true);
+            let missing = instances - o.loaded;
+            println!(
+                "| {instances} | {} | {:.1} | {} | {} | {} | {} |",
+                mode.label(),
+                o.mean,
+                o.throttled,
+                seconds(o.all_loaded),
+                seconds(o.all_changed),
+                missing
             );
         }
     }

@@ -164,3 +164,28 @@ async fn other_events_are_refused_with_a_reason() {
             .contains("`detail.name` is missing")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
+    let memory = MemorySource::new();
+    memory.put("/events/host", "a");
+    let faulty = support::faulty::Faulty::new(memory.clone(), "/events/", Duration::ZERO);
+    let source = Counting::new(faulty.clone());
+    let config = Evented::loader()
+        .source(source.clone())
+        .max_age(Duration::from_secs(3600))
+        .load()
+        .await
+        .unwrap();
+    faulty.fail(true); // throttled, say
+    memory.put("/events/host", "b");
+    config.apply_event(event("/events/host", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(config.get().host, "a", "still failing");
+    assert!(config.status().consecutive_failures >= 2, "tried again");
+
+    faulty.fail(false);
+    // Within the backoff's ceiling after a few failures (well under 600 s).
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(config.get().host, "b", "no second event needed");
+}

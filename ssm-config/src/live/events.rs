@@ -190,6 +190,9 @@ impl<T: SsmConfig> Live<T> {
     }
 }
 
+/// Refreshes once `due`, after any refresh under way; a failed refresh
+/// (throttling, an outage) is tried again after the backoff, until one
+/// succeeds or the configuration is dropped, so the change is not lost.
 async fn refresh_for_event<T: SsmConfig>(shared: Arc<Shared<T>>, due: Instant) {
     tokio::time::sleep_until(due).await;
     // A refresh under way may have read the value before the change.
@@ -199,5 +202,15 @@ async fn refresh_for_event<T: SsmConfig>(shared: Arc<Shared<T>>, due: Instant) {
         events.pending = false;
         events.last = Some(Instant::now());
     }
-    let _logged_there = shared.refresh().await;
+    let weak = Arc::downgrade(&shared);
+    drop(shared);
+    loop {
+        let Some(shared) = weak.upgrade() else { return };
+        if shared.refresh().await.is_ok() {
+            return;
+        }
+        let wait = shared.until_retry();
+        drop(shared);
+        tokio::time::sleep(wait).await;
+    }
 }

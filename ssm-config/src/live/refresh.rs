@@ -151,6 +151,23 @@ impl<T: SsmConfig> Shared<T> {
         due.saturating_duration_since(Instant::now())
     }
 
+    /// Time left in the backoff that follows a failure (at least 10 ms, so
+    /// a retry loop cannot spin).
+    pub fn until_retry(&self) -> Duration {
+        let health = self.health();
+        let retry = health.retry_not_before.unwrap_or_else(|| {
+            Instant::now()
+                + backoff::delay(
+                    health.consecutive_failures,
+                    Duration::from_secs(60),
+                    backoff::draw(),
+                )
+        });
+        retry
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(10))
+    }
+
     /// After a failure, while the backoff lasts: the error that caused it.
     pub fn backing_off(&self) -> Option<Error> {
         let health = self.health();
