@@ -13,6 +13,12 @@ use ssm_config::source::{
 use ssm_config::{MemorySource, SsmConfig};
 use tokio::time::Instant;
 
+mod support;
+
+use ssm_config::source::SourceErrorKind;
+use support::counting::Counting;
+use support::faulty::Faulty;
+
 /// 25 names: three `GetParameters` calls a load.
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/fleet")]
@@ -217,4 +223,55 @@ async fn watch_mode_costs_one_call_a_cycle_and_reloads_when_the_version_moves() 
         4,
         "a check, then one group fetch"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_fleet_keeps_every_snapshot_backs_off_and_converges() {
+    let memory = MemorySource::new();
+    for i in 0..25 {
+        memory.put(&format!("/fleet/f{i:02}"), "v");
+    }
+    let mut faulty = Faulty::new(memory.clone(), "/fleet/", Duration::ZERO);
+    faulty.kind = Some(SourceErrorKind::Throttled);
+    let source = Counting::new(faulty.clone());
+    let max_age = Duration::from_secs(10);
+    let mut fleet = Vec::new();
+    for _ in 0..20 {
+        let live = Wide::loader()
+            .source(source.clone())
+            .max_age(max_age)
+            .refresh_in_background(Background::new())
+            .load()
+            .await
+            .unwrap();
+        fleet.push(live);
+    }
+    faulty.fail(true);
+    source.reset();
+    tokio::time::sleep(Duration::from_secs(100)).await;
+    // Each refresh is 3 calls; backing off below a ceiling capped at max
+    // age, an instance tries about twice a max age, never in a loop.
+    let attempts = source.get_parameters_calls() / 3;
+    assert!(
+        attempts <= 20 * 4 * 10,
+        "{attempts} refreshes in 10 max ages"
+    );
+    for live in &fleet {
+        assert_eq!(live.get().f00, "v", "the snapshot is kept");
+        assert!(live.status().consecutive_failures > 0);
+        assert_eq!(
+            live.status().last_error.map(|e| e.kind),
+            Some(ssm_config::error::ErrorKind::Source(
+                SourceErrorKind::Throttled
+            ))
+        );
+    }
+
+    faulty.fail(false);
+    memory.put("/fleet/f00", "w");
+    tokio::time::sleep(max_age * 2).await;
+    for live in &fleet {
+        assert_eq!(live.get().f00, "w", "converged once the quota freed");
+        assert_eq!(live.status().consecutive_failures, 0);
+    }
 }

@@ -83,6 +83,7 @@ fn slow_small_source(delay: Duration) -> (MemorySource, Faulty) {
         marker: "none",
         failing: Arc::default(),
         delay,
+        kind: None,
     };
     (inner, slow)
 }
@@ -203,6 +204,7 @@ async fn a_refresh_failing_midway_leaves_every_reader_on_the_whole_old_snapshot(
         marker: "/wide/f1",
         failing: Arc::clone(&failing),
         delay: Duration::from_millis(5),
+        kind: None,
     };
     let config = Wide::loader().source(faulty).load().await.unwrap();
 
@@ -265,6 +267,7 @@ async fn a_failed_refresh_is_retried_with_backoff_not_in_a_loop() {
         marker: "/live/",
         failing: Arc::clone(&failing),
         delay: Duration::ZERO,
+        kind: None,
     };
     // Counted outside the fault, so failed attempts count too.
     let attempts = Counting::new(faulty);

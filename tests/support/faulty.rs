@@ -17,6 +17,8 @@ pub struct Faulty {
     pub marker: &'static str,
     pub failing: Arc<AtomicBool>,
     pub delay: Duration,
+    /// How the calls fail (unreachable unless set).
+    pub kind: Option<SourceErrorKind>,
 }
 
 impl ParameterSource for Faulty {
@@ -32,7 +34,7 @@ impl ParameterSource for Faulty {
             if self.failing.load(Ordering::SeqCst) && names.iter().any(|n| n.contains(self.marker))
             {
                 return Err(SourceError::new(
-                    SourceErrorKind::Unreachable,
+                    self.kind.unwrap_or(SourceErrorKind::Unreachable),
                     "GetParameters",
                     "injected",
                 ));
@@ -59,6 +61,7 @@ impl Faulty {
             marker,
             failing: Arc::default(),
             delay,
+            kind: None,
         }
     }
 
