@@ -3,53 +3,25 @@
 //! paces its calls, while a caller's refresh sends them at once. On tokio's
 //! paused clock; `cargo bench --bench fleet` measures whole fleets.
 
+#[macro_use]
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ssm_config::MemorySource;
 use ssm_config::live::Background;
 use ssm_config::source::{
     BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
 };
-use ssm_config::{MemorySource, SsmConfig};
 use tokio::time::Instant;
-
-mod support;
 
 use ssm_config::source::SourceErrorKind;
 use support::counting::Counting;
 use support::faulty::Faulty;
 
-/// 25 names: three `GetParameters` calls a load.
-#[derive(SsmConfig, Debug)]
-#[ssm(prefix = "/fleet")]
-#[allow(dead_code)]
-struct Wide {
-    f00: String,
-    f01: String,
-    f02: String,
-    f03: String,
-    f04: String,
-    f05: String,
-    f06: String,
-    f07: String,
-    f08: String,
-    f09: String,
-    f10: String,
-    f11: String,
-    f12: String,
-    f13: String,
-    f14: String,
-    f15: String,
-    f16: String,
-    f17: String,
-    f18: String,
-    f19: String,
-    f20: String,
-    f21: String,
-    f22: String,
-    f23: String,
-    f24: String,
-}
+// 25 names: three `GetParameters` calls a load.
+wide_config!(Wide, "/fleet");
 
 /// Records when each call arrives.
 #[derive(Clone)]

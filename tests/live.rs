@@ -22,36 +22,8 @@ struct Small {
     pinned: String,
 }
 
-/// 25 fields: three `GetParameters` batches per load.
-#[derive(SsmConfig, Debug)]
-#[ssm(prefix = "/wide")]
-struct Wide {
-    f00: String,
-    f01: String,
-    f02: String,
-    f03: String,
-    f04: String,
-    f05: String,
-    f06: String,
-    f07: String,
-    f08: String,
-    f09: String,
-    f10: String,
-    f11: String,
-    f12: String,
-    f13: String,
-    f14: String,
-    f15: String,
-    f16: String,
-    f17: String,
-    f18: String,
-    f19: String,
-    f20: String,
-    f21: String,
-    f22: String,
-    f23: String,
-    f24: String,
-}
+// 25 fields: three `GetParameters` batches per load.
+wide_config!(Wide, "/wide");
 
 impl Wide {
     fn values(&self) -> [&str; 25] {

@@ -297,11 +297,20 @@ fn skip_value(meta: &ParseNestedMeta<'_>) {
 
 fn expr(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Expr> {
     match meta.value().and_then(|v| v.parse::<Expr>()) {
-        Ok(e) => Some(e),
+        Ok(e) => Some(ungrouped(e)),
         Err(err) => {
             errors.push(err);
             None
         }
+    }
+}
+
+/// A value passed through a `macro_rules!` fragment (`$prefix:literal`)
+/// arrives wrapped in an invisible group: look through it.
+fn ungrouped(expr: Expr) -> Expr {
+    match expr {
+        Expr::Group(group) => ungrouped(*group.expr),
+        other => other,
     }
 }
 
