@@ -43,14 +43,9 @@ use support::proxy::Proxy;
 
 const ROUND_TRIP: Duration = Duration::from_millis(20);
 
-macro_rules! group_of_ten {
-    ($($field:ident),*) => {
-        #[derive(SsmConfig, Debug)]
-        #[allow(dead_code)]
-        struct Ten { $($field: String),* }
-    };
-}
-group_of_ten!(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+#[path = "support/ten.rs"]
+mod ten;
+use ten::Ten;
 
 macro_rules! load_struct {
     ($name:ident; $($group:ident),*) => {

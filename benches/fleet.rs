@@ -37,14 +37,9 @@ const HOUR: Duration = Duration::from_secs(3600);
 const DEPLOY_WINDOW: Duration = Duration::from_secs(10);
 const QUOTA: u64 = 40;
 
-macro_rules! group_of_ten {
-    ($($field:ident),*) => {
-        #[derive(SsmConfig, Debug)]
-        #[allow(dead_code)]
-        struct Ten { $($field: String),* }
-    };
-}
-group_of_ten!(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+#[path = "support/ten.rs"]
+mod ten;
+use ten::Ten;
 
 /// 100 names: ten `GetParameters` calls a load.
 #[derive(SsmConfig, Debug)]

@@ -36,6 +36,16 @@ fn event(name: &str, operation: &str) -> serde_json::Value {
     })
 }
 
+async fn loaded(source: &Counting) -> ssm_config::Live<Evented> {
+    let config = Evented::loader()
+        .source(source.clone())
+        .load()
+        .await
+        .unwrap();
+    source.reset();
+    config
+}
+
 fn seeded() -> (MemorySource, Counting) {
     let memory = MemorySource::new();
     memory.put("/events/host", "a");
@@ -47,12 +57,7 @@ fn seeded() -> (MemorySource, Counting) {
 #[tokio::test(start_paused = true)]
 async fn events_for_what_the_config_reads_refresh_it_and_others_are_ignored() {
     let (memory, source) = seeded();
-    let config = Evented::loader()
-        .source(source.clone())
-        .load()
-        .await
-        .unwrap();
-    source.reset();
+    let config = loaded(&source).await;
 
     memory.put("/events/host", "b");
     assert_eq!(
@@ -93,12 +98,7 @@ async fn events_for_what_the_config_reads_refresh_it_and_others_are_ignored() {
 #[tokio::test(start_paused = true)]
 async fn a_burst_of_events_costs_one_refresh_and_the_last_change_is_kept() {
     let (memory, source) = seeded();
-    let config = Evented::loader()
-        .source(source.clone())
-        .load()
-        .await
-        .unwrap();
-    source.reset();
+    let config = loaded(&source).await;
     for i in 0..100 {
         memory.put("/events/host", &format!("v{i}"));
         config.apply_event(event("/events/host", "Update")).unwrap();

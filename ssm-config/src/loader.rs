@@ -206,13 +206,18 @@ impl<T: SsmConfig> Loader<T> {
         );
         let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
         let group = self.into_group().await;
-        let watch = match watch {
-            Some(name) => {
-                Some(Watch::start(&group, &name, full_reload_every, T::PLAN.type_name).await?)
+        // The watched version is read beside the group load, not before it:
+        // watch mode adds no round trip to start-up.
+        let watch = async {
+            match &watch {
+                Some(name) => Watch::start(&group, name, full_reload_every, T::PLAN.type_name)
+                    .await
+                    .map(Some),
+                None => Ok(None),
             }
-            None => None,
         };
-        let loaded = group.load::<T>().await?;
+        let (watch, loaded) = futures_util::future::join(watch, group.load::<T>()).await;
+        let (watch, loaded) = (watch?, loaded?);
         let options = LiveOptions {
             max_age,
             error_refresh_interval,
