@@ -367,10 +367,8 @@ fn field_kind<'a>(
             ));
         }
         let written = a.path.as_ref().map_or(segment, |p| p.value.clone());
-        let (path, mut selector) = match written.split_once(':') {
-            Some((p, s)) => (p.to_owned(), Some(s.to_owned())),
-            None => (written, None),
-        };
+        let (path, selector) = ssm_config_rules::split_selector(&written);
+        let (path, mut selector) = (path.to_owned(), selector.map(str::to_owned));
         if let (Some(_), Some(label)) = (&a.version, &a.label) {
             errors.push(syn::Error::new(
                 label.span,

@@ -89,10 +89,7 @@ pub(crate) fn field(
         Some(path) => (path.value.as_str(), path.value_span),
         None => (segment, field_span),
     };
-    let (path, selector) = match written.split_once(':') {
-        Some((path, selector)) => (path, Some(selector)),
-        None => (written, None),
-    };
+    let (path, selector) = names::split_selector(written);
     if let Some(selector) = selector {
         report(errors, span, names::check_selector(selector).map(|_| ()));
     }

@@ -3,6 +3,7 @@
 //! same checks on the filled text, so the build refuses only what a load
 //! would refuse too.
 
+use crate::arn::{check_arn, is_arn};
 use crate::rules::{SECRETS_REFERENCE, check_name, check_part, check_size, is_absolute, join};
 
 /// `#[ssm(prefix = "...")]`, or a prefix given at load time: an absolute
@@ -24,8 +25,12 @@ pub fn declared_segment(segment: &str) -> Result<(), String> {
 /// A parameter path as a field declares it, joined to the struct's prefix
 /// when it has one. Without a prefix a relative path may still be joined to
 /// a parent's base (the struct may be nested), so only the rules that hold
-/// whatever it is joined to apply.
+/// whatever it is joined to apply. An ARN stands alone and is checked
+/// whole.
 pub fn declared_parameter(prefix: Option<&str>, path: &str) -> Result<(), String> {
+    if is_arn(path) {
+        return check_arn(path);
+    }
     check_part(path)?;
     match prefix {
         Some(prefix) => check_name(&join(prefix, path)),
@@ -37,6 +42,9 @@ pub fn declared_parameter(prefix: Option<&str>, path: &str) -> Result<(), String
 /// `#[ssm(by_path = "...")]`: a parameter path that is listed, never a
 /// selector or the Secrets Manager reference path.
 pub fn declared_walk(prefix: Option<&str>, path: &str) -> Result<(), String> {
+    if is_arn(path) {
+        return Err("`GetParametersByPath` takes a path in this account, never an ARN: name each shared parameter with `path = \"arn:...\"`".into());
+    }
     if path.contains(':') {
         return Err("`#[ssm(by_path)]` reads the latest version of each parameter and takes no `:` selector; filter by label with `label = \"...\"`".into());
     }

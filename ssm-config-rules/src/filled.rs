@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::arn::{check_arn, is_arn};
 use crate::declared::{check_walk, declared_prefix, declared_segment};
 use crate::rules::{SECRETS_REFERENCE, check_filled_name, check_part, check_secret_name, join};
 use crate::template::{FillFailure, fill, substitute};
@@ -135,8 +136,11 @@ impl<'a> Filler<'a> {
     }
 
     /// A parameter's full name: `path` filled, joined to `base`, checked
-    /// whole.
+    /// whole. An ARN is filled and checked as an ARN, never joined.
     pub fn parameter(&self, base: &str, path: &str) -> Result<String, FillError> {
+        if is_arn(path) {
+            return self.text(path, check_arn);
+        }
         let full = join(base, &self.text(path, check_part)?);
         self.check(&full, check_filled_name)?;
         Ok(full)

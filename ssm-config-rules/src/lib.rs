@@ -18,15 +18,22 @@
 //!   with no leading `/`. They are read as
 //!   `/aws/reference/secretsmanager/NAME`, and only through
 //!   `GetParameter(s)`, never by path.
+//! - Parameter ARNs (`arn:aws:ssm:eu-west-1:111122223333:parameter/shared/x`),
+//!   for parameters shared by another account: a known partition, a region
+//!   of that partition, a 12-digit account, `parameter/` and a name by the
+//!   rules above. A part that is one whole `{VAR}` is checked once filled.
+//!   An ARN is never joined to a prefix, and cannot be walked by path.
 //! - A `{VAR}` is filled from the environment at load time and fills exactly
 //!   one segment: its value is 1 or more characters of `a-zA-Z0-9_.-` (no
 //!   `/`, no `{`, no `}`), and it is never expanded a second time.
 
+mod arn;
 mod declared;
 mod filled;
 mod rules;
 mod template;
 
+pub use arn::{ParameterArn, check_arn, is_arn, parse_arn, split_selector};
 pub use declared::{
     check_walk, declared_parameter, declared_prefix, declared_secret, declared_segment,
     declared_walk,
@@ -35,6 +42,6 @@ pub use filled::{FillError, Filler, Lookup};
 pub use rules::{
     MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, SECRETS_REFERENCE, Selected,
     check_filled_name, check_label, check_name, check_secret_name, check_selector, is_absolute,
-    join, shown, trimmed_len,
+    join, shown, stands_alone, trimmed_len,
 };
 pub use template::{FillFailure, Piece, check_variable_value, fill, pieces, substitute};

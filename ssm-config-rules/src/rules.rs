@@ -18,6 +18,12 @@ pub const fn is_absolute(path: &str) -> bool {
     !path.is_empty() && path.as_bytes()[0] == b'/'
 }
 
+/// Whether `path` stands alone, joined to no base: an absolute name or an
+/// ARN.
+pub const fn stands_alone(path: &str) -> bool {
+    is_absolute(path) || crate::arn::is_arn(path)
+}
+
 /// The length of `bytes` without trailing `/`s: what of a base stands
 /// before the `/` that joins a path to it.
 pub const fn trimmed_len(bytes: &[u8]) -> usize {
@@ -28,10 +34,11 @@ pub const fn trimmed_len(bytes: &[u8]) -> usize {
     end
 }
 
-/// Joins `path` to `base`: an absolute path or an empty base stands alone;
-/// otherwise the base, trimmed of trailing `/`s, then `/`, then the path.
+/// Joins `path` to `base`: an absolute path, an ARN or an empty base stands
+/// alone; otherwise the base, trimmed of trailing `/`s, then `/`, then the
+/// path.
 pub fn join(base: &str, path: &str) -> String {
-    if is_absolute(path) || base.is_empty() {
+    if stands_alone(path) || base.is_empty() {
         path.to_owned()
     } else {
         let base = &base[..trimmed_len(base.as_bytes())];
@@ -310,5 +317,7 @@ mod tests {
         assert_eq!(join("/app", "/abs"), "/abs");
         assert_eq!(join("", "x"), "x");
         assert_eq!(join("/", "x"), "/x");
+        let arn = "arn:aws:ssm:eu-west-1:111122223333:parameter/x";
+        assert_eq!(join("/app", arn), arn);
     }
 }

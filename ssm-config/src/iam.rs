@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use crate::name::referenced_secret;
+use crate::name::{arn_name, referenced_secret};
 use crate::plan::StructPlan;
 use crate::resolve::{self, Node, Requests, Slot};
 use crate::source::ParameterType;
@@ -90,7 +90,12 @@ impl PolicyScope {
         )
     }
 
+    /// A name's ARN in this scope; a name that is an ARN (a parameter
+    /// shared by another account) is its own.
     fn parameter_arn(&self, name: &str) -> String {
+        if arn_name(name).is_some() {
+            return name.to_owned();
+        }
         self.arn(
             "ssm",
             &format!("parameter/{}", name.trim_start_matches('/')),
@@ -127,11 +132,15 @@ pub struct Statement {
 /// see [`SsmConfig::iam_policy`](crate::SsmConfig::iam_policy).
 ///
 /// `Display` prints the JSON document, ready for `aws iam put-role-policy`
-/// or a template.
+/// or a template. What the document cannot grant by itself, such as the
+/// KMS key of a SecureString another account shares, is in
+/// [`notes`](IamPolicy::notes), to print beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IamPolicy {
     /// The statements, in a fixed order: parameters, paths, secrets, KMS.
     pub statements: Vec<Statement>,
+    /// What else the reads need, one sentence each.
+    pub notes: Vec<String>,
 }
 
 impl IamPolicy {
@@ -202,6 +211,8 @@ struct Reads {
     key_ids: BTreeSet<String>,
     /// Some decryption uses a key the struct does not name.
     unknown_key: bool,
+    /// Parameters shared by other accounts that may be SecureStrings.
+    shared_secure: BTreeSet<String>,
 }
 
 pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
@@ -280,7 +291,17 @@ pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
             );
         }
     }
-    IamPolicy { statements }
+    let notes = reads
+        .shared_secure
+        .iter()
+        .map(|arn| {
+            let account = arn.split(':').nth(4).unwrap_or("*");
+            format!(
+                "`{arn}` is shared by account {account}: if it is a SecureString, it is encrypted with a customer-managed KMS key of that account (an AWS managed key cannot be shared). Grant `kms:Decrypt` on that key's ARN (`PolicyScope::kms_key`), and have the key's policy allow this principal."
+            )
+        })
+        .collect();
+    IamPolicy { statements, notes }
 }
 
 fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
@@ -298,6 +319,9 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     None if r.decrypt && (value.secret || value.plaintext) => {
                         reads.decrypts_parameters = true;
                         reads.unknown_key = true;
+                        if arn_name(&r.name).is_some() {
+                            reads.shared_secure.insert(r.name.clone());
+                        }
                     }
                     None => {}
                 }

@@ -70,6 +70,9 @@
 //! - `path = "rel/or/abs"`: the parameter (default: the field name). A leading
 //!   `/` makes it absolute. `path = "name:3"` pins version 3 and
 //!   `path = "name:label"` a label; so do `version = 3` and `label = "..."`.
+//!   A parameter another account shares is named by its ARN,
+//!   `path = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/db-url"`
+//!   (checked at compile time, never joined to the prefix).
 //!   Pinned fields never move on refresh.
 //! - `default = EXPR` or bare `default`: the value when the parameter is
 //!   missing. A string literal goes through the field's conversion, so

@@ -35,12 +35,24 @@ impl Selector {
     }
 }
 
-/// Splits `name:selector` into its parts.
+/// Splits `name:selector` (or `ARN:selector`) into its parts.
 pub(crate) fn split_selector(full: &str) -> Result<(&str, Option<Selector>), String> {
-    match full.split_once(':') {
-        None => Ok((full, None)),
-        Some((name, sel)) => Selector::parse(sel).map(|s| (name, Some(s))),
+    match rules::split_selector(full) {
+        (name, None) => Ok((name, None)),
+        (name, Some(sel)) => Selector::parse(sel).map(|s| (name, Some(s))),
     }
+}
+
+/// The name a parameter ARN names in its own account: `/shared/db-url` for
+/// `arn:aws:ssm:eu-west-1:111122223333:parameter/shared/db-url`. Results
+/// of a `GetParameters` by ARN may come back under it.
+pub(crate) fn arn_name(name: &str) -> Option<&str> {
+    if !rules::is_arn(name) {
+        return None;
+    }
+    let resource = name.splitn(6, ':').nth(5)?;
+    let after = resource.strip_prefix("parameter")?;
+    after.starts_with('/').then_some(after)
 }
 
 /// The secret a name refers to, when it is a Secrets Manager reference.
@@ -50,8 +62,15 @@ pub(crate) fn referenced_secret(name: &str) -> Option<&str> {
 }
 
 /// Checks a whole name given at run time: a secret reference by the
-/// secret-name rules, anything else by the parameter-name rules.
+/// secret-name rules, an ARN by the ARN rules, anything else by the
+/// parameter-name rules.
 pub(crate) fn check_name(name: &str) -> Result<(), String> {
+    if rules::is_arn(name) {
+        return match name.contains(['{', '}']) {
+            true => Err("`{` and `}` are not allowed in a parameter ARN".into()),
+            false => rules::check_arn(name),
+        };
+    }
     match referenced_secret(name) {
         Some(secret) => {
             rules::check_secret_name(secret).and_then(|()| match secret.contains(['{', '}']) {
@@ -81,6 +100,22 @@ mod tests {
         for bad in ["/a:0", "/a:1:2", "/a:", "/a:9lives", "/a:awsx", "/a:b c"] {
             assert!(split_selector(bad).is_err(), "{bad}");
         }
+        let arn = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/x";
+        assert_eq!(
+            split_selector(&format!("{arn}:7")).unwrap(),
+            (arn, Some(Selector::Version(7)))
+        );
+        assert_eq!(split_selector(arn).unwrap(), (arn, None));
+    }
+
+    #[test]
+    fn arns_name_a_parameter_in_their_account() {
+        let arn = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/x";
+        assert_eq!(arn_name(arn), Some("/shared/x"));
+        assert_eq!(arn_name("/shared/x"), None);
+        assert_eq!(check_name(arn), Ok(()));
+        assert!(check_name("arn:aws:ssm:eu-west-1:1111:parameter/x").is_err());
+        assert!(check_name("arn:aws:ssm:{R}:111122223333:parameter/x").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! are compared byte by byte. The search runs once per struct; each nested
 //! field then looks up its own answer. Messages are built only on failure.
 
-use ssm_config_rules::{is_absolute, trimmed_len};
+use ssm_config_rules::{stands_alone, trimmed_len};
 
 use crate::plan::{Binding, StructPlan};
 
@@ -44,9 +44,10 @@ impl Parts {
         self
     }
 
-    /// `ssm_config_rules::join`: an absolute path or an empty base starts over.
+    /// `ssm_config_rules::join`: an absolute path, an ARN or an empty base
+    /// starts over.
     const fn join(self, path: &'static str) -> Parts {
-        let absolute = is_absolute(path);
+        let absolute = stands_alone(path);
         if absolute || self.len == 0 {
             let mut fresh = Parts::EMPTY.push(path);
             fresh.overflow = self.overflow && !absolute;
@@ -95,7 +96,7 @@ impl Base {
 
     /// The hash state `path`'s own bytes continue from.
     const fn start(&self, path: &'static str) -> u64 {
-        if is_absolute(path) || self.parts.len == 0 {
+        if stands_alone(path) || self.parts.len == 0 {
             FNV_OFFSET
         } else {
             hash_byte(self.hash, b'/')

@@ -35,10 +35,13 @@ impl NameRequest {
     }
 
     /// The name a result may come back under: some servers name a secret by
-    /// its bare name and drop selectors, so two requests with one match key
-    /// cannot share a call.
+    /// its bare name, a parameter asked for by ARN by its name in the
+    /// owning account, and drop selectors, so two requests with one match
+    /// key cannot share a call.
     pub fn match_key(&self) -> &str {
-        name::referenced_secret(&self.name).unwrap_or(&self.name)
+        name::referenced_secret(&self.name)
+            .or_else(|| name::arn_name(&self.name))
+            .unwrap_or(&self.name)
     }
 }
 

@@ -18,7 +18,8 @@ use crate::name::{Selector, referenced_secret, split_selector};
 /// It keeps SSM's semantics: versions and labels, `name:3` and `name:label`
 /// selectors, StringList and SecureString types, Secrets Manager secrets
 /// under `/aws/reference/secretsmanager/`, at most 10 names per
-/// `GetParameters` call, and paged `GetParametersByPath`. It counts the calls
+/// `GetParameters` call, and paged `GetParametersByPath`. A parameter shared
+/// by another account is kept under its ARN, as a field names it. It counts the calls
 /// it answers, so tests can check how many a load makes. Clones share the
 /// store, so a test can change a value under a running config.
 ///
