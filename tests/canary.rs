@@ -169,7 +169,7 @@ async fn a_canary_secret_never_shows() {
     let [_, _, display, _, _, panic, trace] = &shown;
     assert!(display.contains("not_a_number"), "{display}");
     assert!(
-        display.contains("field `creds`: parameter `/canary/creds` is not a valid `Creds`: the value does not fit the type at line 1 column"),
+        display.contains("field `creds`: the value from /canary/creds version 1 is not a valid `Creds`: the value does not fit the type at line 1 column"),
         "{display}"
     );
     assert!(

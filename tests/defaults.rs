@@ -44,7 +44,7 @@ async fn a_default_that_does_not_convert_fails_every_load() {
     let source = MemorySource::new();
     let missing = Broken::fetch(&source).await.unwrap_err().to_string();
     assert!(
-        missing.contains("field `colour`: parameter `#[ssm(default)]` is not a valid `Colour`: unknown colour `purple`"),
+        missing.contains("field `colour`: the value from the default is not a valid `Colour`: unknown colour `purple`"),
         "{missing}"
     );
     source.put("/defaults/colour", "red");

@@ -62,7 +62,7 @@ proptest! {
             }
             (Err(error), Err(_)) => {
                 let text = error.to_string();
-                prop_assert!(text.contains("field `port`: parameter `/prop/port`"), "{}", text);
+                prop_assert!(text.contains("field `port`: the value from /prop/port version "), "{}", text);
                 prop_assert_eq!(error.problems().len(), 1, "{}", text);
             }
             (loaded, parsed) => prop_assert!(false, "{:?} but {:?}", loaded.map(|v| v.port), parsed),

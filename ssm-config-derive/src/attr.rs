@@ -49,6 +49,7 @@ pub(crate) struct FieldAttrs {
     pub flatten: Option<At<()>>,
     pub skip: Option<At<()>>,
     pub plaintext: Option<At<()>>,
+    pub env: Option<At<String>>,
 }
 
 impl FieldAttrs {
@@ -73,6 +74,7 @@ impl FieldAttrs {
             at("flatten", &self.flatten),
             at("skip", &self.skip),
             at("plaintext", &self.plaintext),
+            at("env", &self.env),
         ]
         .into_iter()
         .filter(|(name, span)| span.is_some() && !except.contains(name))
@@ -97,6 +99,7 @@ const FIELD_KEYS: &[&str] = &[
     "flatten",
     "skip",
     "plaintext",
+    "env",
 ];
 
 pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
@@ -166,6 +169,8 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 };
                 set(&mut out.default, value, span, &key, errors)
             }
+            // #[ssm(env = "DB_HOST")]
+            "env" => set(&mut out.env, string(&meta, errors), span, &key, errors),
             // #[ssm(secret = "prod/db")]
             "secret" => set(&mut out.secret, string(&meta, errors), span, &key, errors),
             // #[ssm(key = "password")]

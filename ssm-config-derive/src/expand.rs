@@ -206,8 +206,14 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
             converter,
             presence,
             plaintext,
+            env,
         } => {
-            let value = value_plan(converter, presence_tokens(presence), *plaintext);
+            let value = value_plan(
+                converter,
+                presence_tokens(presence),
+                *plaintext,
+                env.as_deref(),
+            );
             match source {
                 ValueSource::Parameter { path, selector } => {
                     let selector = opt_str(selector.as_deref());
@@ -225,7 +231,7 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
             filters,
             converter,
         } => {
-            let value = value_plan(converter, quote!(Optional), false);
+            let value = value_plan(converter, quote!(Optional), false, None);
             let kind = match filters.kind.as_deref() {
                 Some(k) => {
                     let variant = format_ident!("{}", k);
@@ -251,14 +257,21 @@ fn presence_tokens(presence: &Presence<'_>) -> TokenStream {
     }
 }
 
-fn value_plan(converter: &Converter<'_>, presence: TokenStream, plaintext: bool) -> TokenStream {
+fn value_plan(
+    converter: &Converter<'_>,
+    presence: TokenStream,
+    plaintext: bool,
+    env: Option<&str>,
+) -> TokenStream {
     let expected = &converter.expected;
     let secret = converter.secret.is_some();
+    let env = opt_str(env);
     quote!(_ssm::__private::ValuePlan {
         expected: #expected,
         secret: #secret,
         plaintext: #plaintext,
         presence: _ssm::__private::Presence::#presence,
+        env: #env,
     })
 }
 

@@ -33,6 +33,8 @@ pub(crate) enum FieldKind<'a> {
         converter: Converter<'a>,
         presence: Presence<'a>,
         plaintext: bool,
+        /// `#[ssm(env = "...")]`: a variable that overrides the parameter.
+        env: Option<String>,
     },
     ByPath {
         path: String,
@@ -270,6 +272,7 @@ fn field_kind<'a>(
                 ("key", span(&a.key)),
                 ("json", span(&a.json)),
                 ("plaintext", span(&a.plaintext)),
+                ("env", span(&a.env)),
             ],
         );
         let Some((key_ty, value_ty)) = ty::map_value(ty) else {
@@ -406,11 +409,17 @@ fn field_kind<'a>(
             "`#[ssm(plaintext)]` lets a SecureString into a field that is not `Secret<_>`; this field already is, so remove it",
         ));
     }
+    if let Some(env) = &a.env
+        && let Err(message) = ssm_config_rules::check_env_name(&env.value, true)
+    {
+        errors.push(syn::Error::new(env.value_span, message));
+    }
     Some(FieldKind::Value {
         source,
         converter,
         presence,
         plaintext: a.plaintext.is_some(),
+        env: a.env.as_ref().map(|e| e.value.clone()),
     })
 }
 

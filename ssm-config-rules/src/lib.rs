@@ -41,7 +41,7 @@ pub use declared::{
 pub use filled::{FillError, Filler, Lookup};
 pub use rules::{
     MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, SECRETS_REFERENCE, Selected,
-    check_filled_name, check_label, check_name, check_secret_name, check_selector, is_absolute,
-    join, shown, stands_alone, trimmed_len,
+    check_env_name, check_filled_name, check_label, check_name, check_secret_name, check_selector,
+    is_absolute, join, shown, stands_alone, trimmed_len,
 };
 pub use template::{FillFailure, Piece, check_variable_value, fill, pieces, substitute};

@@ -160,6 +160,31 @@ pub enum Selected<'a> {
     Label(&'a str),
 }
 
+/// An environment variable that overrides a field (`#[ssm(env = "...")]`),
+/// or the start of such names (`Loader::env_prefix`, `whole` false):
+/// letters, digits and `_`, not starting with a digit, the names every
+/// shell can set.
+pub fn check_env_name(name: &str, whole: bool) -> Result<(), String> {
+    if whole && name.is_empty() {
+        return Err("the variable name is empty".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(format!(
+            "`{c}` is not allowed in an environment variable name: use only A-Z a-z 0-9 _"
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "`{}` starts with a digit; shells cannot set such a variable",
+            shown(name)
+        ));
+    }
+    Ok(())
+}
+
 /// A version or label selector: the part after `name:`.
 pub fn check_selector(selector: &str) -> Result<Selected<'_>, String> {
     if selector.is_empty() {
@@ -308,6 +333,15 @@ mod tests {
         assert!(check_secret_name("prod db").is_err());
         assert!(check_secret_name("").is_err());
         assert!(check_secret_name(&"s".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn environment_names_are_what_shells_can_set() {
+        assert_eq!(check_env_name("ORDERS_DB__PORT", true), Ok(()));
+        assert_eq!(check_env_name("", false), Ok(()));
+        for bad in ["", "A-B", "A=B", "1A", "A B", "Ä"] {
+            assert!(check_env_name(bad, true).is_err(), "{bad}");
+        }
     }
 
     #[test]

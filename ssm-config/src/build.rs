@@ -7,8 +7,10 @@ use crate::SsmConfig;
 use crate::convert::Convert;
 use crate::error::Problem;
 use crate::fetch::{Fetched, NameOutcome};
+use crate::name;
+use crate::origin::Origin;
 use crate::plan::ValuePlan;
-use crate::resolve::{Node, Requests, Slot};
+use crate::resolve::{NameRequest, Node, Requests, Slot};
 use crate::source::{Parameter, ParameterType};
 
 /// What generated code builds a struct from. Not public API.
@@ -81,12 +83,16 @@ impl<'a> Build<'a> {
             Err(rejection) => {
                 if let Slot::Name {
                     field, value: plan, ..
+                }
+                | Slot::Env {
+                    field, value: plan, ..
                 } = &self.node.slots[index]
                 {
                     let shown = !plan.secret && !rejection.may_hold_secret;
                     self.problems.push(Problem::Invalid {
                         field: field.clone(),
                         name: "#[ssm(default)]".into(),
+                        origin: Origin::Default,
                         expected: plan.expected.to_owned(),
                         reason: shown.then_some(rejection.reason),
                         value: shown.then(|| default.to_owned()),
@@ -126,7 +132,8 @@ impl<'a> Build<'a> {
             if !seen.insert(key) {
                 continue;
             }
-            match convert_one(field, parameter, plan, None, converter) {
+            let origin = Origin::of(&parameter.name, parameter);
+            match convert_one(field, parameter, plan, None, converter, origin) {
                 Ok(value) => entries.push((key.to_owned(), value)),
                 Err(problem) => {
                     self.problems.push(problem);
@@ -153,21 +160,36 @@ impl<'a> Build<'a> {
 
     /// `Some(None)` when missing; `None` when a problem was recorded.
     fn lookup<C: Convert>(&mut self, index: usize, converter: &C) -> Option<Option<C::Output>> {
-        let Slot::Name {
-            field,
-            request,
-            key,
-            value: plan,
-        } = &self.node.slots[index]
-        else {
-            return None;
+        let converted = match &self.node.slots[index] {
+            Slot::Env {
+                field,
+                variable,
+                text,
+                value: plan,
+            } => {
+                let parameter = env_parameter(variable, text.expose_secret(), plan);
+                let origin = Origin::Env {
+                    variable: variable.clone(),
+                };
+                convert_one(field, &parameter, plan, None, converter, origin)
+            }
+            Slot::Name {
+                field,
+                request,
+                key,
+                value: plan,
+            } => {
+                let parameter = match &self.fetched.names[*request] {
+                    NameOutcome::Found(parameter) => parameter,
+                    NameOutcome::Missing => return Some(None),
+                    NameOutcome::Failed => return None,
+                };
+                let origin = origin_of(&self.requests.names[*request], parameter, *key);
+                convert_one(field, parameter, plan, *key, converter, origin)
+            }
+            _ => return None,
         };
-        let parameter = match &self.fetched.names[*request] {
-            NameOutcome::Found(parameter) => parameter,
-            NameOutcome::Missing => return Some(None),
-            NameOutcome::Failed => return None,
-        };
-        match convert_one(field, parameter, plan, *key, converter) {
+        match converted {
             Ok(value) => Some(Some(value)),
             Err(problem) => {
                 self.problems.push(problem);
@@ -189,18 +211,55 @@ impl<'a> Build<'a> {
     }
 }
 
+/// An environment variable's text as a parameter would hold it: secret
+/// when the field is, so it is never quoted.
+fn env_parameter(variable: &str, text: &str, plan: &ValuePlan) -> Parameter {
+    Parameter {
+        name: variable.to_owned(),
+        value: text.to_owned(),
+        kind: match plan.secret {
+            true => ParameterType::SecureString,
+            false => ParameterType::String,
+        },
+        version: 0,
+        selector: None,
+        last_modified: None,
+        location: None,
+    }
+}
+
+/// Where a fetched value came from: the request's name (an ARN stays an
+/// ARN), its selector and version, or the secret and key.
+pub(crate) fn origin_of(request: &NameRequest, parameter: &Parameter, key: Option<&str>) -> Origin {
+    match name::referenced_secret(&request.name) {
+        Some(secret) => Origin::Secret {
+            name: secret.to_owned(),
+            key: key.map(str::to_owned),
+            location: parameter.location.clone(),
+        },
+        None => Origin::Parameter {
+            name: request.name.clone(),
+            selector: request.selector.as_ref().map(ToString::to_string),
+            version: parameter.version,
+            location: parameter.location.clone(),
+        },
+    }
+}
+
 pub(crate) fn convert_one<C: Convert>(
     field: &str,
     parameter: &Parameter,
     plan: &ValuePlan,
     key: Option<&str>,
     converter: &C,
+    origin: Origin,
 ) -> Result<C::Output, Problem> {
     let sensitive = plan.secret || parameter.kind == ParameterType::SecureString;
     if parameter.kind == ParameterType::SecureString && !plan.secret && !plan.plaintext {
         return Err(Problem::SecureStringNotSecret {
             field: field.to_owned(),
             name: parameter.name.clone(),
+            origin,
         });
     }
     let picked;
@@ -210,6 +269,7 @@ pub(crate) fn convert_one<C: Convert>(
             picked = pick_key(&parameter.value, key).map_err(|reason| Problem::MissingKey {
                 field: field.to_owned(),
                 name: parameter.name.clone(),
+                origin: origin.clone().without_key(),
                 key: key.to_owned(),
                 reason,
             })?;
@@ -221,6 +281,7 @@ pub(crate) fn convert_one<C: Convert>(
         Problem::Invalid {
             field: field.to_owned(),
             name: parameter.name.clone(),
+            origin,
             expected: plan.expected.to_owned(),
             // A position-only reason quotes nothing, so it may be shown.
             reason: (shown || (rejection.may_hold_secret && !sensitive))

@@ -28,6 +28,8 @@ pub(crate) struct Group {
     pub source: Arc<dyn ParameterSource>,
     pub prefix: Option<String>,
     pub vars: HashMap<String, String>,
+    /// `Loader::env_prefix`.
+    pub env_prefix: Option<String>,
     pub limits: Limits,
 }
 
@@ -112,7 +114,17 @@ impl Group {
             pace,
             ..self.limits
         };
-        load_from::<T>(&*self.source, self.prefix.as_deref(), &lookup, limits).await
+        let overrides = resolve::Overrides::On {
+            prefix: self.env_prefix.as_deref(),
+        };
+        load_from::<T>(
+            &*self.source,
+            self.prefix.as_deref(),
+            &lookup,
+            overrides,
+            limits,
+        )
+        .await
     }
 }
 
@@ -120,9 +132,21 @@ pub(crate) async fn load_from<T: SsmConfig>(
     source: &dyn ParameterSource,
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
+    overrides: resolve::Overrides<'_>,
     limits: Limits,
 ) -> Result<Loaded<T>, Error> {
-    let resolution = resolve::resolve(T::PLAN, prefix, lookup);
+    if let resolve::Overrides::On {
+        prefix: Some(env_prefix),
+    } = overrides
+        && let Err(reason) = ssm_config_rules::check_env_name(env_prefix, false)
+    {
+        let problem = Problem::InvalidEnvPrefix {
+            prefix: env_prefix.to_owned(),
+            reason,
+        };
+        return Err(Error::new(T::PLAN.type_name, vec![problem]));
+    }
+    let resolution = resolve::resolve(T::PLAN, prefix, lookup, overrides);
     let fetched = fetch::fetch(source, &resolution.requests, limits).await;
     let mut problems = resolution.problems;
     problems.extend(fetched.problems.iter().cloned());

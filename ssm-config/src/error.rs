@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::origin::Origin;
 use crate::source::{SourceError, SourceErrorKind};
 
 /// A load failed; [`problems`](Error::problems) lists every reason at once.
@@ -30,15 +31,17 @@ pub enum Problem {
     },
     /// A value could not be converted to the field's type.
     #[error(
-        "field `{field}`: parameter `{name}` is not a valid `{expected}`{}{}",
+        "field `{field}`: the value from {origin} is not a valid `{expected}`{}{}",
         reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default(),
         value.as_ref().map(|v| format!(" (value {v:?})")).unwrap_or_default()
     )]
     Invalid {
         /// The field.
         field: String,
-        /// The full parameter name.
+        /// The full parameter name (or the environment variable).
         name: String,
+        /// Where the value came from.
+        origin: Origin,
         /// The type the field expects.
         expected: String,
         /// Why the conversion failed; withheld for secrets.
@@ -48,7 +51,7 @@ pub enum Problem {
     },
     /// A SecureString would end up in a field that could print it.
     #[error(
-        "field `{field}`: parameter `{name}` is a SecureString; declare the field as \
+        "field `{field}`: {origin} is a SecureString; declare the field as \
          `Secret<_>`, or add `#[ssm(plaintext)]` to accept it as plain text"
     )]
     SecureStringNotSecret {
@@ -56,14 +59,18 @@ pub enum Problem {
         field: String,
         /// The full parameter name.
         name: String,
+        /// Where the value came from.
+        origin: Origin,
     },
     /// `#[ssm(key = "...")]` named a key the JSON secret does not have.
-    #[error("field `{field}`: secret `{name}` {reason} key `{key}`")]
+    #[error("field `{field}`: {origin} {reason} key `{key}`")]
     MissingKey {
         /// The field.
         field: String,
         /// The full parameter name.
         name: String,
+        /// Where the secret came from.
+        origin: Origin,
         /// The key asked for.
         key: String,
         /// "has no" or "is not a JSON object, so it has no".
@@ -99,6 +106,14 @@ pub enum Problem {
         /// The name, as far as it could be built.
         name: String,
         /// What rule it breaks.
+        reason: String,
+    },
+    /// `Loader::env_prefix` holds a character no variable name may hold.
+    #[error("`Loader::env_prefix(\"{prefix}\")`: {reason}")]
+    InvalidEnvPrefix {
+        /// The prefix.
+        prefix: String,
+        /// What is wrong.
         reason: String,
     },
     /// A malformed version or label selector.
@@ -169,6 +184,7 @@ impl Problem {
             Problem::UnsetVariable { .. }
             | Problem::InvalidVariable { .. }
             | Problem::InvalidName { .. }
+            | Problem::InvalidEnvPrefix { .. }
             | Problem::InvalidSelector { .. } => ErrorKind::Name,
             Problem::Aborted { .. } => ErrorKind::Aborted,
             Problem::Source { error, .. } => ErrorKind::Source(error.kind()),
@@ -254,6 +270,12 @@ mod tests {
                 Problem::Invalid {
                     field: "port".into(),
                     name: "/x/port".into(),
+                    origin: Origin::Parameter {
+                        name: "/x/port".into(),
+                        selector: None,
+                        version: 7,
+                        location: None,
+                    },
                     expected: "u16".into(),
                     reason: Some("invalid digit found in string".into()),
                     value: Some("eighty".into()),
@@ -264,7 +286,7 @@ mod tests {
             err.to_string(),
             "cannot load `AppConfig`: 2 problems\n  \
              - field `a`: parameter `/x/a` is missing\n  \
-             - field `port`: parameter `/x/port` is not a valid `u16`: \
+             - field `port`: the value from /x/port version 7 is not a valid `u16`: \
              invalid digit found in string (value \"eighty\")"
         );
     }

@@ -346,7 +346,7 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     }
                 }
             }
-            Slot::Unresolved | Slot::Skip => {}
+            Slot::Env { .. } | Slot::Unresolved | Slot::Skip => {}
         }
     }
 }

@@ -205,7 +205,7 @@
 //! let source = MemorySource::new();
 //! source.put("/app/port", "eighty");
 //! let error = AppConfig::fetch(&source).await.unwrap_err();
-//! assert!(error.to_string().contains("field `port`: parameter `/app/port` is not a valid `u16`"));
+//! assert!(error.to_string().contains("field `port`: the value from /app/port version 1 is not a valid `u16`"));
 //! assert_eq!(source.calls().get_parameters, 1);
 //! # }
 //! ```
@@ -252,6 +252,9 @@
 //! not depend on them itself.
 
 #![warn(missing_docs)]
+// A `Problem` is made once per failed field, off the fast path; its size
+// buys fields a caller can match on directly, with no box to look through.
+#![allow(clippy::result_large_err)]
 
 mod batch;
 mod build;
@@ -264,6 +267,7 @@ pub mod live;
 mod loader;
 mod metadata;
 mod name;
+pub mod origin;
 mod overlap;
 pub mod plan;
 mod resolve;

@@ -42,6 +42,7 @@ pub struct Loader<T> {
     source: SourceChoice,
     prefix: Option<String>,
     vars: HashMap<String, String>,
+    env_prefix: Option<String>,
     max_age: Option<Duration>,
     limits: Limits,
     error_refresh_interval: Duration,
@@ -70,6 +71,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             source: SourceChoice::Environment,
             prefix: None,
             vars: HashMap::new(),
+            env_prefix: None,
             max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
             limits: DEFAULT_LIMITS,
             error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
@@ -113,6 +115,52 @@ impl<T: SsmConfig> Loader<T> {
     /// Gives a `{VAR}` a value, ahead of the environment.
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// Lets an environment variable override every field, for local
+    /// development: the variable is `prefix` followed by the field's place
+    /// in the struct, upper-cased, with `__` between nested levels, so
+    /// `cache.ttl_secs` is `ORDERS_CACHE__TTL_SECS` for the prefix
+    /// `"ORDERS_"`. A field's own `#[ssm(env = "...")]` wins over the
+    /// prefix; `by_path` maps are not overridden.
+    ///
+    /// A set, non-empty variable wins over every source, and its parameter
+    /// is then not read at all. Its text goes through the field's
+    /// conversion as a parameter's would: a `Secret<_>` field stays secret
+    /// (its text is never quoted), a `Vec<_>` splits on commas, a `json`
+    /// field parses JSON. An empty variable counts as unset, since SSM holds
+    /// no empty values. Variables come from [`var`](Loader::var) first, then
+    /// the process environment, and are read again on every refresh.
+    ///
+    /// A prefix with a character other than `A-Z a-z 0-9 _` fails the load.
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// #[derive(SsmConfig, Debug)]
+    /// #[ssm(prefix = "/prod/orders")]
+    /// struct Orders {
+    ///     #[ssm(nested = "cache")]
+    ///     cache: Cache,
+    /// }
+    /// #[derive(SsmConfig, Debug)]
+    /// struct Cache {
+    ///     ttl_secs: u32,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+    /// let source = MemorySource::new();
+    /// source.put("/prod/orders/cache/ttl_secs", "60");
+    /// let config = Orders::loader()
+    ///     .source(source)
+    ///     .env_prefix("ORDERS_")
+    ///     .var("ORDERS_CACHE__TTL_SECS", "5") // or set in the environment
+    ///     .load()
+    ///     .await?;
+    /// assert_eq!(config.get().cache.ttl_secs, 5);
+    /// # Ok(()) }
+    /// ```
+    pub fn env_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.env_prefix = Some(prefix.into());
         self
     }
 
@@ -242,6 +290,7 @@ impl<T: SsmConfig> Loader<T> {
             source,
             prefix: self.prefix,
             vars: self.vars,
+            env_prefix: self.env_prefix,
             limits: self.limits,
         }
     }
@@ -249,6 +298,9 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = engine::load_from::<T>(source, None, &engine::env_lookup, DEFAULT_LIMITS).await?;
+    let overrides = crate::resolve::Overrides::On { prefix: None };
+    let loaded =
+        engine::load_from::<T>(source, None, &engine::env_lookup, overrides, DEFAULT_LIMITS)
+            .await?;
     Ok(loaded.value)
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::SystemTime;
 
+use crate::build::origin_of;
 use crate::fetch::{Fetched, NameOutcome};
+use crate::origin::Origin;
+use crate::plan::Presence;
 use crate::resolve::{Node, Requests, Slot};
 use crate::source::{Parameter, ParameterType};
 
@@ -15,6 +18,7 @@ pub struct Metadata {
     loaded_at: SystemTime,
     parameters: BTreeMap<String, ParameterMetadata>,
     fields: BTreeMap<String, String>,
+    origins: BTreeMap<String, Origin>,
 }
 
 /// What SSM said about one parameter.
@@ -28,6 +32,8 @@ pub struct ParameterMetadata {
     pub kind: ParameterType,
     /// When that version was written, when the source says.
     pub last_modified: Option<SystemTime>,
+    /// Where the source found it beyond its name, such as a file.
+    pub location: Option<String>,
 }
 
 impl Metadata {
@@ -54,6 +60,45 @@ impl Metadata {
     pub fn parameters(&self) -> impl Iterator<Item = &ParameterMetadata> {
         self.parameters.values()
     }
+
+    /// Where a field's value came from (dotted through nested structs):
+    /// a parameter with its version, a secret, an environment variable or
+    /// the default. `None` for a missing `Option` field and for `by_path`
+    /// maps, whose entries are in [`parameters`](Metadata::parameters).
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// # use ssm_config::origin::Origin;
+    /// #[derive(SsmConfig, Debug)]
+    /// #[ssm(prefix = "/app")]
+    /// struct AppConfig {
+    ///     host: String,
+    ///     #[ssm(default = 5432)]
+    ///     port: u16,
+    ///     #[ssm(env = "APP_LOG")]
+    ///     log: String,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+    /// let source = MemorySource::new();
+    /// source.put("/app/host", "db.internal");
+    /// source.put("/app/log", "info");
+    /// let config = AppConfig::loader().source(source).var("APP_LOG", "debug").load().await?;
+    /// let metadata = config.metadata();
+    /// assert_eq!(metadata.origin("host").unwrap().to_string(), "/app/host version 1");
+    /// assert_eq!(metadata.origin("port"), Some(&Origin::Default));
+    /// assert_eq!(metadata.origin("log").unwrap().to_string(), "env APP_LOG");
+    /// # Ok(()) }
+    /// ```
+    pub fn origin(&self, field: &str) -> Option<&Origin> {
+        self.origins.get(field)
+    }
+
+    /// Every field's origin, by field.
+    pub fn origins(&self) -> impl Iterator<Item = (&str, &Origin)> {
+        self.origins
+            .iter()
+            .map(|(field, origin)| (field.as_str(), origin))
+    }
 }
 
 fn entry(name: String, parameter: &Parameter) -> (String, ParameterMetadata) {
@@ -62,6 +107,7 @@ fn entry(name: String, parameter: &Parameter) -> (String, ParameterMetadata) {
         version: parameter.version,
         kind: parameter.kind,
         last_modified: parameter.last_modified,
+        location: parameter.location.clone(),
     };
     (name, metadata)
 }
@@ -88,23 +134,62 @@ pub(crate) fn describe(root: &Node, requests: &Requests, fetched: &Fetched) -> (
         }
     }
     let mut fields = BTreeMap::new();
-    collect_fields(root, requests, &mut fields);
+    let mut origins = BTreeMap::new();
+    collect_fields(root, requests, fetched, &mut fields, &mut origins);
+    // An override is a value too: a refresh that sees it change swaps.
+    hash_overrides(root, &mut hasher);
     let metadata = Metadata {
         loaded_at: SystemTime::now(),
         parameters,
         fields,
+        origins,
     };
     (metadata, hasher.finish())
 }
 
-fn collect_fields(node: &Node, requests: &Requests, out: &mut BTreeMap<String, String>) {
+fn collect_fields(
+    node: &Node,
+    requests: &Requests,
+    fetched: &Fetched,
+    fields: &mut BTreeMap<String, String>,
+    origins: &mut BTreeMap<String, Origin>,
+) {
     for slot in &node.slots {
         match slot {
-            Slot::Name { field, request, .. } => {
-                out.insert(field.clone(), requests.names[*request].wire());
+            Slot::Name {
+                field,
+                request,
+                key,
+                value,
+            } => {
+                let asked = &requests.names[*request];
+                fields.insert(field.clone(), asked.wire());
+                let origin = match &fetched.names[*request] {
+                    NameOutcome::Found(parameter) => Some(origin_of(asked, parameter, *key)),
+                    _ if value.presence == Presence::Default => Some(Origin::Default),
+                    _ => None,
+                };
+                origins.extend(origin.map(|origin| (field.clone(), origin)));
             }
-            Slot::Nested(child) => collect_fields(child, requests, out),
+            Slot::Env {
+                field, variable, ..
+            } => {
+                let variable = variable.clone();
+                origins.insert(field.clone(), Origin::Env { variable });
+            }
+            Slot::Nested(child) => collect_fields(child, requests, fetched, fields, origins),
             Slot::Path { .. } | Slot::Unresolved | Slot::Skip => {}
+        }
+    }
+}
+
+/// Hashes the text of every environment override.
+fn hash_overrides(node: &Node, hasher: &mut DefaultHasher) {
+    for slot in &node.slots {
+        match slot {
+            Slot::Env { variable, text, .. } => (variable, text.expose_secret()).hash(hasher),
+            Slot::Nested(child) => hash_overrides(child, hasher),
+            _ => {}
         }
     }
 }

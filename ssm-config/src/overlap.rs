@@ -552,6 +552,7 @@ mod tests {
         secret: false,
         plaintext: false,
         presence: Presence::Required,
+        env: None,
     };
 
     const fn parameter(field: &'static str, path: &'static str) -> FieldPlan {

@@ -94,6 +94,8 @@ pub struct ValuePlan {
     pub plaintext: bool,
     /// What happens when the parameter is missing.
     pub presence: Presence,
+    /// `#[ssm(env = "...")]`: a variable that overrides the parameter.
+    pub env: Option<&'static str>,
 }
 
 #[doc(hidden)]

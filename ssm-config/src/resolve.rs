@@ -70,6 +70,13 @@ pub(crate) struct Node {
 
 #[derive(Debug)]
 pub(crate) enum Slot {
+    /// An environment variable overrides the parameter: nothing is fetched.
+    Env {
+        field: String,
+        variable: String,
+        text: crate::Secret<String>,
+        value: ValuePlan,
+    },
     Name {
         field: String,
         request: usize,
@@ -94,15 +101,47 @@ pub(crate) struct Resolution {
     pub problems: Vec<Problem>,
 }
 
-/// The variables available to `{VAR}` templates.
+/// The variables available to `{VAR}` templates and environment
+/// overrides.
 pub(crate) type Lookup<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+
+/// Which environment variables override fields at load time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Overrides<'a> {
+    /// None: listings and policies show every parameter.
+    Off,
+    /// `#[ssm(env = "...")]`, and with a prefix (`Loader::env_prefix`) a
+    /// variable for every other field: `PREFIX_CACHE__TTL_SECS` for
+    /// `cache.ttl_secs`.
+    On { prefix: Option<&'a str> },
+}
+
+/// The variable that overrides `field` (dotted through nested structs).
+pub(crate) fn env_variable(
+    value: &ValuePlan,
+    field: &str,
+    overrides: Overrides<'_>,
+) -> Option<String> {
+    match (value.env, overrides) {
+        (_, Overrides::Off) => None,
+        (Some(explicit), _) => Some(explicit.to_owned()),
+        (
+            None,
+            Overrides::On {
+                prefix: Some(prefix),
+            },
+        ) => Some(format!("{prefix}{}", field.replace('.', "__")).to_ascii_uppercase()),
+        (None, Overrides::On { prefix: None }) => None,
+    }
+}
 
 pub(crate) fn resolve(
     plan: &'static StructPlan,
     prefix: Option<&str>,
     lookup: Lookup<'_>,
+    overrides: Overrides<'_>,
 ) -> Resolution {
-    resolve_with(plan, prefix, lookup, true)
+    resolve_with(plan, prefix, lookup, true, overrides)
 }
 
 fn resolve_with(
@@ -110,12 +149,15 @@ fn resolve_with(
     prefix: Option<&str>,
     lookup: Lookup<'_>,
     validate: bool,
+    overrides: Overrides<'_>,
 ) -> Resolution {
     let mut resolver = Resolver {
         filler: match validate {
             true => Filler::checked(lookup),
             false => Filler::unchecked(lookup),
         },
+        lookup,
+        overrides,
         requests: Requests::default(),
         problems: Vec::new(),
         names: HashMap::new(),
@@ -137,6 +179,8 @@ fn resolve_with(
 
 struct Resolver<'a> {
     filler: Filler<'a>,
+    lookup: Lookup<'a>,
+    overrides: Overrides<'a>,
     requests: Requests,
     problems: Vec<Problem>,
     names: HashMap<(String, bool), usize>,
@@ -173,6 +217,11 @@ impl Resolver<'_> {
         parent: &str,
     ) -> Slot {
         let field_name = format!("{parent}{}", field.field);
+        if let Binding::Parameter { value, .. } | Binding::Secret { value, .. } = &field.binding
+            && let Some(slot) = self.env_slot(&field_name, value)
+        {
+            return slot;
+        }
         match &field.binding {
             Binding::Skip => Slot::Skip,
             Binding::Nested {
@@ -267,6 +316,19 @@ impl Resolver<'_> {
         }
     }
 
+    /// The slot of a field its environment variable overrides; an empty
+    /// variable counts as unset, as SSM holds no empty values.
+    fn env_slot(&self, field: &str, value: &ValuePlan) -> Option<Slot> {
+        let variable = env_variable(value, field, self.overrides)?;
+        let text = (self.lookup)(&variable).filter(|text| !text.is_empty())?;
+        Some(Slot::Env {
+            field: field.to_owned(),
+            variable,
+            text: crate::Secret::new(text),
+            value: *value,
+        })
+    }
+
     fn name_slot(
         &mut self,
         field: String,
@@ -329,7 +391,7 @@ pub(crate) fn resolve_unchecked(
     prefix: Option<&str>,
     lookup: Lookup<'_>,
 ) -> Resolution {
-    resolve_with(plan, prefix, lookup, false)
+    resolve_with(plan, prefix, lookup, false, Overrides::Off)
 }
 
 /// The plan of `plan` as a flat list, for display and policy generation.
@@ -390,7 +452,7 @@ fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
                     required: value.presence == Presence::Required,
                 }
             }
-            Slot::Unresolved | Slot::Skip => continue,
+            Slot::Env { .. } | Slot::Unresolved | Slot::Skip => continue,
         };
         out.push(planned);
     }

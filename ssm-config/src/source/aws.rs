@@ -223,6 +223,7 @@ fn convert(p: &sdk::Parameter) -> Parameter {
         last_modified: p
             .last_modified_date()
             .and_then(|d| SystemTime::try_from(*d).ok()),
+        location: None,
     }
 }
 

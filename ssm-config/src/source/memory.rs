@@ -143,6 +143,13 @@ impl MemorySource {
         history.versions.len() as i64
     }
 
+    /// The latest value of `name` and its type.
+    pub(crate) fn latest(&self, name: &str) -> Option<(String, ParameterType)> {
+        let store = self.read();
+        let history = store.parameters.get(name)?;
+        Some((history.versions.last()?.value.clone(), history.kind))
+    }
+
     /// Moves `label` to `version` of `name`. Returns `false` if there is no
     /// such version.
     pub fn label(&self, name: &str, version: i64, label: &str) -> bool {
@@ -270,6 +277,7 @@ impl Store {
             version: 1,
             selector: None,
             last_modified: None,
+            location: None,
         })
     }
 }
@@ -294,6 +302,7 @@ impl History {
             version: index as i64 + 1,
             selector,
             last_modified: Some(version.modified),
+            location: None,
         }
     }
 }

@@ -1,11 +1,15 @@
 //! Where parameters come from: the [`ParameterSource`] trait (reading) and
-//! the [`ParameterWriter`] trait (writing), the AWS source and the in-memory
-//! source.
+//! the [`ParameterWriter`] trait (writing), the AWS source, the in-memory
+//! source, the file source and the layered source.
 
 mod aws;
+mod file;
+mod layered;
 mod memory;
 
 pub use aws::AwsSource;
+pub use file::FileSource;
+pub use layered::Layered;
 pub use memory::{CallCounts, MemorySource};
 
 use std::fmt;
@@ -62,6 +66,10 @@ pub struct Parameter {
     pub selector: Option<String>,
     /// When this version was written, when known.
     pub last_modified: Option<SystemTime>,
+    /// Where the source found it beyond its name, such as the file of a
+    /// [`FileSource`]; `None` from a source with one store (SSM, memory).
+    /// Shown in [`Origin`](crate::origin::Origin)s.
+    pub location: Option<String>,
 }
 
 impl Drop for Parameter {
@@ -82,6 +90,7 @@ impl fmt::Debug for Parameter {
             .field("kind", &self.kind)
             .field("version", &self.version)
             .field("selector", &self.selector)
+            .field("location", &self.location)
             .finish_non_exhaustive()
     }
 }

@@ -88,13 +88,17 @@ impl Value {
             secret,
             plaintext: false,
             presence: Presence::Required,
+            env: None,
         };
-        convert_one(&self.name, &self.parameter, &plan, None, converter).map_err(|mut problem| {
-            if let Problem::Invalid { expected, .. } = &mut problem {
-                *expected = short_type_name(expected);
-            }
-            Error::new(UNTYPED, vec![problem])
-        })
+        let origin = crate::origin::Origin::of(&self.name, &self.parameter);
+        convert_one(&self.name, &self.parameter, &plan, None, converter, origin).map_err(
+            |mut problem| {
+                if let Problem::Invalid { expected, .. } = &mut problem {
+                    *expected = short_type_name(expected);
+                }
+                Error::new(UNTYPED, vec![problem])
+            },
+        )
     }
 }
 

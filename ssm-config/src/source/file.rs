@@ -1,0 +1,328 @@
+//! [`FileSource`]: parameters and secrets from a TOML or JSON file, for
+//! running on a laptop with no AWS account.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use super::{
+    BoxFuture, MemorySource, ParameterSource, ParameterType, ParametersOutput, PathPage, PathQuery,
+    SourceError, SourceErrorKind,
+};
+use crate::name;
+
+/// Parameters and Secrets Manager secrets from a TOML or JSON file.
+///
+/// The file is read again on every call, so a refresh sees an edit: a
+/// [`Live`](crate::Live) handle's `subscribe()` and `map()` follow the file
+/// as they follow SSM. It answers as SSM would (types, decryption, secrets
+/// under `/aws/reference/secretsmanager/`, `GetParametersByPath`), so the
+/// same struct loads from the file and from SSM. Every value it returns
+/// names the file as its [`location`](super::Parameter::location), which
+/// provenance and messages show.
+///
+/// The format, in TOML (JSON has the same shape):
+///
+/// ```toml
+/// [parameters]
+/// "/dev/orders/db_host" = "localhost"
+/// "/dev/orders/db/port" = 5432                       # numbers and booleans become text
+/// "/dev/orders/allowed-ips" = ["127.0.0.1", "::1"]   # a list is a StringList
+/// "/dev/orders/db/password" = { value = "dev-only", type = "SecureString" }
+/// "/dev/orders/tls/cert:blue" = "cert-blue"          # the version labelled `blue`
+///
+/// [secrets]
+/// "dev/stripe" = { api_key = "sk_test_1" }           # a table is a JSON secret
+/// "dev/webhook" = "whsec_dev"
+/// ```
+///
+/// A typed entry's `type` is `String` (the default for text),
+/// `StringList` (the default for a list) or `SecureString`. A name may
+/// carry a label (`name:label`), read by fields that pin that label; the
+/// plain name is the latest version. A file holds no version numbers, so
+/// `name:3` is refused. A missing file fails with
+/// [`SourceErrorKind::Unreachable`], which an optional layer of
+/// [`Layered`](super::Layered) skips; a malformed one names the file, the
+/// line and the entry, never a value.
+#[derive(Debug, Clone)]
+pub struct FileSource {
+    path: PathBuf,
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Toml,
+    Json,
+}
+
+impl FileSource {
+    /// A file read as JSON when its name ends in `.json`, as TOML otherwise.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        FileSource {
+            path,
+            format: if json { Format::Json } else { Format::Toml },
+        }
+    }
+
+    /// A TOML file, whatever its name.
+    pub fn toml(path: impl Into<PathBuf>) -> Self {
+        FileSource {
+            path: path.into(),
+            format: Format::Toml,
+        }
+    }
+
+    /// A JSON file, whatever its name.
+    pub fn json(path: impl Into<PathBuf>) -> Self {
+        FileSource {
+            path: path.into(),
+            format: Format::Json,
+        }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Reads and parses the file into a store answering as SSM does.
+    fn read(&self, operation: &'static str) -> Result<MemorySource, SourceError> {
+        // Read whole on each call: a config file is small, and reading it
+        // again is what makes an edit reach the next refresh.
+        let text = std::fs::read_to_string(&self.path).map_err(|err| {
+            let kind = match err.kind() {
+                std::io::ErrorKind::NotFound => SourceErrorKind::Unreachable,
+                std::io::ErrorKind::PermissionDenied => SourceErrorKind::AccessDenied,
+                _ => SourceErrorKind::Other,
+            };
+            SourceError::new(kind, operation, format!("cannot read `{}`", self.shown()))
+                .with_source(err)
+        })?;
+        let parsed = self.parse(&text).map_err(|message| {
+            SourceError::new(
+                SourceErrorKind::Other,
+                operation,
+                format!("`{}`: {message}", self.shown()),
+            )
+        })?;
+        store(&parsed).map_err(|message| {
+            SourceError::new(
+                SourceErrorKind::Other,
+                operation,
+                format!("`{}`: {message}", self.shown()),
+            )
+        })
+    }
+
+    /// The file as JSON. Errors give the place and the parser's reason,
+    /// never the text around it, which may hold a secret.
+    fn parse(&self, text: &str) -> Result<Json, String> {
+        match self.format {
+            Format::Json => serde_json::from_str(text).map_err(|err| {
+                format!(
+                    "not valid JSON at line {} column {}: {:?}",
+                    err.line(),
+                    err.column(),
+                    err.classify()
+                )
+            }),
+            Format::Toml => toml::from_str(text).map_err(|err| {
+                let mut message = String::from("not valid TOML");
+                if let Some(span) = err.span() {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    let _ = write!(message, " at line {line} column {column}");
+                }
+                let reason = err.message().lines().next().unwrap_or_default().to_owned();
+                let _ = write!(message, ": {reason}");
+                message
+            }),
+        }
+    }
+
+    fn located(&self, mut parameters: Vec<super::Parameter>) -> Vec<super::Parameter> {
+        for parameter in &mut parameters {
+            parameter.location = Some(self.shown());
+        }
+        parameters
+    }
+}
+
+/// One `[parameters]` entry.
+struct Entry {
+    text: String,
+    kind: ParameterType,
+}
+
+/// Builds the store the file describes.
+fn store(parsed: &Json) -> Result<MemorySource, String> {
+    let Json::Object(top) = parsed else {
+        return Err("the file holds a table with `parameters` and `secrets`".into());
+    };
+    if let Some(other) = top
+        .keys()
+        .find(|k| !["parameters", "secrets"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown table `{other}`: the file holds `parameters` and `secrets`"
+        ));
+    }
+    let source = MemorySource::new();
+    let mut labelled = Vec::new();
+    for (key, value) in table(top, "parameters")? {
+        let (base, selector) =
+            name::split_selector(key).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
+        name::check_name(base).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
+        if name::referenced_secret(base).is_some() {
+            return Err(format!(
+                "parameter `{key}`: secrets go in the `[secrets]` table, by name"
+            ));
+        }
+        let entry = entry(value).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
+        match selector {
+            None => {
+                source.put_typed(base, &entry.text, Some(entry.kind));
+            }
+            Some(name::Selector::Label(label)) => labelled.push((base, label, entry)),
+            Some(name::Selector::Version(_)) => {
+                return Err(format!(
+                    "parameter `{key}`: a file holds no version numbers; pin a label (`name:label`) instead"
+                ));
+            }
+        }
+    }
+    // Labelled versions go in under the latest one, so the plain name
+    // stays the latest.
+    for (base, label, entry) in labelled {
+        let latest = source.latest(base);
+        let version = source.put_typed(base, &entry.text, Some(entry.kind));
+        source.label(base, version, &label);
+        if let Some((text, kind)) = latest {
+            source.put_typed(base, &text, Some(kind));
+        }
+    }
+    for (key, value) in table(top, "secrets")? {
+        name::check_name(&format!("{}/{key}", ssm_config_rules::SECRETS_REFERENCE))
+            .map_err(|reason| format!("secret `{key}`: {reason}"))?;
+        let text = match value {
+            Json::String(text) => text.clone(),
+            Json::Object(_) => value.to_string(),
+            _ => {
+                return Err(format!(
+                    "secret `{key}`: a secret is a string, or a table that becomes a JSON secret"
+                ));
+            }
+        };
+        source.put_secret(key, &text);
+    }
+    Ok(source)
+}
+
+fn table<'a>(
+    top: &'a serde_json::Map<String, Json>,
+    name: &str,
+) -> Result<impl Iterator<Item = (&'a String, &'a Json)>, String> {
+    match top.get(name) {
+        None => Ok(None.into_iter().flatten()),
+        Some(Json::Object(entries)) => Ok(Some(entries.iter()).into_iter().flatten()),
+        Some(_) => Err(format!("`{name}` is a table of names to values")),
+    }
+}
+
+/// A value as text with its type: text, a number, a boolean, a list of
+/// those (a StringList), or `{ value, type }`.
+fn entry(value: &Json) -> Result<Entry, String> {
+    const TYPED: &str =
+        "a typed entry is `{ value = ..., type = \"String\" | \"StringList\" | \"SecureString\" }`";
+    match value {
+        Json::Object(typed) => {
+            if let Some(other) = typed
+                .keys()
+                .find(|k| !["value", "type"].contains(&k.as_str()))
+            {
+                return Err(format!("unknown key `{other}`: {TYPED}"));
+            }
+            let inner = typed
+                .get("value")
+                .ok_or_else(|| format!("no `value`: {TYPED}"))?;
+            let mut entry = entry(inner)?;
+            if let Some(kind) = typed.get("type") {
+                entry.kind = match kind.as_str() {
+                    Some("String") if entry.kind != ParameterType::StringList => {
+                        ParameterType::String
+                    }
+                    Some("String") => return Err("a list is a StringList, not a String".into()),
+                    Some("StringList") => ParameterType::StringList,
+                    Some("SecureString") => ParameterType::SecureString,
+                    _ => return Err(TYPED.into()),
+                };
+            }
+            Ok(entry)
+        }
+        Json::Array(items) => {
+            let items = items
+                .iter()
+                .map(|item| scalar(item).ok_or("a list holds text, numbers or booleans"))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Entry {
+                text: items.join(","),
+                kind: ParameterType::StringList,
+            })
+        }
+        other => Ok(Entry {
+            text: scalar(other).ok_or("a value is text, a number, a boolean or a list")?,
+            kind: ParameterType::String,
+        }),
+    }
+}
+
+fn scalar(value: &Json) -> Option<String> {
+    match value {
+        Json::String(text) => Some(text.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl ParameterSource for FileSource {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        with_decryption: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            let store = self.read("GetParameters")?;
+            let mut output = store.get_parameters(names, with_decryption).await?;
+            output.parameters = self.located(output.parameters);
+            Ok(output)
+        })
+    }
+
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(async move {
+            let store = self.read("GetParametersByPath")?;
+            let mut page = store.get_parameters_by_path(query).await?;
+            page.parameters = self.located(page.parameters);
+            Ok(page)
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!("file `{}`", self.shown())
+    }
+}

@@ -1,0 +1,260 @@
+//! [`Layered`]: a source made of sources in precedence order.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::{
+    BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+    SourceErrorKind,
+};
+use crate::fetch::DEFAULT_MAX_PAGES;
+use crate::name;
+
+/// Sources in precedence order: for each name, the first layer that has it
+/// wins; a name no layer has is missing. `GetParametersByPath` walks every
+/// layer and merges by the same rule, name by name.
+///
+/// ```
+/// use ssm_config::MemorySource;
+/// use ssm_config::source::{FileSource, Layered};
+///
+/// let overrides = MemorySource::new();
+/// let layered = Layered::new()
+///     .then(overrides)                                        // wins
+///     .then_optional(FileSource::new("config/local.toml"))    // skipped when absent
+///     .then(MemorySource::new());                             // or `AwsSource::from_env().await`
+/// # let _ = layered;
+/// ```
+///
+/// A later layer is asked only for the names the earlier ones lack, so a
+/// file that holds every name keeps a load off the network, except for
+/// `by_path` walks, which read every layer. An optional layer that cannot
+/// be reached ([`SourceErrorKind::Unreachable`]: a missing file, an
+/// endpoint that does not answer) is skipped; any other failure of any
+/// layer fails the call, so a layer never hides an error by letting the
+/// next one answer.
+///
+/// Precedence, as a whole: an environment override
+/// ([`Loader::env_prefix`](crate::Loader::env_prefix), `#[ssm(env)]`), then
+/// the layers in order, then `#[ssm(default)]`.
+#[derive(Clone, Default)]
+pub struct Layered {
+    layers: Vec<Layer>,
+}
+
+#[derive(Clone)]
+struct Layer {
+    source: Arc<dyn ParameterSource>,
+    optional: bool,
+}
+
+impl Layered {
+    /// No layers yet: every name is missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a layer below the others.
+    pub fn then(mut self, source: impl ParameterSource) -> Self {
+        self.layers.push(Layer {
+            source: Arc::new(source),
+            optional: false,
+        });
+        self
+    }
+
+    /// Adds a layer below the others that is skipped while it cannot be
+    /// reached.
+    pub fn then_optional(mut self, source: impl ParameterSource) -> Self {
+        self.layers.push(Layer {
+            source: Arc::new(source),
+            optional: true,
+        });
+        self
+    }
+}
+
+impl std::fmt::Debug for Layered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Layer {
+    /// Whether this failure means the layer is skipped.
+    fn skips(&self, err: &SourceError) -> bool {
+        self.optional && err.kind() == SourceErrorKind::Unreachable
+    }
+
+    /// `GetParameters` on this layer. A missing secret fails a whole call
+    /// (as on AWS): the names are then asked one by one, so the others are
+    /// still answered here.
+    async fn get(&self, names: &[String], decrypt: bool) -> Result<ParametersOutput, SourceError> {
+        match self.source.get_parameters(names, decrypt).await {
+            Err(err) if err.kind() == SourceErrorKind::NotFound && names.len() > 1 => {
+                let mut output = ParametersOutput::default();
+                for name in names {
+                    match self
+                        .source
+                        .get_parameters(std::slice::from_ref(name), decrypt)
+                        .await
+                    {
+                        Ok(one) => {
+                            output.parameters.extend(one.parameters);
+                            output.invalid.extend(one.invalid);
+                        }
+                        Err(err) if err.kind() == SourceErrorKind::NotFound => {
+                            output.invalid.push(name.clone());
+                        }
+                        Err(err) => return Err(err),
+                    }
+                }
+                Ok(output)
+            }
+            Err(err) if err.kind() == SourceErrorKind::NotFound => Ok(ParametersOutput {
+                parameters: Vec::new(),
+                invalid: names.to_vec(),
+            }),
+            other => other,
+        }
+    }
+
+    /// Every page of one walk on this layer.
+    async fn walk(&self, query: &PathQuery) -> Result<Vec<Parameter>, SourceError> {
+        let mut query = query.clone();
+        let mut found = Vec::new();
+        let mut seen = HashSet::new();
+        for _ in 0..DEFAULT_MAX_PAGES {
+            let page = self.source.get_parameters_by_path(&query).await?;
+            found.extend(page.parameters);
+            match page.next_token.filter(|t| !t.is_empty()) {
+                Some(token) if seen.insert(token.clone()) => query.next_token = Some(token),
+                Some(_) => {
+                    return Err(SourceError::new(
+                        SourceErrorKind::Other,
+                        "GetParametersByPath",
+                        format!("{} returned a page token twice", self.source.describe()),
+                    ));
+                }
+                None => return Ok(found),
+            }
+        }
+        Err(SourceError::new(
+            SourceErrorKind::Other,
+            "GetParametersByPath",
+            format!(
+                "{} has more than {DEFAULT_MAX_PAGES} pages under `{}`",
+                self.source.describe(),
+                query.path
+            ),
+        ))
+    }
+}
+
+/// Whether a result named `returned` answers the name `asked`: by the same
+/// name, the name without its selector, a secret's bare name, or an ARN's
+/// name in its own account.
+fn answers(asked: &str, returned: &str) -> bool {
+    if asked == returned {
+        return true;
+    }
+    let base = name::split_selector(asked).map_or(asked, |(base, _)| base);
+    base == returned
+        || name::referenced_secret(base) == Some(returned)
+        || name::arn_name(base) == Some(returned)
+}
+
+impl ParameterSource for Layered {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        with_decryption: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            let mut remaining: Vec<String> = names.to_vec();
+            let mut output = ParametersOutput::default();
+            for layer in &self.layers {
+                if remaining.is_empty() {
+                    break;
+                }
+                let answer = match layer.get(&remaining, with_decryption).await {
+                    Ok(answer) => answer,
+                    Err(err) if layer.skips(&err) => continue,
+                    Err(err) => return Err(err),
+                };
+                for parameter in answer.parameters {
+                    if let Some(at) = remaining.iter().position(|n| answers(n, &parameter.name)) {
+                        remaining.swap_remove(at);
+                        output.parameters.push(parameter);
+                    }
+                }
+            }
+            output.invalid = remaining;
+            Ok(output)
+        })
+    }
+
+    /// Every layer's whole walk, merged: one page, no token.
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(async move {
+            if query.next_token.is_some() {
+                return Err(SourceError::new(
+                    SourceErrorKind::Other,
+                    "GetParametersByPath",
+                    "a layered walk is one page; it has no next page",
+                ));
+            }
+            let mut names = HashSet::new();
+            let mut parameters = Vec::new();
+            for layer in &self.layers {
+                let found = match layer.walk(query).await {
+                    Ok(found) => found,
+                    Err(err) if layer.skips(&err) => continue,
+                    Err(err) => return Err(err),
+                };
+                for parameter in found {
+                    if names.insert(parameter.name.clone()) {
+                        parameters.push(parameter);
+                    }
+                }
+            }
+            Ok(PathPage {
+                parameters,
+                next_token: None,
+            })
+        })
+    }
+
+    fn describe(&self) -> String {
+        let layers: Vec<String> = self
+            .layers
+            .iter()
+            .map(|layer| match layer.optional {
+                true => format!("{} (optional)", layer.source.describe()),
+                false => layer.source.describe(),
+            })
+            .collect();
+        format!("layers: {}", layers.join(" > "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_answer_names_as_the_loader_matches_them() {
+        assert!(answers("/a", "/a"));
+        assert!(answers("/a:3", "/a"));
+        assert!(answers("/aws/reference/secretsmanager/s", "s"));
+        assert!(answers(
+            "arn:aws:ssm:eu-west-1:111122223333:parameter/x:2",
+            "/x"
+        ));
+        assert!(!answers("/a", "/b"));
+        assert!(!answers("/a:3", "/a:4"));
+    }
+}

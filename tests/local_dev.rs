@@ -1,0 +1,486 @@
+//! Local development: environment overrides (`#[ssm(env)]`,
+//! `Loader::env_prefix`), `FileSource`, `Layered`, one precedence, and
+//! where each value came from.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ssm_config::error::Problem;
+use ssm_config::origin::Origin;
+use ssm_config::source::{FileSource, Layered, ParameterSource, SourceErrorKind};
+use ssm_config::{MemorySource, Secret, SsmConfig};
+
+use support::backend::{Backend, moto};
+use support::counting::{Call, Counting};
+
+/// Every name a counting source was asked for with `GetParameters`.
+fn asked_names(source: &Counting) -> Vec<String> {
+    let calls = source.calls();
+    let names = calls.iter().filter_map(|call| match call {
+        Call::GetParameters { names, .. } => Some(names.clone()),
+        _ => None,
+    });
+    names.flatten().collect()
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/dev/orders")]
+struct Orders {
+    db_host: String,
+    #[ssm(path = "db/port")]
+    db_port: u16,
+    #[ssm(path = "db/password")]
+    db_password: Secret<String>,
+    allowed_ips: Vec<String>,
+    #[ssm(json)]
+    limits: Limits,
+    #[ssm(secret = "dev/stripe", key = "api_key")]
+    stripe_key: Secret<String>,
+    #[ssm(default = 30)]
+    timeout_secs: u32,
+    #[ssm(env = "ORDERS_LOG")]
+    log_level: String,
+    #[ssm(nested = "cache")]
+    cache: Cache,
+    #[ssm(by_path = "workers")]
+    workers: BTreeMap<String, u8>,
+}
+
+#[derive(SsmConfig, Debug)]
+struct Cache {
+    ttl_secs: u32,
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct Limits {
+    max_items: u32,
+}
+
+const TOML: &str = r#"
+[parameters]
+"/dev/orders/db_host" = "localhost"
+"/dev/orders/db/port" = 5432
+"/dev/orders/db/password" = { value = "file-canary-51ab", type = "SecureString" }
+"/dev/orders/allowed_ips" = ["127.0.0.1", "::1"]
+"/dev/orders/limits" = '{"max_items": 5}'
+"/dev/orders/log_level" = "info"
+"/dev/orders/cache/ttl_secs" = 60
+"/dev/orders/workers/emails" = 2
+
+[secrets]
+"dev/stripe" = { api_key = "sk_test_file" }
+"#;
+
+/// A file in a directory of its own, removed on drop.
+struct TempFile {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> TempFile {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "ssm-config-local-dev-{}-{unique}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let file = TempFile { dir, path };
+        file.write(text);
+        file
+    }
+
+    fn write(&self, text: &str) {
+        let mut file = std::fs::File::create(&self.path).unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn a_toml_file_loads_every_kind_of_field() {
+    let file = TempFile::new("local.toml", TOML);
+    let config = Orders::loader()
+        .source(FileSource::new(&file.path))
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
+    assert_eq!(c.db_host, "localhost");
+    assert_eq!(c.db_port, 5432);
+    assert_eq!(c.db_password.expose_secret(), "file-canary-51ab");
+    assert_eq!(c.allowed_ips, ["127.0.0.1", "::1"]);
+    assert_eq!(c.limits, Limits { max_items: 5 });
+    assert_eq!(c.stripe_key.expose_secret(), "sk_test_file");
+    assert_eq!(c.timeout_secs, 30);
+    assert_eq!(c.cache.ttl_secs, 60);
+    assert_eq!(c.workers, BTreeMap::from([("emails".to_owned(), 2)]));
+    let shown = file.path.display().to_string();
+    let metadata = config.metadata();
+    assert_eq!(
+        metadata.origin("db_port").unwrap().to_string(),
+        format!("/dev/orders/db/port version 1 in {shown}")
+    );
+    assert_eq!(
+        metadata.origin("stripe_key").unwrap().to_string(),
+        format!("secret dev/stripe, key api_key in {shown}")
+    );
+    assert_eq!(metadata.origin("timeout_secs"), Some(&Origin::Default));
+    assert_eq!(
+        metadata
+            .parameter("/dev/orders/workers/emails")
+            .unwrap()
+            .location,
+        Some(shown)
+    );
+}
+
+#[tokio::test]
+async fn a_json_file_has_the_same_shape() {
+    let json = r#"{
+        "parameters": {
+            "/dev/orders/db_host": "json-host",
+            "/dev/orders/db/port": 5433,
+            "/dev/orders/db/password": {"value": "pw", "type": "SecureString"},
+            "/dev/orders/allowed_ips": ["10.0.0.1"],
+            "/dev/orders/limits": "{\"max_items\": 7}",
+            "/dev/orders/log_level": "warn",
+            "/dev/orders/cache/ttl_secs": 1
+        },
+        "secrets": {"dev/stripe": "{\"api_key\": \"sk_json\"}"}
+    }"#;
+    let file = TempFile::new("local.json", json);
+    let c = Orders::fetch(&FileSource::new(&file.path)).await.unwrap();
+    assert_eq!((c.db_host.as_str(), c.db_port), ("json-host", 5433));
+    assert_eq!(c.limits.max_items, 7);
+    assert_eq!(c.stripe_key.expose_secret(), "sk_json");
+    assert!(c.workers.is_empty());
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/dev/orders")]
+struct Pinned {
+    #[ssm(path = "tls/cert:blue")]
+    blue: String,
+    #[ssm(path = "tls/cert")]
+    latest: String,
+    #[ssm(path = "db/password")]
+    #[allow(dead_code)] // fails to load while a SecureString
+    leaky: String,
+}
+
+#[tokio::test]
+async fn labels_types_and_secure_strings_follow_the_file() {
+    let file = TempFile::new(
+        "local.toml",
+        r#"
+        [parameters]
+        "/dev/orders/tls/cert:blue" = "cert-blue"
+        "/dev/orders/tls/cert" = "cert-latest"
+        "/dev/orders/db/password" = { value = "file-canary-51ab", type = "SecureString" }
+        "#,
+    );
+    let err = Pinned::fetch(&FileSource::new(&file.path))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err.problems(), [Problem::SecureStringNotSecret { field, .. }] if field == "leaky"),
+        "{text}"
+    );
+    assert!(!text.contains("file-canary"), "{text}");
+    assert!(text.contains("in "), "the file is named: {text}");
+
+    file.write(
+        r#"
+        [parameters]
+        "/dev/orders/tls/cert:blue" = "cert-blue"
+        "/dev/orders/tls/cert" = "cert-latest"
+        "/dev/orders/db/password" = "plain"
+        "#,
+    );
+    let c = Pinned::fetch(&FileSource::new(&file.path)).await.unwrap();
+    assert_eq!(
+        (c.blue.as_str(), c.latest.as_str()),
+        ("cert-blue", "cert-latest")
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
+    for (text, says) in [
+        (
+            "[parameters]\n\"/dev/orders/db_host\" = \"file-canary-51ab\n",
+            "line 2",
+        ),
+        (
+            "[parameters]\n\"/dev/orders/db_host\" = { value = \"file-canary-51ab\", type = \"Number\" }\n",
+            "parameter `/dev/orders/db_host`",
+        ),
+        (
+            "[parameters]\n\"/dev/orders/tls/cert:3\" = \"file-canary-51ab\"\n",
+            "no version numbers",
+        ),
+        (
+            "[parameters]\n\"/dev orders\" = \"file-canary-51ab\"\n",
+            "is not allowed",
+        ),
+        ("[params]\n", "unknown table `params`"),
+    ] {
+        let file = TempFile::new("bad.toml", text);
+        let err = Orders::fetch(&FileSource::new(&file.path))
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains(says), "{says}: {shown}");
+        assert!(shown.contains("bad.toml"), "{shown}");
+        assert!(!shown.contains("file-canary"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn editing_the_file_reaches_subscribers_on_refresh() {
+    let file = TempFile::new("local.toml", TOML);
+    let config = Orders::loader()
+        .source(FileSource::new(&file.path))
+        .load()
+        .await
+        .unwrap();
+    let mut changes = config.subscribe();
+    let port = config.map(|c| c.db_port);
+    file.write(&TOML.replace("= 5432", "= 6543"));
+    config.refresh().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), changes.changed())
+        .await
+        .expect("a change within 5 s")
+        .unwrap();
+    assert_eq!(changes.borrow().db_port, 6543);
+    assert_eq!(*port.get(), 6543);
+}
+
+#[tokio::test]
+async fn env_overrides_win_and_go_through_the_same_conversion() {
+    let file = TempFile::new("local.toml", TOML);
+    let source = Counting::new(FileSource::new(&file.path));
+    let config = Orders::loader()
+        .source(source.clone())
+        .env_prefix("ORDERS_")
+        .var("ORDERS_DB__PORT", "7000") // no nested level: one `_`
+        .var("ORDERS_DB_PORT", "7001")
+        .var("ORDERS_DB_PASSWORD", "env-canary-77")
+        .var("ORDERS_ALLOWED_IPS", "10.9.0.1,10.9.0.2")
+        .var("ORDERS_LIMITS", r#"{"max_items": 99}"#)
+        .var("ORDERS_CACHE__TTL_SECS", "5")
+        .var("ORDERS_LOG", "trace") // the field's own `env` wins over the prefix
+        .var("ORDERS_LOG_LEVEL", "ignored")
+        .var("ORDERS_DB_HOST", "") // empty counts as unset
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
+    assert_eq!(c.db_port, 7001);
+    assert_eq!(c.db_password.expose_secret(), "env-canary-77");
+    assert_eq!(c.allowed_ips, ["10.9.0.1", "10.9.0.2"]);
+    assert_eq!(c.limits.max_items, 99);
+    assert_eq!(c.cache.ttl_secs, 5);
+    assert_eq!(c.log_level, "trace");
+    assert_eq!(c.db_host, "localhost");
+    let metadata = config.metadata();
+    assert_eq!(
+        metadata.origin("cache.ttl_secs").unwrap().to_string(),
+        "env ORDERS_CACHE__TTL_SECS"
+    );
+    assert_eq!(
+        metadata.origin("log_level").unwrap().to_string(),
+        "env ORDERS_LOG"
+    );
+    // Overridden names are not read at all.
+    let asked = asked_names(&source);
+    assert!(
+        asked.iter().any(|n| n == "/dev/orders/db_host"),
+        "{asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|n| n == "/dev/orders/db/port"),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_override_says_where_it_came_from_and_never_quotes_a_secret() {
+    let file = TempFile::new("local.toml", TOML);
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/dev/orders")]
+    #[allow(dead_code)] // never loads
+    struct SecretPin {
+        #[ssm(path = "db/port", env = "PIN")]
+        pin: Secret<u32>,
+        #[ssm(path = "db/other-port")]
+        port: u16,
+    }
+    let err = SecretPin::loader()
+        .source(FileSource::new(&file.path))
+        .env_prefix("ORDERS_")
+        .var("PIN", "env-canary-77")
+        .var("ORDERS_PORT", "eighty")
+        .load()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("field `pin`: the value from env PIN is not a valid `Secret<u32>`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("field `port`: the value from env ORDERS_PORT is not a valid `u16`"),
+        "{text}"
+    );
+    assert!(text.contains("(value \"eighty\")"), "{text}");
+    assert!(!text.contains("env-canary"), "{text}");
+    assert!(!format!("{err:?}").contains("env-canary"));
+
+    let err = SecretPin::loader()
+        .source(FileSource::new(&file.path))
+        .env_prefix("ORDERS-")
+        .load()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.problems(), [Problem::InvalidEnvPrefix { prefix, .. }] if prefix == "ORDERS-"),
+        "{err}"
+    );
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/p")]
+struct Precedence {
+    from_env: String,
+    from_first: String,
+    from_second: String,
+    #[ssm(default = "fallback")]
+    from_default: String,
+    #[ssm(by_path = "map")]
+    map: BTreeMap<String, String>,
+}
+
+/// env override > earlier layer > later layer > default, and by-path walks
+/// merge name by name with the same rule.
+#[tokio::test]
+async fn one_precedence_env_then_layers_in_order_then_default() {
+    let first = MemorySource::new();
+    let second = MemorySource::new();
+    for (source, label) in [(&first, "first"), (&second, "second")] {
+        source.put("/p/from_env", label);
+        source.put("/p/map/shared", label);
+        source.put(&format!("/p/map/only-{label}"), label);
+    }
+    first.put("/p/from_first", "first");
+    second.put("/p/from_first", "second");
+    second.put("/p/from_second", "second");
+    let layered = Layered::new().then(first).then(second);
+    assert_eq!(layered.describe(), "layers: memory source > memory source");
+    let config = Precedence::loader()
+        .source(layered)
+        .env_prefix("P_")
+        .var("P_FROM_ENV", "env")
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
+    assert_eq!(
+        [&c.from_env, &c.from_first, &c.from_second, &c.from_default].map(String::as_str),
+        ["env", "first", "second", "fallback"]
+    );
+    let expected = [
+        ("shared", "first"),
+        ("only-first", "first"),
+        ("only-second", "second"),
+    ];
+    let expected: BTreeMap<String, String> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(c.map, expected);
+}
+
+#[tokio::test]
+async fn an_optional_layer_is_skipped_only_when_it_cannot_be_reached() {
+    let missing = std::env::temp_dir().join("ssm-config-no-such-dir/local.toml");
+    let base = MemorySource::new();
+    base.put("/p/from_env", "a");
+    base.put("/p/from_first", "b");
+    base.put("/p/from_second", "c");
+    let optional = Layered::new()
+        .then_optional(FileSource::new(&missing))
+        .then(base.clone());
+    let c = Precedence::fetch(&optional).await.unwrap();
+    assert_eq!(c.from_first, "b");
+
+    let required = Layered::new()
+        .then(FileSource::new(&missing))
+        .then(base.clone());
+    let err = Precedence::fetch(&required).await.unwrap_err();
+    assert!(
+        err.source_errors()
+            .any(|e| e.kind() == SourceErrorKind::Unreachable),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no-such-dir"), "{err}");
+
+    let broken = TempFile::new("broken.toml", "[parameters\n");
+    let optional_but_broken = Layered::new()
+        .then_optional(FileSource::new(&broken.path))
+        .then(base);
+    let err = Precedence::fetch(&optional_but_broken).await.unwrap_err();
+    assert!(err.to_string().contains("not valid TOML"), "{err}");
+}
+
+/// A file over the emulator: the file's names never reach SSM, the rest
+/// come from it, and each value says which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_layered_over_ssm_asks_ssm_only_for_what_the_file_lacks() {
+    let Some(emulator) = moto().await else { return };
+    emulator.put("/p/from_env", "ssm").await;
+    emulator.put("/p/from_first", "ssm").await;
+    emulator.put("/p/from_second", "ssm").await;
+    emulator.put("/p/map/remote", "ssm").await;
+    let file = TempFile::new(
+        "local.toml",
+        "[parameters]\n\"/p/from_first\" = \"file\"\n\"/p/map/local\" = \"file\"\n",
+    );
+    let ssm = emulator.source();
+    let layered = Layered::new()
+        .then(FileSource::new(&file.path))
+        .then(ssm.clone());
+    let config = Precedence::loader().source(layered).load().await.unwrap();
+    let c = config.get();
+    assert_eq!(c.from_first, "file");
+    assert_eq!(c.from_second, "ssm");
+    assert_eq!(c.map.len(), 2);
+    let asked = asked_names(&ssm);
+    assert!(!asked.iter().any(|n| n == "/p/from_first"), "{asked:?}");
+    assert!(asked.iter().any(|n| n == "/p/from_second"), "{asked:?}");
+    let metadata = config.metadata();
+    assert!(
+        metadata
+            .origin("from_first")
+            .unwrap()
+            .to_string()
+            .ends_with("local.toml")
+    );
+    assert_eq!(
+        metadata.origin("from_second").unwrap().to_string(),
+        "/p/from_second version 1"
+    );
+}
