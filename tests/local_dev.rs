@@ -173,6 +173,8 @@ async fn a_json_file_has_the_same_shape() {
 struct Pinned {
     #[ssm(path = "tls/cert:blue")]
     blue: String,
+    #[ssm(path = "tls/cert:3")]
+    third: String,
     #[ssm(path = "tls/cert")]
     latest: String,
     #[ssm(path = "db/password")]
@@ -187,6 +189,7 @@ async fn labels_types_and_secure_strings_follow_the_file() {
         r#"
         [parameters]
         "/dev/orders/tls/cert:blue" = "cert-blue"
+        "/dev/orders/tls/cert:3" = "cert-3"
         "/dev/orders/tls/cert" = "cert-latest"
         "/dev/orders/db/password" = { value = "file-canary-51ab", type = "SecureString" }
         "#,
@@ -206,14 +209,25 @@ async fn labels_types_and_secure_strings_follow_the_file() {
         r#"
         [parameters]
         "/dev/orders/tls/cert:blue" = "cert-blue"
+        "/dev/orders/tls/cert:3" = "cert-3"
         "/dev/orders/tls/cert" = "cert-latest"
         "/dev/orders/db/password" = "plain"
         "#,
     );
-    let c = Pinned::fetch(&FileSource::new(&file.path)).await.unwrap();
+    let config = Pinned::loader()
+        .source(FileSource::new(&file.path))
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
     assert_eq!(
-        (c.blue.as_str(), c.latest.as_str()),
-        ("cert-blue", "cert-latest")
+        [&c.blue, &c.third, &c.latest].map(String::as_str),
+        ["cert-blue", "cert-3", "cert-latest"]
+    );
+    let third = config.metadata().origin("third").unwrap().to_string();
+    assert!(
+        third.starts_with("/dev/orders/tls/cert:3 (version 3) in "),
+        "{third}"
     );
 }
 
@@ -229,8 +243,8 @@ async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
             "parameter `/dev/orders/db_host`",
         ),
         (
-            "[parameters]\n\"/dev/orders/tls/cert:3\" = \"file-canary-51ab\"\n",
-            "no version numbers",
+            "[parameters]\n\"/dev/orders/tls/cert:0\" = \"file-canary-51ab\"\n",
+            "versions start at 1",
         ),
         (
             "[parameters]\n\"/dev orders\" = \"file-canary-51ab\"\n",
@@ -483,4 +497,28 @@ async fn a_file_layered_over_ssm_asks_ssm_only_for_what_the_file_lacks() {
         metadata.origin("from_second").unwrap().to_string(),
         "/p/from_second version 1"
     );
+}
+
+#[test]
+fn the_plan_names_the_variable_that_overrides_each_field() {
+    let env_of = |plan: &ssm_config::plan::Plan, field: &str| {
+        let row = plan.iter().find(|p| p.field == field).unwrap();
+        row.env.clone()
+    };
+    let own = Orders::parameters();
+    assert_eq!(env_of(&own, "log_level").as_deref(), Some("ORDERS_LOG"));
+    assert_eq!(env_of(&own, "db_port"), None);
+    assert!(own.to_string().lines().next().unwrap().ends_with("ENV"));
+
+    let loader = Orders::loader().env_prefix("ORDERS_").prefix("/qa/orders");
+    let plan = loader.parameters();
+    assert_eq!(env_of(&plan, "db_port").as_deref(), Some("ORDERS_DB_PORT"));
+    assert_eq!(
+        env_of(&plan, "cache.ttl_secs").as_deref(),
+        Some("ORDERS_CACHE__TTL_SECS")
+    );
+    assert_eq!(env_of(&plan, "log_level").as_deref(), Some("ORDERS_LOG"));
+    assert_eq!(env_of(&plan, "workers"), None);
+    let port = plan.iter().find(|p| p.field == "db_port").unwrap();
+    assert_eq!(port.name, "/qa/orders/db/port");
 }

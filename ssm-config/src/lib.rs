@@ -88,6 +88,10 @@
 //! - `nested = "segment"` or `flatten`: another `SsmConfig` struct.
 //! - `skip`: not read; `Default::default()`.
 //! - `plaintext`: accept a SecureString in a field that is not `Secret<_>`.
+//! - `env = "DB_HOST"`: an environment variable that, when set and not
+//!   empty, overrides the parameter (which is then not read), through the
+//!   field's own conversion; see [`Loader::env_prefix`] for one for every
+//!   field.
 //!
 //! Field types: any `T: FromStr`, `Option<T>` (missing gives `None`),
 //! `Vec<T>` (a StringList, each item through `FromStr`), `Secret<T>` around

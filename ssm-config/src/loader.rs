@@ -164,6 +164,24 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// The binding plan as this loader would read it: its prefix, its
+    /// variables, and the variables [`env_prefix`](Loader::env_prefix)
+    /// lets override each field, in the plan's `ENV` column.
+    pub fn parameters(&self) -> crate::plan::Plan {
+        let lookup = |var: &str| {
+            self.vars
+                .get(var)
+                .cloned()
+                .or_else(|| std::env::var(var).ok())
+        };
+        crate::plan::Plan::new(crate::resolve::planned_parameters(
+            T::PLAN,
+            self.prefix.as_deref(),
+            &lookup,
+            self.env_prefix.as_deref(),
+        ))
+    }
+
     /// Replaces `#[ssm(max_age = ...)]`. A max age under one second
     /// (zero included) is raised to one second, so that no refresh
     /// loop spins.

@@ -123,6 +123,9 @@ pub struct PlannedParameter {
     pub kind: PlannedKind,
     /// Whether a missing value is an error.
     pub required: bool,
+    /// The environment variable that overrides it
+    /// (`#[ssm(env = "...")]`, or from [`Loader::env_prefix`](crate::Loader::env_prefix)).
+    pub env: Option<String>,
 }
 
 /// What a [`PlannedParameter`] reads.
@@ -167,8 +170,11 @@ impl fmt::Display for PlannedParameter {
 }
 
 /// The binding plan of a config struct, from
-/// [`SsmConfig::parameters`](crate::SsmConfig::parameters): a list of
-/// [`PlannedParameter`]s that prints as a table.
+/// [`SsmConfig::parameters`](crate::SsmConfig::parameters) or
+/// [`Loader::parameters`](crate::Loader::parameters): a list of
+/// [`PlannedParameter`]s that prints as a table. Where a value may come
+/// from, first to last: the `ENV` variable (a column shown when some field
+/// has one), the parameter, and the default (`REQUIRED` is `no`).
 ///
 /// ```text
 /// FIELD        PARAMETER                  SELECTOR  KIND                REQUIRED
@@ -227,8 +233,9 @@ impl PlannedKind {
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = ["FIELD", "PARAMETER", "SELECTOR", "KIND", "REQUIRED"].map(str::to_owned);
-        let rows: Vec<[String; 5]> = self
+        let header =
+            ["FIELD", "PARAMETER", "SELECTOR", "KIND", "REQUIRED", "ENV"].map(str::to_owned);
+        let rows: Vec<[String; 6]> = self
             .parameters
             .iter()
             .map(|p| {
@@ -238,10 +245,17 @@ impl fmt::Display for Plan {
                     p.selector.clone().unwrap_or_default(),
                     p.kind.describe(),
                     if p.required { "yes" } else { "no" }.to_owned(),
+                    p.env.clone().unwrap_or_default(),
                 ]
             })
             .collect();
-        let mut widths = header.clone().map(|h| h.len());
+        let with_env = self.parameters.iter().any(|p| p.env.is_some());
+        let columns = if with_env { 6 } else { 5 };
+        let (header, rows): (Vec<String>, Vec<Vec<String>>) = (
+            header[..columns].to_vec(),
+            rows.iter().map(|row| row[..columns].to_vec()).collect(),
+        );
+        let mut widths: Vec<usize> = header.iter().map(String::len).collect();
         for row in &rows {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.chars().count());
@@ -250,8 +264,8 @@ impl fmt::Display for Plan {
         for row in std::iter::once(&header).chain(&rows) {
             let line: Vec<String> = row
                 .iter()
-                .zip(widths)
-                .map(|(cell, width)| format!("{cell:width$}"))
+                .zip(&widths)
+                .map(|(cell, &width)| format!("{cell:width$}"))
                 .collect();
             writeln!(f, "{}", line.join("  ").trim_end())?;
         }

@@ -28,7 +28,9 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
 pub fn parameters<T: SsmConfig>() -> Plan {
     Plan::new(crate::resolve::planned_parameters(
         T::PLAN,
+        None,
         &crate::engine::env_lookup,
+        None,
     ))
 }
 

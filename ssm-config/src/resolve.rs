@@ -394,24 +394,33 @@ pub(crate) fn resolve_unchecked(
     resolve_with(plan, prefix, lookup, false, Overrides::Off)
 }
 
-/// The plan of `plan` as a flat list, for display and policy generation.
+/// The plan of `plan` as a flat list, for display: with the loader's
+/// prefix and the variables that override each field.
 pub(crate) fn planned_parameters(
     plan: &'static StructPlan,
+    prefix: Option<&str>,
     lookup: Lookup<'_>,
+    env_prefix: Option<&str>,
 ) -> Vec<PlannedParameter> {
     // Unset variables stay visible as `{VAR}` instead of failing the listing.
     let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
-    let resolution = resolve_unchecked(plan, None, &keep_unset);
+    let resolution = resolve_unchecked(plan, prefix, &keep_unset);
+    let overrides = Overrides::On { prefix: env_prefix };
     let mut out = Vec::new();
-    flatten(&resolution.root, &resolution.requests, &mut out);
+    flatten(&resolution.root, &resolution.requests, overrides, &mut out);
     out
 }
 
-fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
+fn flatten(
+    node: &Node,
+    requests: &Requests,
+    overrides: Overrides<'_>,
+    out: &mut Vec<PlannedParameter>,
+) {
     for slot in &node.slots {
         let planned = match slot {
             Slot::Nested(child) => {
-                flatten(child, requests, out);
+                flatten(child, requests, overrides, out);
                 continue;
             }
             Slot::Name {
@@ -434,6 +443,7 @@ fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
                     selector: r.selector.as_ref().map(Selector::to_string),
                     kind,
                     required: value.presence == Presence::Required,
+                    env: env_variable(value, field, overrides),
                 }
             }
             Slot::Path {
@@ -450,6 +460,7 @@ fn flatten(node: &Node, requests: &Requests, out: &mut Vec<PlannedParameter>) {
                         recursive: r.recursive,
                     },
                     required: value.presence == Presence::Required,
+                    env: None,
                 }
             }
             Slot::Env { .. } | Slot::Unresolved | Slot::Skip => continue,

@@ -31,6 +31,7 @@ use crate::name;
 /// "/dev/orders/allowed-ips" = ["127.0.0.1", "::1"]   # a list is a StringList
 /// "/dev/orders/db/password" = { value = "dev-only", type = "SecureString" }
 /// "/dev/orders/tls/cert:blue" = "cert-blue"          # the version labelled `blue`
+/// "/dev/orders/tls/cert:1" = "cert-v1"               # version 1
 ///
 /// [secrets]
 /// "dev/stripe" = { api_key = "sk_test_1" }           # a table is a JSON secret
@@ -39,9 +40,9 @@ use crate::name;
 ///
 /// A typed entry's `type` is `String` (the default for text),
 /// `StringList` (the default for a list) or `SecureString`. A name may
-/// carry a label (`name:label`), read by fields that pin that label; the
-/// plain name is the latest version. A file holds no version numbers, so
-/// `name:3` is refused. A missing file fails with
+/// carry a label (`name:label`) or a version (`name:3`), read only by
+/// fields that pin that label or version; the plain name is the latest
+/// version. A missing file fails with
 /// [`SourceErrorKind::Unreachable`], which an optional layer of
 /// [`Layered`](super::Layered) skips; a malformed one names the file, the
 /// line and the entry, never a value.
@@ -96,7 +97,7 @@ impl FileSource {
     }
 
     /// Reads and parses the file into a store answering as SSM does.
-    fn read(&self, operation: &'static str) -> Result<MemorySource, SourceError> {
+    fn read(&self, operation: &'static str) -> Result<Contents, SourceError> {
         // Read whole on each call: a config file is small, and reading it
         // again is what makes an edit reach the next refresh.
         let text = std::fs::read_to_string(&self.path).map_err(|err| {
@@ -165,8 +166,16 @@ struct Entry {
     kind: ParameterType,
 }
 
+/// What a file holds: a store for names, labels, secrets and walks, and
+/// the versions pinned by number (`name:3`), answered apart since a store's
+/// versions run from 1 without gaps.
+struct Contents {
+    store: MemorySource,
+    pinned: std::collections::BTreeMap<String, (Entry, u64)>,
+}
+
 /// Builds the store the file describes.
-fn store(parsed: &Json) -> Result<MemorySource, String> {
+fn store(parsed: &Json) -> Result<Contents, String> {
     let Json::Object(top) = parsed else {
         return Err("the file holds a table with `parameters` and `secrets`".into());
     };
@@ -179,6 +188,7 @@ fn store(parsed: &Json) -> Result<MemorySource, String> {
         ));
     }
     let source = MemorySource::new();
+    let mut pinned = std::collections::BTreeMap::new();
     let mut labelled = Vec::new();
     for (key, value) in table(top, "parameters")? {
         let (base, selector) =
@@ -195,10 +205,8 @@ fn store(parsed: &Json) -> Result<MemorySource, String> {
                 source.put_typed(base, &entry.text, Some(entry.kind));
             }
             Some(name::Selector::Label(label)) => labelled.push((base, label, entry)),
-            Some(name::Selector::Version(_)) => {
-                return Err(format!(
-                    "parameter `{key}`: a file holds no version numbers; pin a label (`name:label`) instead"
-                ));
+            Some(name::Selector::Version(version)) => {
+                pinned.insert(format!("{base}:{version}"), (entry, version));
             }
         }
     }
@@ -226,7 +234,10 @@ fn store(parsed: &Json) -> Result<MemorySource, String> {
         };
         source.put_secret(key, &text);
     }
-    Ok(source)
+    Ok(Contents {
+        store: source,
+        pinned,
+    })
 }
 
 fn table<'a>(
@@ -303,8 +314,36 @@ impl ParameterSource for FileSource {
         with_decryption: bool,
     ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
         Box::pin(async move {
-            let store = self.read("GetParameters")?;
-            let mut output = store.get_parameters(names, with_decryption).await?;
+            let contents = self.read("GetParameters")?;
+            let (pinned, rest): (Vec<&String>, Vec<&String>) = names
+                .iter()
+                .partition(|name| contents.pinned.contains_key(name.as_str()));
+            let rest: Vec<String> = rest.into_iter().cloned().collect();
+            let mut output = match rest.is_empty() {
+                true => ParametersOutput::default(),
+                false => {
+                    contents
+                        .store
+                        .get_parameters(&rest, with_decryption)
+                        .await?
+                }
+            };
+            for asked in pinned {
+                let (entry, version) = &contents.pinned[asked.as_str()];
+                let (name, selector) = asked.split_at(asked.rfind(':').unwrap_or(asked.len()));
+                output.parameters.push(super::Parameter {
+                    name: name.to_owned(),
+                    value: match entry.kind {
+                        ParameterType::SecureString if !with_decryption => "[encrypted]".into(),
+                        _ => entry.text.clone(),
+                    },
+                    kind: entry.kind,
+                    version: *version as i64,
+                    selector: Some(selector.to_owned()),
+                    last_modified: None,
+                    location: None,
+                });
+            }
             output.parameters = self.located(output.parameters);
             Ok(output)
         })
@@ -315,8 +354,8 @@ impl ParameterSource for FileSource {
         query: &'a PathQuery,
     ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
         Box::pin(async move {
-            let store = self.read("GetParametersByPath")?;
-            let mut page = store.get_parameters_by_path(query).await?;
+            let contents = self.read("GetParametersByPath")?;
+            let mut page = contents.store.get_parameters_by_path(query).await?;
             page.parameters = self.located(page.parameters);
             Ok(page)
         })

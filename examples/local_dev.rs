@@ -1,0 +1,165 @@
+//! Running on a laptop: the quickstart's struct loaded from a checked-in
+//! TOML file, with an environment override and a live edit.
+//!
+//! ```sh
+//! cargo run --example local_dev
+//! ORDERS_DB_HOST=db.test cargo run --example local_dev   # your own override
+//! ```
+//!
+//! It needs no AWS settings. The source is a stack of layers, first one
+//! wins: your personal `examples/local.override.toml` when it exists (it is
+//! optional, and not checked in), then `examples/local.toml`. In a service
+//! the last layer would be SSM itself: `.then(AwsSource::from_env().await)`,
+//! asked only for what the files lack. Above every layer, `ORDERS_*`
+//! variables override single fields (`Loader::env_prefix`).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde::Deserialize;
+use ssm_config::origin::Origin;
+use ssm_config::source::{FileSource, Layered};
+use ssm_config::{Secret, SsmConfig};
+
+/// The quickstart's struct.
+#[allow(dead_code)]
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{APP_ENV}/orders", max_age = 300)]
+struct AppConfig {
+    db_host: String,
+    #[ssm(path = "db/port", default = 5432)]
+    db_port: u16,
+    #[ssm(path = "db/password")]
+    db_password: Secret<String>,
+    #[ssm(path = "/shared/allowed-ips")]
+    allowed_ips: Vec<IpAddr>,
+    #[ssm(secret = "prod/stripe", key = "api_key")]
+    stripe_key: Secret<String>,
+    #[ssm(json)]
+    limits: Limits,
+    timeout_ms: Option<u64>,
+    #[ssm(path = "tls/cert:1")]
+    tls_cert: String,
+    #[ssm(by_path = "workers", recursive = false)]
+    workers: HashMap<String, u32>,
+    #[ssm(nested = "cache")]
+    cache: CacheConfig,
+}
+
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+struct Limits {
+    max_items: u32,
+    max_burst: u32,
+}
+
+#[allow(dead_code)]
+#[derive(SsmConfig, Debug)]
+#[ssm(rename_all = "kebab-case")]
+struct CacheConfig {
+    ttl_secs: u64,
+    #[ssm(default = "redis://localhost:6379")]
+    redis_url: String,
+}
+
+fn main() -> ExitCode {
+    // An override as a shell would set it; set here, before any thread
+    // exists, so the example shows one without your help.
+    if std::env::var_os("ORDERS_CACHE__TTL_SECS").is_none() {
+        // SAFETY: no other thread runs yet: the runtime starts below.
+        unsafe { std::env::set_var("ORDERS_CACHE__TTL_SECS", "5") };
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    // Edits go to a copy, so the checked-in file stays as it is.
+    let scratch = std::env::temp_dir().join(format!("ssm-config-local-dev-{}", std::process::id()));
+    let local = scratch.join("local.toml");
+    if let Err(err) = std::fs::create_dir_all(&scratch)
+        .and_then(|()| std::fs::copy(examples.join("local.toml"), &local).map(drop))
+    {
+        eprintln!("cannot copy examples/local.toml: {err}");
+        return ExitCode::FAILURE;
+    }
+    let code = show(&examples, &local).await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    code
+}
+
+async fn show(examples: &Path, local: &Path) -> ExitCode {
+    let source = Layered::new()
+        .then_optional(FileSource::new(examples.join("local.override.toml")))
+        .then(FileSource::new(local));
+    let config = match AppConfig::loader()
+        .source(source)
+        .var("APP_ENV", "dev")
+        .env_prefix("ORDERS_")
+        .load()
+        .await
+    {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    println!(
+        "Where each value came from (precedence: env > earlier layer > later layer > default):"
+    );
+    for (field, origin) in config.metadata().origins() {
+        println!("  {field:<16} {origin}");
+    }
+    let snapshot = config.get();
+    println!(
+        "\ncache.ttl_secs = {} (ORDERS_CACHE__TTL_SECS wins over the file's 60)",
+        snapshot.cache.ttl_secs
+    );
+
+    if let Some(origin @ Origin::Env { .. }) = config.metadata().origin("db_host") {
+        println!("db_host comes from {origin}, which wins over any edit of the file");
+        return ExitCode::SUCCESS;
+    }
+    // Edit the file as a developer would; the next refresh delivers it.
+    let mut changes = config.subscribe();
+    let db_host = config.map(|c| c.db_host.clone());
+    println!("db_host = {} before the edit", db_host.get());
+    let edited = match std::fs::read_to_string(local) {
+        Ok(text) => text.replace("\"localhost\"", "\"db.local.test\""),
+        Err(err) => {
+            eprintln!("cannot read {}: {err}", local.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(err) = std::fs::write(local, edited) {
+        eprintln!("cannot edit {}: {err}", local.display());
+        return ExitCode::FAILURE;
+    }
+    // A service refreshes when the max age runs out, or in the background;
+    // here at once.
+    if let Err(err) = config.refresh().await {
+        eprintln!("{err}");
+        return ExitCode::FAILURE;
+    }
+    match tokio::time::timeout(Duration::from_secs(5), changes.changed()).await {
+        Ok(Ok(())) => println!(
+            "subscriber saw db_host = {} after the edit; map() gives {}",
+            changes.borrow().db_host,
+            db_host.get()
+        ),
+        _ => {
+            eprintln!("the edit did not reach the subscriber");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
