@@ -11,53 +11,15 @@
 //! Parameter Store instead, under `/$APP_ENV/orders` (`APP_ENV` defaults to
 //! `prod`).
 
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::process::ExitCode;
 
-use serde::Deserialize;
-use ssm_config::{MemorySource, Secret, SsmConfig};
+use ssm_config::MemorySource;
 
-// This example prints the whole struct rather than reading single fields.
-#[allow(dead_code)]
-#[derive(SsmConfig, Debug)]
-#[ssm(prefix = "/{APP_ENV}/orders", max_age = 300)]
-struct AppConfig {
-    db_host: String,
-    #[ssm(path = "db/port", default = 5432)]
-    db_port: u16,
-    #[ssm(path = "db/password")]
-    db_password: Secret<String>,
-    #[ssm(path = "/shared/allowed-ips")]
-    allowed_ips: Vec<IpAddr>,
-    #[ssm(secret = "prod/stripe", key = "api_key")]
-    stripe_key: Secret<String>,
-    #[ssm(json)]
-    limits: Limits,
-    timeout_ms: Option<u64>,
-    #[ssm(path = "tls/cert:1")]
-    tls_cert: String,
-    #[ssm(by_path = "workers", recursive = false)]
-    workers: HashMap<String, u32>,
-    #[ssm(nested = "cache")]
-    cache: CacheConfig,
-}
-
-#[allow(dead_code)]
-#[derive(Debug, Deserialize)]
-struct Limits {
-    max_items: u32,
-    max_burst: u32,
-}
-
-#[allow(dead_code)]
-#[derive(SsmConfig, Debug)]
-#[ssm(rename_all = "kebab-case")]
-struct CacheConfig {
-    ttl_secs: u64,
-    #[ssm(default = "redis://localhost:6379")]
-    redis_url: String,
-}
+// The struct, shared by the examples, is in `examples/common/app_config.rs`
+// (and in the README).
+#[path = "common/app_config.rs"]
+mod app_config;
+use app_config::AppConfig;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -1,8 +1,13 @@
 //! The examples a new user runs first, run as they would run them: the
 //! binaries `cargo test` builds beside the tests.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
+
+use support::backend::{Backend, moto};
+use support::emulator::Emulator;
 
 /// `target/<profile>/examples/<name>`, next to this test's own binary.
 fn example(name: &str) -> Command {
@@ -39,4 +44,59 @@ fn local_dev_runs_with_no_aws_settings_and_shows_an_override_and_an_edit() {
         "{stdout}"
     );
     assert!(!stdout.contains("dev-only-password"), "{stdout}");
+}
+
+/// The environment a user pointing the examples at an emulator sets.
+fn against(command: &mut Command, emulator: &Emulator) {
+    command
+        .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("APP_ENV", "prod");
+}
+
+/// What the examples' struct reads under `/prod/orders`, but `db_host`.
+async fn seed_all_but_db_host(b: &impl Backend) {
+    b.put_secure("/prod/orders/db/password", "doctor-example-canary")
+        .await;
+    b.put_list("/shared/allowed-ips", &["10.0.0.1", "10.0.0.2"])
+        .await;
+    b.put_secret("prod/stripe", r#"{"api_key":"sk_test_1"}"#)
+        .await;
+    b.put("/prod/orders/limits", r#"{"max_items":10,"max_burst":2}"#)
+        .await;
+    b.put("/prod/orders/tls/cert", "cert-v1").await;
+    b.put("/prod/orders/workers/emails", "4").await;
+    b.put("/prod/orders/cache/ttl-secs", "60").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_exits_non_zero_until_a_load_would_succeed() {
+    let Some(emulator) = moto().await else { return };
+    seed_all_but_db_host(&emulator).await;
+    let mut doctor = example("doctor");
+    against(&mut doctor, &emulator);
+    let output = doctor.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("a load would fail (1 error, 0 warnings)"),
+        "{stdout}"
+    );
+    let missing = stdout.lines().find(|l| l.starts_with("db_host ")).unwrap();
+    assert!(
+        missing.contains("/prod/orders/db_host") && missing.contains("missing"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("doctor-example-canary"), "{stdout}");
+
+    emulator.put("/prod/orders/db_host", "db.internal").await;
+    let output = doctor.arg("--json").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["would_load"], true);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 11);
 }

@@ -145,6 +145,15 @@ fn entry_points(ident: &syn::Ident) -> TokenStream {
                 _ssm::__private::fetch::<Self, __S>(source).await
             }
 
+            /// Checks every binding against `source` without stopping at the
+            /// first problem: one row per field, and whether a load would
+            /// succeed.
+            pub async fn check<__S: _ssm::source::ParameterSource>(
+                source: &__S,
+            ) -> _ssm::doctor::Report {
+                _ssm::__private::check::<Self, __S>(source).await
+            }
+
             /// The binding plan: every field with its parameter name and kind.
             pub fn parameters() -> _ssm::plan::Plan {
                 _ssm::__private::parameters::<Self>()
@@ -265,10 +274,12 @@ fn value_plan(
 ) -> TokenStream {
     let expected = &converter.expected;
     let secret = converter.secret.is_some();
+    let list = matches!(converter.shape, Shape::List(_));
     let env = opt_str(env);
     quote!(_ssm::__private::ValuePlan {
         expected: #expected,
         secret: #secret,
+        list: #list,
         plaintext: #plaintext,
         presence: _ssm::__private::Presence::#presence,
         env: #env,

@@ -95,6 +95,25 @@ impl Group {
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
+    /// Checks every binding as a load from this group would read it.
+    pub async fn check<T: SsmConfig>(&self) -> crate::doctor::Report {
+        let lookup = |var: &str| {
+            self.vars
+                .get(var)
+                .cloned()
+                .or_else(|| std::env::var(var).ok())
+        };
+        let settings = crate::doctor::Settings {
+            prefix: self.prefix.as_deref(),
+            lookup: &lookup,
+            overrides: resolve::Overrides::On {
+                prefix: self.env_prefix.as_deref(),
+            },
+            limits: self.limits,
+        };
+        crate::doctor::check::<T>(&*self.source, settings).await
+    }
+
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
         self.load_paced::<T>(std::time::Duration::ZERO).await
     }
@@ -135,15 +154,7 @@ pub(crate) async fn load_from<T: SsmConfig>(
     overrides: resolve::Overrides<'_>,
     limits: Limits,
 ) -> Result<Loaded<T>, Error> {
-    if let resolve::Overrides::On {
-        prefix: Some(env_prefix),
-    } = overrides
-        && let Err(reason) = ssm_config_rules::check_env_name(env_prefix, false)
-    {
-        let problem = Problem::InvalidEnvPrefix {
-            prefix: env_prefix.to_owned(),
-            reason,
-        };
+    if let Some(problem) = env_prefix_problem(overrides) {
         return Err(Error::new(T::PLAN.type_name, vec![problem]));
     }
     let resolution = resolve::resolve(T::PLAN, prefix, lookup, overrides);
@@ -179,6 +190,21 @@ pub(crate) async fn load_from<T: SsmConfig>(
             Err(Error::new(T::PLAN.type_name, problems))
         }
     }
+}
+
+/// The problem of a `Loader::env_prefix` no variable name can start with.
+pub(crate) fn env_prefix_problem(overrides: resolve::Overrides<'_>) -> Option<Problem> {
+    let resolve::Overrides::On {
+        prefix: Some(prefix),
+    } = overrides
+    else {
+        return None;
+    };
+    let reason = ssm_config_rules::check_env_name(prefix, false).err()?;
+    Some(Problem::InvalidEnvPrefix {
+        prefix: prefix.to_owned(),
+        reason,
+    })
 }
 
 /// `{VAR}`s from the process environment.

@@ -144,6 +144,25 @@ pub enum Problem {
     },
 }
 
+impl Problem {
+    /// The field this problem is about, when it is about one.
+    pub(crate) fn field(&self) -> Option<&str> {
+        match self {
+            Problem::Missing { field, .. }
+            | Problem::Invalid { field, .. }
+            | Problem::SecureStringNotSecret { field, .. }
+            | Problem::MissingKey { field, .. }
+            | Problem::InvalidName { field, .. }
+            | Problem::InvalidSelector { field, .. } => Some(field),
+            Problem::UnsetVariable { .. }
+            | Problem::InvalidVariable { .. }
+            | Problem::InvalidEnvPrefix { .. }
+            | Problem::Aborted { .. }
+            | Problem::Source { .. } => None,
+        }
+    }
+}
+
 fn list_names(names: &[String]) -> String {
     const SHOWN: usize = 3;
     let mut out = names

@@ -263,6 +263,7 @@
 mod batch;
 mod build;
 mod convert;
+pub mod doctor;
 mod engine;
 pub mod error;
 mod fetch;

@@ -294,6 +294,37 @@ impl<T: SsmConfig> Loader<T> {
         Ok(Live::new(loaded, group, options))
     }
 
+    /// Checks every binding against the source, with this loader's prefix,
+    /// variables and overrides, without stopping at the first problem: see
+    /// [`doctor::Report`](crate::doctor::Report).
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// # use ssm_config::doctor::Status;
+    /// #[derive(SsmConfig, Debug)]
+    /// #[ssm(prefix = "/{APP_ENV}/orders")]
+    /// struct Orders {
+    ///     db_host: String,
+    ///     #[ssm(default = 5432)]
+    ///     db_port: u16,
+    ///     timeout_ms: u64,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let source = MemorySource::new();
+    /// source.put("/qa/orders/db_host", "db.qa");
+    /// source.put("/qa/orders/timeout_ms", "soon");
+    /// let report = Orders::loader().source(source).var("APP_ENV", "qa").check().await;
+    /// assert!(!report.would_load);
+    /// assert_eq!(report.row("db_host").unwrap().status, Status::Present);
+    /// assert_eq!(report.row("db_port").unwrap().status, Status::Defaulted);
+    /// assert_eq!(report.row("timeout_ms").unwrap().status, Status::DoesNotConvert);
+    /// println!("{report}");
+    /// # }
+    /// ```
+    pub async fn check(self) -> crate::doctor::Report {
+        self.into_group().await.check::<T>().await
+    }
+
     /// Loads the whole group once, without a handle.
     pub async fn fetch(self) -> Result<T, Error> {
         Ok(self.into_group().await.load::<T>().await?.value)

@@ -550,6 +550,7 @@ mod tests {
     const VALUE: ValuePlan = ValuePlan {
         expected: "String",
         secret: false,
+        list: false,
         plaintext: false,
         presence: Presence::Required,
         env: None,

@@ -90,6 +90,8 @@ pub struct ValuePlan {
     pub expected: &'static str,
     /// Whether the field is `Secret<_>` (so values are never quoted).
     pub secret: bool,
+    /// Whether the field is a list (`Vec<_>`), read from a StringList.
+    pub list: bool,
     /// `#[ssm(plaintext)]`: a SecureString may go to a non-`Secret` field.
     pub plaintext: bool,
     /// What happens when the parameter is missing.

@@ -24,6 +24,18 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
     crate::loader::fetch_from::<T>(source).await
 }
 
+/// `AppConfig::check(&source)`.
+pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::doctor::Report {
+    let overrides = crate::resolve::Overrides::On { prefix: None };
+    let settings = crate::doctor::Settings {
+        prefix: None,
+        lookup: &crate::engine::env_lookup,
+        overrides,
+        limits: crate::engine::DEFAULT_LIMITS,
+    };
+    crate::doctor::check::<T>(source, settings).await
+}
+
 /// `AppConfig::parameters()`.
 pub fn parameters<T: SsmConfig>() -> Plan {
     Plan::new(crate::resolve::planned_parameters(

@@ -44,9 +44,19 @@ pub enum Share {
     Rate(f64),
 }
 
+/// Requests answered with `AccessDeniedException` because of what they ask.
+#[derive(Debug, Clone)]
+struct Denial {
+    /// Text the request body holds (a parameter name).
+    needle: String,
+    /// Only when decrypting, with KMS's words; otherwise always, with SSM's.
+    kms: bool,
+}
+
 #[derive(Default)]
 struct Settings {
     delay: Duration,
+    denials: Vec<Denial>,
     fault: Option<(Fault, Share)>,
     /// Requests per action, faulted ones included.
     requests: BTreeMap<String, u64>,
@@ -122,6 +132,25 @@ impl Proxy {
             assert!(hold <= MAX_HOLD, "slow faults are bounded by {MAX_HOLD:?}");
         }
         self.settings().fault = Some((fault, share));
+    }
+
+    /// Denies, as IAM would, every `GetParameters` call that asks for
+    /// `name`: SSM's `AccessDeniedException`.
+    pub fn deny_reading(&self, name: &str) {
+        self.settings().denials.push(Denial {
+            needle: name.to_owned(),
+            kms: false,
+        });
+    }
+
+    /// Denies every call that asks for `name` with decryption, as KMS does
+    /// when the key's policy leaves the caller out: readable, not
+    /// decryptable.
+    pub fn deny_decrypting(&self, name: &str) {
+        self.settings().denials.push(Denial {
+            needle: name.to_owned(),
+            kms: true,
+        });
     }
 
     /// Stops injecting faults.
@@ -255,6 +284,9 @@ async fn answer(request: &Message, shared: &Shared) -> Option<Vec<u8>> {
     let (delay, fault) = {
         let mut settings = shared.settings.lock().unwrap();
         *settings.requests.entry(request.action()).or_default() += 1;
+        if let Some(denial) = denied(request, &settings.denials) {
+            return Some(denial);
+        }
         let fault = draw_fault(&mut settings);
         if let Some(fault) = fault {
             *settings.faults.entry(format!("{fault:?}")).or_default() += 1;
@@ -282,6 +314,29 @@ async fn answer(request: &Message, shared: &Shared) -> Option<Vec<u8>> {
         }
         None => forward(request, shared.upstream).await,
     }
+}
+
+/// The answer to a request a [`Denial`] covers.
+fn denied(request: &Message, denials: &[Denial]) -> Option<Vec<u8>> {
+    let body = String::from_utf8_lossy(&request.body);
+    let quoted = |needle: &str| format!("\"{needle}\"");
+    let decrypting = body.contains("\"WithDecryption\":true");
+    let denial = denials
+        .iter()
+        .find(|d| body.contains(&quoted(&d.needle)) && (!d.kms || decrypting))?;
+    let message = match denial.kms {
+        true => "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)".to_owned(),
+        false => format!(
+            "User: arn:aws:sts::123456789012:assumed-role/app/i-0 is not authorized to perform: ssm:GetParameters on resource: {}",
+            denial.needle
+        ),
+    };
+    Some(error_response(
+        400,
+        "Bad Request",
+        "AccessDeniedException",
+        &message,
+    ))
 }
 
 fn draw_fault(settings: &mut Settings) -> Option<Fault> {

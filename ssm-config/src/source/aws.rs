@@ -240,6 +240,17 @@ where
         SdkError::DispatchFailure(_) => SourceErrorKind::Unreachable,
         _ => kind_of_code(err.code()),
     };
+    // A service's answer says all in its code and message; the SDK's
+    // context for it is a dump of the raw response.
+    if let SdkError::ServiceError(_) = &err
+        && let Some(code) = err.code()
+    {
+        let message = match err.message() {
+            Some(text) if !text.is_empty() => format!("{code}: {text}"),
+            _ => code.to_owned(),
+        };
+        return SourceError::new(kind, operation, message).with_quiet_source(err);
+    }
     let message = DisplayErrorContext(&err).to_string();
     SourceError::new(kind, operation, message).with_source(err)
 }

@@ -272,6 +272,8 @@ pub struct SourceError {
     operation: &'static str,
     message: String,
     cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Whether the message already says all the cause would.
+    cause_said: bool,
 }
 
 impl SourceError {
@@ -282,6 +284,7 @@ impl SourceError {
             operation,
             message: message.into(),
             cause: None,
+            cause_said: false,
         }
     }
 
@@ -289,6 +292,17 @@ impl SourceError {
     /// message, except what the message already says.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.cause = Some(Box::new(source));
+        self
+    }
+
+    /// Attaches the underlying error for [`cause`](SourceError::cause)
+    /// alone: the message already says what it would.
+    pub(crate) fn with_quiet_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.cause = Some(Box::new(source));
+        self.cause_said = true;
         self
     }
 
@@ -316,8 +330,8 @@ impl fmt::Display for SourceError {
             self.operation, self.kind, self.message
         )?;
         let mut next: Option<&(dyn std::error::Error + 'static)> = match &self.cause {
-            Some(cause) => Some(&**cause),
-            None => None,
+            Some(cause) if !self.cause_said => Some(&**cause),
+            _ => None,
         };
         while let Some(cause) = next {
             let text = cause.to_string();

@@ -86,6 +86,7 @@ impl Value {
         let plan = ValuePlan {
             expected: std::any::type_name::<C::Output>(),
             secret,
+            list: false,
             plaintext: false,
             presence: Presence::Required,
             env: None,

@@ -1,0 +1,205 @@
+//! The doctor against moto: every kind of row, told apart, in one report
+//! that never stops at the first problem. Denials come from a proxy in
+//! front of moto that answers as IAM and KMS do (moto enforces neither).
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use ssm_config::doctor::{Report, Severity, Status};
+use ssm_config::source::AwsSource;
+use ssm_config::{Secret, SsmConfig};
+
+use support::backend::{Backend, moto};
+use support::emulator;
+use support::proxy::Proxy;
+
+const CANARY: &str = "doctor-canary-3e9";
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/doc")]
+#[allow(dead_code)] // checked, never used
+struct Checked {
+    present: String,
+    #[ssm(env = "DOC_OVERRIDE")]
+    overridden: u16,
+    #[ssm(default = 8)]
+    defaulted: u8,
+    absent_optional: Option<String>,
+    missing: String,
+    /// A SecureString in a field that could print it.
+    leaky: String,
+    /// A String where a StringList is bound: loads, with a warning.
+    ips: Vec<String>,
+    /// Readable, but KMS denies decryption.
+    kms_denied: Secret<String>,
+    /// SSM denies reading it at all.
+    ssm_denied: String,
+    #[ssm(path = "cert:5")]
+    pinned_version: String,
+    #[ssm(path = "cert", label = "green")]
+    pinned_label: String,
+    #[ssm(path = "cert:1")]
+    pinned_present: String,
+    port: u16,
+    pin: Secret<u32>,
+    #[ssm(secret = "doc/creds", key = "password")]
+    missing_key: Secret<String>,
+    #[ssm(by_path = "workers")]
+    workers: BTreeMap<String, u8>,
+}
+
+async fn seed(b: &impl Backend) {
+    b.put("/doc/present", "here").await;
+    b.put("/doc/overridden", "1").await;
+    b.put_secure("/doc/leaky", CANARY).await;
+    b.put("/doc/ips", "10.0.0.1,10.0.0.2").await;
+    b.put_secure("/doc/kms_denied", CANARY).await;
+    b.put("/doc/ssm_denied", "x").await;
+    b.put("/doc/cert", "v1").await;
+    b.put("/doc/cert", "v2").await;
+    b.put("/doc/port", "eighty").await;
+    b.put_secure("/doc/pin", CANARY).await;
+    b.put_secret("doc/creds", r#"{"user":"app"}"#).await;
+    b.put("/doc/workers/emails", "2").await;
+}
+
+async fn report() -> Option<(Report, Proxy)> {
+    let emulator = moto().await?;
+    seed(&emulator).await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    proxy.deny_decrypting("/doc/kms_denied");
+    proxy.deny_reading("/doc/ssm_denied");
+    let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
+    let report = Checked::loader()
+        .source(source)
+        .var("DOC_OVERRIDE", "7")
+        .check()
+        .await;
+    // The emulator's turn ends here; the report and the proxy outlive it.
+    drop(emulator);
+    Some((report, proxy))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_row_kind_against_moto() {
+    let Some((report, _proxy)) = report().await else {
+        return;
+    };
+    let shown = report.to_string();
+    let status = |field: &str| {
+        let row = report
+            .row(field)
+            .unwrap_or_else(|| panic!("no row {field}: {shown}"));
+        (row.status, row.severity)
+    };
+    use Severity::*;
+    use Status::*;
+    for (field, expected) in [
+        ("present", (Present, Ok)),
+        ("overridden", (Overridden, Ok)),
+        ("defaulted", (Defaulted, Ok)),
+        ("absent_optional", (AbsentOptional, Ok)),
+        ("missing", (Missing, Error)),
+        ("leaky", (WrongType, Error)),
+        ("ips", (WrongType, Warning)),
+        ("kms_denied", (NotDecryptable, Error)),
+        ("ssm_denied", (AccessDenied, Error)),
+        ("pinned_version", (PinnedAbsent, Error)),
+        ("pinned_label", (PinnedAbsent, Error)),
+        ("pinned_present", (Present, Ok)),
+        ("port", (DoesNotConvert, Error)),
+        ("pin", (DoesNotConvert, Error)),
+        ("missing_key", (DoesNotConvert, Error)),
+        ("workers", (Present, Ok)),
+    ] {
+        assert_eq!(status(field), expected, "{field}:\n{shown}");
+    }
+    assert_eq!(report.rows.len(), 16, "{shown}");
+    assert!(!report.would_load, "{shown}");
+    assert!(
+        shown.starts_with("check of `Checked` against AWS SSM"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("a load would fail (9 errors, 1 warning)"),
+        "{shown}"
+    );
+
+    let detail = |field: &str| report.row(field).unwrap().detail.clone();
+    assert!(detail("kms_denied").contains("KMS denied"), "{shown}");
+    assert!(detail("ssm_denied").contains("SSM denied"), "{shown}");
+    assert!(
+        detail("pinned_version").contains("version 5 does not exist; the latest is version 2"),
+        "{shown}"
+    );
+    assert!(
+        detail("pinned_label").contains("no version carries the label `green`"),
+        "{shown}"
+    );
+    assert!(detail("port").contains("(value \"eighty\")"), "{shown}");
+    assert!(
+        detail("missing_key").contains("has no key `password`"),
+        "{shown}"
+    );
+    assert!(detail("overridden").contains("env DOC_OVERRIDE"), "{shown}");
+    assert!(detail("workers") == "1 parameter", "{shown}");
+
+    // Nothing secret in the table, the JSON or the Debug output.
+    let json = serde_json::to_string(&report).unwrap();
+    for text in [&shown, &json, &format!("{report:?}")] {
+        assert!(!text.contains(CANARY), "{text}");
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["would_load"], false);
+    let kms = parsed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["field"] == "kms_denied")
+        .unwrap();
+    assert_eq!(kms["status"], "not_decryptable");
+    assert_eq!(kms["severity"], "error");
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/doc")]
+#[allow(dead_code)]
+struct Healthy {
+    present: String,
+    #[ssm(default = 8)]
+    defaulted: u8,
+    ips: Option<Vec<String>>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_struct_reports_that_a_load_would_succeed() {
+    let Some(emulator) = moto().await else { return };
+    emulator.put("/doc/present", "here").await;
+    let report = Healthy::check(&emulator.source()).await;
+    assert!(report.would_load, "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("a load would succeed (0 errors, 0 warnings)")
+    );
+    assert_eq!(report.rows_of(Severity::Ok).count(), 3, "{report}");
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{DOC_UNSET_ENV}/doc")]
+#[allow(dead_code)]
+struct NoPrefix {
+    present: String,
+}
+
+#[tokio::test]
+async fn problems_about_no_field_are_listed_under_the_table() {
+    let report = NoPrefix::check(&ssm_config::MemorySource::new()).await;
+    assert!(!report.would_load);
+    assert_eq!(report.rows[0].status, Status::InvalidName, "{report}");
+    assert!(
+        report.problems[0].contains("`DOC_UNSET_ENV` is not set"),
+        "{report}"
+    );
+}
