@@ -159,6 +159,12 @@ fn entry_points(ident: &syn::Ident) -> TokenStream {
                 _ssm::__private::parameters::<Self>()
             }
 
+            /// What this struct needs created, as a shell script, Terraform or
+            /// CloudFormation, with placeholders for every secret.
+            pub fn bootstrap() -> _ssm::bootstrap::Bootstrap {
+                _ssm::__private::bootstrap::<Self>()
+            }
+
             /// The least-privilege IAM policy for exactly what this struct reads.
             pub fn iam_policy(scope: &_ssm::iam::PolicyScope) -> _ssm::iam::IamPolicy {
                 _ssm::__private::iam_policy::<Self>(scope)
@@ -222,6 +228,7 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
                 presence_tokens(presence),
                 *plaintext,
                 env.as_deref(),
+                default_text(presence).as_deref(),
             );
             match source {
                 ValueSource::Parameter { path, selector } => {
@@ -240,7 +247,7 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
             filters,
             converter,
         } => {
-            let value = value_plan(converter, quote!(Optional), false, None);
+            let value = value_plan(converter, quote!(Optional), false, None, None);
             let kind = match filters.kind.as_deref() {
                 Some(k) => {
                     let variant = format_ident!("{}", k);
@@ -266,17 +273,36 @@ fn presence_tokens(presence: &Presence<'_>) -> TokenStream {
     }
 }
 
+/// A default as a parameter would hold it, for generated bootstrap files:
+/// `default = "text"`, or a literal number or boolean; `None` for any other
+/// expression.
+fn default_text(presence: &Presence<'_>) -> Option<String> {
+    match presence {
+        Presence::DefaultText(text) => Some(text.value()),
+        Presence::Default(Some(syn::Expr::Lit(lit))) => match &lit.lit {
+            syn::Lit::Int(int) => Some(int.base10_digits().to_owned()),
+            syn::Lit::Float(float) => Some(float.base10_digits().to_owned()),
+            syn::Lit::Bool(b) => Some(b.value.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn value_plan(
     converter: &Converter<'_>,
     presence: TokenStream,
     plaintext: bool,
     env: Option<&str>,
+    default_text: Option<&str>,
 ) -> TokenStream {
     let expected = &converter.expected;
     let secret = converter.secret.is_some();
     let list = matches!(converter.shape, Shape::List(_));
     let env = opt_str(env);
+    let default_text = opt_str(default_text);
     quote!(_ssm::__private::ValuePlan {
+        default_text: #default_text,
         expected: #expected,
         secret: #secret,
         list: #list,

@@ -261,6 +261,7 @@
 #![allow(clippy::result_large_err)]
 
 mod batch;
+pub mod bootstrap;
 mod build;
 mod convert;
 pub mod doctor;

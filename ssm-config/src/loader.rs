@@ -182,6 +182,18 @@ impl<T: SsmConfig> Loader<T> {
         ))
     }
 
+    /// What the struct needs created, with this loader's prefix and
+    /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
+    pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {
+        let lookup = |var: &str| {
+            self.vars
+                .get(var)
+                .cloned()
+                .or_else(|| std::env::var(var).ok())
+        };
+        crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
+    }
+
     /// Replaces `#[ssm(max_age = ...)]`. A max age under one second
     /// (zero included) is raised to one second, so that no refresh
     /// loop spins.

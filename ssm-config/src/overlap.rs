@@ -554,6 +554,7 @@ mod tests {
         plaintext: false,
         presence: Presence::Required,
         env: None,
+        default_text: None,
     };
 
     const fn parameter(field: &'static str, path: &'static str) -> FieldPlan {

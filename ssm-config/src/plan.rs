@@ -98,6 +98,9 @@ pub struct ValuePlan {
     pub presence: Presence,
     /// `#[ssm(env = "...")]`: a variable that overrides the parameter.
     pub env: Option<&'static str>,
+    /// The default as text, when it is a string or a literal number or
+    /// boolean: what a bootstrap file writes.
+    pub default_text: Option<&'static str>,
 }
 
 #[doc(hidden)]

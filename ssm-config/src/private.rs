@@ -36,6 +36,11 @@ pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::docto
     crate::doctor::check::<T>(source, settings).await
 }
 
+/// `AppConfig::bootstrap()`.
+pub fn bootstrap<T: SsmConfig>() -> crate::bootstrap::Bootstrap {
+    crate::bootstrap::bootstrap(T::PLAN, None, &crate::engine::env_lookup)
+}
+
 /// `AppConfig::parameters()`.
 pub fn parameters<T: SsmConfig>() -> Plan {
     Plan::new(crate::resolve::planned_parameters(

@@ -76,6 +76,13 @@ impl Emulator {
     }
 }
 
+/// The test virtualenv's `bin` directory: the emulator's python, the AWS
+/// CLI, and the parsers the bootstrap tests use. Installed once an
+/// [`Emulator`] has started.
+pub fn venv_bin() -> PathBuf {
+    workspace().join("target/moto-venv/bin")
+}
+
 fn http_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
     aws_smithy_http_client::Builder::new()

@@ -90,6 +90,7 @@ impl Value {
             plaintext: false,
             presence: Presence::Required,
             env: None,
+            default_text: None,
         };
         let origin = crate::origin::Origin::of(&self.name, &self.parameter);
         convert_one(&self.name, &self.parameter, &plan, None, converter, origin).map_err(

@@ -1,0 +1,36 @@
+//! Bootstrap: what the examples' struct needs created, from its binding
+//! plan, as a shell script of AWS CLI calls, Terraform or CloudFormation.
+//!
+//! ```sh
+//! cargo run --example bootstrap -- shell > create-parameters.sh
+//! cargo run --example bootstrap -- terraform > parameters.tf
+//! cargo run --example bootstrap -- cloudformation > parameters.yaml
+//! ```
+//!
+//! Names use `$APP_ENV` when it is set, and stay a variable of the output
+//! (`${APP_ENV}`, `var.APP_ENV`, a template parameter) when it is not.
+//! Every value that is not a literal default is `CHANGE_ME(field)`; no
+//! secret value is ever written.
+
+use std::process::ExitCode;
+
+// The struct, shared by the examples, is in `examples/common/app_config.rs`.
+#[path = "common/app_config.rs"]
+mod app_config;
+use app_config::AppConfig;
+
+fn main() -> ExitCode {
+    let bootstrap = AppConfig::bootstrap();
+    let format = std::env::args().nth(1).unwrap_or_else(|| "shell".into());
+    let text = match format.as_str() {
+        "shell" => bootstrap.shell(),
+        "terraform" => bootstrap.terraform(),
+        "cloudformation" => bootstrap.cloudformation(),
+        other => {
+            eprintln!("unknown format `{other}`: use shell, terraform or cloudformation");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}

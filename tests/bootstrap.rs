@@ -1,0 +1,275 @@
+//! Bootstrap outputs, used as a team would use them: the shell script runs
+//! against moto with the AWS CLI, after which a load succeeds; the
+//! Terraform parses with an HCL parser and the CloudFormation with a YAML
+//! parser, both from the test virtualenv.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ssm_config::source::ParameterType;
+use ssm_config::{Secret, SsmConfig};
+
+use support::backend::{Backend, moto};
+use support::emulator::{self, Emulator};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{BOOT_ENV}/orders")]
+struct Orders {
+    db_host: String,
+    #[ssm(path = "db/port", default = 5432)]
+    db_port: u16,
+    #[ssm(path = "db/password")]
+    db_password: Secret<String>,
+    #[ssm(path = "/shared/boot-ips")]
+    allowed_ips: Vec<std::net::IpAddr>,
+    #[ssm(secret = "boot/stripe", key = "api_key")]
+    stripe_key: Secret<String>,
+    #[ssm(secret = "boot/stripe", key = "webhook")]
+    stripe_webhook: Secret<String>,
+    #[ssm(path = "tls/cert:1")]
+    tls_cert: String,
+    #[ssm(path = "tls/cert", label = "blue")]
+    tls_blue: String,
+    #[ssm(default = "it's \"quoted\" ${not} %{a} template")]
+    motto: String,
+    #[ssm(path = "pinned:3")]
+    #[allow(dead_code)] // skipped by bootstrap, never loaded
+    pinned_late: Option<String>,
+    timeout_ms: Option<u64>,
+    #[ssm(by_path = "workers")]
+    workers: BTreeMap<String, u8>,
+    #[ssm(nested = "cache")]
+    cache: Cache,
+}
+
+#[derive(SsmConfig, Debug)]
+struct Cache {
+    ttl_secs: u32,
+}
+
+/// What a team fills in for each placeholder.
+const FILLED: [(&str, &str); 7] = [
+    ("CHANGE_ME(db_host)", "db.internal"),
+    ("CHANGE_ME(db_password)", "s3cret-from-vault"),
+    ("CHANGE_ME(allowed_ips)", "10.0.0.1,10.0.0.2"),
+    ("CHANGE_ME(stripe_key)", "sk_live_x"),
+    ("CHANGE_ME(stripe_webhook)", "whsec_x"),
+    ("CHANGE_ME(tls_cert)", "cert-v1"),
+    ("CHANGE_ME(cache.ttl_secs)", "60"),
+];
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "ssm-config-bootstrap-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?}\n{stdout}\n{stderr}");
+    stdout
+}
+
+fn script_command(script: &Path, emulator: &Emulator) -> Command {
+    let path = format!(
+        "{}:{}",
+        emulator::venv_bin().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("sh");
+    command
+        .arg(script)
+        .env("PATH", path)
+        .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("BOOT_ENV", "prod");
+    command
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_script_creates_what_a_load_then_reads() {
+    let Some(emulator) = moto().await else { return };
+    // The variable stays a variable of the script.
+    let mut script = Orders::bootstrap().shell();
+    assert!(
+        script.contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#),
+        "{script}"
+    );
+    assert!(!script.contains("s3cret"), "{script}");
+    for (placeholder, value) in FILLED {
+        assert!(script.contains(placeholder), "{placeholder}: {script}");
+        script = script.replace(placeholder, value);
+    }
+    let commands = script.lines().filter(|line| !line.starts_with('#'));
+    assert!(
+        !commands.into_iter().any(|l| l.contains("CHANGE_ME")),
+        "{script}"
+    );
+    let scratch = Scratch::new("shell");
+    let path = scratch.file("create.sh", &script);
+
+    let first = run(&mut script_command(&path, &emulator));
+    assert!(first.contains("created  /prod/orders/db_host"), "{first}");
+    assert!(first.contains("created  secret boot/stripe"), "{first}");
+    let config = Orders::loader()
+        .source(emulator.source())
+        .var("BOOT_ENV", "prod")
+        .load()
+        .await
+        .unwrap();
+    let c = config.get();
+    assert_eq!(c.db_host, "db.internal");
+    assert_eq!(c.db_port, 5432);
+    assert_eq!(c.db_password.expose_secret(), "s3cret-from-vault");
+    assert_eq!(c.allowed_ips.len(), 2);
+    assert_eq!(c.stripe_key.expose_secret(), "sk_live_x");
+    assert_eq!(c.stripe_webhook.expose_secret(), "whsec_x");
+    assert_eq!(
+        (c.tls_cert.as_str(), c.tls_blue.as_str()),
+        ("cert-v1", "cert-v1")
+    );
+    assert_eq!(c.motto, "it's \"quoted\" ${not} %{a} template");
+    assert_eq!(c.cache.ttl_secs, 60);
+    assert_eq!(c.timeout_ms, None);
+    assert!(c.workers.is_empty());
+    let kinds = config.metadata();
+    assert_eq!(
+        kinds.parameter("/prod/orders/db/password").unwrap().kind,
+        ParameterType::SecureString
+    );
+    assert_eq!(
+        kinds.parameter("/shared/boot-ips").unwrap().kind,
+        ParameterType::StringList
+    );
+
+    // A second run keeps what exists: nothing is overwritten.
+    let second = run(&mut script_command(&path, &emulator));
+    assert!(second.contains("kept     /prod/orders/db_host"), "{second}");
+    assert!(!second.contains("created"), "{second}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terraform_parses_as_hcl_with_one_resource_per_parameter() {
+    let Some(_emulator) = moto().await else {
+        return;
+    };
+    let terraform = Orders::bootstrap().terraform();
+    let scratch = Scratch::new("terraform");
+    let path = scratch.file("main.tf", &terraform);
+    let json = run(Command::new(emulator::venv_bin().join("python"))
+        .args([
+            "-c",
+            "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
+        ])
+        .arg(&path));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let resources = parsed["resource"].as_array().unwrap();
+    // python-hcl2 keeps labels and strings quoted as written.
+    let of_type = |kind: &str| -> Vec<&serde_json::Value> {
+        let key = format!("\"{kind}\"");
+        resources.iter().filter_map(|r| r.get(&key)).collect()
+    };
+    let parameters = of_type("aws_ssm_parameter");
+    // db_host, db_port, db_password, allowed_ips, tls/cert, motto, cache.ttl_secs
+    assert_eq!(parameters.len(), 7, "{terraform}");
+    let motto = parameters
+        .iter()
+        .find_map(|p| p.get("\"motto\""))
+        .unwrap_or_else(|| panic!("{terraform}"));
+    // hcl2 keeps the quotes and escapes as written; the escapes are HCL's.
+    let value = motto["value"].as_str().unwrap();
+    assert!(value.contains(r#"$${not} %%{a}"#), "{value}");
+    assert_eq!(of_type("aws_secretsmanager_secret").len(), 1, "{terraform}");
+    assert_eq!(of_type("aws_secretsmanager_secret_version").len(), 1);
+    assert!(
+        parsed["variable"].to_string().contains("BOOT_ENV"),
+        "{terraform}"
+    );
+    assert!(
+        terraform.contains("ignore_changes = [value]"),
+        "{terraform}"
+    );
+    assert!(!terraform.contains("s3cret"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudformation_parses_as_yaml_without_secure_strings() {
+    let Some(_emulator) = moto().await else {
+        return;
+    };
+    let template = Orders::loader()
+        .var("BOOT_ENV", "prod")
+        .bootstrap()
+        .cloudformation();
+    let scratch = Scratch::new("cloudformation");
+    let path = scratch.file("template.yaml", &template);
+    let script = "import json, sys, yaml\n\
+        class Loader(yaml.SafeLoader): pass\n\
+        Loader.add_multi_constructor('!', lambda l, tag, node: {tag: l.construct_scalar(node)})\n\
+        print(json.dumps(yaml.load(open(sys.argv[1]), Loader=Loader)))";
+    let json = run(Command::new(emulator::venv_bin().join("python"))
+        .args(["-c", script])
+        .arg(&path));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let resources = parsed["Resources"].as_object().unwrap();
+    assert_eq!(resources.len(), 6, "{template}");
+    for resource in resources.values() {
+        assert_eq!(resource["Type"], "AWS::SSM::Parameter");
+        assert_ne!(resource["Properties"]["Type"], "SecureString");
+    }
+    assert_eq!(
+        resources["Motto"]["Properties"]["Value"],
+        "it's \"quoted\" ${not} %{a} template"
+    );
+    assert_eq!(
+        resources["DbPort"]["Properties"]["Name"],
+        "/prod/orders/db/port"
+    );
+    assert!(
+        template.contains("cannot create SecureString parameters")
+            && template.contains("#   /prod/orders/db/password (db_password)"),
+        "{template}"
+    );
+    assert!(template.contains("#   boot/stripe"), "{template}");
+
+    // With the variable unset, names use a template parameter.
+    let unset = Orders::bootstrap().cloudformation();
+    let path = scratch.file("unset.yaml", &unset);
+    let json = run(Command::new(emulator::venv_bin().join("python"))
+        .args(["-c", script])
+        .arg(&path));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["Parameters"]["BOOTENV"]["Type"], "String", "{unset}");
+    assert_eq!(
+        parsed["Resources"]["DbHost"]["Properties"]["Name"]["Sub"],
+        "/${BOOTENV}/orders/db_host"
+    );
+}
