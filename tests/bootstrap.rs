@@ -273,3 +273,22 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
         "/${BOOTENV}/orders/db_host"
     );
 }
+
+#[test]
+fn a_hostile_variable_value_never_reaches_the_outputs() {
+    let bootstrap = Orders::loader()
+        .var("BOOT_ENV", "$(touch /tmp/pwned)`id`")
+        .bootstrap();
+    for text in [
+        bootstrap.shell(),
+        bootstrap.terraform(),
+        bootstrap.cloudformation(),
+    ] {
+        assert!(!text.contains("touch") && !text.contains("`id`"), "{text}");
+    }
+    assert!(
+        bootstrap
+            .shell()
+            .contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#)
+    );
+}

@@ -203,3 +203,28 @@ async fn problems_about_no_field_are_listed_under_the_table() {
         "{report}"
     );
 }
+
+/// A source that cannot be reached says so on every row, without asking
+/// for each name again: that would only wait longer.
+#[tokio::test]
+async fn an_unreachable_source_is_not_asked_name_by_name() {
+    let missing = std::env::temp_dir().join("ssm-config-doctor-no-such-dir/local.toml");
+    let source = support::counting::Counting::new(ssm_config::source::FileSource::new(missing));
+    let report = Checked::loader()
+        .source(source.clone())
+        .var("DOC_OVERRIDE", "7")
+        .check()
+        .await;
+    assert!(!report.would_load);
+    let unreadable = report.rows_of(Severity::Error).count();
+    assert_eq!(unreadable, 15, "{report}");
+    assert!(
+        report
+            .rows_of(Severity::Error)
+            .all(|row| row.status == Status::Unreadable && row.detail.contains("cannot read")),
+        "{report}"
+    );
+    // Three batches (fifteen names, three of them `/doc/cert` under
+    // different selectors, which never share a call) and one walk.
+    assert_eq!(source.calls().len(), 4, "{report}");
+}

@@ -105,7 +105,13 @@ pub(crate) fn bootstrap(
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
 ) -> Bootstrap {
-    let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
+    // A value that could not fill a name at load time is no value here
+    // either: the variable stays one of the output's, and nothing but a
+    // checked segment reaches a script.
+    let keep_unset = |var: &str| {
+        let value = lookup(var).filter(|v| ssm_config_rules::check_variable_value(v).is_ok());
+        value.or_else(|| Some(format!("{{{var}}}")))
+    };
     let resolution = resolve::resolve_unchecked(plan, prefix, &keep_unset);
     let mut out = Bootstrap {
         config: plan.type_name,

@@ -312,6 +312,10 @@ async fn diagnose(
         .zip(&fetched.names)
         .map(|(request, outcome)| async move {
             let alone = match outcome {
+                // A call that was throttled, timed out or found no server
+                // says the same of every name in it: asking each alone would
+                // only wait longer.
+                NameOutcome::Failed if !name_specific(fetched, request) => None,
                 NameOutcome::Failed => match failed(source, request).await {
                     Ok(alone) => Some(alone),
                     Err(diagnosis) => return diagnosis,
@@ -332,6 +336,19 @@ async fn diagnose(
         .buffered(concurrency.max(1))
         .collect()
         .await
+}
+
+/// Whether the failure of `request`'s call may be about one of its names
+/// (a denial, a name refused): then each is asked alone.
+fn name_specific(fetched: &Fetched, request: &NameRequest) -> bool {
+    let wire = request.wire();
+    fetched.problems.iter().any(|problem| match problem {
+        Problem::Source { names, error, .. } if names.contains(&wire) => matches!(
+            error.kind(),
+            SourceErrorKind::AccessDenied | SourceErrorKind::NotFound | SourceErrorKind::Other
+        ),
+        _ => false,
+    })
 }
 
 /// A name whose call failed, asked alone: what it holds, or why it cannot
