@@ -6,7 +6,7 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use ssm_config::source::ParameterType;
@@ -14,6 +14,7 @@ use ssm_config::{Secret, SsmConfig};
 
 use support::backend::{Backend, moto};
 use support::emulator::{self, Emulator};
+use support::scratch::TempFile;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/{BOOT_ENV}/orders")]
@@ -60,31 +61,6 @@ const FILLED: [(&str, &str); 7] = [
     ("CHANGE_ME(tls_cert)", "cert-v1"),
     ("CHANGE_ME(cache.ttl_secs)", "60"),
 ];
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-config-bootstrap-{name}-{}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(command: &mut Command) -> String {
     let output = command.output().unwrap();
@@ -133,10 +109,10 @@ async fn the_script_creates_what_a_load_then_reads() {
         !commands.into_iter().any(|l| l.contains("CHANGE_ME")),
         "{script}"
     );
-    let scratch = Scratch::new("shell");
-    let path = scratch.file("create.sh", &script);
+    let file = TempFile::new("create.sh", &script);
+    let path = &file.path;
 
-    let first = run(&mut script_command(&path, &emulator));
+    let first = run(&mut script_command(path, &emulator));
     assert!(first.contains("created  /prod/orders/db_host"), "{first}");
     assert!(first.contains("created  secret boot/stripe"), "{first}");
     let config = Orders::loader()
@@ -171,7 +147,7 @@ async fn the_script_creates_what_a_load_then_reads() {
     );
 
     // A second run keeps what exists: nothing is overwritten.
-    let second = run(&mut script_command(&path, &emulator));
+    let second = run(&mut script_command(path, &emulator));
     assert!(second.contains("kept     /prod/orders/db_host"), "{second}");
     assert!(!second.contains("created"), "{second}");
 }
@@ -182,8 +158,8 @@ async fn terraform_parses_as_hcl_with_one_resource_per_parameter() {
         return;
     };
     let terraform = Orders::bootstrap().terraform();
-    let scratch = Scratch::new("terraform");
-    let path = scratch.file("main.tf", &terraform);
+    let file = TempFile::new("main.tf", &terraform);
+    let path = &file.path;
     let json = run(Command::new(emulator::venv_bin().join("python"))
         .args([
             "-c",
@@ -229,8 +205,8 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
         .var("BOOT_ENV", "prod")
         .bootstrap()
         .cloudformation();
-    let scratch = Scratch::new("cloudformation");
-    let path = scratch.file("template.yaml", &template);
+    let file = TempFile::new("template.yaml", &template);
+    let path = &file.path;
     let script = "import json, sys, yaml\n\
         class Loader(yaml.SafeLoader): pass\n\
         Loader.add_multi_constructor('!', lambda l, tag, node: {tag: l.construct_scalar(node)})\n\
@@ -262,10 +238,10 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
 
     // With the variable unset, names use a template parameter.
     let unset = Orders::bootstrap().cloudformation();
-    let path = scratch.file("unset.yaml", &unset);
+    let path = file.sibling("unset.yaml", &unset);
     let json = run(Command::new(emulator::venv_bin().join("python"))
         .args(["-c", script])
-        .arg(&path));
+        .arg(path));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed["Parameters"]["BOOTENV"]["Type"], "String", "{unset}");
     assert_eq!(

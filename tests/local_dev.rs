@@ -5,8 +5,6 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use ssm_config::error::Problem;
@@ -16,6 +14,7 @@ use ssm_config::{MemorySource, Secret, SsmConfig};
 
 use support::backend::{Backend, moto};
 use support::counting::{Call, Counting};
+use support::scratch::TempFile;
 
 /// Every name a counting source was asked for with `GetParameters`.
 fn asked_names(source: &Counting) -> Vec<String> {
@@ -74,39 +73,6 @@ const TOML: &str = r#"
 [secrets]
 "dev/stripe" = { api_key = "sk_test_file" }
 "#;
-
-/// A file in a directory of its own, removed on drop.
-struct TempFile {
-    dir: PathBuf,
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn new(name: &str, text: &str) -> TempFile {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-config-local-dev-{}-{unique}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        let file = TempFile { dir, path };
-        file.write(text);
-        file
-    }
-
-    fn write(&self, text: &str) {
-        let mut file = std::fs::File::create(&self.path).unwrap();
-        file.write_all(text.as_bytes()).unwrap();
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 #[tokio::test]
 async fn a_toml_file_loads_every_kind_of_field() {

@@ -86,23 +86,13 @@ impl Group {
         template: &str,
         make: impl FnOnce(ssm_config_rules::Lookup<'_>) -> Result<String, ssm_config_rules::FillError>,
     ) -> Result<String, Problem> {
-        let lookup = |var: &str| {
-            self.vars
-                .get(var)
-                .cloned()
-                .or_else(|| std::env::var(var).ok())
-        };
+        let lookup = vars_then_env(&self.vars);
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
     /// Checks every binding as a load from this group would read it.
     pub async fn check<T: SsmConfig>(&self) -> crate::doctor::Report {
-        let lookup = |var: &str| {
-            self.vars
-                .get(var)
-                .cloned()
-                .or_else(|| std::env::var(var).ok())
-        };
+        let lookup = vars_then_env(&self.vars);
         let settings = crate::doctor::Settings {
             prefix: self.prefix.as_deref(),
             lookup: &lookup,
@@ -123,12 +113,7 @@ impl Group {
         &self,
         pace: std::time::Duration,
     ) -> Result<Loaded<T>, Error> {
-        let lookup = |var: &str| {
-            self.vars
-                .get(var)
-                .cloned()
-                .or_else(|| std::env::var(var).ok())
-        };
+        let lookup = vars_then_env(&self.vars);
         let limits = Limits {
             pace,
             ..self.limits
@@ -205,6 +190,14 @@ pub(crate) fn env_prefix_problem(overrides: resolve::Overrides<'_>) -> Option<Pr
         prefix: prefix.to_owned(),
         reason,
     })
+}
+
+/// Variables from `Loader::var` first, then the process environment: what
+/// fills `{VAR}`s and overrides fields.
+pub(crate) fn vars_then_env(
+    vars: &HashMap<String, String>,
+) -> impl Fn(&str) -> Option<String> + Sync + '_ {
+    |var: &str| vars.get(var).cloned().or_else(|| std::env::var(var).ok())
 }
 
 /// `{VAR}`s from the process environment.

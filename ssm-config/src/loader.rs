@@ -168,12 +168,7 @@ impl<T: SsmConfig> Loader<T> {
     /// variables, and the variables [`env_prefix`](Loader::env_prefix)
     /// lets override each field, in the plan's `ENV` column.
     pub fn parameters(&self) -> crate::plan::Plan {
-        let lookup = |var: &str| {
-            self.vars
-                .get(var)
-                .cloned()
-                .or_else(|| std::env::var(var).ok())
-        };
+        let lookup = engine::vars_then_env(&self.vars);
         crate::plan::Plan::new(crate::resolve::planned_parameters(
             T::PLAN,
             self.prefix.as_deref(),
@@ -185,12 +180,7 @@ impl<T: SsmConfig> Loader<T> {
     /// What the struct needs created, with this loader's prefix and
     /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
     pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {
-        let lookup = |var: &str| {
-            self.vars
-                .get(var)
-                .cloned()
-                .or_else(|| std::env::var(var).ok())
-        };
+        let lookup = engine::vars_then_env(&self.vars);
         crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
     }
 

@@ -7,6 +7,7 @@ pub mod counting;
 pub mod emulator;
 pub mod faulty;
 pub mod proxy;
+pub mod scratch;
 pub mod wide;
 
 /// Declares one `#[tokio::test]` per scenario of `tests/scenarios`, each on
