@@ -165,7 +165,7 @@ async fn terraform_parses_as_hcl_with_one_resource_per_parameter() {
             "-c",
             "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
         ])
-        .arg(&path));
+        .arg(path));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     let resources = parsed["resource"].as_array().unwrap();
     // python-hcl2 keeps labels and strings quoted as written.
@@ -213,7 +213,7 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
         print(json.dumps(yaml.load(open(sys.argv[1]), Loader=Loader)))";
     let json = run(Command::new(emulator::venv_bin().join("python"))
         .args(["-c", script])
-        .arg(&path));
+        .arg(path));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     let resources = parsed["Resources"].as_object().unwrap();
     assert_eq!(resources.len(), 6, "{template}");
