@@ -234,6 +234,31 @@
 //! println!("{}", AppConfig::parameters());
 //! ```
 //!
+//! # Local development, the doctor, bootstrap
+//!
+//! The same struct loads from a file with environment overrides on a laptop
+//! (see [`Loader::env_prefix`] and [`Layered`](source::Layered)), is checked
+//! against an environment before a deploy, and says what it needs created:
+//!
+//! ```
+//! # use ssm_config::{MemorySource, SsmConfig};
+//! # use ssm_config::source::Layered;
+//! # #[derive(SsmConfig, Debug)] #[ssm(prefix = "/app")] struct AppConfig { host: String, #[ssm(default = 80)] port: u16 }
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+//! let laptop = MemorySource::new(); // or FileSource::new("local.toml")
+//! laptop.put("/app/host", "localhost");
+//! let config = AppConfig::loader()
+//!     .source(Layered::new().then(laptop.clone()))
+//!     .env_prefix("APP_")
+//!     .load()
+//!     .await?;
+//! println!("{}", config.metadata().origin("host").unwrap()); // /app/host version 1
+//! let report = AppConfig::check(&laptop).await;
+//! assert!(report.would_load);
+//! println!("{}", AppConfig::bootstrap().shell());
+//! # Ok(()) }
+//! ```
+//!
 //! # Where things are
 //!
 //! The crate root holds what a service names every day: [`SsmConfig`],
@@ -243,7 +268,13 @@
 //!   values, [`Status`](live::Status) for readiness probes, [`Metadata`](live::Metadata);
 //! - [`error`]: each [`Problem`](error::Problem) of a load and its [`ErrorKind`](error::ErrorKind);
 //! - [`source`]: the read trait [`ParameterSource`](source::ParameterSource), the
-//!   write trait [`ParameterWriter`](source::ParameterWriter), [`AwsSource`](source::AwsSource);
+//!   write trait [`ParameterWriter`](source::ParameterWriter), [`AwsSource`](source::AwsSource),
+//!   and for local development [`FileSource`](source::FileSource) and
+//!   [`Layered`](source::Layered);
+//! - [`origin`]: where each value came from, [`Origin`](origin::Origin);
+//! - [`doctor`]: `AppConfig::check(&source)`'s [`Report`](doctor::Report);
+//! - [`bootstrap`]: `AppConfig::bootstrap()`, the parameters a struct needs as
+//!   a shell script, Terraform or CloudFormation;
 //! - [`untyped`]: [`Parameters`](untyped::Parameters), for names known only at run time;
 //! - [`plan`]: the binding [`Plan`](plan::Plan) and [`Selector`](plan::Selector);
 //! - [`iam`]: the least-privilege [`IamPolicy`](iam::IamPolicy).
