@@ -324,7 +324,7 @@ impl Resolver<'_> {
         Some(Slot::Env {
             field: field.to_owned(),
             variable,
-            text: crate::Secret::new(text),
+            text: crate::Secret::new_zeroizing(text),
             value: *value,
         })
     }
