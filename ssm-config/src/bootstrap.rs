@@ -124,9 +124,8 @@ pub(crate) fn bootstrap(
 }
 
 fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
-    for slot in &node.slots {
+    for slot in node.leaves() {
         match slot {
-            Slot::Nested(child) => gather(child, requests, out),
             Slot::Path { field, request, .. } => out.skipped.push(format!(
                 "{field}: every parameter under {} (by path); create them as needed",
                 requests.paths[*request].path
@@ -178,7 +177,7 @@ fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
                 };
                 add_parameter(out, &asked.name, kind, new_value, label, field);
             }
-            Slot::Env { .. } | Slot::Unresolved | Slot::Skip => {}
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => {}
         }
     }
 }

@@ -305,9 +305,8 @@ pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
 }
 
 fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
-    for slot in &node.slots {
+    for slot in node.leaves() {
         match slot {
-            Slot::Nested(child) => gather(child, requests, reads),
             Slot::Name { request, value, .. } => {
                 let r = &requests.names[*request];
                 reads.parameters.insert(r.name.clone());
@@ -346,7 +345,7 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     }
                 }
             }
-            Slot::Env { .. } | Slot::Unresolved | Slot::Skip => {}
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => {}
         }
     }
 }

@@ -154,7 +154,7 @@ fn collect_fields(
     fields: &mut BTreeMap<String, String>,
     origins: &mut BTreeMap<String, Origin>,
 ) {
-    for slot in &node.slots {
+    for slot in node.leaves() {
         match slot {
             Slot::Name {
                 field,
@@ -177,19 +177,16 @@ fn collect_fields(
                 let variable = variable.clone();
                 origins.insert(field.clone(), Origin::Env { variable });
             }
-            Slot::Nested(child) => collect_fields(child, requests, fetched, fields, origins),
-            Slot::Path { .. } | Slot::Unresolved | Slot::Skip => {}
+            Slot::Nested(_) | Slot::Path { .. } | Slot::Unresolved | Slot::Skip => {}
         }
     }
 }
 
 /// Hashes the text of every environment override.
 fn hash_overrides(node: &Node, hasher: &mut DefaultHasher) {
-    for slot in &node.slots {
-        match slot {
-            Slot::Env { variable, text, .. } => (variable, text.expose_secret()).hash(hasher),
-            Slot::Nested(child) => hash_overrides(child, hasher),
-            _ => {}
+    for slot in node.leaves() {
+        if let Slot::Env { variable, text, .. } = slot {
+            (variable, text.expose_secret()).hash(hasher);
         }
     }
 }

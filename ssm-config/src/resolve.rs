@@ -68,6 +68,37 @@ pub(crate) struct Node {
     pub slots: Vec<Slot>,
 }
 
+impl Node {
+    /// Every slot but nested structs, theirs included in their place, in
+    /// declaration order: what walks over a whole struct go through.
+    pub fn leaves(&self) -> Leaves<'_> {
+        Leaves {
+            stack: vec![self.slots.iter()],
+        }
+    }
+}
+
+/// The iterator of [`Node::leaves`].
+pub(crate) struct Leaves<'a> {
+    stack: Vec<std::slice::Iter<'a, Slot>>,
+}
+
+impl<'a> Iterator for Leaves<'a> {
+    type Item = &'a Slot;
+
+    fn next(&mut self) -> Option<&'a Slot> {
+        loop {
+            match self.stack.last_mut()?.next() {
+                Some(Slot::Nested(child)) => self.stack.push(child.slots.iter()),
+                Some(slot) => return Some(slot),
+                None => {
+                    self.stack.pop();
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Slot {
     /// An environment variable overrides the parameter: nothing is fetched.
@@ -406,23 +437,10 @@ pub(crate) fn planned_parameters(
     let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
     let resolution = resolve_unchecked(plan, prefix, &keep_unset);
     let overrides = Overrides::On { prefix: env_prefix };
+    let requests = &resolution.requests;
     let mut out = Vec::new();
-    flatten(&resolution.root, &resolution.requests, overrides, &mut out);
-    out
-}
-
-fn flatten(
-    node: &Node,
-    requests: &Requests,
-    overrides: Overrides<'_>,
-    out: &mut Vec<PlannedParameter>,
-) {
-    for slot in &node.slots {
+    for slot in resolution.root.leaves() {
         let planned = match slot {
-            Slot::Nested(child) => {
-                flatten(child, requests, overrides, out);
-                continue;
-            }
             Slot::Name {
                 field,
                 request,
@@ -463,8 +481,9 @@ fn flatten(
                     env: None,
                 }
             }
-            Slot::Env { .. } | Slot::Unresolved | Slot::Skip => continue,
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => continue,
         };
         out.push(planned);
     }
+    out
 }
