@@ -30,9 +30,9 @@ use crate::name;
 /// file that holds every name keeps a load off the network, except for
 /// `by_path` walks, which read every layer. An optional layer that cannot
 /// be reached ([`SourceErrorKind::Unreachable`]: a missing file, an
-/// endpoint that does not answer) is skipped; any other failure of any
-/// layer fails the call, so a layer never hides an error by letting the
-/// next one answer.
+/// endpoint that refuses the connection) is skipped; any other failure of
+/// any layer, a timeout included, fails the call, so a layer never hides an
+/// error by letting the next one answer.
 ///
 /// Precedence, as a whole: an environment override
 /// ([`Loader::env_prefix`](crate::Loader::env_prefix), `#[ssm(env)]`), then
