@@ -228,3 +228,35 @@ async fn an_unreachable_source_is_not_asked_name_by_name() {
     // different selectors, which never share a call) and one walk.
     assert_eq!(source.calls().len(), 4, "{report}");
 }
+
+#[derive(SsmConfig, Debug)]
+#[allow(dead_code)]
+struct TwoPorts {
+    #[ssm(nested = "db")]
+    db: DbPort,
+    #[ssm(path = "/{DOC_TOP}/port")]
+    port: u16,
+}
+
+#[derive(SsmConfig, Debug)]
+#[allow(dead_code)]
+struct DbPort {
+    #[ssm(path = "/{DOC_DB}/port")]
+    port: u16,
+}
+
+/// A name that cannot be made is reported on its own field's row, even
+/// where a nested field of the same name failed too.
+#[tokio::test]
+async fn each_unmade_name_is_reported_on_its_own_row() {
+    let report = TwoPorts::loader()
+        .source(ssm_config::MemorySource::new())
+        .var("DOC_DB", "awsdb")
+        .var("DOC_TOP", "ssmtop")
+        .check()
+        .await;
+    let detail = |field: &str| report.row(field).unwrap().detail.clone();
+    assert!(detail("db.port").contains("/awsdb/port"), "{report}");
+    assert!(detail("port").contains("/ssmtop/port"), "{report}");
+    assert_eq!(report.row("port").unwrap().status, Status::InvalidName);
+}

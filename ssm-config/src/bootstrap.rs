@@ -177,7 +177,7 @@ fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
                 };
                 add_parameter(out, &asked.name, kind, new_value, label, field);
             }
-            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => {}
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved { .. } | Slot::Skip => {}
         }
     }
 }

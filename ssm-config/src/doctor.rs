@@ -436,13 +436,9 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn rows(&self, node: &Node, out: &mut Vec<Row>) {
-        for (index, slot) in node.slots.iter().enumerate() {
+        for slot in node.leaves() {
             let row = match slot {
-                Slot::Nested(child) => {
-                    self.rows(child, out);
-                    continue;
-                }
-                Slot::Skip => continue,
+                Slot::Nested(_) | Slot::Skip => continue,
                 Slot::Env {
                     field, variable, ..
                 } => {
@@ -487,22 +483,12 @@ impl Context<'_> {
                         }
                     }
                 }
-                Slot::Unresolved => {
-                    let field = node.plan.fields[index].field;
-                    let (field, why) = match self
-                        .problems
-                        .iter()
-                        .find(|p| p.field().is_some_and(|f| f.ends_with(field)))
-                    {
-                        Some(problem) => {
-                            (problem.field().unwrap_or(field).to_owned(), detail(problem))
-                        }
-                        None => (
-                            field.to_owned(),
-                            "its name could not be made; see the problems below".into(),
-                        ),
+                Slot::Unresolved { field } => {
+                    let why = match self.problem_of(field) {
+                        Some(problem) => detail(problem),
+                        None => "its name could not be made; see the problems below".into(),
                     };
-                    row(&field, "", Status::InvalidName, why)
+                    row(field, "", Status::InvalidName, why)
                 }
             };
             out.push(row);

@@ -345,7 +345,7 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     }
                 }
             }
-            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => {}
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved { .. } | Slot::Skip => {}
         }
     }
 }

@@ -177,7 +177,7 @@ fn collect_fields(
                 let variable = variable.clone();
                 origins.insert(field.clone(), Origin::Env { variable });
             }
-            Slot::Nested(_) | Slot::Path { .. } | Slot::Unresolved | Slot::Skip => {}
+            Slot::Nested(_) | Slot::Path { .. } | Slot::Unresolved { .. } | Slot::Skip => {}
         }
     }
 }

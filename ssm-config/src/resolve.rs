@@ -121,7 +121,9 @@ pub(crate) enum Slot {
     },
     Nested(Node),
     /// Could not be resolved; the problem is already recorded.
-    Unresolved,
+    Unresolved {
+        field: String,
+    },
     Skip,
 }
 
@@ -275,22 +277,22 @@ impl Resolver<'_> {
                 value,
             } => {
                 let Some(base) = base else {
-                    return Slot::Unresolved;
+                    return Slot::Unresolved { field: field_name };
                 };
                 let made = self.filler.parameter(base, path);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved;
+                    return Slot::Unresolved { field: field_name };
                 };
                 let selector = match selector.map(Selector::parse).transpose() {
                     Ok(s) => s,
                     Err(reason) => {
                         let name = format!("{full}:{}", selector.unwrap_or_default());
                         self.problems.push(Problem::InvalidSelector {
-                            field: field_name,
+                            field: field_name.clone(),
                             name,
                             reason,
                         });
-                        return Slot::Unresolved;
+                        return Slot::Unresolved { field: field_name };
                     }
                 };
                 self.name_slot(field_name, full, selector, plan.decrypt, None, *value)
@@ -302,7 +304,7 @@ impl Resolver<'_> {
             } => {
                 let made = self.filler.secret(secret);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved;
+                    return Slot::Unresolved { field: field_name };
                 };
                 self.name_slot(field_name, full, None, true, *key, *value)
             }
@@ -315,11 +317,11 @@ impl Resolver<'_> {
                 value,
             } => {
                 let Some(base) = base else {
-                    return Slot::Unresolved;
+                    return Slot::Unresolved { field: field_name };
                 };
                 let made = self.filler.walk(base, path);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved;
+                    return Slot::Unresolved { field: field_name };
                 };
                 let request = PathRequest {
                     path: full,
@@ -481,7 +483,7 @@ pub(crate) fn planned_parameters(
                     env: None,
                 }
             }
-            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved | Slot::Skip => continue,
+            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved { .. } | Slot::Skip => continue,
         };
         out.push(planned);
     }
