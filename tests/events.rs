@@ -39,6 +39,7 @@ fn event(name: &str, operation: &str) -> serde_json::Value {
 async fn loaded(source: &Counting) -> ssm_config::Live<Evented> {
     let config = Evented::loader()
         .source(source.clone())
+        .event_spread(Duration::ZERO)
         .load()
         .await
         .unwrap();
@@ -123,6 +124,7 @@ async fn the_watched_parameter_counts_as_read() {
     memory.put("/events/version", "1");
     let config = Evented::loader()
         .source(source.clone())
+        .event_spread(Duration::ZERO)
         .max_age(Duration::from_secs(300))
         .watch("/events/version")
         .load()
@@ -138,31 +140,40 @@ async fn the_watched_parameter_counts_as_read() {
 }
 
 #[tokio::test]
-async fn other_events_are_refused_with_a_reason() {
+async fn other_aws_events_are_ignored_and_malformed_ones_refused() {
     let (_memory, source) = seeded();
     let config = Evented::loader().source(source).load().await.unwrap();
-    let not_ssm = json!({"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2", "detail": {}});
-    let err = config.apply_event(not_ssm).unwrap_err().to_string();
-    assert!(
-        err.contains("`detail-type` is `EC2 Instance State-change Notification`"),
-        "{err}"
-    );
-    assert!(
-        config
-            .apply_event("not json")
-            .unwrap_err()
-            .to_string()
-            .contains("not JSON")
-    );
-    let no_name =
-        json!({"detail-type": "Parameter Store Change", "detail": {"operation": "Update"}});
-    assert!(
-        config
-            .apply_event(no_name)
-            .unwrap_err()
-            .to_string()
-            .contains("`detail.name` is missing")
-    );
+    let ec2 = json!({"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2", "detail": {"state": "running"}});
+    assert_eq!(config.apply_event(ec2).unwrap(), Applied::Ignored);
+    let policy = json!({"detail-type": "Parameter Store Policy Action", "source": "aws.ssm",
+        "detail": {"parameter-name": "/events/host", "policy-type": "Expiration"}});
+    assert_eq!(config.apply_event(policy).unwrap(), Applied::Ignored);
+    assert_eq!(config.status().events_ignored, 2);
+
+    for (event, reason) in [
+        (json!("not json"), "not a JSON object"),
+        (
+            json!({"detail-type": "Parameter Store Change", "detail": {"operation": "Update"}}),
+            "`detail.name` is missing",
+        ),
+        (
+            json!({"detail-type": "Parameter Store Change", "source": "aws.ssm"}),
+            "`detail` is missing",
+        ),
+        (
+            json!({"source": "aws.ec2", "detail": {}}),
+            "both `source` and `detail-type`",
+        ),
+        (
+            json!({"detail-type": 7, "source": "aws.ssm", "detail": {}}),
+            "`detail-type` is not a string",
+        ),
+    ] {
+        let err = config.apply_event(&event).unwrap_err().to_string();
+        assert!(err.contains(reason), "{event}: {err}");
+    }
+    let err = config.apply_event("not json").unwrap_err().to_string();
+    assert!(err.contains("not JSON"), "{err}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -173,6 +184,7 @@ async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
     let source = Counting::new(faulty.clone());
     let config = Evented::loader()
         .source(source.clone())
+        .event_spread(Duration::ZERO)
         .max_age(Duration::from_secs(3600))
         .load()
         .await
@@ -188,4 +200,211 @@ async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
     // Within the backoff's ceiling after a few failures (well under 600 s).
     tokio::time::sleep(Duration::from_secs(600)).await;
     assert_eq!(config.get().host, "b", "no second event needed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn during_an_outage_bursts_of_events_share_one_retrying_refresh() {
+    let memory = MemorySource::new();
+    memory.put("/events/host", "a");
+    let faulty = support::faulty::Faulty::new(memory.clone(), "/events/", Duration::ZERO);
+    let source = Counting::new(faulty.clone());
+    let config = Evented::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+    faulty.fail(true);
+    source.reset();
+    // A burst every 5 s for 10 minutes, against one that retries alone.
+    for _ in 0..120 {
+        config.apply_event(event("/events/host", "Update")).unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+    let burst_calls = source.get_parameters_calls();
+    // One task's backoff (doubling from 1 s to a minute) makes some 15
+    // attempts in 10 minutes; a task per burst made hundreds.
+    assert!((5..=40).contains(&burst_calls), "{burst_calls} calls");
+
+    faulty.fail(false);
+    memory.put("/events/host", "b");
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    assert_eq!(config.get().host, "b");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fleet_spreads_its_reloads_over_the_window() {
+    let (memory, source) = seeded();
+    let window = Duration::from_secs(100);
+    let mut fleet = Vec::new();
+    for _ in 0..50 {
+        let config = Evented::loader()
+            .source(source.clone())
+            .event_spread(window)
+            .load()
+            .await
+            .unwrap();
+        fleet.push(config);
+    }
+    memory.put("/events/host", "b");
+    for config in &fleet {
+        assert_eq!(
+            config.apply_event(event("/events/host", "Update")).unwrap(),
+            Applied::Refreshing
+        );
+    }
+    let mut changed_per_second = Vec::new();
+    for _ in 0..window.as_secs() {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        changed_per_second.push(fleet.iter().filter(|c| c.get().host == "b").count());
+    }
+    assert_eq!(
+        changed_per_second.last(),
+        Some(&50),
+        "all within the window"
+    );
+    let busiest = changed_per_second
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .chain(std::iter::once(changed_per_second[0]))
+        .max()
+        .unwrap();
+    assert!(busiest <= 8, "{busiest} reloads in one second: not spread");
+    assert!(
+        changed_per_second[9] < 25,
+        "not all at the start: {changed_per_second:?}"
+    );
+}
+
+/// A configuration that reads two secrets, by name.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/rotation")]
+struct Rotated {
+    #[ssm(secret = "prod/db")]
+    db: ssm_config::Secret<String>,
+    #[ssm(secret = "prod/api-keyset")]
+    api: ssm_config::Secret<String>,
+}
+
+/// A Secrets Manager API call as EventBridge delivers CloudTrail's record.
+fn api_call(event_name: &str, secret_id: &str) -> serde_json::Value {
+    json!({
+        "version": "0",
+        "id": "2f7cde44-5f8a-4bd5-9a6c-5d4e7a2c4c1e",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.secretsmanager",
+        "account": "123456789012",
+        "time": "2026-11-29T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "eventSource": "secretsmanager.amazonaws.com",
+            "eventName": event_name,
+            "awsRegion": "eu-west-1",
+            "requestParameters": {"secretId": secret_id},
+            "responseElements": null,
+            "eventType": "AwsApiCall"
+        }
+    })
+}
+
+/// The service event Secrets Manager sends when a rotation succeeded.
+fn rotation_succeeded(secret_id: &str) -> serde_json::Value {
+    json!({
+        "version": "0",
+        "id": "9a3e4b8f-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+        "detail-type": "AWS Service Event via CloudTrail",
+        "source": "aws.secretsmanager",
+        "account": "123456789012",
+        "time": "2026-11-29T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "eventSource": "secretsmanager.amazonaws.com",
+            "eventName": "RotationSucceeded",
+            "awsRegion": "eu-west-1",
+            "requestParameters": null,
+            "responseElements": null,
+            "additionalEventData": {"SecretId": secret_id},
+            "eventType": "AwsServiceEvent"
+        }
+    })
+}
+
+const ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:";
+
+#[tokio::test(start_paused = true)]
+async fn secret_rotation_events_refresh_the_secrets_the_config_reads() {
+    let memory = MemorySource::new();
+    memory.put_secret("prod/db", "one");
+    memory.put_secret("prod/api-keyset", "k1");
+    let source = Counting::new(memory.clone());
+    let config = Rotated::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+    let events = [
+        api_call("PutSecretValue", "prod/db"),
+        api_call("UpdateSecret", &format!("{ARN}prod/db-AbC123")),
+        api_call("UpdateSecretVersionStage", &format!("{ARN}prod/db-xyZ789")),
+        api_call("RotateSecret", "prod/db"),
+        api_call("DeleteSecret", &format!("{ARN}prod/db")), // a partial ARN
+        rotation_succeeded(&format!("{ARN}prod/db-Q1w2E3")),
+        // A name that itself ends like a suffix (`-keyset`), by partial ARN.
+        rotation_succeeded(&format!("{ARN}prod/api-keyset")),
+    ];
+    for (round, event) in events.iter().enumerate() {
+        let value = format!("v{round}");
+        memory.put_secret("prod/db", &value);
+        memory.put_secret("prod/api-keyset", &value);
+        assert_eq!(
+            config.apply_event(event).unwrap(),
+            Applied::Refreshing,
+            "{event}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let now = config.get();
+        let read = match round {
+            6 => now.api.expose_secret(),
+            _ => now.db.expose_secret(),
+        };
+        assert_eq!(read, &value, "{event}");
+    }
+    let change = ssm_config::live::ParameterChange::from_value(&events[1]).unwrap();
+    assert_eq!(change.name, "/aws/reference/secretsmanager/prod/db");
+    assert_eq!(change.operation, "UpdateSecret");
+    assert_eq!(
+        change.aliases,
+        ["/aws/reference/secretsmanager/prod/db-AbC123"]
+    );
+
+    source.reset();
+    let mut failed = api_call("PutSecretValue", "prod/db");
+    failed["detail"]["errorCode"] = json!("AccessDenied");
+    for ignored in [
+        api_call("PutSecretValue", "prod/other"),
+        api_call("GetSecretValue", "prod/db"),
+        api_call("TagResource", "prod/db"),
+        failed,
+        rotation_succeeded(&format!("{ARN}prod/other-AbC123")),
+        json!({"detail-type": "AWS Service Event via CloudTrail", "source": "aws.secretsmanager",
+            "detail": {"eventName": "RotationFailed", "additionalEventData": {"SecretId": "prod/db"}}}),
+    ] {
+        assert_eq!(
+            config.apply_event(&ignored).unwrap(),
+            Applied::Ignored,
+            "{ignored}"
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(source.calls().is_empty(), "ignored events cost nothing");
+
+    let mut nameless = api_call("PutSecretValue", "");
+    nameless["detail"]["requestParameters"] = json!({});
+    let err = config.apply_event(&nameless).unwrap_err().to_string();
+    assert!(err.contains("names no secret"), "{err}");
 }

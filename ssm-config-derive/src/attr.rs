@@ -24,6 +24,7 @@ pub(crate) struct ContainerAttrs {
     pub rename_all: Option<At<String>>,
     pub decrypt: Option<At<bool>>,
     pub krate: Option<At<syn::Path>>,
+    pub validate: Option<At<syn::Path>>,
 }
 
 pub(crate) enum DefaultValue {
@@ -82,7 +83,14 @@ impl FieldAttrs {
     }
 }
 
-const CONTAINER_KEYS: &[&str] = &["prefix", "max_age", "rename_all", "decrypt", "crate"];
+const CONTAINER_KEYS: &[&str] = &[
+    "prefix",
+    "max_age",
+    "rename_all",
+    "decrypt",
+    "crate",
+    "validate",
+];
 const FIELD_KEYS: &[&str] = &[
     "path",
     "version",
@@ -132,6 +140,23 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                     }
                 });
                 set(&mut out.krate, path, span, &key, errors)
+            }
+            // #[ssm(validate = path::to::function)]
+            "validate" => {
+                let path = expr(&meta, errors).and_then(|e| match e {
+                    Expr::Path(p) if p.qself.is_none() => {
+                        let value_span = p.span();
+                        Some((p.path, value_span))
+                    }
+                    other => {
+                        errors.spanned(
+                            &other,
+                            "`validate` expects the path of a function `fn(&Self) -> Result<(), E>`, such as `#[ssm(validate = Self::check)]`",
+                        );
+                        None
+                    }
+                });
+                set(&mut out.validate, path, span, &key, errors)
             }
             _ => unknown(&meta, &key, CONTAINER_KEYS, FIELD_KEYS, "struct", errors),
         }

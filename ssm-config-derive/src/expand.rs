@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned as _;
 
 use crate::check;
 use crate::errors::Errors;
@@ -59,6 +60,14 @@ fn generate(c: &Container<'_>) -> TokenStream {
         quote!(#field: #var)
     });
     let krate = &c.krate;
+    let validated = match &c.validate {
+        // The function is named where it was written, so a function of the
+        // wrong shape is reported at the attribute's value.
+        Some(validate) => quote_spanned! {validate.span()=>
+            __ssm_build.validated(__ssm_value, |__ssm_config: &Self| #validate(__ssm_config))
+        },
+        None => quote!(::core::option::Option::Some(__ssm_value)),
+    };
     let entry_points = entry_points(ident);
     let overlap_checks = nested_overlap_checks(c);
     quote! {
@@ -81,7 +90,8 @@ fn generate(c: &Container<'_>) -> TokenStream {
                 fn build(__ssm_build: &mut _ssm::__private::Build<'_>) -> ::core::option::Option<Self> {
                     #(#lets)*
                     #(#unwraps)*
-                    ::core::option::Option::Some(Self { #(#inits),* })
+                    let __ssm_value = Self { #(#inits),* };
+                    #validated
                 }
             }
 

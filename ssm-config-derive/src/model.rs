@@ -16,6 +16,8 @@ pub(crate) struct Container<'a> {
     pub max_age: Option<u64>,
     pub decrypt: bool,
     pub krate: syn::Path,
+    /// `#[ssm(validate = ...)]`: run on the built struct.
+    pub validate: Option<syn::Path>,
     pub fields: Vec<Field<'a>>,
 }
 
@@ -216,6 +218,7 @@ pub(crate) fn build<'a>(
             .krate
             .as_ref()
             .map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value.clone()),
+        validate: attrs.validate.as_ref().map(|v| v.value.clone()),
         fields,
     }
 }

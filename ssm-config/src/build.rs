@@ -19,6 +19,8 @@ pub struct Build<'a> {
     requests: &'a Requests,
     fetched: &'a Fetched,
     problems: &'a mut Vec<Problem>,
+    /// The struct being built, dotted from the top; empty for the top.
+    at: String,
 }
 
 impl<'a> Build<'a> {
@@ -33,7 +35,40 @@ impl<'a> Build<'a> {
             requests,
             fetched,
             problems,
+            at: String::new(),
         }
+    }
+
+    /// Records a problem of this load.
+    pub(crate) fn record(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Runs the struct's `#[ssm(validate = ...)]` function on the built
+    /// struct: a refusal (or a panic) is a problem of the load, and the
+    /// struct is not returned.
+    pub fn validated<T, E: std::fmt::Display>(
+        &mut self,
+        value: T,
+        validate: impl FnOnce(&T) -> Result<(), E>,
+    ) -> Option<T> {
+        let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            validate(&value).map_err(|e| e.to_string())
+        }));
+        let problem = match verdict {
+            Ok(Ok(())) => return Some(value),
+            Ok(Err(message)) => Problem::Invalidated {
+                at: self.at.clone(),
+                message,
+            },
+            Err(_payload) => Problem::Panicked {
+                field: (!self.at.is_empty()).then(|| self.at.clone()),
+                name: None,
+                during: "validating the struct",
+            },
+        };
+        self.problems.push(problem);
+        None
     }
 
     /// A required field.
@@ -64,8 +99,21 @@ impl<'a> Build<'a> {
         converter: &C,
         default: impl FnOnce() -> C::Output,
     ) -> Option<C::Output> {
-        self.lookup(index, converter)
-            .map(|found| found.unwrap_or_else(default))
+        match self.lookup(index, converter)? {
+            Some(found) => Some(found),
+            None => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(default)) {
+                Ok(value) => Some(value),
+                Err(_payload) => {
+                    let (field, _) = self.describe(index);
+                    self.problems.push(Problem::Panicked {
+                        field: Some(field),
+                        name: None,
+                        during: "making its `#[ssm(default = ...)]` value",
+                    });
+                    None
+                }
+            },
+        }
     }
 
     /// A field with `#[ssm(default = "text")]`: the text goes through the
@@ -78,9 +126,20 @@ impl<'a> Build<'a> {
         converter: &C,
         default: &str,
     ) -> Option<C::Output> {
-        let fallback = match converter.convert(default) {
-            Ok(value) => value,
-            Err(rejection) => {
+        let converted =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| converter.convert(default)));
+        let fallback = match converted {
+            Ok(Ok(value)) => value,
+            Err(_payload) => {
+                let (field, _) = self.describe(index);
+                self.problems.push(Problem::Panicked {
+                    field: Some(field),
+                    name: Some("#[ssm(default)]".into()),
+                    during: "converting",
+                });
+                return None;
+            }
+            Ok(Err(rejection)) => {
                 if let Slot::Name {
                     field, value: plan, ..
                 }
@@ -149,11 +208,17 @@ impl<'a> Build<'a> {
         let Slot::Nested(child) = &self.node.slots[index] else {
             return None;
         };
+        let field = self.node.plan.fields[index].field;
+        let at = match self.at.is_empty() {
+            true => field.to_owned(),
+            false => format!("{}.{field}", self.at),
+        };
         let mut child = Build {
             node: child,
             requests: self.requests,
             fetched: self.fetched,
             problems: self.problems,
+            at,
         };
         T::build(&mut child)
     }
@@ -276,7 +341,15 @@ pub(crate) fn convert_one<C: Convert>(
             picked.as_str()
         }
     };
-    converter.convert(raw).map_err(|rejection| {
+    let converted =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| converter.convert(raw))).map_err(
+            |_payload| Problem::Panicked {
+                field: Some(field.to_owned()),
+                name: Some(parameter.name.clone()),
+                during: "converting",
+            },
+        )?;
+    converted.map_err(|rejection| {
         let shown = !sensitive && !rejection.may_hold_secret;
         Problem::Invalid {
             field: field.to_owned(),

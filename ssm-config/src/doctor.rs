@@ -106,6 +106,10 @@ pub enum Status {
     /// The name could not be made: an unset or invalid `{VAR}`, a name SSM
     /// would refuse.
     InvalidName,
+    /// Every field is there and converts, but the struct's
+    /// `#[ssm(validate = ...)]` function refuses the whole (the row of the
+    /// struct, named `#[ssm(validate)]`).
+    FailsValidation,
 }
 
 /// How much a row matters.
@@ -136,6 +140,7 @@ impl Status {
             Status::DoesNotConvert => "does not convert",
             Status::Unreadable => "unreadable",
             Status::InvalidName => "invalid name",
+            Status::FailsValidation => "fails validation",
         }
     }
 }
@@ -247,10 +252,10 @@ pub(crate) async fn check<T: SsmConfig>(
         settings.lookup,
         settings.overrides,
     );
-    let mut fetched = fetch::fetch(source, &resolution.requests, settings.limits).await;
+    let mut fetched = fetch::fetch(source, &resolution.requests, settings.limits, None).await;
     let mut problems = resolution.problems.clone();
     problems.extend(fetched.problems.iter().cloned());
-    let built = T::build(&mut Build::new(
+    let built = engine::build_contained::<T>(Build::new(
         &resolution.root,
         &resolution.requests,
         &fetched,
@@ -276,7 +281,7 @@ pub(crate) async fn check<T: SsmConfig>(
     }
     let mut problems = resolution.problems;
     problems.extend(fetched.problems.iter().cloned());
-    T::build(&mut Build::new(
+    engine::build_contained::<T>(Build::new(
         &resolution.root,
         &resolution.requests,
         &fetched,
@@ -289,10 +294,27 @@ pub(crate) async fn check<T: SsmConfig>(
         diagnoses: &diagnoses,
     };
     context.rows(&resolution.root, &mut report.rows);
+    for problem in &problems {
+        if let Problem::Invalidated { at, message } = problem {
+            let field = match at.is_empty() {
+                true => T::PLAN.type_name,
+                false => at,
+            };
+            report.rows.push(row(
+                field,
+                "#[ssm(validate)]",
+                Status::FailsValidation,
+                message.clone(),
+            ));
+        }
+    }
     report.problems.extend(
         problems
             .iter()
-            .filter(|p| p.field().is_none() && !matches!(p, Problem::Source { .. }))
+            .filter(|p| {
+                p.field().is_none()
+                    && !matches!(p, Problem::Source { .. } | Problem::Invalidated { .. })
+            })
             .map(ToString::to_string),
     );
     report
@@ -604,7 +626,9 @@ impl Row {
 fn problem_status(problem: &Problem) -> Status {
     match problem {
         Problem::SecureStringNotSecret { .. } => Status::WrongType,
-        Problem::Invalid { .. } | Problem::MissingKey { .. } => Status::DoesNotConvert,
+        Problem::Invalid { .. } | Problem::MissingKey { .. } | Problem::Panicked { .. } => {
+            Status::DoesNotConvert
+        }
         Problem::Missing { .. } => Status::Missing,
         Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Status::InvalidName,
         _ => Status::Unreadable,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::SsmConfig;
 use crate::build::Build;
 use crate::error::{Error, Problem};
-use crate::fetch::{self, Limits};
+use crate::fetch::{self, Carried, Limits};
 use crate::metadata::{self, Metadata};
 use crate::resolve;
 use crate::source::ParameterSource;
@@ -20,6 +20,8 @@ pub(crate) const DEFAULT_LIMITS: Limits = Limits {
     concurrency: DEFAULT_CONCURRENCY,
     max_pages: fetch::DEFAULT_MAX_PAGES,
     pace: std::time::Duration::ZERO,
+    call_timeout: fetch::DEFAULT_CALL_TIMEOUT,
+    load_timeout: fetch::DEFAULT_LOAD_TIMEOUT,
 };
 
 /// Everything needed to load a struct again: the source and the settings.
@@ -105,13 +107,16 @@ impl Group {
     }
 
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
-        self.load_paced::<T>(std::time::Duration::ZERO).await
+        self.load_paced::<T>(std::time::Duration::ZERO, None).await
     }
 
-    /// A load whose calls go out spread over `pace`.
+    /// A load whose calls go out spread over `pace`, keeping what an
+    /// earlier attempt cut short carried over (and what this one reads,
+    /// should it be cut short too).
     pub async fn load_paced<T: SsmConfig>(
         &self,
         pace: std::time::Duration,
+        carried: Option<&mut Carried>,
     ) -> Result<Loaded<T>, Error> {
         let lookup = vars_then_env(&self.vars);
         let limits = Limits {
@@ -127,6 +132,7 @@ impl Group {
             &lookup,
             overrides,
             limits,
+            carried,
         )
         .await
     }
@@ -138,15 +144,19 @@ pub(crate) async fn load_from<T: SsmConfig>(
     lookup: resolve::Lookup<'_>,
     overrides: resolve::Overrides<'_>,
     limits: Limits,
+    carried: Option<&mut Carried>,
 ) -> Result<Loaded<T>, Error> {
     if let Some(problem) = env_prefix_problem(overrides) {
         return Err(Error::new(T::PLAN.type_name, vec![problem]));
     }
     let resolution = resolve::resolve(T::PLAN, prefix, lookup, overrides);
-    let fetched = fetch::fetch(source, &resolution.requests, limits).await;
+    let fetched = fetch::fetch(source, &resolution.requests, limits, carried.as_deref()).await;
+    if let Some(carried) = carried {
+        carried.keep(&resolution.requests, &fetched);
+    }
     let mut problems = resolution.problems;
     problems.extend(fetched.problems.iter().cloned());
-    let built = T::build(&mut Build::new(
+    let built = build_contained::<T>(Build::new(
         &resolution.root,
         &resolution.requests,
         &fetched,
@@ -173,6 +183,23 @@ pub(crate) async fn load_from<T: SsmConfig>(
                 });
             }
             Err(Error::new(T::PLAN.type_name, problems))
+        }
+    }
+}
+
+/// Builds the struct; a panic in code the build calls for the user that
+/// escaped the field's own guard (a nested struct's `build`, say) becomes a
+/// problem of the load instead of unwinding through it.
+pub(crate) fn build_contained<T: SsmConfig>(mut build: Build<'_>) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| T::build(&mut build))) {
+        Ok(built) => built,
+        Err(_payload) => {
+            build.record(Problem::Panicked {
+                field: None,
+                name: None,
+                during: "building the struct",
+            });
+            None
         }
     }
 }

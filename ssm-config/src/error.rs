@@ -126,6 +126,36 @@ pub enum Problem {
         /// What is wrong.
         reason: String,
     },
+    /// Code run for the user (a `FromStr` or `Deserialize` conversion, a
+    /// `default = expr`, a validation function, a source) panicked. The
+    /// panic's message is never shown, since it may quote a value.
+    #[error(
+        "{}code run for the load panicked while {during}{} (its message is \
+         not shown: it may quote a value)",
+        field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default(),
+        name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()
+    )]
+    Panicked {
+        /// The field, when the panic is known to be about one.
+        field: Option<String>,
+        /// The parameter (or environment variable) whose value was being
+        /// converted, when known.
+        name: Option<String>,
+        /// What was running: "converting", "making the default of", ...
+        during: &'static str,
+    },
+    /// The struct's `#[ssm(validate = ...)]` function refused it.
+    #[error(
+        "{}validation failed: {message}",
+        if at.is_empty() { String::new() } else { format!("field `{at}`: ") }
+    )]
+    Invalidated {
+        /// The struct refused, dotted from the top (`cache`); empty for the
+        /// top struct.
+        at: String,
+        /// What the validation function said (its error's `Display`).
+        message: String,
+    },
     /// The refresh was stopped before it finished.
     #[error("the refresh was aborted: {reason}")]
     Aborted {
@@ -154,6 +184,8 @@ impl Problem {
             | Problem::MissingKey { field, .. }
             | Problem::InvalidName { field, .. }
             | Problem::InvalidSelector { field, .. } => Some(field),
+            Problem::Panicked { field, .. } => field.as_deref(),
+            Problem::Invalidated { at, .. } => (!at.is_empty()).then_some(at.as_str()),
             Problem::UnsetVariable { .. }
             | Problem::InvalidVariable { .. }
             | Problem::InvalidEnvPrefix { .. }
@@ -192,6 +224,11 @@ pub enum ErrorKind {
     Name,
     /// The refresh was stopped before it finished.
     Aborted,
+    /// Code run for the load (a conversion, a default, a validation
+    /// function, a source) panicked.
+    Panicked,
+    /// The `#[ssm(validate = ...)]` function refused the configuration.
+    Invalidated,
 }
 
 impl Problem {
@@ -206,6 +243,8 @@ impl Problem {
             | Problem::InvalidEnvPrefix { .. }
             | Problem::InvalidSelector { .. } => ErrorKind::Name,
             Problem::Aborted { .. } => ErrorKind::Aborted,
+            Problem::Panicked { .. } => ErrorKind::Panicked,
+            Problem::Invalidated { .. } => ErrorKind::Invalidated,
             Problem::Source { error, .. } => ErrorKind::Source(error.kind()),
         }
     }

@@ -1,8 +1,12 @@
 //! Runs one group fetch: every planned `GetParameters` batch and every
-//! `GetParametersByPath` walk, concurrently up to a bound.
+//! `GetParametersByPath` walk, concurrently up to a bound, each call under
+//! a deadline. A throttled call stops the calls not yet sent, and what a
+//! failed fetch did read can be carried into the next attempt.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream;
@@ -46,7 +50,78 @@ pub(crate) struct Limits {
     pub max_pages: usize,
     /// A window over which the calls go out evenly, instead of at once
     /// (for background refreshes, which nobody waits on).
-    pub pace: std::time::Duration,
+    pub pace: Duration,
+    /// How long one call may go unanswered before it fails as a timeout.
+    pub call_timeout: Duration,
+    /// How long a whole load may take, its pacing window not counted.
+    pub load_timeout: Duration,
+}
+
+/// Default for [`Limits::call_timeout`]: SSM answers in tens of
+/// milliseconds, and the AWS source's own attempts give up after 2 s each
+/// (three attempts, 5 s in all); a call still unanswered after that is
+/// stalled.
+pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(6);
+
+/// Default for [`Limits::load_timeout`]: inside Lambda's 10 s init phase,
+/// with room for the function's own start-up.
+pub(crate) const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// What the calls of a failed fetch read, for the next attempt to keep,
+/// so that a fetch cut short by throttling makes progress across attempts
+/// instead of asking for everything again.
+#[derive(Debug, Default)]
+pub(crate) struct Carried {
+    names: HashMap<(String, bool), Option<Parameter>>,
+    paths: HashMap<PathRequest, Vec<Parameter>>,
+    since: Option<tokio::time::Instant>,
+}
+
+impl Carried {
+    /// Forgets what was read about `name` (a change event named it), and
+    /// every walk that may hold it.
+    pub fn forget(&mut self, name: &str) {
+        self.names.retain(|(wire, _), _| {
+            wire != name && wire.split_once(':').is_none_or(|(base, _)| base != name)
+        });
+        self.paths
+            .retain(|path, _| !name.starts_with(path.path.trim_end_matches('/')));
+    }
+
+    /// Forgets everything once it is older than `keep`.
+    pub fn expire(&mut self, keep: Duration) {
+        if self.since.is_some_and(|since| since.elapsed() >= keep) {
+            *self = Carried::default();
+        }
+    }
+
+    /// Keeps what `fetched` read, when it failed for a reason that passes
+    /// (throttling, a timeout, an unreachable source); otherwise nothing,
+    /// so a value that failed to convert is read again.
+    pub fn keep(&mut self, requests: &Requests, fetched: &Fetched) {
+        if !fetched.transient_failure() {
+            *self = Carried::default();
+            return;
+        }
+        for (request, outcome) in requests.names.iter().zip(&fetched.names) {
+            let key = (request.wire(), request.decrypt);
+            match outcome {
+                NameOutcome::Found(parameter) => {
+                    self.names.insert(key, Some(parameter.clone()));
+                }
+                NameOutcome::Missing => {
+                    self.names.insert(key, None);
+                }
+                NameOutcome::Failed => {}
+            }
+        }
+        for (request, found) in requests.paths.iter().zip(&fetched.paths) {
+            if let Some(found) = found {
+                self.paths.insert(request.clone(), found.clone());
+            }
+        }
+        self.since.get_or_insert_with(tokio::time::Instant::now);
+    }
 }
 
 /// Default for [`Limits::max_pages`]: 10,000 parameters at 10 a page, the
@@ -57,35 +132,9 @@ pub(crate) async fn fetch(
     source: &dyn ParameterSource,
     requests: &Requests,
     limits: Limits,
+    carried: Option<&Carried>,
 ) -> Fetched {
-    let items: Vec<_> = requests
-        .names
-        .iter()
-        .map(|r| batch::Item {
-            match_key: r.match_key(),
-            decrypt: r.decrypt,
-        })
-        .collect();
-    let batches = batch::plan(&items);
-    tracing::debug!(
-        names = requests.names.len(),
-        calls = batches.len(),
-        paths = requests.paths.len(),
-        source = %source.describe(),
-        "fetching parameter group"
-    );
-    // Walks first: their pages follow one another, so they are the longest
-    // chains of round trips; batches fill the slots beside them.
-    let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
-    for (index, path) in requests.paths.iter().enumerate() {
-        tasks.push(Box::pin(async move {
-            Done::Path(index, walk_path(source, path, limits.max_pages).await)
-        }));
-    }
-    for b in batches {
-        tasks.push(Box::pin(fetch_batch(source, requests, b)));
-    }
-
+    let started = tokio::time::Instant::now();
     let mut fetched = Fetched {
         names: requests
             .names
@@ -95,26 +144,87 @@ pub(crate) async fn fetch(
         paths: vec![None; requests.paths.len()],
         problems: Vec::new(),
     };
-    let concurrency = if limits.pace.is_zero() {
-        limits.concurrency.max(1)
-    } else {
-        // The pacing spaces the calls; each starts when its turn comes.
+    let mut to_read = Vec::new();
+    for (index, request) in requests.names.iter().enumerate() {
+        match carried.and_then(|c| c.names.get(&(request.wire(), request.decrypt))) {
+            Some(Some(parameter)) => fetched.names[index] = NameOutcome::Found(parameter.clone()),
+            Some(None) => {}
+            None => {
+                fetched.names[index] = NameOutcome::Failed;
+                to_read.push(index);
+            }
+        }
+    }
+    let items: Vec<_> = to_read
+        .iter()
+        .map(|&index| batch::Item {
+            match_key: requests.names[index].match_key(),
+            decrypt: requests.names[index].decrypt,
+        })
+        .collect();
+    let batches: Vec<Batch> = batch::plan(&items)
+        .into_iter()
+        .map(|b| Batch {
+            decrypt: b.decrypt,
+            members: b.members.into_iter().map(|m| to_read[m]).collect(),
+        })
+        .collect();
+    tracing::debug!(
+        names = requests.names.len(),
+        calls = batches.len(),
+        paths = requests.paths.len(),
+        source = %source.describe(),
+        "fetching parameter group"
+    );
+    let call = Call {
+        source,
+        timeout: limits.call_timeout,
+        throttled: AtomicBool::new(false),
+    };
+    let call = &call;
+    // Walks first: their pages follow one another, so they are the longest
+    // chains of round trips; batches fill the slots beside them.
+    let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
+    for (index, path) in requests.paths.iter().enumerate() {
+        if let Some(found) = carried.and_then(|c| c.paths.get(path)) {
+            fetched.paths[index] = Some(found.clone());
+            continue;
+        }
+        tasks.push(Box::pin(async move {
+            Done::Path(index, walk_path(call, path, limits.max_pages).await)
+        }));
+    }
+    for b in batches {
+        tasks.push(Box::pin(fetch_batch(call, requests, b)));
+    }
+    if !limits.pace.is_zero() {
+        // Each call starts at its own moment of the window, however long
+        // the calls before it take; the concurrency bound still holds.
         let count = tasks.len().max(1);
+        let start = tokio::time::Instant::now();
         tasks = tasks
             .into_iter()
             .enumerate()
             .map(|(k, task)| {
-                let delay = limits.pace.mul_f64(k as f64 / count as f64);
+                let at = start + limits.pace.mul_f64(k as f64 / count as f64);
                 Box::pin(async move {
-                    tokio::time::sleep(delay).await;
+                    tokio::time::sleep_until(at).await;
                     task.await
                 }) as BoxFuture<'_, Done>
             })
             .collect();
-        count
-    };
-    let mut finished = stream::iter(tasks).buffer_unordered(concurrency);
-    while let Some(done) = finished.next().await {
+    }
+    let mut finished = stream::iter(tasks).buffer_unordered(limits.concurrency.max(1));
+    let whole = limits.load_timeout.saturating_add(limits.pace);
+    loop {
+        let Some(next) = deadline(whole.saturating_sub(started.elapsed()), finished.next()).await
+        else {
+            fetched
+                .problems
+                .push(unfinished(source, requests, &fetched, whole));
+            break;
+        };
+        let Some(done) = next else { break };
         match done {
             Done::Names(outcomes, problem) => {
                 for (index, outcome) in outcomes {
@@ -129,7 +239,107 @@ pub(crate) async fn fetch(
     fetched
 }
 
-async fn fetch_batch(source: &dyn ParameterSource, requests: &Requests, batch: Batch) -> Done {
+/// The problem of a fetch that ran out of time: every name and walk it
+/// had no answer for.
+fn unfinished(
+    source: &dyn ParameterSource,
+    requests: &Requests,
+    fetched: &Fetched,
+    whole: Duration,
+) -> Problem {
+    let names = requests
+        .names
+        .iter()
+        .zip(&fetched.names)
+        .filter(|(_, outcome)| matches!(outcome, NameOutcome::Failed))
+        .map(|(request, _)| request.wire())
+        .chain(
+            requests
+                .paths
+                .iter()
+                .zip(&fetched.paths)
+                .filter(|(_, found)| found.is_none())
+                .map(|(path, _)| path.path.clone()),
+        )
+        .collect();
+    Problem::Source {
+        source_name: source.describe(),
+        names,
+        error: Arc::new(SourceError::new(
+            SourceErrorKind::Timeout,
+            "load",
+            format!("the load did not finish within {whole:?}"),
+        )),
+    }
+}
+
+impl Fetched {
+    /// Whether a call failed for a reason that passes by itself.
+    pub fn transient_failure(&self) -> bool {
+        self.problems.iter().any(|problem| {
+            matches!(problem, Problem::Source { error, .. } if matches!(
+                error.kind(),
+                SourceErrorKind::Throttled | SourceErrorKind::Timeout | SourceErrorKind::Unreachable
+            ))
+        })
+    }
+}
+
+/// How every call of one fetch goes out: under a deadline, and not at all
+/// once the source has throttled one of them.
+struct Call<'a> {
+    source: &'a dyn ParameterSource,
+    timeout: Duration,
+    throttled: AtomicBool,
+}
+
+impl Call<'_> {
+    async fn send<'s, R>(
+        &'s self,
+        operation: &'static str,
+        call: impl FnOnce(&'s dyn ParameterSource) -> BoxFuture<'s, Result<R, SourceError>>,
+    ) -> Result<R, SourceError> {
+        if self.throttled.load(Ordering::Relaxed) {
+            return Err(SourceError::new(
+                SourceErrorKind::Throttled,
+                operation,
+                "not sent: the source throttled another call of this load",
+            ));
+        }
+        let outcome = match deadline(self.timeout, call(self.source)).await {
+            Some(outcome) => outcome,
+            None => Err(SourceError::new(
+                SourceErrorKind::Timeout,
+                operation,
+                format!("no answer within {:?}", self.timeout),
+            )),
+        };
+        if let Err(err) = &outcome
+            && err.kind() == SourceErrorKind::Throttled
+        {
+            self.throttled.store(true, Ordering::Relaxed);
+        }
+        outcome
+    }
+
+    fn describe(&self) -> String {
+        self.source.describe()
+    }
+}
+
+/// `work`, given up after `limit` on a tokio runtime; outside one there is
+/// no timer, and it runs to its end.
+pub(crate) async fn deadline<F: std::future::Future>(
+    limit: Duration,
+    work: F,
+) -> Option<F::Output> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => tokio::time::timeout(limit, work).await.ok(),
+        Err(_) => Some(work.await),
+    }
+}
+
+async fn fetch_batch(source: &Call<'_>, requests: &Requests, batch: Batch) -> Done {
     match call(source, requests, &batch).await {
         Ok(outcomes) => Done::Names(outcomes, None),
         // A missing secret fails the whole call; ask again apart, so the
@@ -165,12 +375,7 @@ async fn fetch_batch(source: &dyn ParameterSource, requests: &Requests, batch: B
     }
 }
 
-fn failed(
-    source: &dyn ParameterSource,
-    requests: &Requests,
-    batch: &Batch,
-    err: SourceError,
-) -> Done {
+fn failed(source: &Call<'_>, requests: &Requests, batch: &Batch, err: SourceError) -> Done {
     let names = batch
         .members
         .iter()
@@ -192,7 +397,7 @@ fn failed(
 }
 
 async fn call(
-    source: &dyn ParameterSource,
+    source: &Call<'_>,
     requests: &Requests,
     batch: &Batch,
 ) -> Result<Vec<(usize, NameOutcome)>, SourceError> {
@@ -201,7 +406,9 @@ async fn call(
         .iter()
         .map(|&m| requests.names[m].wire())
         .collect();
-    let output = source.get_parameters(&wire, batch.decrypt).await?;
+    let output = source
+        .send("GetParameters", |s| s.get_parameters(&wire, batch.decrypt))
+        .await?;
     Ok(match_results(requests, &batch.members, output))
 }
 
@@ -234,7 +441,7 @@ fn match_results(
 /// would never end), and after `max_pages`; yields between pages, so a
 /// timeout around a load fires even on a source that answers at once.
 async fn walk_path(
-    source: &dyn ParameterSource,
+    source: &Call<'_>,
     request: &PathRequest,
     max_pages: usize,
 ) -> Result<Vec<Parameter>, Problem> {
@@ -258,7 +465,7 @@ async fn walk_path(
     let mut seen = HashSet::new();
     for _ in 0..max_pages {
         let page = source
-            .get_parameters_by_path(&query)
+            .send("GetParametersByPath", |s| s.get_parameters_by_path(&query))
             .await
             .map_err(|err| Problem::Source {
                 source_name: source.describe(),

@@ -12,7 +12,8 @@ use crate::engine::{self, DEFAULT_LIMITS, Group};
 use crate::error::Error;
 use crate::fetch::Limits;
 use crate::live::{
-    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_FULL_RELOAD, Live, LiveOptions, Watch,
+    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD, DEFAULT_FULL_RELOAD, Live,
+    LiveOptions, Watch,
 };
 use crate::source::{AwsSource, ParameterSource};
 
@@ -47,6 +48,7 @@ pub struct Loader<T> {
     limits: Limits,
     error_refresh_interval: Duration,
     event_refresh_interval: Duration,
+    event_spread: Duration,
     background: Option<Background>,
     watch: Option<String>,
     full_reload_every: Duration,
@@ -76,6 +78,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             limits: DEFAULT_LIMITS,
             error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
             event_refresh_interval: DEFAULT_EVENT_REFRESH_INTERVAL,
+            event_spread: DEFAULT_EVENT_SPREAD,
             background: None,
             watch: None,
             full_reload_every: DEFAULT_FULL_RELOAD,
@@ -213,6 +216,32 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// How long one call to the source (one `GetParameters`, one page of a
+    /// walk) may go unanswered before it fails as a timeout (default 6 s,
+    /// at least 1 ms). SSM answers in tens of milliseconds; the default
+    /// leaves room for the AWS source's own three attempts of at most 2 s
+    /// each. A timed-out call fails the load like any failed call, with
+    /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout):
+    /// a refresh keeps the last good snapshot, records the failure in
+    /// [`Live::status`] and backs off.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.call_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a whole load or refresh may take (default 8 s, inside
+    /// Lambda's 10 s init phase; at least 1 ms). A background refresh's
+    /// pacing window ([`Background::pace`]) comes on top. A load that runs
+    /// out of time fails with a
+    /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout)
+    /// problem naming what was not answered. Deadlines need the tokio
+    /// runtime's timer, as the AWS SDK does; outside a tokio runtime a
+    /// load has no timer and runs to its end.
+    pub fn load_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.load_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
     /// Refreshes ahead of expiry, with jitter, instead of at expiry; see
     /// [`Background`]. For long-running services; on Lambda, keep the
     /// refresh at expiry ([`Live`] explains why).
@@ -257,6 +286,19 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
+    /// The window within which a refresh that a change event schedules
+    /// ([`Live::apply_event`]) starts, at a random point (default 1 s; zero
+    /// starts it at once). A fleet that receives one event spreads its
+    /// reloads over the window: to stay under SSM's quota, make it at least
+    /// `instances x calls per reload / quota`, with a quarter on top for
+    /// the randomness (10,000 instances of a 100-name config, 10 calls a
+    /// reload, against the default 40 calls/s: 2,500 s, so 3,125 s). The
+    /// README's fleet section has the arithmetic.
+    pub fn event_spread(mut self, window: Duration) -> Self {
+        self.event_spread = window;
+        self
+    }
+
     /// The least time between two refreshes forced by
     /// [`Live::refresh_on_error`] (default 5 s).
     pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
@@ -266,10 +308,11 @@ impl<T: SsmConfig> Loader<T> {
 
     /// Loads the whole group once and returns a live handle.
     pub async fn load(self) -> Result<Live<T>, Error> {
-        let (max_age, error_refresh_interval, event_refresh_interval, background) = (
+        let (max_age, error_refresh_interval, event_refresh_interval, event_spread, background) = (
             self.max_age,
             self.error_refresh_interval,
             self.event_refresh_interval,
+            self.event_spread,
             self.background,
         );
         let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
@@ -290,6 +333,7 @@ impl<T: SsmConfig> Loader<T> {
             max_age,
             error_refresh_interval,
             event_refresh_interval,
+            event_spread,
             background,
             watch,
         };
@@ -350,8 +394,14 @@ impl<T: SsmConfig> Loader<T> {
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
     let overrides = crate::resolve::Overrides::On { prefix: None };
-    let loaded =
-        engine::load_from::<T>(source, None, &engine::env_lookup, overrides, DEFAULT_LIMITS)
-            .await?;
+    let loaded = engine::load_from::<T>(
+        source,
+        None,
+        &engine::env_lookup,
+        overrides,
+        DEFAULT_LIMITS,
+        None,
+    )
+    .await?;
     Ok(loaded.value)
 }

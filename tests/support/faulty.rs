@@ -69,3 +69,83 @@ impl Faulty {
         self.failing.store(on, Ordering::SeqCst);
     }
 }
+
+/// A source that, while stalled, accepts every call and never answers; it
+/// counts calls and how many are waiting at once.
+#[derive(Clone)]
+pub struct Stalling {
+    pub inner: MemorySource,
+    stalled: Arc<AtomicBool>,
+    calls: Arc<std::sync::atomic::AtomicUsize>,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+    most_waiting: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Counts a stalled call as waiting until its future is dropped.
+struct Waiting(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Stalling {
+    pub fn new(inner: MemorySource) -> Self {
+        Stalling {
+            inner,
+            stalled: Arc::default(),
+            calls: Arc::default(),
+            waiting: Arc::default(),
+            most_waiting: Arc::default(),
+        }
+    }
+
+    pub fn stall(&self, on: bool) {
+        self.stalled.store(on, Ordering::SeqCst);
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// The most calls that were ever waiting at once.
+    pub fn most_waiting(&self) -> usize {
+        self.most_waiting.load(Ordering::SeqCst)
+    }
+
+    async fn hold(&self) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.stalled.load(Ordering::SeqCst) {
+            let now = self.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_waiting.fetch_max(now, Ordering::SeqCst);
+            let _waiting = Waiting(Arc::clone(&self.waiting));
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+impl ParameterSource for Stalling {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            self.hold().await;
+            self.inner.get_parameters(names, decrypt).await
+        })
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(async move {
+            self.hold().await;
+            self.inner.get_parameters_by_path(query).await
+        })
+    }
+    fn describe(&self) -> String {
+        "stalling test source".into()
+    }
+}

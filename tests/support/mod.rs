@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod bound;
 pub mod counting;
 pub mod emulator;
 pub mod faulty;

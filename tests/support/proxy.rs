@@ -33,6 +33,10 @@ pub enum Fault {
     Reset,
     /// The request is held this long, then forwarded.
     Slow(Duration),
+    /// The connection is accepted and the request read, and no answer ever
+    /// comes (the connection is dropped after the proxy's longest hold, so
+    /// a test still ends).
+    Stall,
 }
 
 /// Which requests a fault hits.
@@ -308,6 +312,10 @@ async fn answer(request: &Message, shared: &Shared) -> Option<Vec<u8>> {
             "injected by the test proxy",
         )),
         Some(Fault::Reset) => None,
+        Some(Fault::Stall) => {
+            tokio::time::sleep(MAX_HOLD).await;
+            None
+        }
         Some(Fault::Slow(hold)) => {
             tokio::time::sleep(hold).await;
             forward(request, shared.upstream).await

@@ -16,6 +16,20 @@ pub(crate) fn delay(failures: u32, cap: Duration, random: f64) -> Duration {
     ceiling.mul_f64(random.clamp(0.0, 1.0))
 }
 
+/// The ceiling of the backoff: max age, or a minute without one; under
+/// throttling at least ten minutes, so that a fleet over its quota stops
+/// coming back before the quota can serve it.
+pub(crate) fn cap(max_age: Option<Duration>, throttled: bool) -> Duration {
+    let cap = max_age.unwrap_or(Duration::from_secs(60));
+    match throttled {
+        true => cap.max(THROTTLED_CAP),
+        false => cap,
+    }
+}
+
+/// The least ceiling under throttling.
+const THROTTLED_CAP: Duration = Duration::from_secs(600);
+
 /// A number in [0, 1) from the standard library's random hasher keys.
 pub(crate) fn draw() -> f64 {
     let bits = RandomState::new().hash_one(std::time::SystemTime::now());

@@ -62,7 +62,10 @@ impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
         }
     }
 
-    /// The value for the current configuration snapshot.
+    /// The value for the current configuration snapshot. Should the builder
+    /// panic on a new snapshot, the value built before stays (and a warning
+    /// is logged, without the panic's message); the builder runs again on
+    /// the next change.
     pub fn get(&self) -> Arc<U> {
         let config = self.live.get();
         let cached = self.cache.load();
@@ -78,7 +81,20 @@ impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
         if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);
         }
-        let value = Arc::new((self.build)(&config));
+        let built =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.build)(&config)));
+        let value = match built {
+            Ok(value) => Arc::new(value),
+            Err(_payload) => {
+                // The last value built stays, and this snapshot is not
+                // tried again: the next change is.
+                tracing::warn!(
+                    config = T::PLAN.type_name,
+                    "the `map` builder panicked on a new configuration; keeping the value built before"
+                );
+                Arc::clone(&cached.1)
+            }
+        };
         self.cache
             .store(Arc::new((config.into_arc(), Arc::clone(&value))));
         value

@@ -14,8 +14,8 @@ mod watched;
 
 pub use background::Background;
 pub use derived::Derived;
-pub(crate) use events::DEFAULT_EVENT_REFRESH_INTERVAL;
 pub use events::{Applied, EventError, IntoChange, ParameterChange};
+pub(crate) use events::{DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD};
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};
 
@@ -145,6 +145,7 @@ pub(crate) struct LiveOptions {
     pub max_age: Option<Duration>,
     pub error_refresh_interval: Duration,
     pub event_refresh_interval: Duration,
+    pub event_spread: Duration,
     pub background: Option<Background>,
     pub watch: Option<Watch>,
 }
@@ -155,6 +156,7 @@ impl<T: SsmConfig> Live<T> {
             max_age: options.max_age,
             error_refresh_interval: options.error_refresh_interval,
             event_refresh_interval: options.event_refresh_interval,
+            event_spread: options.event_spread,
         };
         let watching = options.watch.is_some();
         let live = Live {

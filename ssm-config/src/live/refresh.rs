@@ -21,6 +21,7 @@ use super::watched::{Verdict, Watch};
 use crate::SsmConfig;
 use crate::engine::{Bound, Group, Loaded};
 use crate::error::{Error, Problem};
+use crate::fetch::Carried;
 use crate::metadata::Metadata;
 
 /// One load's result, as readers see it.
@@ -37,6 +38,7 @@ pub(crate) struct Settings {
     pub max_age: Option<Duration>,
     pub error_refresh_interval: Duration,
     pub event_refresh_interval: Duration,
+    pub event_spread: Duration,
 }
 
 type Outcome<T> = Result<Arc<T>, Error>;
@@ -65,6 +67,9 @@ pub(crate) struct Shared<T> {
     flights: AtomicU64,
     health: Mutex<Health>,
     events: Mutex<Events>,
+    /// What a refresh cut short by throttling or a timeout did read, for
+    /// the next attempt to keep.
+    carried: Mutex<Carried>,
     refresher: AtomicU8,
     /// Last forced refresh from `refresh_on_error`, in nanoseconds after
     /// `epoch` plus one (0: never).
@@ -110,6 +115,7 @@ impl<T: SsmConfig> Shared<T> {
                 retry_not_before: None,
             }),
             events: Mutex::default(),
+            carried: Mutex::default(),
             refresher: AtomicU8::new(Refresher::NotScheduled as u8),
             last_error_refresh: AtomicU64::new(0),
         }
@@ -155,14 +161,7 @@ impl<T: SsmConfig> Shared<T> {
     /// a retry loop cannot spin).
     pub fn until_retry(&self) -> Duration {
         let health = self.health();
-        let retry = health.retry_not_before.unwrap_or_else(|| {
-            Instant::now()
-                + backoff::delay(
-                    health.consecutive_failures,
-                    Duration::from_secs(60),
-                    backoff::draw(),
-                )
-        });
+        let retry = health.retry_not_before.unwrap_or_else(Instant::now);
         retry
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(10))
@@ -219,14 +218,25 @@ impl<T: SsmConfig> Shared<T> {
             async move { shared.attempt(id, kind, pace).await }
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            // Outside tokio the load runs in the callers' futures.
-            return attempt.boxed().shared();
+            // Outside tokio the load runs in the callers' futures; a panic
+            // that escapes the load's own guards (a source's) is caught
+            // here all the same.
+            let weak = Arc::downgrade(self);
+            return async move {
+                match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
+                    Ok(outcome) => outcome,
+                    Err(_payload) => Err(panicked(&weak, id)),
+                }
+            }
+            .boxed()
+            .shared();
         };
         let task = runtime.spawn(attempt);
         let weak = Arc::downgrade(self);
         async move {
             match task.await {
                 Ok(outcome) => outcome,
+                Err(join) if join.is_panic() => Err(panicked(&weak, id)),
                 Err(_) => Err(aborted(&weak, id)),
             }
         }
@@ -255,7 +265,7 @@ impl<T: SsmConfig> Shared<T> {
 
     async fn load(&self, kind: Kind, pace: Duration) -> Outcome<T> {
         let Some(watch) = &self.watch else {
-            return Ok(self.publish(self.group.load_paced::<T>(pace).await?));
+            return Ok(self.publish(self.load_group(pace).await?));
         };
         let config = T::PLAN.type_name;
         let version = match (kind, watch.check(&*self.group.source, config).await?) {
@@ -263,9 +273,34 @@ impl<T: SsmConfig> Shared<T> {
             (_, Verdict::Reload(version)) => version,
             (Kind::Full, Verdict::Unchanged) => watch.version(),
         };
-        let loaded = self.group.load_paced::<T>(pace).await?;
+        let loaded = self.load_group(pace).await?;
         watch.loaded(version);
         Ok(self.publish(loaded))
+    }
+
+    /// Loads the whole group, keeping what the last attempt read if it was
+    /// cut short by throttling or a timeout not long ago.
+    async fn load_group(&self, pace: Duration) -> Result<Loaded<T>, Error> {
+        let mut carried = std::mem::take(&mut *self.carried());
+        carried.expire(
+            self.settings
+                .max_age
+                .unwrap_or(CARRY_AT_MOST)
+                .min(CARRY_AT_MOST),
+        );
+        let loaded = self.group.load_paced::<T>(pace, Some(&mut carried)).await;
+        *self.carried() = carried;
+        loaded
+    }
+
+    fn carried(&self) -> MutexGuard<'_, Carried> {
+        self.carried.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A change event named `name`: what an earlier attempt read of it is
+    /// out of date.
+    pub fn forget_carried(&self, name: &str) {
+        self.carried().forget(name);
     }
 
     /// The watched parameter did not move: the current snapshot is
@@ -295,9 +330,9 @@ impl<T: SsmConfig> Shared<T> {
             Err(err) => {
                 health.consecutive_failures = health.consecutive_failures.saturating_add(1);
                 health.last_error = Some((err.clone(), now));
-                health.retry_not_before = self.settings.max_age.map(|cap| {
-                    now + backoff::delay(health.consecutive_failures, cap, backoff::draw())
-                });
+                let cap = backoff::cap(self.settings.max_age, err.is_throttled());
+                health.retry_not_before =
+                    Some(now + backoff::delay(health.consecutive_failures, cap, backoff::draw()));
             }
         }
     }
@@ -366,6 +401,32 @@ impl<T: SsmConfig> Shared<T> {
             events_ignored,
         }
     }
+}
+
+/// The longest a failed attempt's reads are kept for the next one.
+const CARRY_AT_MOST: Duration = Duration::from_secs(300);
+
+/// The error of a refresh whose load panicked outside the load's own guards
+/// (in a source, say): recorded like any failure, so the backoff applies.
+fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
+    let error = Error::new(
+        T::PLAN.type_name,
+        vec![Problem::Panicked {
+            field: None,
+            name: None,
+            during: "refreshing",
+        }],
+    );
+    tracing::warn!(
+        config = T::PLAN.type_name,
+        error = %error,
+        "refresh failed; keeping the last good configuration"
+    );
+    if let Some(shared) = shared.upgrade() {
+        shared.record(&Err(error.clone()));
+        shared.end_flight(id);
+    }
+    error
 }
 
 /// The error of a refresh whose task was dropped with its runtime; the

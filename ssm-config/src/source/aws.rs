@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::config::SharedHttpClient;
+use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
@@ -22,6 +23,36 @@ use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 /// and `AWS_ENDPOINT_URL` as the AWS CLI reads them), from an `SdkConfig`, or
 /// from a client you configured. Throttled calls are retried by the SDK with
 /// exponential backoff and jitter; tune that with the SDK's `RetryConfig`.
+///
+/// # Timeouts
+///
+/// The SDK sets no read, attempt or operation timeout of its own, so a
+/// connection that is accepted and never answered would wait forever.
+/// Every way of making an `AwsSource` fills each timeout the client's
+/// configuration leaves unset (a timeout you set, or disabled, wins):
+///
+/// | timeout | default | why |
+/// |---|---|---|
+/// | connect | 2 s | a TCP and TLS handshake to SSM takes milliseconds |
+/// | read | 2 s | SSM answers in tens of milliseconds |
+/// | attempt | 2 s | a stalled attempt is abandoned and retried |
+/// | operation | 5 s | three attempts with their backoff, inside Lambda's 10 s init |
+///
+/// ```
+/// use std::time::Duration;
+/// use aws_sdk_ssm::config::{BehaviorVersion, Region, timeout::TimeoutConfig};
+/// use ssm_config::source::AwsSource;
+///
+/// let config = aws_sdk_ssm::Config::builder()
+///     .behavior_version(BehaviorVersion::latest())
+///     .region(Region::new("eu-west-1"))
+///     .timeout_config(TimeoutConfig::builder().operation_timeout(Duration::from_secs(20)).build())
+///     .build();
+/// let source = AwsSource::new(aws_sdk_ssm::Client::from_conf(config));
+/// let timeouts = source.client().config().timeout_config().unwrap();
+/// assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(20))); // yours
+/// assert_eq!(timeouts.operation_attempt_timeout(), Some(Duration::from_secs(2))); // filled
+/// ```
 #[derive(Debug, Clone)]
 pub struct AwsSource {
     client: Client,
@@ -29,8 +60,22 @@ pub struct AwsSource {
 }
 
 impl AwsSource {
-    /// A source over `client`.
+    /// A source over `client`, with the [timeouts](#timeouts) it leaves
+    /// unset filled in.
     pub fn new(client: Client) -> Self {
+        let mut timeouts = client
+            .config()
+            .timeout_config()
+            .cloned()
+            .unwrap_or_else(|| TimeoutConfig::builder().build());
+        timeouts.take_defaults_from(&default_timeouts());
+        let client = Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .timeout_config(timeouts)
+                .build(),
+        );
         let region = client
             .config()
             .region()
@@ -60,6 +105,16 @@ impl AwsSource {
     pub fn client(&self) -> &Client {
         &self.client
     }
+}
+
+/// The timeouts an `AwsSource` fills in where its client has none.
+fn default_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .read_timeout(std::time::Duration::from_secs(2))
+        .operation_attempt_timeout(std::time::Duration::from_secs(2))
+        .operation_timeout(std::time::Duration::from_secs(5))
+        .build()
 }
 
 /// The SDK configuration from the environment, with this crate's HTTP client.

@@ -245,7 +245,7 @@ impl Parameters {
             }
         }
         if !requests.names.is_empty() {
-            let fetched = fetch::fetch(&*self.source, &requests, self.limits).await;
+            let fetched = fetch::fetch(&*self.source, &requests, self.limits, None).await;
             problems.extend(fetched.problems);
             let now = Instant::now();
             let mut cache = self.lock();
@@ -301,7 +301,7 @@ impl Parameters {
             concurrency: 1,
             ..self.limits
         };
-        let mut fetched = fetch::fetch(&*self.source, &requests, limits).await;
+        let mut fetched = fetch::fetch(&*self.source, &requests, limits, None).await;
         let Some(parameters) = fetched.paths.pop().flatten() else {
             return Err(Error::new(UNTYPED, fetched.problems));
         };
