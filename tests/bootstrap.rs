@@ -268,3 +268,27 @@ fn a_hostile_variable_value_never_reaches_the_outputs() {
             .contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#)
     );
 }
+
+#[test]
+fn a_keyed_secret_placeholder_names_the_field_that_reads_the_key() {
+    #[derive(SsmConfig)]
+    #[ssm(prefix = "/keyed")]
+    #[allow(dead_code)]
+    struct Keyed {
+        #[ssm(secret = "prod/db")]
+        whole: Secret<String>,
+        #[ssm(secret = "prod/db", key = "password")]
+        password: Secret<String>,
+    }
+    let bootstrap = Keyed::bootstrap();
+    let secret = &bootstrap.secrets[0];
+    assert_eq!(secret.keys, ["password"]);
+    assert_eq!(secret.key_fields, ["password"]);
+    assert_eq!(secret.fields, ["whole", "password"]);
+    let script = bootstrap.shell();
+    assert!(
+        script.contains(r#"{"password":"CHANGE_ME(password)"}"#),
+        "{script}"
+    );
+    assert!(!script.contains("CHANGE_ME(whole)\"}"), "{script}");
+}

@@ -246,3 +246,58 @@ async fn responses_slower_than_the_timeout_fail_instead_of_hanging() {
         "one call, two attempts"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_accepts_and_never_answers_fails_in_seconds_with_default_settings() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    emulator.put("/faults/host", "db-1").await;
+    emulator.put("/faults/port", "5432").await;
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    // The client sets no timeout of its own, as `aws_config` leaves them.
+    let default_source = || AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
+    let config = Small::loader()
+        .source(default_source())
+        .max_age(Duration::from_secs(1))
+        .load()
+        .await
+        .unwrap();
+
+    proxy.inject(Fault::Stall, Share::Rate(1.0));
+    let started = std::time::Instant::now();
+    let err = tokio::time::timeout(BOUND, config.refresh())
+        .await
+        .expect("a stalled refresh ends")
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ssm_config::error::ErrorKind::Source(ssm_config::source::SourceErrorKind::Timeout),
+        "{err}"
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    let status = config.status();
+    assert_eq!(status.last_error.unwrap().kind, err.kind());
+    assert!(
+        proxy.requests_for("GetParameters") >= 2,
+        "the stalled attempt was abandoned and tried again: {:?}",
+        proxy.requests()
+    );
+
+    let load = tokio::time::timeout(BOUND, Small::loader().source(default_source()).load())
+        .await
+        .expect("a stalled load ends");
+    assert_eq!(load.unwrap_err().kind(), err.kind());
+
+    proxy.heal();
+    emulator.put("/faults/host", "db-2").await;
+    tokio::time::timeout(BOUND, async {
+        while config.get().host != "db-2" {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("the refresher recovers by itself once the store answers");
+    assert_eq!(config.status().consecutive_failures, 0);
+}

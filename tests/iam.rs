@@ -183,3 +183,30 @@ fn the_plan_prints_as_a_table() {
         ]
     );
 }
+
+#[test]
+fn the_watched_parameter_is_granted_so_a_load_in_watch_mode_is_allowed() {
+    let loader = Orders::loader()
+        .var("IAM_TEST_ENV", "staging")
+        .watch("/{IAM_TEST_ENV}/orders/version");
+    let policy = loader.iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+    let read = &policy.statement("ReadParameters").unwrap().resources;
+    assert!(
+        read.contains(&format!("{SSM}/staging/orders/version")),
+        "{read:?}"
+    );
+    assert!(
+        read.contains(&format!("{SSM}/staging/orders/db_host")),
+        "{read:?}"
+    );
+
+    // The scope's own settings win over the loader's.
+    let policy = loader.iam_policy(&scope().watch("/deploys/orders"));
+    let read = &policy.statement("ReadParameters").unwrap().resources;
+    assert!(read.contains(&format!("{SSM}/deploys/orders")), "{read:?}");
+    assert!(
+        read.contains(&format!("{SSM}/prod/orders/db_host")),
+        "{read:?}"
+    );
+    assert!(!read.iter().any(|r| r.contains("staging")), "{read:?}");
+}

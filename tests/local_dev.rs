@@ -488,3 +488,55 @@ fn the_plan_names_the_variable_that_overrides_each_field() {
     let port = plan.iter().find(|p| p.field == "db_port").unwrap();
     assert_eq!(port.name, "/qa/orders/db/port");
 }
+
+#[tokio::test]
+async fn a_layered_walk_keeps_to_the_loaders_page_cap() {
+    let base = MemorySource::new();
+    base.put("/p/from_env", "a");
+    base.put("/p/from_first", "b");
+    base.put("/p/from_second", "c");
+    for i in 0..5 {
+        base.put(&format!("/p/map/k{i}"), "v");
+    }
+    base.set_page_size(1);
+    let err = Precedence::loader()
+        .source(Layered::new().then(base.clone()))
+        .max_pages(2)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("more than 2 pages"), "{err}");
+    let whole = Precedence::loader()
+        .source(Layered::new().then(base))
+        .max_pages(10)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(whole.map.len(), 5);
+}
+
+#[tokio::test]
+async fn a_name_the_file_gives_only_by_label_is_missing_to_unpinned_fields() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/lab")]
+    struct Labelled {
+        latest: Option<String>,
+        #[ssm(path = "latest:blue")]
+        blue: String,
+        #[ssm(by_path = "/lab")]
+        all: BTreeMap<String, String>,
+    }
+    let file = TempFile::new(
+        "labelled.toml",
+        "[parameters]\n\"/lab/latest:blue\" = \"b\"\n",
+    );
+    let c = Labelled::fetch(&FileSource::new(&file.path)).await.unwrap();
+    assert_eq!(c.blue, "b");
+    assert_eq!(c.latest, None, "no plain entry: no latest version");
+    assert!(c.all.is_empty(), "{:?}", c.all);
+
+    file.write("[parameters]\n\"/lab/latest\" = \"plain\"\n\"/lab/latest:blue\" = \"b\"\n");
+    let c = Labelled::fetch(&FileSource::new(&file.path)).await.unwrap();
+    assert_eq!((c.latest.as_deref(), c.blue.as_str()), (Some("plain"), "b"));
+    assert_eq!(c.all["latest"], "plain");
+}

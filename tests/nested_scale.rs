@@ -166,3 +166,56 @@ async fn thirty_nested_structs_of_thirty_fields_load_all_900_parameters() {
         "900 names in batches of 10"
     );
 }
+
+/// Walks of one path with different `type` or `key_id` filters read
+/// different parameters: nesting them is no overlap.
+mod filtered_walks {
+    use std::collections::BTreeMap;
+
+    use ssm_config::{MemorySource, Secret, SsmConfig};
+
+    #[derive(SsmConfig)]
+    pub struct Strings {
+        #[ssm(by_path = "/shared/settings", type = "String")]
+        pub map: BTreeMap<String, String>,
+    }
+
+    #[derive(SsmConfig)]
+    pub struct Lists {
+        #[ssm(by_path = "/shared/settings", type = "StringList")]
+        pub map: BTreeMap<String, Vec<String>>,
+    }
+
+    #[derive(SsmConfig)]
+    pub struct Encrypted {
+        #[ssm(
+            by_path = "/shared/settings",
+            type = "SecureString",
+            key_id = "alias/app"
+        )]
+        pub map: BTreeMap<String, Secret<String>>,
+    }
+
+    #[derive(SsmConfig)]
+    #[ssm(prefix = "/app")]
+    pub struct Settings {
+        #[ssm(nested)]
+        pub strings: Strings,
+        #[ssm(nested)]
+        pub lists: Lists,
+        #[ssm(nested)]
+        pub encrypted: Encrypted,
+    }
+
+    #[tokio::test]
+    async fn nested_walks_of_one_path_with_different_filters_load_apart() {
+        let memory = MemorySource::new();
+        memory.put("/shared/settings/name", "orders");
+        memory.put_string_list("/shared/settings/zones", ["a", "b"]);
+        memory.put_secure_with_key("/shared/settings/token", "t0k3n", "alias/app");
+        let settings = Settings::fetch(&memory).await.unwrap();
+        assert_eq!(settings.strings.map.keys().collect::<Vec<_>>(), ["name"]);
+        assert_eq!(settings.lists.map["zones"], ["a", "b"]);
+        assert_eq!(settings.encrypted.map["token"].expose_secret(), "t0k3n");
+    }
+}

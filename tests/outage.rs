@@ -546,7 +546,7 @@ mod throttling {
     #[derive(SsmConfig, Debug)]
     #[ssm(prefix = "/wide")]
     #[allow(dead_code)]
-    struct Wide {
+    pub(super) struct Wide {
         a01: String,
         a02: String,
         a03: String,
@@ -567,10 +567,10 @@ mod throttling {
         b08: String,
         b09: String,
         b10: String,
-        zz: String,
+        pub(super) zz: String,
     }
 
-    const NAMES: [&str; 21] = [
+    pub(super) const NAMES: [&str; 21] = [
         "a01", "a02", "a03", "a04", "a05", "a06", "a07", "a08", "a09", "a10", "b01", "b02", "b03",
         "b04", "b05", "b06", "b07", "b08", "b09", "b10", "zz",
     ];
@@ -671,6 +671,78 @@ mod throttling {
             let calls = source.get_parameters_calls();
             assert!((10..=120).contains(&calls), "{calls} calls in four hours");
             assert!(config.status().consecutive_failures as usize >= calls - 1);
+        });
+    }
+}
+
+mod pacing {
+    use super::throttling::{NAMES, Wide};
+    use super::*;
+    use ssm_config::live::Background;
+
+    /// Answers after `delay`, and records the most calls in flight at once.
+    #[derive(Clone)]
+    struct InFlight {
+        inner: MemorySource,
+        delay: Duration,
+        now: Arc<AtomicUsize>,
+        most: Arc<AtomicUsize>,
+    }
+
+    impl ParameterSource for InFlight {
+        fn get_parameters<'a>(
+            &'a self,
+            names: &'a [String],
+            decrypt: bool,
+        ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+            Box::pin(async move {
+                let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+                self.most.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(self.delay).await;
+                self.now.fetch_sub(1, Ordering::SeqCst);
+                self.inner.get_parameters(names, decrypt).await
+            })
+        }
+        fn get_parameters_by_path<'a>(
+            &'a self,
+            query: &'a PathQuery,
+        ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+            self.inner.get_parameters_by_path(query)
+        }
+        fn describe(&self) -> String {
+            "in-flight counter".into()
+        }
+    }
+
+    #[test]
+    fn a_paced_background_refresh_keeps_to_max_concurrency() {
+        on_paused_clock(|| async move {
+            let memory = MemorySource::new();
+            for name in NAMES {
+                memory.put(&format!("/wide/{name}"), "v");
+            }
+            let source = InFlight {
+                inner: memory.clone(),
+                delay: Duration::from_secs(5),
+                now: Arc::default(),
+                most: Arc::default(),
+            };
+            // Three calls paced over 10 s, each taking 5 s: they would
+            // overlap but for the bound.
+            let config = Wide::loader()
+                .source(source.clone())
+                .max_concurrency(1)
+                .max_age(Duration::from_secs(300))
+                .refresh_in_background(Background::new().pace(Duration::from_secs(10)))
+                .load_timeout(Duration::from_secs(60))
+                .load()
+                .await
+                .unwrap();
+            assert_eq!(source.most.load(Ordering::SeqCst), 1);
+            memory.put("/wide/zz", "new");
+            tokio::time::sleep(Duration::from_secs(300)).await;
+            assert_eq!(config.get().zz, "new", "the background refresh ran");
+            assert_eq!(source.most.load(Ordering::SeqCst), 1);
         });
     }
 }

@@ -56,3 +56,27 @@ async fn a_read_only_source_reads_but_refuses_writes() {
     let writable = Parameters::writable(source.clone());
     assert_eq!(writable.update("/u/a", "2").await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn a_version_written_with_leading_zeros_is_answered_and_cached_as_asked() {
+    let source = MemorySource::new();
+    for value in ["1", "2", "3", "4"] {
+        source.put("/u/a", value);
+    }
+    let parameters = Parameters::new(source.clone());
+    let third = parameters.get("/u/a:03").await.unwrap();
+    assert_eq!((third.version(), third.parse::<u8>().unwrap()), (3, 3));
+    assert_eq!(third.name(), "/u/a:03");
+    let again = parameters.get("/u/a:03").await.unwrap();
+    assert_eq!(again.version(), 3);
+    assert_eq!(source.calls().get_parameters, 1, "cached as asked");
+
+    let both = parameters.get_many(&["/u/a:2", "/u/a:02"]).await.unwrap();
+    assert_eq!(both.len(), 2);
+    assert!(both.values().all(|v| v.version() == 2));
+    assert_eq!(
+        source.calls().get_parameters,
+        2,
+        "two spellings, one request"
+    );
+}

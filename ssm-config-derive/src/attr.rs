@@ -151,7 +151,7 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                     other => {
                         errors.spanned(
                             &other,
-                            "`validate` expects the path of a function `fn(&Self) -> Result<(), E>`, such as `#[ssm(validate = Self::check)]`",
+                            "`validate` expects the path of a function `fn(&Self) -> Result<(), E>`, such as `#[ssm(validate = Self::validate)]`",
                         );
                         None
                     }

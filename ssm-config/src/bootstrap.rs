@@ -74,6 +74,8 @@ pub struct NewSecret {
     pub name: String,
     /// The JSON keys fields read from it; none when a field reads it whole.
     pub keys: Vec<String>,
+    /// The field that reads each of `keys`, in the same order.
+    pub key_fields: Vec<String>,
     /// The fields that read it.
     pub fields: Vec<String>,
 }
@@ -215,13 +217,17 @@ fn add_secret(out: &mut Bootstrap, name: &str, key: Option<&str>, field: &str) {
             out.secrets.push(NewSecret {
                 name: name.to_owned(),
                 keys: Vec::new(),
+                key_fields: Vec::new(),
                 fields: Vec::new(),
             });
             out.secrets.last_mut().expect("just pushed")
         }
     };
     secret.fields.push(field.to_owned());
-    secret.keys.extend(key.map(str::to_owned));
+    if let Some(key) = key {
+        secret.keys.push(key.to_owned());
+        secret.key_fields.push(field.to_owned());
+    }
 }
 
 impl NewSecret {
@@ -233,7 +239,7 @@ impl NewSecret {
                 let object: serde_json::Map<String, serde_json::Value> = self
                     .keys
                     .iter()
-                    .zip(&self.fields)
+                    .zip(&self.key_fields)
                     .map(|(key, field)| (key.clone(), placeholder(field).into()))
                     .collect();
                 serde_json::Value::Object(object).to_string()

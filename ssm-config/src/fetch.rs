@@ -451,6 +451,7 @@ async fn walk_path(
         filters: request.filters.clone(),
         with_decryption: request.decrypt,
         next_token: None,
+        max_pages,
     };
     let failed = |message: String| Problem::Source {
         source_name: source.describe(),

@@ -34,6 +34,7 @@ pub struct PolicyScope {
     prefix: Option<String>,
     vars: BTreeMap<String, String>,
     kms_keys: Vec<String>,
+    watch: Option<String>,
 }
 
 impl PolicyScope {
@@ -46,6 +47,7 @@ impl PolicyScope {
             prefix: None,
             vars: BTreeMap::new(),
             kms_keys: Vec::new(),
+            watch: None,
         }
     }
 
@@ -72,6 +74,37 @@ impl PolicyScope {
     /// SSM or Secrets Manager. Give a key ARN or a key id.
     pub fn kms_key(mut self, key: impl Into<String>) -> Self {
         self.kms_keys.push(key.into());
+        self
+    }
+
+    /// The parameter watch mode reads ([`Loader::watch`](crate::Loader::watch)):
+    /// it is granted `ssm:GetParameters` beside the struct's own names,
+    /// `{VAR}`s filled as the prefix's are. [`Loader::iam_policy`](crate::Loader::iam_policy)
+    /// sets it from the loader.
+    pub fn watch(mut self, name: impl Into<String>) -> Self {
+        self.watch = Some(name.into());
+        self
+    }
+
+    /// This scope completed with a loader's settings where it has none of
+    /// its own: its prefix, its variables and its watched parameter.
+    pub(crate) fn completed_by(
+        mut self,
+        prefix: Option<&str>,
+        vars: &std::collections::HashMap<String, String>,
+        watch: Option<&str>,
+    ) -> Self {
+        if self.prefix.is_none() {
+            self.prefix = prefix.map(str::to_owned);
+        }
+        for (name, value) in vars {
+            self.vars
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+        if self.watch.is_none() {
+            self.watch = watch.map(str::to_owned);
+        }
         self
     }
 
@@ -220,6 +253,11 @@ pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
     let resolution = resolve::resolve_unchecked(plan, scope.prefix.as_deref(), &lookup);
     let mut reads = Reads::default();
     gather(&resolution.root, &resolution.requests, &mut reads);
+    if let Some(watched) = &scope.watch {
+        let filled =
+            ssm_config_rules::substitute(watched, &lookup).unwrap_or_else(|_| watched.clone());
+        reads.parameters.insert(filled);
+    }
 
     let mut statements = Vec::new();
     let mut add = |sid: &str, action: &str, resources: Vec<String>, via: Vec<String>| {

@@ -180,6 +180,36 @@ impl<T: SsmConfig> Loader<T> {
         ))
     }
 
+    /// The least-privilege IAM policy for what this loader reads: the
+    /// struct's names with this loader's prefix and variables (where
+    /// `scope` sets none of its own), and the parameter
+    /// [`watch`](Loader::watch) mode reads.
+    ///
+    /// ```
+    /// # use ssm_config::{SsmConfig, iam::PolicyScope};
+    /// #[derive(SsmConfig)]
+    /// #[ssm(prefix = "/{APP_ENV}/orders")]
+    /// struct Orders {
+    ///     db_host: String,
+    /// }
+    /// let policy = Orders::loader()
+    ///     .var("APP_ENV", "prod")
+    ///     .watch("/{APP_ENV}/orders/version")
+    ///     .iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+    /// let read = policy.statement("ReadParameters").unwrap();
+    /// assert_eq!(read.resources, [
+    ///     "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host",
+    ///     "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/version",
+    /// ]);
+    /// ```
+    pub fn iam_policy(&self, scope: &crate::iam::PolicyScope) -> crate::iam::IamPolicy {
+        let scope =
+            scope
+                .clone()
+                .completed_by(self.prefix.as_deref(), &self.vars, self.watch.as_deref());
+        crate::iam::policy(T::PLAN, &scope)
+    }
+
     /// What the struct needs created, with this loader's prefix and
     /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
     pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {

@@ -13,6 +13,7 @@
 use ssm_config_rules::{stands_alone, trimmed_len};
 
 use crate::plan::{Binding, StructPlan};
+use crate::source::ParameterType;
 
 /// More parts than SSM's 15 levels allow; a deeper leaf is not compared.
 const MAX_PARTS: usize = 16;
@@ -130,6 +131,10 @@ struct Leaf {
     name: Parts,
     detail: Option<&'static str>,
     recursive: bool,
+    /// A walk's `type` filter (0 for none) and `key_id` filter: walks of
+    /// one path with different filters read different parameters.
+    filter_kind: u8,
+    key_id: Option<&'static str>,
     /// Equal for equal targets; compared before any byte is.
     hash: u64,
 }
@@ -142,12 +147,15 @@ impl Leaf {
         name: Parts::EMPTY,
         detail: None,
         recursive: false,
+        filter_kind: 0,
+        key_id: None,
         hash: 0,
     };
 
     const fn hashed(mut self, name_hash: u64) -> Leaf {
         let mut hash = hash_byte(name_hash, self.kind);
         hash = hash_byte(hash, self.recursive as u8);
+        hash = hash_byte(hash, self.filter_kind);
         if let Some(detail) = self.detail {
             let bytes = detail.as_bytes();
             hash = hash_bytes(hash_byte(hash, 1), bytes, bytes.len());
@@ -345,12 +353,21 @@ const fn collect(
                 path,
                 recursive,
                 label,
+                kind,
+                key_id,
                 ..
             } => {
                 leaf.kind = 2;
                 leaf.name = base.parts.join(path);
                 leaf.detail = *label;
                 leaf.recursive = *recursive;
+                leaf.filter_kind = match kind {
+                    None => 0,
+                    Some(ParameterType::String) => 1,
+                    Some(ParameterType::StringList) => 2,
+                    Some(ParameterType::SecureString) => 3,
+                };
+                leaf.key_id = *key_id;
                 leaf = leaf.hashed(base.name_hash(path));
             }
             Binding::Nested { segment, plan } => {
@@ -375,6 +392,8 @@ const fn collect(
 const fn same_target(a: &Leaf, b: &Leaf) -> bool {
     a.kind == b.kind
         && a.recursive == b.recursive
+        && a.filter_kind == b.filter_kind
+        && same_option(a.key_id, b.key_id)
         && !a.name.overflow
         && !b.name.overflow
         && same_option(a.detail, b.detail)
@@ -690,6 +709,34 @@ mod tests {
                 },
             }],
         );
+        static LISTS: StructPlan = plan(
+            None,
+            &[FieldPlan {
+                field: "lists",
+                binding: Binding::ByPath {
+                    path: "host",
+                    recursive: true,
+                    kind: Some(ParameterType::StringList),
+                    key_id: None,
+                    label: None,
+                    value: VALUE,
+                },
+            }],
+        );
+        static KEYED: StructPlan = plan(
+            None,
+            &[FieldPlan {
+                field: "keyed",
+                binding: Binding::ByPath {
+                    path: "host",
+                    recursive: true,
+                    kind: None,
+                    key_id: Some("alias/app"),
+                    label: None,
+                    value: VALUE,
+                },
+            }],
+        );
         static APP: StructPlan = plan(
             Some("/app"),
             &[
@@ -697,9 +744,11 @@ mod tests {
                 nested("pinned", Some("db"), &PINNED),
                 nested("walk", Some("db"), &WALK),
                 nested("other", Some("dbx"), &DB),
+                nested("lists", Some("db"), &LISTS),
+                nested("keyed", Some("db"), &KEYED),
             ],
         );
-        assert_eq!(messages::<5, 4>(&APP), [None, None, None, None]);
+        assert_eq!(messages::<7, 6>(&APP), [None, None, None, None, None, None]);
     }
 
     #[test]

@@ -172,6 +172,9 @@ struct Entry {
 struct Contents {
     store: MemorySource,
     pinned: std::collections::BTreeMap<String, (Entry, u64)>,
+    /// Names the file gives only labelled versions of: an unpinned read
+    /// finds no latest version.
+    label_only: std::collections::BTreeSet<String>,
 }
 
 /// Builds the store the file describes.
@@ -211,9 +214,13 @@ fn store(parsed: &Json) -> Result<Contents, String> {
         }
     }
     // Labelled versions go in under the latest one, so the plain name
-    // stays the latest.
+    // stays the latest; a name with no plain entry has no latest.
+    let mut label_only = std::collections::BTreeSet::new();
     for (base, label, entry) in labelled {
         let latest = source.latest(base);
+        if latest.is_none() {
+            label_only.insert(base.to_owned());
+        }
         let version = source.put_typed(base, &entry.text, Some(entry.kind));
         source.label(base, version, &label);
         if let Some((text, kind)) = latest {
@@ -237,6 +244,7 @@ fn store(parsed: &Json) -> Result<Contents, String> {
     Ok(Contents {
         store: source,
         pinned,
+        label_only,
     })
 }
 
@@ -318,6 +326,9 @@ impl ParameterSource for FileSource {
             let (pinned, rest): (Vec<&String>, Vec<&String>) = names
                 .iter()
                 .partition(|name| contents.pinned.contains_key(name.as_str()));
+            let (unlabelled, rest): (Vec<&String>, Vec<&String>) = rest
+                .into_iter()
+                .partition(|name| contents.label_only.contains(name.as_str()));
             let rest: Vec<String> = rest.into_iter().cloned().collect();
             let mut output = match rest.is_empty() {
                 true => ParametersOutput::default(),
@@ -344,6 +355,7 @@ impl ParameterSource for FileSource {
                     location: None,
                 });
             }
+            output.invalid.extend(unlabelled.into_iter().cloned());
             output.parameters = self.located(output.parameters);
             Ok(output)
         })
@@ -356,6 +368,10 @@ impl ParameterSource for FileSource {
         Box::pin(async move {
             let contents = self.read("GetParametersByPath")?;
             let mut page = contents.store.get_parameters_by_path(query).await?;
+            if query.filters.label.is_none() {
+                page.parameters
+                    .retain(|p| !contents.label_only.contains(&p.name));
+            }
             page.parameters = self.located(page.parameters);
             Ok(page)
         })

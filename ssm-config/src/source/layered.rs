@@ -7,7 +7,6 @@ use super::{
     BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
     SourceErrorKind,
 };
-use crate::fetch::DEFAULT_MAX_PAGES;
 use crate::name;
 
 /// Sources in precedence order: for each name, the first layer that has it
@@ -124,7 +123,7 @@ impl Layer {
         let mut query = query.clone();
         let mut found = Vec::new();
         let mut seen = HashSet::new();
-        for _ in 0..DEFAULT_MAX_PAGES {
+        for _ in 0..query.max_pages.max(1) {
             let page = self.source.get_parameters_by_path(&query).await?;
             found.extend(page.parameters);
             match page.next_token.filter(|t| !t.is_empty()) {
@@ -143,8 +142,9 @@ impl Layer {
             SourceErrorKind::Other,
             "GetParametersByPath",
             format!(
-                "{} has more than {DEFAULT_MAX_PAGES} pages under `{}`",
+                "{} has more than {} pages under `{}`; raise `Loader::max_pages` if that many are expected",
                 self.source.describe(),
+                query.max_pages,
                 query.path
             ),
         ))

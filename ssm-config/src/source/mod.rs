@@ -128,6 +128,12 @@ pub struct PathQuery {
     pub with_decryption: bool,
     /// The token of the page to read; `None` for the first.
     pub next_token: Option<String>,
+    /// The most pages the whole walk may read ([`Loader::max_pages`]): a
+    /// source that walks other sources itself, as [`Layered`] does, stops
+    /// each of their walks there.
+    ///
+    /// [`Loader::max_pages`]: crate::Loader::max_pages
+    pub max_pages: usize,
 }
 
 /// One page of a `GetParametersByPath` walk.

@@ -229,8 +229,11 @@ impl Parameters {
         let mut found = BTreeMap::new();
         let mut problems = Vec::new();
         let mut requests = Requests::default();
+        // The names each request answers, as they were asked: `/a:03` and
+        // `/a:3` are one request, and each is answered (and cached) as asked.
+        let mut asked: Vec<Vec<String>> = Vec::new();
         for name in names.iter().map(AsRef::as_ref) {
-            if found.contains_key(name) || requests.names.iter().any(|r| r.wire() == name) {
+            if found.contains_key(name) || asked.iter().flatten().any(|a| a == name) {
                 continue;
             }
             if let Some((value, at)) = self.lock().names.get(name)
@@ -240,7 +243,13 @@ impl Parameters {
                 continue;
             }
             match request(name) {
-                Ok(request) => requests.names.push(request),
+                Ok(request) => match requests.names.iter().position(|r| *r == request) {
+                    Some(at) => asked[at].push(name.to_owned()),
+                    None => {
+                        requests.names.push(request);
+                        asked.push(vec![name.to_owned()]);
+                    }
+                },
                 Err(problem) => problems.push(problem),
             }
         }
@@ -249,18 +258,22 @@ impl Parameters {
             problems.extend(fetched.problems);
             let now = Instant::now();
             let mut cache = self.lock();
-            for (request, outcome) in requests.names.iter().zip(fetched.names) {
-                let name = request.wire();
+            for (outcome, asked) in fetched.names.into_iter().zip(asked) {
                 match outcome {
                     NameOutcome::Found(parameter) => {
-                        let value = Value::new(name.clone(), Arc::new(parameter));
-                        cache.insert_name(name.clone(), value.clone(), now, self.max_entries);
-                        found.insert(name, value);
+                        let parameter = Arc::new(parameter);
+                        for name in asked {
+                            let value = Value::new(name.clone(), Arc::clone(&parameter));
+                            cache.insert_name(name.clone(), value.clone(), now, self.max_entries);
+                            found.insert(name, value);
+                        }
                     }
-                    NameOutcome::Missing => problems.push(Problem::Missing {
-                        field: name.clone(),
-                        name,
-                    }),
+                    NameOutcome::Missing => {
+                        problems.extend(asked.into_iter().map(|name| Problem::Missing {
+                            field: name.clone(),
+                            name,
+                        }))
+                    }
                     NameOutcome::Failed => {}
                 }
             }
@@ -333,6 +346,7 @@ impl Parameters {
             filters: PathFilters::default(),
             with_decryption: false,
             next_token: None,
+            max_pages: self.limits.max_pages,
         };
         let page = self
             .source
