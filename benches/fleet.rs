@@ -165,8 +165,14 @@ impl Recorder {
         if let Some(count) = self.per_second.lock().unwrap().get_mut(second) {
             *count += 1;
         }
-        match &mut *self.bucket.lock().unwrap() {
-            Some(bucket) if !bucket.take() => {
+        let admitted = self
+            .bucket
+            .lock()
+            .unwrap()
+            .as_mut()
+            .is_none_or(Bucket::take);
+        match admitted {
+            false => {
                 *self.throttled.lock().unwrap() += 1;
                 Err(SourceError::new(
                     SourceErrorKind::Throttled,
@@ -174,7 +180,7 @@ impl Recorder {
                     "Rate exceeded",
                 ))
             }
-            _ => Ok(()),
+            true => Ok(()),
         }
     }
 }
@@ -367,6 +373,8 @@ struct Wave {
     busiest_second: u64,
     /// From the event until every instance had the change.
     all_changed: Option<Duration>,
+    /// Instances with the change when the wave was no longer followed.
+    changed: usize,
     wall: Duration,
 }
 
@@ -384,7 +392,7 @@ fn wave(instances: usize, window: Duration, sdk_retries: bool) -> Wave {
         .start_paused(true)
         .build()
         .unwrap();
-    let (per_second, throttled, all_changed) = runtime.block_on(async {
+    let (per_second, throttled, all_changed, changed) = runtime.block_on(async {
         let start = Instant::now();
         let mut recorder = Recorder::new(start, false, WAVE_LIMIT);
         recorder.attempts = if sdk_retries { 3 } else { 1 };
@@ -412,18 +420,25 @@ fn wave(instances: usize, window: Duration, sdk_retries: bool) -> Wave {
         }
         let mut all_changed = None;
         let mut second = Duration::ZERO;
+        let has_it = |fleet: &[Live<Hundred>]| {
+            fleet
+                .iter()
+                .filter(|live| live.get().g0.f0 == "changed")
+                .count()
+        };
         while second < WAVE_LIMIT {
             second += Duration::from_secs(1);
             tokio::time::sleep_until(at_event + second).await;
-            if fleet.iter().all(|live| live.get().g0.f0 == "changed") {
+            if has_it(&fleet) == instances {
                 all_changed = Some(second);
                 break;
             }
         }
+        let changed = has_it(&fleet);
         fleet.clear();
         let per_second = recorder.per_second.lock().unwrap().clone();
         let throttled = *recorder.throttled.lock().unwrap();
-        (per_second, throttled, all_changed)
+        (per_second, throttled, all_changed, changed)
     });
     let calls: u64 = per_second.iter().sum();
     Wave {
@@ -431,6 +446,7 @@ fn wave(instances: usize, window: Duration, sdk_retries: bool) -> Wave {
         throttled_share: throttled as f64 / calls.max(1) as f64,
         busiest_second: per_second.iter().copied().max().unwrap_or(0),
         all_changed,
+        changed,
         wall: wall.elapsed(),
     }
 }
@@ -463,7 +479,11 @@ fn waves(sizes: &[usize]) {
                     if sdk_retries { "3 attempts" } else { "none" },
                     window.as_secs(),
                     w.all_changed.map_or_else(
-                        || format!("not within {} s", WAVE_LIMIT.as_secs()),
+                        || format!(
+                            "not within {} s ({} have it)",
+                            WAVE_LIMIT.as_secs(),
+                            w.changed
+                        ),
                         |d| format!("{} s", d.as_secs())
                     ),
                     w.calls_per_instance,

@@ -475,7 +475,7 @@ mod validation {
 
         let err = Pool::fetch(&store("4", "11")).await.unwrap_err();
         assert!(
-            matches!(&err.problems()[..], [Problem::Invalidated { at, .. }] if at == "limits"),
+            matches!(err.problems(), [Problem::Invalidated { at, .. }] if at == "limits"),
             "{err}"
         );
         assert!(

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use futures_util::StreamExt;
 use futures_util::stream;
 
@@ -69,12 +71,15 @@ pub(crate) const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// What the calls of a failed fetch read, for the next attempt to keep,
 /// so that a fetch cut short by throttling makes progress across attempts
-/// instead of asking for everything again.
+/// instead of asking for everything again. Each value keeps the time it was
+/// read, and goes once it is too old.
 #[derive(Debug, Default)]
 pub(crate) struct Carried {
-    names: HashMap<(String, bool), Option<Parameter>>,
-    paths: HashMap<PathRequest, Vec<Parameter>>,
-    since: Option<tokio::time::Instant>,
+    names: HashMap<(String, bool), (Option<Parameter>, Instant)>,
+    paths: HashMap<PathRequest, (Vec<Parameter>, Instant)>,
+    /// The attempt was throttled: the next sends its calls one after
+    /// another, so that a throttled call stops the rest unsent.
+    throttled: bool,
 }
 
 impl Carried {
@@ -88,39 +93,42 @@ impl Carried {
             .retain(|path, _| !name.starts_with(path.path.trim_end_matches('/')));
     }
 
-    /// Forgets everything once it is older than `keep`.
+    /// Forgets what was read `keep` ago or earlier.
     pub fn expire(&mut self, keep: Duration) {
-        if self.since.is_some_and(|since| since.elapsed() >= keep) {
-            *self = Carried::default();
-        }
+        self.names.retain(|_, (_, at)| at.elapsed() < keep);
+        self.paths.retain(|_, (_, at)| at.elapsed() < keep);
     }
 
     /// Keeps what `fetched` read, when it failed for a reason that passes
     /// (throttling, a timeout, an unreachable source); otherwise nothing,
-    /// so a value that failed to convert is read again.
+    /// so a value that failed to convert is read again. A value carried
+    /// into this fetch keeps the time it was first read.
     pub fn keep(&mut self, requests: &Requests, fetched: &Fetched) {
         if !fetched.transient_failure() {
             *self = Carried::default();
             return;
         }
+        let now = Instant::now();
         for (request, outcome) in requests.names.iter().zip(&fetched.names) {
-            let key = (request.wire(), request.decrypt);
-            match outcome {
-                NameOutcome::Found(parameter) => {
-                    self.names.insert(key, Some(parameter.clone()));
-                }
-                NameOutcome::Missing => {
-                    self.names.insert(key, None);
-                }
-                NameOutcome::Failed => {}
-            }
+            let read = match outcome {
+                NameOutcome::Found(parameter) => Some(parameter),
+                NameOutcome::Missing => None,
+                NameOutcome::Failed => continue,
+            };
+            self.names
+                .entry((request.wire(), request.decrypt))
+                .or_insert_with(|| (read.cloned(), now));
         }
         for (request, found) in requests.paths.iter().zip(&fetched.paths) {
             if let Some(found) = found {
-                self.paths.insert(request.clone(), found.clone());
+                self.paths
+                    .entry(request.clone())
+                    .or_insert_with(|| (found.clone(), now));
             }
         }
-        self.since.get_or_insert_with(tokio::time::Instant::now);
+        self.throttled = fetched.problems.iter().any(|problem| {
+            matches!(problem, Problem::Source { error, .. } if error.kind() == SourceErrorKind::Throttled)
+        });
     }
 }
 
@@ -134,7 +142,7 @@ pub(crate) async fn fetch(
     limits: Limits,
     carried: Option<&Carried>,
 ) -> Fetched {
-    let started = tokio::time::Instant::now();
+    let started = Instant::now();
     let mut fetched = Fetched {
         names: requests
             .names
@@ -146,7 +154,11 @@ pub(crate) async fn fetch(
     };
     let mut to_read = Vec::new();
     for (index, request) in requests.names.iter().enumerate() {
-        match carried.and_then(|c| c.names.get(&(request.wire(), request.decrypt))) {
+        match carried.and_then(|c| {
+            c.names
+                .get(&(request.wire(), request.decrypt))
+                .map(|(read, _)| read)
+        }) {
             Some(Some(parameter)) => fetched.names[index] = NameOutcome::Found(parameter.clone()),
             Some(None) => {}
             None => {
@@ -186,7 +198,7 @@ pub(crate) async fn fetch(
     // chains of round trips; batches fill the slots beside them.
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
     for (index, path) in requests.paths.iter().enumerate() {
-        if let Some(found) = carried.and_then(|c| c.paths.get(path)) {
+        if let Some((found, _)) = carried.and_then(|c| c.paths.get(path)) {
             fetched.paths[index] = Some(found.clone());
             continue;
         }
@@ -201,7 +213,7 @@ pub(crate) async fn fetch(
         // Each call starts at its own moment of the window, however long
         // the calls before it take; the concurrency bound still holds.
         let count = tasks.len().max(1);
-        let start = tokio::time::Instant::now();
+        let start = Instant::now();
         tasks = tasks
             .into_iter()
             .enumerate()
@@ -214,7 +226,11 @@ pub(crate) async fn fetch(
             })
             .collect();
     }
-    let mut finished = stream::iter(tasks).buffer_unordered(limits.concurrency.max(1));
+    let concurrency = match carried.is_some_and(|c| c.throttled) {
+        true => 1,
+        false => limits.concurrency.max(1),
+    };
+    let mut finished = stream::iter(tasks).buffer_unordered(concurrency);
     let whole = limits.load_timeout.saturating_add(limits.pace);
     loop {
         let Some(next) = deadline(whole.saturating_sub(started.elapsed()), finished.next()).await

@@ -65,6 +65,37 @@
 //! - `decrypt = false`: read SecureStrings without decryption.
 //! - `crate = "path::to::ssm_config"`: where the runtime crate is, for
 //!   crates that re-export it.
+//! - `validate = path::to::function`: a `fn(&Self) -> Result<(), E>` with
+//!   `E: Display`, run on every load and refresh once the struct (nested
+//!   structs too) is built. A refusal fails a load with
+//!   [`Problem::Invalidated`](error::Problem::Invalidated), and keeps a
+//!   refresh from being published: the last good snapshot stays and
+//!   subscribers are not woken. Do not name it `check`: the derive gives the
+//!   struct a `check` of its own (the doctor).
+//!
+//! ```
+//! # use ssm_config::{MemorySource, SsmConfig};
+//! #[derive(SsmConfig, Debug)]
+//! #[ssm(prefix = "/app", validate = Self::validate)]
+//! struct Pool {
+//!     size: u32,
+//! }
+//!
+//! impl Pool {
+//!     fn validate(&self) -> Result<(), String> {
+//!         match self.size {
+//!             0 => Err("a pool of 0 connections".into()),
+//!             _ => Ok(()),
+//!         }
+//!     }
+//! }
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let source = MemorySource::new();
+//! source.put("/app/size", "0");
+//! let err = Pool::fetch(&source).await.unwrap_err();
+//! assert_eq!(err.to_string(), "cannot load `Pool`: validation failed: a pool of 0 connections");
+//! # }
+//! ```
 //!
 //! On a field:
 //! - `path = "rel/or/abs"`: the parameter (default: the field name). A leading

@@ -240,7 +240,9 @@ impl<T: SsmConfig> Loader<T> {
 
     /// How many pages one `#[ssm(by_path)]` walk may read before the load
     /// fails (default 1,000, that is 10,000 parameters; at least 1). A walk
-    /// also ends, failing, on a page token it has seen before.
+    /// also ends, failing, on a page token it has seen before. A walk that
+    /// long needs a longer [`load_timeout`](Loader::load_timeout) than the
+    /// default 8 s.
     pub fn max_pages(mut self, pages: usize) -> Self {
         self.limits.max_pages = pages.max(1);
         self

@@ -1,5 +1,6 @@
 //! How long to wait after failed refreshes: exponential from one second,
-//! with full jitter, capped at max age. Full jitter spreads a fleet that
+//! with full jitter, capped at max age (a minute without one) and at ten
+//! minutes, which is also the cap under throttling. Full jitter spreads a fleet that
 //! failed together, so that it does not return in step.
 
 use std::hash::{BuildHasher, RandomState};
@@ -16,19 +17,19 @@ pub(crate) fn delay(failures: u32, cap: Duration, random: f64) -> Duration {
     ceiling.mul_f64(random.clamp(0.0, 1.0))
 }
 
-/// The ceiling of the backoff: max age, or a minute without one; under
-/// throttling at least ten minutes, so that a fleet over its quota stops
-/// coming back before the quota can serve it.
+/// The ceiling of the backoff: max age (a minute without one), at most ten
+/// minutes; under throttling ten minutes, whatever the max age, so that a
+/// fleet over its quota stops coming back before the quota can serve it,
+/// and a long max age never keeps a failed refresh waiting for hours.
 pub(crate) fn cap(max_age: Option<Duration>, throttled: bool) -> Duration {
-    let cap = max_age.unwrap_or(Duration::from_secs(60));
     match throttled {
-        true => cap.max(THROTTLED_CAP),
-        false => cap,
+        true => LONGEST,
+        false => max_age.unwrap_or(Duration::from_secs(60)).min(LONGEST),
     }
 }
 
-/// The least ceiling under throttling.
-const THROTTLED_CAP: Duration = Duration::from_secs(600);
+/// The longest ceiling, and the one under throttling.
+const LONGEST: Duration = Duration::from_secs(600);
 
 /// A number in [0, 1) from the standard library's random hasher keys.
 pub(crate) fn draw() -> f64 {
@@ -54,6 +55,22 @@ mod tests {
         assert_eq!(
             delay(5, Duration::from_millis(200), 0.5),
             Duration::from_millis(100)
+        );
+    }
+
+    #[test]
+    fn the_ceiling_grows_past_a_minute_under_throttling() {
+        let five_minutes = Some(Duration::from_secs(300));
+        assert_eq!(cap(five_minutes, false), Duration::from_secs(300));
+        assert_eq!(cap(five_minutes, true), Duration::from_secs(600));
+        assert_eq!(cap(None, false), Duration::from_secs(60));
+        assert_eq!(cap(None, true), Duration::from_secs(600));
+        let a_day = Some(Duration::from_secs(86_400));
+        assert_eq!(cap(a_day, true), Duration::from_secs(600));
+        assert_eq!(cap(a_day, false), Duration::from_secs(600));
+        assert_eq!(
+            cap(Some(Duration::from_secs(10)), true),
+            Duration::from_secs(600)
         );
     }
 

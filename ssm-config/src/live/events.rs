@@ -9,7 +9,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::Live;
-use super::refresh::Shared;
+use super::refresh::{Kind, Shared};
 use crate::SsmConfig;
 
 /// Default for [`Loader::event_refresh_interval`](crate::Loader::event_refresh_interval).
@@ -279,7 +279,8 @@ impl<T: SsmConfig> Live<T> {
     /// - it starts after a random delay within
     ///   [`event_spread`](crate::Loader::event_spread) (1 s by default), so
     ///   that a fleet which receives one event does not reload in the same
-    ///   second;
+    ///   second, and its calls go out paced over a tenth of that window (at
+    ///   most 10 s);
     /// - events that come before it succeeds share it, and it starts after
     ///   any refresh under way (which may have read the old value);
     /// - such refreshes start at most once per
@@ -348,6 +349,14 @@ impl<T: SsmConfig> Live<T> {
     }
 }
 
+/// The window over which an event refresh's calls go out: a tenth of the
+/// spread window, at most 10 s (as a background refresh's). A fleet whose
+/// reloads are spread over minutes then sends its calls one by one, not ten
+/// at once, and stays under a quota it would otherwise touch in bursts.
+fn event_pace(spread: Duration) -> Duration {
+    (spread / 10).min(Duration::from_secs(10))
+}
+
 /// Marks the event task gone when it ends or is dropped with its runtime,
 /// so the next event starts another.
 struct NotRunningOnDrop<T: SsmConfig>(Option<Weak<Shared<T>>>);
@@ -385,7 +394,8 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
             events.last = Some(Instant::now());
             events.wanted
         };
-        let succeeded = shared.refresh().await.is_ok();
+        let pace = event_pace(shared.settings.event_spread);
+        let succeeded = shared.refresh_as(Kind::Full, pace).await.is_ok();
         let wait = {
             let mut events = shared.events();
             match (succeeded, events.wanted == covers) {

@@ -105,8 +105,16 @@ pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
 /// - A failed refresh keeps serving the last good snapshot; the error is
 ///   returned (or logged, for the refresher's own). Further attempts from
 ///   the refresher and `fresh()` back off: exponential from one second,
-///   full jitter, capped at max age; meanwhile `fresh()` returns the last
-///   error at once. Expiry counts from the end of the last attempt.
+///   full jitter, capped at max age and at ten minutes (ten minutes under
+///   throttling, whatever the max age); meanwhile `fresh()` returns the last error at once.
+///   Expiry counts from the end of the last attempt.
+/// - Every load and refresh has deadlines
+///   ([`Loader::call_timeout`](crate::Loader::call_timeout),
+///   [`Loader::load_timeout`](crate::Loader::load_timeout)): a stalled
+///   store fails the attempt as a timeout, so `fresh()` returns within
+///   them. A panic in code run for the load (a conversion, a default, a
+///   validation function, a source) fails the attempt too, as
+///   [`ErrorKind::Panicked`](crate::error::ErrorKind::Panicked).
 /// - A max age under one second is raised to one second.
 /// - [`status`](Live::status) tells a readiness probe how things stand,
 ///   including whether the refresher is still running.
@@ -192,8 +200,10 @@ impl<T: SsmConfig> Live<T> {
     /// for a refresh and returns its result (the error if it failed).
     ///
     /// After a failed refresh, further attempts back off: the wait grows
-    /// from one second, doubling with each failure in a row, up to max age,
-    /// and each wait is drawn at random below that ceiling (full jitter).
+    /// from one second, doubling with each failure in a row, up to max age
+    /// and at most ten minutes (ten minutes under throttling, whatever the
+    /// max age), and each wait is drawn at
+    /// random below that ceiling (full jitter).
     /// Until it has passed, `fresh()` on an expired snapshot returns the
     /// last refresh's error at once, without a request.
     pub async fn fresh(&self) -> Result<Arc<T>, Error> {

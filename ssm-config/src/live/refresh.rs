@@ -403,8 +403,11 @@ impl<T: SsmConfig> Shared<T> {
     }
 }
 
-/// The longest a failed attempt's reads are kept for the next one.
-const CARRY_AT_MOST: Duration = Duration::from_secs(300);
+/// The longest a failed attempt's reads are kept for the next one (and
+/// never longer than max age, so a snapshot is no older than it promises):
+/// several times the backoff's ceiling under throttling, so an instance
+/// that gets one call through per attempt still completes its load.
+const CARRY_AT_MOST: Duration = Duration::from_secs(3600);
 
 /// The error of a refresh whose load panicked outside the load's own guards
 /// (in a source, say): recorded like any failure, so the backoff applies.
