@@ -70,8 +70,10 @@
 //!   structs too) is built. A refusal fails a load with
 //!   [`Problem::Invalidated`](error::Problem::Invalidated), and keeps a
 //!   refresh from being published: the last good snapshot stays and
-//!   subscribers are not woken. Do not name it `check`: the derive gives the
-//!   struct a `check` of its own (the doctor).
+//!   subscribers are not woken. Its error's `Display` is shown as it is, in
+//!   errors, logs and the doctor: keep secret values out of it. Do not name
+//!   it `check`: the derive gives the struct a `check` of its own (the
+//!   doctor).
 //!
 //! ```
 //! # use ssm_config::{MemorySource, SsmConfig};
