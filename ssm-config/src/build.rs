@@ -147,14 +147,14 @@ impl<'a> Build<'a> {
                     field, value: plan, ..
                 } = &self.node.slots[index]
                 {
-                    let shown = !plan.secret && !rejection.may_hold_secret;
+                    let (reason, value) = rejection.redacted(default, plan.secret);
                     self.problems.push(Problem::Invalid {
                         field: field.clone(),
                         name: "#[ssm(default)]".into(),
                         origin: Origin::Default,
                         expected: plan.expected.to_owned(),
-                        reason: shown.then_some(rejection.reason),
-                        value: shown.then(|| default.to_owned()),
+                        reason,
+                        value,
                     });
                 }
                 return None;
@@ -350,16 +350,14 @@ pub(crate) fn convert_one<C: Convert>(
             },
         )?;
     converted.map_err(|rejection| {
-        let shown = !sensitive && !rejection.may_hold_secret;
+        let (reason, value) = rejection.redacted(raw, sensitive);
         Problem::Invalid {
             field: field.to_owned(),
             name: parameter.name.clone(),
             origin,
             expected: plan.expected.to_owned(),
-            // A position-only reason quotes nothing, so it may be shown.
-            reason: (shown || (rejection.may_hold_secret && !sensitive))
-                .then_some(rejection.reason),
-            value: shown.then(|| raw.to_owned()),
+            reason,
+            value,
         }
     })
 }

@@ -18,17 +18,32 @@ pub trait Convert {
     fn convert(&self, raw: &str) -> Result<Self::Output, Rejection>;
 }
 
-/// Why a value did not convert. The reason may quote the value, so callers
-/// drop it (and the value) for secrets, and for anything this says may
-/// hold one.
+/// Why a value did not convert. The reason may quote the value; what an
+/// error may show of it is [`Rejection::redacted`]'s to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Why, possibly quoting the value.
+    /// Why, possibly quoting the value; position only when
+    /// `may_hold_secret`.
     pub reason: String,
     /// The value may hold a secret even though the field is not one: JSON
-    /// whose type has a `Secret` inside. Neither the value nor the reason
-    /// may be shown then.
+    /// whose type has a `Secret` inside. The reason then says where the
+    /// value broke, never what it said.
     pub may_hold_secret: bool,
+}
+
+impl Rejection {
+    /// The one redaction rule: the reason and the value an error may show
+    /// for this rejection of `raw`. A `sensitive` value (a `Secret<_>`
+    /// field, a SecureString, a secret) shows neither; a value that may
+    /// hold a secret shows its position-only reason but not itself; any
+    /// other shows both.
+    pub(crate) fn redacted(self, raw: &str, sensitive: bool) -> (Option<String>, Option<String>) {
+        match (sensitive, self.may_hold_secret) {
+            (true, _) => (None, None),
+            (false, true) => (Some(self.reason), None),
+            (false, false) => (Some(self.reason), Some(raw.to_owned())),
+        }
+    }
 }
 
 impl From<String> for Rejection {
@@ -211,6 +226,30 @@ mod tests {
         );
         assert_eq!(Json::<Vec<u8>>::new().convert("[1,2]"), Ok(vec![1, 2]));
         assert!(Json::<Vec<u8>>::new().convert("{").is_err());
+    }
+
+    #[test]
+    fn redaction_shows_what_each_kind_of_value_may_show() {
+        let rejection = |may_hold_secret| Rejection {
+            reason: "invalid digit in `hunter2`".into(),
+            may_hold_secret,
+        };
+        let quoted = Some("invalid digit in `hunter2`".to_owned());
+        let value = Some("hunter2".to_owned());
+        // (sensitive, may hold a secret) => (reason, value)
+        let table = [
+            ((false, false), (quoted.clone(), value)),
+            ((false, true), (quoted, None)),
+            ((true, false), (None, None)),
+            ((true, true), (None, None)),
+        ];
+        for ((sensitive, may_hold), shown) in table {
+            assert_eq!(
+                rejection(may_hold).redacted("hunter2", sensitive),
+                shown,
+                "sensitive {sensitive}, may hold a secret {may_hold}"
+            );
+        }
     }
 
     #[test]
