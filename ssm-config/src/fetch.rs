@@ -3,7 +3,7 @@
 //! a deadline. A throttled call stops the calls not yet sent, and what a
 //! failed fetch did read can be carried into the next attempt.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -16,8 +16,9 @@ use futures_util::stream;
 use crate::batch::{self, Batch};
 use crate::error::Problem;
 use crate::resolve::{PathRequest, Requests};
+use crate::source::paging::{self, Pages};
 use crate::source::{
-    BoxFuture, Parameter, ParameterSource, ParametersOutput, PathQuery, SourceError,
+    BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
     SourceErrorKind,
 };
 
@@ -131,10 +132,6 @@ impl Carried {
         });
     }
 }
-
-/// Default for [`Limits::max_pages`]: 10,000 parameters at 10 a page, the
-/// standard tier's limit for a whole account and region.
-pub(crate) const DEFAULT_MAX_PAGES: usize = 1_000;
 
 pub(crate) async fn fetch(
     source: &dyn ParameterSource,
@@ -309,7 +306,7 @@ struct Call<'a> {
     throttled: AtomicBool,
 }
 
-impl Call<'_> {
+impl<'c> Call<'c> {
     async fn send<'s, R>(
         &'s self,
         operation: &'static str,
@@ -336,10 +333,6 @@ impl Call<'_> {
             self.throttled.store(true, Ordering::Relaxed);
         }
         outcome
-    }
-
-    fn describe(&self) -> String {
-        self.source.describe()
     }
 }
 
@@ -484,15 +477,13 @@ fn match_results(
     outcomes
 }
 
-/// Reads every page under a path. Ends on any token seen before (a cycle
-/// would never end), and after `max_pages`; yields between pages, so a
-/// timeout around a load fires even on a source that answers at once.
+/// Reads every page under a path, through this fetch's calls.
 async fn walk_path(
     source: &Call<'_>,
     request: &PathRequest,
     max_pages: usize,
 ) -> Result<Vec<Parameter>, Problem> {
-    let mut query = PathQuery {
+    let query = PathQuery {
         path: request.path.clone(),
         recursive: request.recursive,
         filters: request.filters.clone(),
@@ -500,51 +491,23 @@ async fn walk_path(
         next_token: None,
         max_pages,
     };
-    let failed = |message: String| Problem::Source {
-        source_name: source.describe(),
-        names: vec![request.path.clone()],
-        error: Arc::new(SourceError::new(
-            SourceErrorKind::Other,
-            "GetParametersByPath",
-            message,
-        )),
-    };
-    let mut found = Vec::new();
-    let mut seen = HashSet::new();
-    for _ in 0..max_pages {
-        let page = source
-            .send("GetParametersByPath", |s| s.get_parameters_by_path(&query))
-            .await
-            .map_err(|err| Problem::Source {
-                source_name: source.describe(),
-                names: vec![request.path.clone()],
-                error: Arc::new(err),
-            })?;
-        found.extend(page.parameters);
-        match page.next_token {
-            Some(token) if !token.is_empty() => {
-                if !seen.insert(token.clone()) {
-                    return Err(failed(format!(
-                        "the source returned NextToken `{}` again: the pages go round in a cycle",
-                        shown_token(&token)
-                    )));
-                }
-                query.next_token = Some(token);
-            }
-            _ => return Ok(found),
-        }
-        tokio::task::yield_now().await;
-    }
-    Err(failed(format!(
-        "the walk has more than {max_pages} pages; raise `Loader::max_pages` if that many are expected"
-    )))
+    paging::walk(source, &query)
+        .await
+        .map_err(|err| Problem::Source {
+            source_name: source.describe(),
+            names: vec![request.path.clone()],
+            error: Arc::new(err),
+        })
 }
 
-/// A token for a message: tokens are opaque and may be long.
-fn shown_token(token: &str) -> String {
-    const KEEP: usize = 40;
-    match token.char_indices().nth(KEEP) {
-        Some((cut, _)) => format!("{}...", &token[..cut]),
-        None => token.to_owned(),
+impl Pages for Call<'_> {
+    fn page<'a>(&'a self, query: &'a PathQuery) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(self.send("GetParametersByPath", move |s| {
+            s.get_parameters_by_path(query)
+        }))
+    }
+
+    fn describe(&self) -> String {
+        self.source.describe()
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::paging::{self, Pages};
 use super::{
     BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
     SourceErrorKind,
@@ -120,34 +121,21 @@ impl Layer {
 
     /// Every page of one walk on this layer.
     async fn walk(&self, query: &PathQuery) -> Result<Vec<Parameter>, SourceError> {
-        let mut query = query.clone();
-        let mut found = Vec::new();
-        let mut seen = HashSet::new();
-        for _ in 0..query.max_pages.max(1) {
-            let page = self.source.get_parameters_by_path(&query).await?;
-            found.extend(page.parameters);
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(token) if seen.insert(token.clone()) => query.next_token = Some(token),
-                Some(_) => {
-                    return Err(SourceError::new(
-                        SourceErrorKind::Other,
-                        "GetParametersByPath",
-                        format!("{} returned a page token twice", self.source.describe()),
-                    ));
-                }
-                None => return Ok(found),
-            }
-        }
-        Err(SourceError::new(
-            SourceErrorKind::Other,
-            "GetParametersByPath",
-            format!(
-                "{} has more than {} pages under `{}`; raise `Loader::max_pages` if that many are expected",
-                self.source.describe(),
-                query.max_pages,
-                query.path
-            ),
-        ))
+        let query = PathQuery {
+            next_token: None,
+            ..query.clone()
+        };
+        paging::walk(self, &query).await
+    }
+}
+
+impl Pages for Layer {
+    fn page<'a>(&'a self, query: &'a PathQuery) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.source.get_parameters_by_path(query)
+    }
+
+    fn describe(&self) -> String {
+        self.source.describe()
     }
 }
 

@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use super::paging::MAX_NAMES_PER_CALL;
 use super::{
     BoxFuture, Parameter, ParameterSource, ParameterType, ParameterWriter, ParametersOutput,
     PathPage, PathQuery,
 };
 use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
-use crate::batch::MAX_NAMES_PER_CALL;
 use crate::name::{Selector, referenced_secret, split_selector};
 
 /// An in-memory parameter store for tests and offline runs.

@@ -6,6 +6,7 @@ mod aws;
 mod file;
 mod layered;
 mod memory;
+pub(crate) mod paging;
 
 pub use aws::AwsSource;
 pub use file::FileSource;
