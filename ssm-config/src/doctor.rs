@@ -16,13 +16,13 @@ use futures_util::stream;
 use serde::Serialize;
 
 use crate::SsmConfig;
-use crate::build::{Build, origin_of};
-use crate::engine;
+use crate::attempt::{Attempt, Settings};
+use crate::build::origin_of;
 use crate::error::Problem;
-use crate::fetch::{self, Fetched, Limits, NameOutcome};
+use crate::fetch::{Fetched, NameOutcome};
 use crate::origin::Origin;
 use crate::plan::{Presence, ValuePlan};
-use crate::resolve::{self, NameRequest, Node, Overrides, Requests, Slot};
+use crate::resolve::{NameRequest, Node, Requests, Slot};
 use crate::source::{ParameterSource, ParameterType, SourceError, SourceErrorKind};
 
 /// What a check found for every binding of a struct; see
@@ -212,14 +212,6 @@ impl fmt::Display for Report {
     }
 }
 
-/// How a check reads: the same settings as a load.
-pub(crate) struct Settings<'a> {
-    pub prefix: Option<&'a str>,
-    pub lookup: resolve::Lookup<'a>,
-    pub overrides: Overrides<'a>,
-    pub limits: Limits,
-}
-
 /// What asking for a name alone told.
 enum Diagnosis {
     /// Why it cannot be read, or why a pinned name is missing.
@@ -233,7 +225,7 @@ enum Diagnosis {
 
 pub(crate) async fn check<T: SsmConfig>(
     source: &dyn ParameterSource,
-    settings: Settings<'_>,
+    settings: &Settings<'_>,
 ) -> Report {
     let mut report = Report {
         config: T::PLAN.type_name,
@@ -242,51 +234,38 @@ pub(crate) async fn check<T: SsmConfig>(
         rows: Vec::new(),
         problems: Vec::new(),
     };
-    if let Some(problem) = engine::env_prefix_problem(settings.overrides) {
-        report.problems.push(problem.to_string());
-        return report;
-    }
-    let resolution = resolve::resolve(
-        T::PLAN,
-        settings.prefix,
-        settings.lookup,
-        settings.overrides,
-    );
-    let mut fetched = fetch::fetch(source, &resolution.requests, settings.limits, None).await;
-    let mut problems = resolution.problems.clone();
-    problems.extend(fetched.problems.iter().cloned());
-    let built = engine::build_contained::<T>(Build::new(
-        &resolution.root,
-        &resolution.requests,
-        &fetched,
-        &mut problems,
-    ));
-    report.would_load = built.is_some() && problems.is_empty();
+    let mut attempt = match Attempt::<T>::run(source, settings, None).await {
+        Ok(attempt) => attempt,
+        Err(problem) => {
+            report.problems.push(problem.to_string());
+            return report;
+        }
+    };
+    report.would_load = attempt.succeeded();
     // Each row tells its own name's state: a name that failed only
     // because another in its call was denied is read alone, and the struct
     // is built again from those answers.
     let mut diagnoses = diagnose(
         source,
-        &resolution.requests,
-        &fetched,
+        &attempt.resolution.requests,
+        &attempt.fetched,
         settings.limits.concurrency,
     )
     .await;
-    for (outcome, diagnosis) in fetched.names.iter_mut().zip(&mut diagnoses) {
+    for (outcome, diagnosis) in attempt.fetched.names.iter_mut().zip(&mut diagnoses) {
         if let Diagnosis::Alone(_) = diagnosis
             && let Diagnosis::Alone(alone) = std::mem::replace(diagnosis, Diagnosis::None)
         {
             *outcome = alone;
         }
     }
-    let mut problems = resolution.problems;
-    problems.extend(fetched.problems.iter().cloned());
-    engine::build_contained::<T>(Build::new(
-        &resolution.root,
-        &resolution.requests,
-        &fetched,
-        &mut problems,
-    ));
+    attempt.rebuild();
+    let Attempt {
+        resolution,
+        fetched,
+        problems,
+        ..
+    } = attempt;
     let context = Context {
         requests: &resolution.requests,
         fetched: &fetched,

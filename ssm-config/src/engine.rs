@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::SsmConfig;
-use crate::build::Build;
+use crate::attempt::{Attempt, Settings};
 use crate::error::{Error, Problem};
 use crate::fetch::{self, Carried, Limits};
 use crate::metadata::{self, Metadata};
@@ -92,20 +92,6 @@ impl Group {
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
-    /// Checks every binding as a load from this group would read it.
-    pub async fn check<T: SsmConfig>(&self) -> crate::doctor::Report {
-        let lookup = vars_then_env(&self.vars);
-        let settings = crate::doctor::Settings {
-            prefix: self.prefix.as_deref(),
-            lookup: &lookup,
-            overrides: resolve::Overrides::On {
-                prefix: self.env_prefix.as_deref(),
-            },
-            limits: self.limits,
-        };
-        crate::doctor::check::<T>(&*self.source, settings).await
-    }
-
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
         self.load_paced::<T>(std::time::Duration::ZERO, None).await
     }
@@ -123,46 +109,37 @@ impl Group {
             pace,
             ..self.limits
         };
-        let overrides = resolve::Overrides::On {
-            prefix: self.env_prefix.as_deref(),
-        };
-        load_from::<T>(
-            &*self.source,
-            self.prefix.as_deref(),
-            &lookup,
-            overrides,
+        load_from::<T>(&*self.source, &self.settings(&lookup, limits), carried).await
+    }
+
+    /// The settings an attempt of this group reads with.
+    pub fn settings<'a>(&'a self, lookup: resolve::Lookup<'a>, limits: Limits) -> Settings<'a> {
+        Settings {
+            prefix: self.prefix.as_deref(),
+            lookup,
+            overrides: resolve::Overrides::On {
+                prefix: self.env_prefix.as_deref(),
+            },
             limits,
-            carried,
-        )
-        .await
+        }
     }
 }
 
 pub(crate) async fn load_from<T: SsmConfig>(
     source: &dyn ParameterSource,
-    prefix: Option<&str>,
-    lookup: resolve::Lookup<'_>,
-    overrides: resolve::Overrides<'_>,
-    limits: Limits,
+    settings: &Settings<'_>,
     carried: Option<&mut Carried>,
 ) -> Result<Loaded<T>, Error> {
-    if let Some(problem) = env_prefix_problem(overrides) {
-        return Err(Error::new(T::PLAN.type_name, vec![problem]));
-    }
-    let resolution = resolve::resolve(T::PLAN, prefix, lookup, overrides);
-    let fetched = fetch::fetch(source, &resolution.requests, limits, carried.as_deref()).await;
-    if let Some(carried) = carried {
-        carried.keep(&resolution.requests, &fetched);
-    }
-    let mut problems = resolution.problems;
-    problems.extend(fetched.problems.iter().cloned());
-    let built = build_contained::<T>(Build::new(
-        &resolution.root,
-        &resolution.requests,
-        &fetched,
-        &mut problems,
-    ));
-    match built {
+    let attempt = Attempt::<T>::run(source, settings, carried)
+        .await
+        .map_err(|problem| Error::new(T::PLAN.type_name, vec![problem]))?;
+    let Attempt {
+        resolution,
+        fetched,
+        mut problems,
+        value,
+    } = attempt;
+    match value {
         Some(value) if problems.is_empty() => {
             let (metadata, fingerprint) =
                 metadata::describe(&resolution.root, &resolution.requests, &fetched);
@@ -185,38 +162,6 @@ pub(crate) async fn load_from<T: SsmConfig>(
             Err(Error::new(T::PLAN.type_name, problems))
         }
     }
-}
-
-/// Builds the struct; a panic in code the build calls for the user that
-/// escaped the field's own guard (a nested struct's `build`, say) becomes a
-/// problem of the load instead of unwinding through it.
-pub(crate) fn build_contained<T: SsmConfig>(mut build: Build<'_>) -> Option<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| T::build(&mut build))) {
-        Ok(built) => built,
-        Err(_payload) => {
-            build.record(Problem::Panicked {
-                field: None,
-                name: None,
-                during: "building the struct",
-            });
-            None
-        }
-    }
-}
-
-/// The problem of a `Loader::env_prefix` no variable name can start with.
-pub(crate) fn env_prefix_problem(overrides: resolve::Overrides<'_>) -> Option<Problem> {
-    let resolve::Overrides::On {
-        prefix: Some(prefix),
-    } = overrides
-    else {
-        return None;
-    };
-    let reason = ssm_config_rules::check_env_name(prefix, false).err()?;
-    Some(Problem::InvalidEnvPrefix {
-        prefix: prefix.to_owned(),
-        reason,
-    })
 }
 
 /// Variables from `Loader::var` first, then the process environment: what

@@ -324,6 +324,7 @@
 // buys fields a caller can match on directly, with no box to look through.
 #![allow(clippy::result_large_err)]
 
+mod attempt;
 mod batch;
 pub mod bootstrap;
 mod build;

@@ -400,7 +400,10 @@ impl<T: SsmConfig> Loader<T> {
     /// # }
     /// ```
     pub async fn check(self) -> crate::doctor::Report {
-        self.into_group().await.check::<T>().await
+        let group = self.into_group().await;
+        let lookup = engine::vars_then_env(&group.vars);
+        let settings = group.settings(&lookup, group.limits);
+        crate::doctor::check::<T>(&*group.source, &settings).await
     }
 
     /// Loads the whole group once, without a handle.
@@ -425,15 +428,17 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let overrides = crate::resolve::Overrides::On { prefix: None };
-    let loaded = engine::load_from::<T>(
-        source,
-        None,
-        &engine::env_lookup,
-        overrides,
-        DEFAULT_LIMITS,
-        None,
-    )
-    .await?;
+    let loaded = engine::load_from::<T>(source, &one_shot_settings(), None).await?;
     Ok(loaded.value)
+}
+
+/// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
+/// the struct's own prefix, the environment, the defaults.
+pub(crate) fn one_shot_settings() -> crate::attempt::Settings<'static> {
+    crate::attempt::Settings {
+        prefix: None,
+        lookup: &engine::env_lookup,
+        overrides: crate::resolve::Overrides::On { prefix: None },
+        limits: DEFAULT_LIMITS,
+    }
 }

@@ -26,14 +26,7 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
 
 /// `AppConfig::check(&source)`.
 pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::doctor::Report {
-    let overrides = crate::resolve::Overrides::On { prefix: None };
-    let settings = crate::doctor::Settings {
-        prefix: None,
-        lookup: &crate::engine::env_lookup,
-        overrides,
-        limits: crate::engine::DEFAULT_LIMITS,
-    };
-    crate::doctor::check::<T>(source, settings).await
+    crate::doctor::check::<T>(source, &crate::loader::one_shot_settings()).await
 }
 
 /// `AppConfig::bootstrap()`.

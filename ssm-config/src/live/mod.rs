@@ -4,7 +4,9 @@
 
 mod background;
 mod backoff;
+mod change;
 mod derived;
+mod event_state;
 mod events;
 mod on_error;
 mod refresh;
@@ -13,8 +15,9 @@ mod status;
 mod watched;
 
 pub use background::Background;
+pub use change::{EventError, IntoChange, ParameterChange};
 pub use derived::Derived;
-pub use events::{Applied, EventError, IntoChange, ParameterChange};
+pub use events::Applied;
 pub(crate) use events::{DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD};
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};

@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::backoff;
-use super::events::Events;
+use super::event_state::Events;
 use super::status::{LastError, Refresher, Status};
 use super::watched::{Verdict, Watch};
 use crate::SsmConfig;

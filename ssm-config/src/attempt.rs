@@ -1,0 +1,121 @@
+//! One attempt at a struct: resolve its plan with the loader's settings,
+//! fetch every name and walk at once, build the struct and run its
+//! validation. A load, a refresh and the doctor all run this one pipeline;
+//! the doctor then only diagnoses what an attempt reports.
+
+use crate::SsmConfig;
+use crate::build::Build;
+use crate::error::Problem;
+use crate::fetch::{self, Carried, Fetched, Limits};
+use crate::resolve::{self, Overrides, Resolution};
+use crate::source::ParameterSource;
+
+/// How an attempt reads: the loader's prefix, variables, overrides and
+/// limits.
+pub(crate) struct Settings<'a> {
+    pub prefix: Option<&'a str>,
+    pub lookup: resolve::Lookup<'a>,
+    pub overrides: Overrides<'a>,
+    pub limits: Limits,
+}
+
+/// What one attempt came to: what it asked for, what the source answered,
+/// every problem, and the struct if it could be built and passed its
+/// validation.
+pub(crate) struct Attempt<T> {
+    pub resolution: Resolution,
+    pub fetched: Fetched,
+    pub problems: Vec<Problem>,
+    pub value: Option<T>,
+}
+
+impl<T: SsmConfig> Attempt<T> {
+    /// Runs the pipeline once. `Err` when nothing could be asked for: a
+    /// `Loader::env_prefix` no variable name can start with. `carried` is
+    /// what an earlier attempt cut short read (see [`Carried`]); it is
+    /// updated with what this one read.
+    pub async fn run(
+        source: &dyn ParameterSource,
+        settings: &Settings<'_>,
+        carried: Option<&mut Carried>,
+    ) -> Result<Self, Problem> {
+        if let Some(problem) = env_prefix_problem(settings.overrides) {
+            return Err(problem);
+        }
+        let resolution = resolve::resolve(
+            T::PLAN,
+            settings.prefix,
+            settings.lookup,
+            settings.overrides,
+        );
+        let fetched = fetch::fetch(
+            source,
+            &resolution.requests,
+            settings.limits,
+            carried.as_deref(),
+        )
+        .await;
+        if let Some(carried) = carried {
+            carried.keep(&resolution.requests, &fetched);
+        }
+        let mut attempt = Attempt {
+            resolution,
+            fetched,
+            problems: Vec::new(),
+            value: None,
+        };
+        attempt.rebuild();
+        Ok(attempt)
+    }
+
+    /// Builds (and validates) the struct again from what `fetched` holds
+    /// now: the doctor's, after it asked some names alone.
+    pub fn rebuild(&mut self) {
+        let mut problems = self.resolution.problems.clone();
+        problems.extend(self.fetched.problems.iter().cloned());
+        self.value = build_contained::<T>(Build::new(
+            &self.resolution.root,
+            &self.resolution.requests,
+            &self.fetched,
+            &mut problems,
+        ));
+        self.problems = problems;
+    }
+
+    /// Whether a load from this attempt succeeds.
+    pub fn succeeded(&self) -> bool {
+        self.value.is_some() && self.problems.is_empty()
+    }
+}
+
+/// Builds the struct; a panic in code the build calls for the user that
+/// escaped the field's own guard (a nested struct's `build`, say) becomes a
+/// problem of the attempt instead of unwinding through it.
+fn build_contained<T: SsmConfig>(mut build: Build<'_>) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| T::build(&mut build))) {
+        Ok(built) => built,
+        Err(_payload) => {
+            build.record(Problem::Panicked {
+                field: None,
+                name: None,
+                during: "building the struct",
+            });
+            None
+        }
+    }
+}
+
+/// The problem of a `Loader::env_prefix` no variable name can start with.
+fn env_prefix_problem(overrides: Overrides<'_>) -> Option<Problem> {
+    let Overrides::On {
+        prefix: Some(prefix),
+    } = overrides
+    else {
+        return None;
+    };
+    let reason = ssm_config_rules::check_env_name(prefix, false).err()?;
+    Some(Problem::InvalidEnvPrefix {
+        prefix: prefix.to_owned(),
+        reason,
+    })
+}
