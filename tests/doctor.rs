@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use ssm_config::doctor::{Report, Severity, Status};
+use ssm_config::doctor::{Finding, Report, Severity};
 use ssm_config::source::AwsSource;
 use ssm_config::{Secret, SsmConfig};
 
@@ -91,10 +91,10 @@ async fn every_row_kind_against_moto() {
         let row = report
             .row(field)
             .unwrap_or_else(|| panic!("no row {field}: {shown}"));
-        (row.status, row.severity)
+        (row.finding, row.severity)
     };
+    use Finding::*;
     use Severity::*;
-    use Status::*;
     for (field, expected) in [
         ("present", (Present, Ok)),
         ("overridden", (Overridden, Ok)),
@@ -158,7 +158,7 @@ async fn every_row_kind_against_moto() {
         .iter()
         .find(|row| row["field"] == "kms_denied")
         .unwrap();
-    assert_eq!(kms["status"], "not_decryptable");
+    assert_eq!(kms["finding"], "not_decryptable");
     assert_eq!(kms["severity"], "error");
 }
 
@@ -197,7 +197,7 @@ struct NoPrefix {
 async fn problems_about_no_field_are_listed_under_the_table() {
     let report = NoPrefix::check(&ssm_config::MemorySource::new()).await;
     assert!(!report.would_load);
-    assert_eq!(report.rows[0].status, Status::InvalidName, "{report}");
+    assert_eq!(report.rows[0].finding, Finding::InvalidName, "{report}");
     assert!(
         report.problems[0].contains("`DOC_UNSET_ENV` is not set"),
         "{report}"
@@ -221,7 +221,7 @@ async fn an_unreachable_source_is_not_asked_name_by_name() {
     assert!(
         report
             .rows_of(Severity::Error)
-            .all(|row| row.status == Status::Unreadable && row.detail.contains("cannot read")),
+            .all(|row| row.finding == Finding::Unreadable && row.detail.contains("cannot read")),
         "{report}"
     );
     // Three batches (fifteen names, three of them `/doc/cert` under
@@ -258,5 +258,5 @@ async fn each_unmade_name_is_reported_on_its_own_row() {
     let detail = |field: &str| report.row(field).unwrap().detail.clone();
     assert!(detail("db.port").contains("/awsdb/port"), "{report}");
     assert!(detail("port").contains("/ssmtop/port"), "{report}");
-    assert_eq!(report.row("port").unwrap().status, Status::InvalidName);
+    assert_eq!(report.row("port").unwrap().finding, Finding::InvalidName);
 }

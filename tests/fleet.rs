@@ -143,24 +143,6 @@ async fn instances_started_together_spread_their_first_refresh_over_the_cycle() 
     drop(fleet);
 }
 
-#[test]
-fn at_expiry_keeps_its_schedule() {
-    // Without `refresh_in_background`, the first refresh is at expiry: the
-    // schedule Lambda relies on. `first_wait` of the default schedule is
-    // public; this checks the background one against its bounds.
-    let background = Background::new();
-    for draw in [0.0, 0.25, 0.999] {
-        let wait = background.first_wait(MAX_AGE, draw);
-        assert!(wait < Duration::from_secs(270), "{wait:?}");
-    }
-    assert_eq!(background.pace_window(MAX_AGE), Duration::from_secs(10));
-    assert_eq!(
-        background.pace_window(Duration::from_secs(20)),
-        Duration::from_secs(1),
-        "at most half of `ahead`, so the refresh ends before expiry"
-    );
-}
-
 #[tokio::test(start_paused = true)]
 async fn watch_mode_costs_one_call_a_cycle_and_reloads_when_the_version_moves() {
     let source = Timed::new();

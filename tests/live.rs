@@ -307,7 +307,7 @@ async fn subscribers_hear_only_real_changes() {
         "same values: no notification"
     );
     assert!(
-        Arc::ptr_eq(before.as_arc(), &again),
+        Arc::ptr_eq(before.as_arc(), again.as_arc()),
         "same values: same snapshot"
     );
     memory.put("/live/host", "a"); // a new version with the same value

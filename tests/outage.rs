@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ssm_config::doctor::Status as Row;
+use ssm_config::doctor::Finding;
 use ssm_config::error::{ErrorKind, Problem};
 use ssm_config::source::{
     BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
@@ -528,14 +528,17 @@ mod validation {
         let report = Pool::check(&store("0", "1")).await;
         assert!(!report.would_load);
         let row = report.row("Pool").expect("a row for the struct");
-        assert_eq!(row.status, Row::FailsValidation);
+        assert_eq!(row.finding, Finding::FailsValidation);
         assert_eq!(row.name, "#[ssm(validate)]");
         assert!(row.detail.contains("pool of 0"), "{}", row.detail);
-        assert_eq!(report.row("size").unwrap().status, Row::Present);
+        assert_eq!(report.row("size").unwrap().finding, Finding::Present);
         assert!(report.to_string().contains("fails validation"), "{report}");
 
         let nested = Pool::check(&store("4", "11")).await;
-        assert_eq!(nested.row("limits").unwrap().status, Row::FailsValidation);
+        assert_eq!(
+            nested.row("limits").unwrap().finding,
+            Finding::FailsValidation
+        );
         assert!(Pool::check(&store("4", "1")).await.would_load);
     }
 }

@@ -64,7 +64,7 @@ pub struct Row {
     /// environment variable read.
     pub name: String,
     /// What was found.
-    pub status: Status,
+    pub finding: Finding,
     /// Whether it stops a load.
     pub severity: Severity,
     /// Why, in a sentence; never a secret value.
@@ -77,7 +77,7 @@ pub struct Row {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Status {
+pub enum Finding {
     /// The value is there and converts.
     Present,
     /// An environment variable overrides it, and converts.
@@ -124,23 +124,23 @@ pub enum Severity {
     Error,
 }
 
-impl Status {
+impl Finding {
     /// The words `Display` uses.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Present => "present",
-            Status::Overridden => "overridden",
-            Status::Defaulted => "defaulted",
-            Status::AbsentOptional => "absent (optional)",
-            Status::Missing => "missing",
-            Status::WrongType => "wrong type",
-            Status::NotDecryptable => "not decryptable",
-            Status::AccessDenied => "access denied",
-            Status::PinnedAbsent => "pinned absent",
-            Status::DoesNotConvert => "does not convert",
-            Status::Unreadable => "unreadable",
-            Status::InvalidName => "invalid name",
-            Status::FailsValidation => "fails validation",
+            Finding::Present => "present",
+            Finding::Overridden => "overridden",
+            Finding::Defaulted => "defaulted",
+            Finding::AbsentOptional => "absent (optional)",
+            Finding::Missing => "missing",
+            Finding::WrongType => "wrong type",
+            Finding::NotDecryptable => "not decryptable",
+            Finding::AccessDenied => "access denied",
+            Finding::PinnedAbsent => "pinned absent",
+            Finding::DoesNotConvert => "does not convert",
+            Finding::Unreadable => "unreadable",
+            Finding::InvalidName => "invalid name",
+            Finding::FailsValidation => "fails validation",
         }
     }
 }
@@ -186,7 +186,7 @@ impl fmt::Display for Report {
                 [
                     r.field.clone(),
                     r.name.clone(),
-                    r.status.as_str().to_owned(),
+                    r.finding.as_str().to_owned(),
                     r.detail.clone(),
                 ]
             })
@@ -215,7 +215,7 @@ impl fmt::Display for Report {
 /// What asking for a name alone told.
 enum Diagnosis {
     /// Why it cannot be read, or why a pinned name is missing.
-    Status(Status, String),
+    Finding(Finding, String),
     /// Its batch failed, but alone it was read (or found missing): a name
     /// denied in the same call fails the whole call, as on AWS.
     Alone(NameOutcome),
@@ -282,7 +282,7 @@ pub(crate) async fn check<T: SsmConfig>(
             report.rows.push(row(
                 field,
                 "#[ssm(validate)]",
-                Status::FailsValidation,
+                Finding::FailsValidation,
                 message.clone(),
             ));
         }
@@ -307,36 +307,47 @@ async fn diagnose(
     fetched: &Fetched,
     concurrency: usize,
 ) -> Vec<Diagnosis> {
-    let asks = requests
+    // Collected first: a stream holding the closure would make this
+    // future `Send` only for one lifetime.
+    let asks: Vec<_> = requests
         .names
         .iter()
         .zip(&fetched.names)
-        .map(|(request, outcome)| async move {
-            let alone = match outcome {
-                // A call that was throttled, timed out or found no server
-                // says the same of every name in it: asking each alone would
-                // only wait longer.
-                NameOutcome::Failed if !name_specific(fetched, request) => None,
-                NameOutcome::Failed => match failed(source, request).await {
-                    Ok(alone) => Some(alone),
-                    Err(diagnosis) => return diagnosis,
-                },
-                _ => None,
-            };
-            let missing = matches!(alone.as_ref().unwrap_or(outcome), NameOutcome::Missing);
-            if missing
-                && request.selector.is_some()
-                && !request.is_secret()
-                && let Some(diagnosis) = pinned(source, request).await
-            {
-                return diagnosis;
-            }
-            alone.map_or(Diagnosis::None, Diagnosis::Alone)
-        });
+        .map(|(request, outcome)| diagnose_one(source, fetched, request, outcome))
+        .collect();
     stream::iter(asks)
         .buffered(concurrency.max(1))
         .collect()
         .await
+}
+
+/// What asking for one name again tells.
+async fn diagnose_one(
+    source: &dyn ParameterSource,
+    fetched: &Fetched,
+    request: &NameRequest,
+    outcome: &NameOutcome,
+) -> Diagnosis {
+    let alone = match outcome {
+        // A call that was throttled, timed out or found no server says the
+        // same of every name in it: asking each alone would only wait
+        // longer.
+        NameOutcome::Failed if !name_specific(fetched, request) => None,
+        NameOutcome::Failed => match failed(source, request).await {
+            Ok(alone) => Some(alone),
+            Err(diagnosis) => return diagnosis,
+        },
+        _ => None,
+    };
+    let missing = matches!(alone.as_ref().unwrap_or(outcome), NameOutcome::Missing);
+    if missing
+        && request.selector.is_some()
+        && !request.is_secret()
+        && let Some(diagnosis) = pinned(source, request).await
+    {
+        return diagnosis;
+    }
+    alone.map_or(Diagnosis::None, Diagnosis::Alone)
 }
 
 /// Whether the failure of `request`'s call may be about one of its names
@@ -381,27 +392,28 @@ async fn denied(
     err: SourceError,
 ) -> Diagnosis {
     if err.kind() != SourceErrorKind::AccessDenied {
-        return Diagnosis::Status(Status::Unreadable, err.to_string());
+        return Diagnosis::Finding(Finding::Unreadable, err.to_string());
     }
     if request.decrypt && !request.is_secret() {
         return match source.get_parameters(wire, false).await {
-            Ok(_) => Diagnosis::Status(
-                Status::NotDecryptable,
+            Ok(_) => Diagnosis::Finding(
+                Finding::NotDecryptable,
                 format!("KMS denied decryption (readable without it): {err}"),
             ),
-            Err(plain) if plain.kind() == SourceErrorKind::AccessDenied => {
-                Diagnosis::Status(Status::AccessDenied, format!("SSM denied reading: {plain}"))
-            }
-            Err(plain) => Diagnosis::Status(Status::Unreadable, plain.to_string()),
+            Err(plain) if plain.kind() == SourceErrorKind::AccessDenied => Diagnosis::Finding(
+                Finding::AccessDenied,
+                format!("SSM denied reading: {plain}"),
+            ),
+            Err(plain) => Diagnosis::Finding(Finding::Unreadable, plain.to_string()),
         };
     }
     // A secret cannot be read without decryption: the message tells.
     match mentions_kms(&err) {
-        true => Diagnosis::Status(
-            Status::NotDecryptable,
+        true => Diagnosis::Finding(
+            Finding::NotDecryptable,
             format!("KMS denied decryption: {err}"),
         ),
-        false => Diagnosis::Status(Status::AccessDenied, format!("access denied: {err}")),
+        false => Diagnosis::Finding(Finding::AccessDenied, format!("access denied: {err}")),
     }
 }
 
@@ -422,8 +434,8 @@ async fn pinned(source: &dyn ParameterSource, request: &NameRequest) -> Option<D
         crate::plan::Selector::Version(v) => format!("version {v} does not exist"),
         crate::plan::Selector::Label(l) => format!("no version carries the label `{l}`"),
     };
-    Some(Diagnosis::Status(
-        Status::PinnedAbsent,
+    Some(Diagnosis::Finding(
+        Finding::PinnedAbsent,
         format!("{what}; the latest is version {}", found.version),
     ))
 }
@@ -448,12 +460,12 @@ impl Context<'_> {
                     };
                     match self.problem_of(field) {
                         Some(problem) => {
-                            row(field, variable, problem_status(problem), detail(problem))
+                            row(field, variable, problem_finding(problem), detail(problem))
                         }
                         None => row(
                             field,
                             variable,
-                            Status::Overridden,
+                            Finding::Overridden,
                             format!("from {origin}"),
                         ),
                     }
@@ -469,18 +481,18 @@ impl Context<'_> {
                     let path = &self.requests.paths[*request].path;
                     match (self.problem_of(field), &self.fetched.paths[*request]) {
                         (Some(problem), _) => {
-                            row(field, path, problem_status(problem), detail(problem))
+                            row(field, path, problem_finding(problem), detail(problem))
                         }
                         (None, Some(found)) => {
                             let count = match found.len() {
                                 1 => "1 parameter".to_owned(),
                                 n => format!("{n} parameters"),
                             };
-                            row(field, path, Status::Present, count)
+                            row(field, path, Finding::Present, count)
                         }
                         (None, None) => {
                             let why = self.source_problem(path);
-                            row(field, path, Status::Unreadable, why)
+                            row(field, path, Finding::Unreadable, why)
                         }
                     }
                 }
@@ -489,7 +501,7 @@ impl Context<'_> {
                         Some(problem) => detail(problem),
                         None => "its name could not be made; see the problems below".into(),
                     };
-                    row(field, "", Status::InvalidName, why)
+                    row(field, "", Finding::InvalidName, why)
                 }
             };
             out.push(row);
@@ -500,35 +512,38 @@ impl Context<'_> {
         let asked = &self.requests.names[request];
         let name = asked.wire();
         match (&self.fetched.names[request], &self.diagnoses[request]) {
-            (_, Diagnosis::Status(status, why)) => row(field, &name, *status, why.clone()),
-            (NameOutcome::Failed, _) => {
-                row(field, &name, Status::Unreadable, self.source_problem(&name))
-            }
+            (_, Diagnosis::Finding(finding, why)) => row(field, &name, *finding, why.clone()),
+            (NameOutcome::Failed, _) => row(
+                field,
+                &name,
+                Finding::Unreadable,
+                self.source_problem(&name),
+            ),
             (NameOutcome::Missing, _) => match value.presence {
                 Presence::Default => row(
                     field,
                     &name,
-                    Status::Defaulted,
+                    Finding::Defaulted,
                     "missing; the default is used".into(),
                 )
                 .from(Some(Origin::Default)),
                 Presence::Optional => row(
                     field,
                     &name,
-                    Status::AbsentOptional,
+                    Finding::AbsentOptional,
                     "missing; the field is None".into(),
                 ),
                 Presence::Required => row(
                     field,
                     &name,
-                    Status::Missing,
+                    Finding::Missing,
                     "missing; required, with no default".into(),
                 ),
             },
             (NameOutcome::Found(parameter), _) => {
                 let origin = origin_of(asked, parameter, key);
                 if let Some(problem) = self.problem_of(field) {
-                    return row(field, &name, problem_status(problem), detail(problem))
+                    return row(field, &name, problem_finding(problem), detail(problem))
                         .from(Some(origin));
                 }
                 let listed = parameter.kind == ParameterType::StringList;
@@ -536,19 +551,19 @@ impl Context<'_> {
                     (true, false) if parameter.kind == ParameterType::String => row(
                         field,
                         &name,
-                        Status::WrongType,
+                        Finding::WrongType,
                         "a String where a StringList is bound: it loads, split on commas".into(),
                     )
                     .warning(),
                     (false, true) => row(
                         field,
                         &name,
-                        Status::WrongType,
+                        Finding::WrongType,
                         "a StringList where one value is bound: the field gets the whole list as text"
                             .into(),
                     )
                     .warning(),
-                    _ => row(field, &name, Status::Present, format!("from {origin}")),
+                    _ => row(field, &name, Finding::Present, format!("from {origin}")),
                 };
                 row.from(Some(origin))
             }
@@ -573,9 +588,9 @@ impl Context<'_> {
     }
 }
 
-fn row(field: &str, name: &str, status: Status, detail: String) -> Row {
-    let severity = match status {
-        Status::Present | Status::Overridden | Status::Defaulted | Status::AbsentOptional => {
+fn row(field: &str, name: &str, finding: Finding, detail: String) -> Row {
+    let severity = match finding {
+        Finding::Present | Finding::Overridden | Finding::Defaulted | Finding::AbsentOptional => {
             Severity::Ok
         }
         _ => Severity::Error,
@@ -583,7 +598,7 @@ fn row(field: &str, name: &str, status: Status, detail: String) -> Row {
     Row {
         field: field.to_owned(),
         name: name.to_owned(),
-        status,
+        finding,
         severity,
         detail,
         origin: None,
@@ -602,15 +617,15 @@ impl Row {
     }
 }
 
-fn problem_status(problem: &Problem) -> Status {
+fn problem_finding(problem: &Problem) -> Finding {
     match problem {
-        Problem::SecureStringNotSecret { .. } => Status::WrongType,
+        Problem::SecureStringNotSecret { .. } => Finding::WrongType,
         Problem::Invalid { .. } | Problem::MissingKey { .. } | Problem::Panicked { .. } => {
-            Status::DoesNotConvert
+            Finding::DoesNotConvert
         }
-        Problem::Missing { .. } => Status::Missing,
-        Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Status::InvalidName,
-        _ => Status::Unreadable,
+        Problem::Missing { .. } => Finding::Missing,
+        Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Finding::InvalidName,
+        _ => Finding::Unreadable,
     }
 }
 

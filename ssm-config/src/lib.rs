@@ -118,7 +118,9 @@
 //! - `by_path = "dir"`, `recursive = false`, `type = "String"`,
 //!   `key_id = "..."`, `label = "..."`: every parameter under a path, into a
 //!   `HashMap<String, T>` or `BTreeMap<String, T>` keyed by the name below it.
-//! - `nested = "segment"` or `flatten`: another `SsmConfig` struct.
+//! - `nested = "segment"`, bare `nested`, or `flatten`: another `SsmConfig`
+//!   struct, under the segment given, under the field's own name (after
+//!   `rename_all`), or under no extra segment.
 //! - `skip`: not read; `Default::default()`.
 //! - `plaintext`: accept a SecureString in a field that is not `Secret<_>`.
 //! - `env = "DB_HOST"`: an environment variable that, when set and not
@@ -365,14 +367,67 @@ pub use serde_json;
 /// A configuration struct bound to Parameter Store; implement it with
 /// `#[derive(SsmConfig)]`.
 ///
-/// The derive also gives the struct inherent `load()`, `loader()`,
-/// `fetch(&source)` and `parameters()`, so no import of this trait is needed.
+/// Every entry point is here, so generic code over `T: SsmConfig` can do
+/// all a concrete struct can. The derive also gives the struct the same
+/// functions as inherent ones, so no import of this trait is needed.
+///
+/// ```
+/// use ssm_config::{MemorySource, SsmConfig};
+///
+/// /// Checks any configuration, then loads it.
+/// async fn check_then_fetch<T: SsmConfig>(source: &MemorySource) -> Result<T, ssm_config::Error> {
+///     let report = T::check(source).await;
+///     assert!(report.would_load, "{report}");
+///     T::fetch(source).await
+/// }
+///
+/// #[derive(SsmConfig, Debug)]
+/// #[ssm(prefix = "/app")]
+/// struct AppConfig {
+///     host: String,
+/// }
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+/// let source = MemorySource::new();
+/// source.put("/app/host", "db");
+/// let config: AppConfig = check_then_fetch(&source).await?;
+/// assert_eq!(config.host, "db");
+/// # Ok(()) }
+/// ```
 pub trait SsmConfig: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     const PLAN: &'static __private::StructPlan;
 
     #[doc(hidden)]
     fn build(build: &mut __private::Build<'_>) -> Option<Self>;
+
+    /// Loads every parameter of this configuration in one group fetch from
+    /// AWS SSM, configured from the environment, and returns a live handle.
+    fn load() -> impl std::future::Future<Output = Result<Live<Self>, Error>> + Send {
+        __private::load::<Self>()
+    }
+
+    /// Loads this configuration once from `source`, without a handle.
+    fn fetch<S: source::ParameterSource>(
+        source: &S,
+    ) -> impl std::future::Future<Output = Result<Self, Error>> + Send {
+        __private::fetch::<Self, S>(source)
+    }
+
+    /// Checks every binding against `source` without stopping at the first
+    /// problem: one row per field, and whether a load would succeed; see
+    /// [`doctor::Report`].
+    fn check<S: source::ParameterSource>(
+        source: &S,
+    ) -> impl std::future::Future<Output = doctor::Report> + Send {
+        __private::check::<Self, S>(source)
+    }
+
+    /// What this struct needs created, as a shell script, Terraform or
+    /// CloudFormation, with placeholders for every secret; see
+    /// [`Bootstrap`](bootstrap::Bootstrap).
+    fn bootstrap() -> bootstrap::Bootstrap {
+        __private::bootstrap::<Self>()
+    }
 
     /// A [`Loader`] to choose the source, prefix and refresh settings.
     fn loader() -> Loader<Self> {

@@ -378,7 +378,7 @@ impl<T: SsmConfig> Loader<T> {
     ///
     /// ```
     /// # use ssm_config::{MemorySource, SsmConfig};
-    /// # use ssm_config::doctor::Status;
+    /// # use ssm_config::doctor::Finding;
     /// #[derive(SsmConfig, Debug)]
     /// #[ssm(prefix = "/{APP_ENV}/orders")]
     /// struct Orders {
@@ -393,9 +393,9 @@ impl<T: SsmConfig> Loader<T> {
     /// source.put("/qa/orders/timeout_ms", "soon");
     /// let report = Orders::loader().source(source).var("APP_ENV", "qa").check().await;
     /// assert!(!report.would_load);
-    /// assert_eq!(report.row("db_host").unwrap().status, Status::Present);
-    /// assert_eq!(report.row("db_port").unwrap().status, Status::Defaulted);
-    /// assert_eq!(report.row("timeout_ms").unwrap().status, Status::DoesNotConvert);
+    /// assert_eq!(report.row("db_host").unwrap().finding, Finding::Present);
+    /// assert_eq!(report.row("db_port").unwrap().finding, Finding::Defaulted);
+    /// assert_eq!(report.row("timeout_ms").unwrap().finding, Finding::DoesNotConvert);
     /// println!("{report}");
     /// # }
     /// ```

@@ -104,7 +104,7 @@ impl Background {
 
     /// The pacing window for `max_age`: [`pace`](Background::pace), at most
     /// half of `ahead`.
-    pub fn pace_window(&self, max_age: Duration) -> Duration {
+    pub(crate) fn pace_window(&self, max_age: Duration) -> Duration {
         self.pace.min(self.ahead_of(max_age) / 2)
     }
 
@@ -116,16 +116,7 @@ impl Background {
     /// [0, 1): anywhere in the first cycle, so that a fleet started together
     /// spreads out. At expiry (without `refresh_in_background`) it is the
     /// whole max age.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use ssm_config::live::Background;
-    ///
-    /// let max_age = Duration::from_secs(300);
-    /// assert_eq!(Background::new().first_wait(max_age, 0.5), Duration::from_secs(135));
-    /// assert_eq!(Background::new().first_wait(max_age, 0.0), Duration::from_millis(10));
-    /// ```
-    pub fn first_wait(&self, max_age: Duration, random: f64) -> Duration {
+    pub(crate) fn first_wait(&self, max_age: Duration, random: f64) -> Duration {
         if !self.spread {
             return self.wait_after_attempt(max_age, random);
         }
@@ -137,18 +128,8 @@ impl Background {
 
     /// The wait after an attempt, for a draw `random` in [0, 1) taken afresh
     /// each cycle; never less than a tenth of max age, so the refresher
-    /// cannot spin. Public so that fleet planning can model the schedule.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use ssm_config::live::Background;
-    ///
-    /// let max_age = Duration::from_secs(300);
-    /// let wait = |draw| Background::new().wait_after_attempt(max_age, draw);
-    /// assert_eq!(wait(0.0), Duration::from_secs(270));
-    /// assert_eq!(wait(0.5), Duration::from_secs(255));
-    /// ```
-    pub fn wait_after_attempt(&self, max_age: Duration, random: f64) -> Duration {
+    /// cannot spin.
+    pub(crate) fn wait_after_attempt(&self, max_age: Duration, random: f64) -> Duration {
         let ahead = self.ahead_of(max_age);
         let jitter = self
             .jitter
@@ -221,6 +202,40 @@ impl<T: SsmConfig> Drop for StoppedOnDrop<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_refresh_falls_anywhere_in_the_first_cycle() {
+        let max_age = Duration::from_secs(300);
+        let background = Background::new();
+        assert_eq!(
+            background.first_wait(max_age, 0.5),
+            Duration::from_secs(135)
+        );
+        assert_eq!(
+            background.first_wait(max_age, 0.0),
+            Duration::from_millis(10)
+        );
+        for draw in [0.0, 0.25, 0.999] {
+            let wait = background.first_wait(max_age, draw);
+            assert!(wait < Duration::from_secs(270), "{wait:?}");
+        }
+        // At expiry (Lambda's schedule), the first refresh is at max age.
+        assert_eq!(Background::at_expiry().first_wait(max_age, 0.7), max_age);
+    }
+
+    #[test]
+    fn a_refresh_is_paced_over_at_most_half_of_ahead() {
+        let background = Background::new();
+        assert_eq!(
+            background.pace_window(Duration::from_secs(300)),
+            Duration::from_secs(10)
+        );
+        assert_eq!(
+            background.pace_window(Duration::from_secs(20)),
+            Duration::from_secs(1),
+            "at most half of `ahead`, so the refresh ends before expiry"
+        );
+    }
 
     #[test]
     fn period_is_ahead_of_expiry_and_jittered() {

@@ -200,7 +200,8 @@ impl<T: SsmConfig> Live<T> {
     }
 
     /// The current snapshot if it is younger than max age; otherwise waits
-    /// for a refresh and returns its result (the error if it failed).
+    /// for a refresh and returns the snapshot it published (the error if it
+    /// failed).
     ///
     /// After a failed refresh, further attempts back off: the wait grows
     /// from one second, doubling with each failure in a row, up to max age
@@ -209,29 +210,31 @@ impl<T: SsmConfig> Live<T> {
     /// random below that ceiling (full jitter).
     /// Until it has passed, `fresh()` on an expired snapshot returns the
     /// last refresh's error at once, without a request.
-    pub async fn fresh(&self) -> Result<Arc<T>, Error> {
-        let current = self.shared.current.load_full();
+    pub async fn fresh(&self) -> Result<Snapshot<T>, Error> {
+        let current = self.shared.current.load();
         match self.shared.settings.max_age {
             Some(max_age) if current.loaded_at.elapsed() >= max_age => {
                 if let Some(error) = self.shared.backing_off() {
                     return Err(error);
                 }
-                self.shared.refresh_as(Kind::Check, Duration::ZERO).await
+                let published = self.shared.refresh_as(Kind::Check, Duration::ZERO).await?;
+                Ok(Snapshot::published(published))
             }
-            _ => Ok(Arc::clone(&current.value)),
+            _ => Ok(Snapshot::new(current)),
         }
     }
 
-    /// Fetches the whole group again and swaps in the new snapshot. On
-    /// failure the current snapshot stays, and the error is returned and
-    /// logged. A call made while a refresh is under way shares its outcome.
+    /// Fetches the whole group again, swaps in the new snapshot and returns
+    /// it. On failure the current snapshot stays, and the error is returned
+    /// and logged. A call made while a refresh is under way shares its
+    /// outcome.
     ///
     /// The refresh runs in a task of its own on the current tokio runtime:
     /// a caller that stops waiting (a timeout, a dropped request) does not
     /// abort it, and callers that come while it runs join it. A forced
     /// refresh does not wait for the backoff that follows a failure.
-    pub async fn refresh(&self) -> Result<Arc<T>, Error> {
-        self.shared.refresh().await
+    pub async fn refresh(&self) -> Result<Snapshot<T>, Error> {
+        Ok(Snapshot::published(self.shared.refresh().await?))
     }
 
     /// Health for readiness probes: the snapshot's age, the last success,
@@ -259,7 +262,9 @@ impl<T: SsmConfig> Live<T> {
     }
 
     /// Version, type and last change of each parameter of the current
-    /// snapshot, and when it was loaded.
+    /// snapshot, and when it was loaded. A refresh may publish another
+    /// snapshot between this call and a `get()`: for the provenance of the
+    /// values in hand, use [`Snapshot::metadata`].
     pub fn metadata(&self) -> Arc<Metadata> {
         Arc::clone(&self.shared.current.load().metadata)
     }

@@ -41,7 +41,8 @@ pub(crate) struct Settings {
     pub event_spread: Duration,
 }
 
-type Outcome<T> = Result<Arc<T>, Error>;
+/// A refresh's result: the snapshot it published, or why it failed.
+pub(crate) type Outcome<T> = Result<Arc<Published<T>>, Error>;
 type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 
 /// What a refresh does.
@@ -305,16 +306,17 @@ impl<T: SsmConfig> Shared<T> {
 
     /// The watched parameter did not move: the current snapshot is
     /// confirmed as of now, for readers and subscribers alike unchanged.
-    fn confirm(&self) -> Arc<T> {
+    fn confirm(&self) -> Arc<Published<T>> {
         let current = self.current.load_full();
-        self.current.store(Arc::new(Published {
+        let confirmed = Arc::new(Published {
             value: Arc::clone(&current.value),
             metadata: Arc::clone(&current.metadata),
             fingerprint: current.fingerprint,
             loaded_at: Instant::now(),
             bound: Arc::clone(&current.bound),
-        }));
-        Arc::clone(&current.value)
+        });
+        self.current.store(Arc::clone(&confirmed));
+        confirmed
     }
 
     fn record(&self, outcome: &Outcome<T>) {
@@ -346,7 +348,7 @@ impl<T: SsmConfig> Shared<T> {
 
     /// Swaps in a new snapshot. When no value changed, readers keep the
     /// same `Arc` and subscribers are not woken.
-    fn publish(&self, loaded: Loaded<T>) -> Arc<T> {
+    fn publish(&self, loaded: Loaded<T>) -> Arc<Published<T>> {
         let current = self.current.load();
         let changed = loaded.fingerprint != current.fingerprint;
         let value = if changed {
@@ -354,18 +356,19 @@ impl<T: SsmConfig> Shared<T> {
         } else {
             Arc::clone(&current.value)
         };
-        self.current.store(Arc::new(Published {
+        let published = Arc::new(Published {
             value: Arc::clone(&value),
             metadata: Arc::new(loaded.metadata),
             fingerprint: loaded.fingerprint,
             loaded_at: Instant::now(),
             bound: Arc::new(loaded.bound),
-        }));
+        });
+        self.current.store(Arc::clone(&published));
         if changed {
             tracing::info!(config = T::PLAN.type_name, "configuration changed");
-            self.changes.send_replace(Arc::clone(&value));
+            self.changes.send_replace(value);
         }
-        value
+        published
     }
 
     /// Whether a change to `name` concerns this configuration: a bound

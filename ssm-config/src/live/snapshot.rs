@@ -7,6 +7,7 @@ use std::sync::Arc;
 use arc_swap::Guard;
 
 use super::refresh::Published;
+use crate::metadata::Metadata;
 
 /// One loaded configuration, as [`Live::get`](super::Live::get) returns it;
 /// dereferences to `T`.
@@ -47,10 +48,40 @@ impl<T> Snapshot<T> {
         Snapshot { guard }
     }
 
+    /// The snapshot a refresh published.
+    pub(crate) fn published(published: Arc<Published<T>>) -> Self {
+        Snapshot {
+            guard: Guard::from_inner(published),
+        }
+    }
+
     /// The shared configuration, borrowed: compare loads with
     /// [`Arc::ptr_eq`], or clone it to keep it.
     pub fn as_arc(&self) -> &Arc<T> {
         &self.guard.value
+    }
+
+    /// Version, type and last change of each parameter these values were
+    /// built from, and when: the provenance of exactly this snapshot,
+    /// where [`Live::metadata`](super::Live::metadata) describes whatever
+    /// is current when it is called.
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// # #[derive(SsmConfig)] #[ssm(prefix = "/app")] struct AppConfig { host: String }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+    /// # let source = MemorySource::new();
+    /// source.put("/app/host", "a");
+    /// let config = AppConfig::loader().source(source.clone()).load().await?;
+    /// let snapshot = config.get();
+    /// source.put("/app/host", "b");
+    /// config.refresh().await?;
+    /// assert_eq!(snapshot.metadata().field("host").unwrap().version, 1);
+    /// assert_eq!(config.get().metadata().field("host").unwrap().version, 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn metadata(&self) -> &Metadata {
+        &self.guard.metadata
     }
 
     /// The shared configuration, owned.
