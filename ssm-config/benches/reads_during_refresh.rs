@@ -121,7 +121,7 @@ fn main() {
                 flip = !flip;
                 store.put("/bench/host", if flip { "db-b" } else { "db-a" });
                 let fresh = runtime.block_on(live.refresh()).unwrap();
-                *rwlock.write().unwrap() = fresh;
+                *rwlock.write().unwrap() = fresh.into_arc();
                 done.fetch_add(1, Ordering::Relaxed);
             }
         })
