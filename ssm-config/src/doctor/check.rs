@@ -1,0 +1,242 @@
+//! A check: one attempt of the load's own pipeline, then, where something
+//! failed, each name asked again alone to say why.
+
+use futures_util::StreamExt;
+use futures_util::stream;
+
+use super::rows::{Context, row};
+use super::{Finding, Report};
+use crate::SsmConfig;
+use crate::attempt::{Attempt, Settings};
+use crate::error::Problem;
+use crate::fetch::{Fetched, NameOutcome};
+use crate::resolve::{NameRequest, Requests};
+use crate::source::{ParameterSource, SourceError, SourceErrorKind};
+
+/// What asking for a name alone told.
+pub(super) enum Diagnosis {
+    /// Why it cannot be read, or why a pinned name is missing.
+    Finding(Finding, String),
+    /// Its batch failed, but alone it was read (or found missing): a name
+    /// denied in the same call fails the whole call, as on AWS.
+    Alone(NameOutcome),
+    /// Nothing more to say than the load's own outcome.
+    None,
+}
+
+pub(crate) async fn check<T: SsmConfig>(
+    source: &dyn ParameterSource,
+    settings: &Settings<'_>,
+) -> Report {
+    let mut report = Report {
+        config: T::PLAN.type_name,
+        source: source.describe(),
+        would_load: false,
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut attempt = match Attempt::<T>::run(source, settings, None).await {
+        Ok(attempt) => attempt,
+        Err(problem) => {
+            report.problems.push(problem.to_string());
+            return report;
+        }
+    };
+    report.would_load = attempt.succeeded();
+    // Each row tells its own name's state: a name that failed only
+    // because another in its call was denied is read alone, and the struct
+    // is built again from those answers.
+    let mut diagnoses = diagnose(
+        source,
+        &attempt.resolution.requests,
+        &attempt.fetched,
+        settings.limits.concurrency,
+    )
+    .await;
+    for (outcome, diagnosis) in attempt.fetched.names.iter_mut().zip(&mut diagnoses) {
+        if let Diagnosis::Alone(_) = diagnosis
+            && let Diagnosis::Alone(alone) = std::mem::replace(diagnosis, Diagnosis::None)
+        {
+            *outcome = alone;
+        }
+    }
+    attempt.rebuild();
+    let Attempt {
+        resolution,
+        fetched,
+        problems,
+        ..
+    } = attempt;
+    let context = Context {
+        requests: &resolution.requests,
+        fetched: &fetched,
+        problems: &problems,
+        diagnoses: &diagnoses,
+    };
+    context.rows(&resolution.root, &mut report.rows);
+    for problem in &problems {
+        if let Problem::Invalidated { at, message } = problem {
+            let field = match at.is_empty() {
+                true => T::PLAN.type_name,
+                false => at,
+            };
+            report.rows.push(row(
+                field,
+                "#[ssm(validate)]",
+                Finding::FailsValidation,
+                message.clone(),
+            ));
+        }
+    }
+    report.problems.extend(
+        problems
+            .iter()
+            .filter(|p| {
+                p.field().is_none()
+                    && !matches!(p, Problem::Source { .. } | Problem::Invalidated { .. })
+            })
+            .map(ToString::to_string),
+    );
+    report
+}
+
+/// Asks again, one by one and up to `concurrency` at once, for every name
+/// whose call failed or that was missing under a pinned selector.
+async fn diagnose(
+    source: &dyn ParameterSource,
+    requests: &Requests,
+    fetched: &Fetched,
+    concurrency: usize,
+) -> Vec<Diagnosis> {
+    // Collected first: a stream holding the closure would make this
+    // future `Send` only for one lifetime.
+    let asks: Vec<_> = requests
+        .names
+        .iter()
+        .zip(&fetched.names)
+        .map(|(request, outcome)| diagnose_one(source, fetched, request, outcome))
+        .collect();
+    stream::iter(asks)
+        .buffered(concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// What asking for one name again tells.
+async fn diagnose_one(
+    source: &dyn ParameterSource,
+    fetched: &Fetched,
+    request: &NameRequest,
+    outcome: &NameOutcome,
+) -> Diagnosis {
+    let alone = match outcome {
+        // A call that was throttled, timed out or found no server says the
+        // same of every name in it: asking each alone would only wait
+        // longer.
+        NameOutcome::Failed if !name_specific(fetched, request) => None,
+        NameOutcome::Failed => match failed(source, request).await {
+            Ok(alone) => Some(alone),
+            Err(diagnosis) => return diagnosis,
+        },
+        _ => None,
+    };
+    let missing = matches!(alone.as_ref().unwrap_or(outcome), NameOutcome::Missing);
+    if missing
+        && request.selector.is_some()
+        && !request.is_secret()
+        && let Some(diagnosis) = pinned(source, request).await
+    {
+        return diagnosis;
+    }
+    alone.map_or(Diagnosis::None, Diagnosis::Alone)
+}
+
+/// Whether the failure of `request`'s call may be about one of its names
+/// (a denial, a name refused): then each is asked alone.
+fn name_specific(fetched: &Fetched, request: &NameRequest) -> bool {
+    let wire = request.wire();
+    fetched.problems.iter().any(|problem| match problem {
+        Problem::Source { names, error, .. } if names.contains(&wire) => matches!(
+            error.kind(),
+            SourceErrorKind::AccessDenied | SourceErrorKind::NotFound | SourceErrorKind::Other
+        ),
+        _ => false,
+    })
+}
+
+/// A name whose call failed, asked alone: what it holds, or why it cannot
+/// be read. A denial with decryption is asked once more without, so a KMS
+/// denial is told from an SSM one.
+async fn failed(
+    source: &dyn ParameterSource,
+    request: &NameRequest,
+) -> Result<NameOutcome, Diagnosis> {
+    let wire = [request.wire()];
+    let err = match source.get_parameters(&wire, request.decrypt).await {
+        Ok(output) => {
+            let found = output
+                .parameters
+                .into_iter()
+                .find(|p| p.name == request.name || p.name == request.match_key());
+            return Ok(found.map_or(NameOutcome::Missing, NameOutcome::Found));
+        }
+        Err(err) if err.kind() == SourceErrorKind::NotFound => return Ok(NameOutcome::Missing),
+        Err(err) => err,
+    };
+    Err(denied(source, request, &wire, err).await)
+}
+
+async fn denied(
+    source: &dyn ParameterSource,
+    request: &NameRequest,
+    wire: &[String],
+    err: SourceError,
+) -> Diagnosis {
+    if err.kind() != SourceErrorKind::AccessDenied {
+        return Diagnosis::Finding(Finding::Unreadable, err.to_string());
+    }
+    if request.decrypt && !request.is_secret() {
+        return match source.get_parameters(wire, false).await {
+            Ok(_) => Diagnosis::Finding(
+                Finding::NotDecryptable,
+                format!("KMS denied decryption (readable without it): {err}"),
+            ),
+            Err(plain) if plain.kind() == SourceErrorKind::AccessDenied => Diagnosis::Finding(
+                Finding::AccessDenied,
+                format!("SSM denied reading: {plain}"),
+            ),
+            Err(plain) => Diagnosis::Finding(Finding::Unreadable, plain.to_string()),
+        };
+    }
+    // A secret cannot be read without decryption: the message tells.
+    match mentions_kms(&err) {
+        true => Diagnosis::Finding(
+            Finding::NotDecryptable,
+            format!("KMS denied decryption: {err}"),
+        ),
+        false => Diagnosis::Finding(Finding::AccessDenied, format!("access denied: {err}")),
+    }
+}
+
+fn mentions_kms(err: &SourceError) -> bool {
+    let text = err.to_string().to_ascii_lowercase();
+    text.contains("kms") || text.contains("ciphertext")
+}
+
+/// A pinned name that is missing: does the parameter exist at all?
+async fn pinned(source: &dyn ParameterSource, request: &NameRequest) -> Option<Diagnosis> {
+    let selector = request.selector.as_ref()?;
+    let latest = source
+        .get_parameters(std::slice::from_ref(&request.name), false)
+        .await
+        .ok()?;
+    let found = latest.parameters.first()?;
+    let what = match selector {
+        crate::plan::Selector::Version(v) => format!("version {v} does not exist"),
+        crate::plan::Selector::Label(l) => format!("no version carries the label `{l}`"),
+    };
+    Some(Diagnosis::Finding(
+        Finding::PinnedAbsent,
+        format!("{what}; the latest is version {}", found.version),
+    ))
+}

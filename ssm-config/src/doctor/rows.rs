@@ -1,0 +1,210 @@
+//! The report's rows: one per binding, from what the attempt and the
+//! diagnosis told.
+
+use super::check::Diagnosis;
+use super::{Finding, Row, Severity};
+use crate::build::origin_of;
+use crate::error::Problem;
+use crate::fetch::{Fetched, NameOutcome};
+use crate::origin::Origin;
+use crate::plan::{Presence, ValuePlan};
+use crate::resolve::{Node, Requests, Slot};
+use crate::source::ParameterType;
+
+pub(super) struct Context<'a> {
+    pub requests: &'a Requests,
+    pub fetched: &'a Fetched,
+    pub problems: &'a [Problem],
+    pub diagnoses: &'a [Diagnosis],
+}
+
+impl Context<'_> {
+    pub fn rows(&self, node: &Node, out: &mut Vec<Row>) {
+        for slot in node.leaves() {
+            let row = match slot {
+                Slot::Nested(_) | Slot::Skip => continue,
+                Slot::Env {
+                    field, variable, ..
+                } => {
+                    let origin = Origin::Env {
+                        variable: variable.clone(),
+                    };
+                    match self.problem_of(field) {
+                        Some(problem) => {
+                            row(field, variable, problem_finding(problem), detail(problem))
+                        }
+                        None => row(
+                            field,
+                            variable,
+                            Finding::Overridden,
+                            format!("from {origin}"),
+                        ),
+                    }
+                    .from(Some(origin))
+                }
+                Slot::Name {
+                    field,
+                    request,
+                    key,
+                    value,
+                } => self.name_row(field, *request, *key, value),
+                Slot::Path { field, request, .. } => {
+                    let path = &self.requests.paths[*request].path;
+                    match (self.problem_of(field), &self.fetched.paths[*request]) {
+                        (Some(problem), _) => {
+                            row(field, path, problem_finding(problem), detail(problem))
+                        }
+                        (None, Some(found)) => {
+                            let count = match found.len() {
+                                1 => "1 parameter".to_owned(),
+                                n => format!("{n} parameters"),
+                            };
+                            row(field, path, Finding::Present, count)
+                        }
+                        (None, None) => {
+                            let why = self.source_problem(path);
+                            row(field, path, Finding::Unreadable, why)
+                        }
+                    }
+                }
+                Slot::Unresolved { field } => {
+                    let why = match self.problem_of(field) {
+                        Some(problem) => detail(problem),
+                        None => "its name could not be made; see the problems below".into(),
+                    };
+                    row(field, "", Finding::InvalidName, why)
+                }
+            };
+            out.push(row);
+        }
+    }
+
+    fn name_row(&self, field: &str, request: usize, key: Option<&str>, value: &ValuePlan) -> Row {
+        let asked = &self.requests.names[request];
+        let name = asked.wire();
+        match (&self.fetched.names[request], &self.diagnoses[request]) {
+            (_, Diagnosis::Finding(finding, why)) => row(field, &name, *finding, why.clone()),
+            (NameOutcome::Failed, _) => row(
+                field,
+                &name,
+                Finding::Unreadable,
+                self.source_problem(&name),
+            ),
+            (NameOutcome::Missing, _) => match value.presence {
+                Presence::Default => row(
+                    field,
+                    &name,
+                    Finding::Defaulted,
+                    "missing; the default is used".into(),
+                )
+                .from(Some(Origin::Default)),
+                Presence::Optional => row(
+                    field,
+                    &name,
+                    Finding::AbsentOptional,
+                    "missing; the field is None".into(),
+                ),
+                Presence::Required => row(
+                    field,
+                    &name,
+                    Finding::Missing,
+                    "missing; required, with no default".into(),
+                ),
+            },
+            (NameOutcome::Found(parameter), _) => {
+                let origin = origin_of(asked, parameter, key);
+                if let Some(problem) = self.problem_of(field) {
+                    return row(field, &name, problem_finding(problem), detail(problem))
+                        .from(Some(origin));
+                }
+                let listed = parameter.kind == ParameterType::StringList;
+                let row = match (value.list, listed) {
+                    (true, false) if parameter.kind == ParameterType::String => row(
+                        field,
+                        &name,
+                        Finding::WrongType,
+                        "a String where a StringList is bound: it loads, split on commas".into(),
+                    )
+                    .warning(),
+                    (false, true) => row(
+                        field,
+                        &name,
+                        Finding::WrongType,
+                        "a StringList where one value is bound: the field gets the whole list as text"
+                            .into(),
+                    )
+                    .warning(),
+                    _ => row(field, &name, Finding::Present, format!("from {origin}")),
+                };
+                row.from(Some(origin))
+            }
+        }
+    }
+
+    fn problem_of(&self, field: &str) -> Option<&Problem> {
+        self.problems.iter().find(|p| p.field() == Some(field))
+    }
+
+    /// The failed call's own words, for a name or path it was reading.
+    fn source_problem(&self, name: &str) -> String {
+        self.problems
+            .iter()
+            .find_map(|p| match p {
+                Problem::Source { names, error, .. } if names.iter().any(|n| n == name) => {
+                    Some(error.to_string())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| "it could not be read".into())
+    }
+}
+
+pub(super) fn row(field: &str, name: &str, finding: Finding, detail: String) -> Row {
+    let severity = match finding {
+        Finding::Present | Finding::Overridden | Finding::Defaulted | Finding::AbsentOptional => {
+            Severity::Ok
+        }
+        _ => Severity::Error,
+    };
+    Row {
+        field: field.to_owned(),
+        name: name.to_owned(),
+        finding,
+        severity,
+        detail,
+        origin: None,
+    }
+}
+
+impl Row {
+    fn from(mut self, origin: Option<Origin>) -> Row {
+        self.origin = origin;
+        self
+    }
+
+    fn warning(mut self) -> Row {
+        self.severity = Severity::Warning;
+        self
+    }
+}
+
+fn problem_finding(problem: &Problem) -> Finding {
+    match problem {
+        Problem::SecureStringNotSecret { .. } => Finding::WrongType,
+        Problem::Invalid { .. } | Problem::MissingKey { .. } | Problem::Panicked { .. } => {
+            Finding::DoesNotConvert
+        }
+        Problem::Missing { .. } => Finding::Missing,
+        Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Finding::InvalidName,
+        _ => Finding::Unreadable,
+    }
+}
+
+/// A problem's words without the `field ...:` its row already shows.
+fn detail(problem: &Problem) -> String {
+    let text = problem.to_string();
+    match (problem.field(), text.split_once(": ")) {
+        (Some(_), Some((head, rest))) if head.starts_with("field ") => rest.to_owned(),
+        _ => text,
+    }
+}
