@@ -1,7 +1,7 @@
 //! The batch planner: which names go together in one `GetParameters` call.
 //! Pure, so every edge is unit-tested.
 
-use crate::source::paging::MAX_NAMES_PER_CALL;
+use crate::source::calls::MAX_NAMES_PER_CALL;
 
 /// One name to place: the key it may come back under, and whether it needs
 /// decryption (decrypting and plain names go in separate calls).

@@ -18,7 +18,7 @@ pub(crate) const DEFAULT_CONCURRENCY: usize = 10;
 /// What a load may do unless told otherwise.
 pub(crate) const DEFAULT_LIMITS: Limits = Limits {
     concurrency: DEFAULT_CONCURRENCY,
-    max_pages: crate::source::paging::DEFAULT_MAX_PAGES,
+    max_pages: crate::source::calls::DEFAULT_MAX_PAGES,
     pace: std::time::Duration::ZERO,
     call_timeout: fetch::DEFAULT_CALL_TIMEOUT,
     load_timeout: fetch::DEFAULT_LOAD_TIMEOUT,

@@ -16,7 +16,7 @@ use futures_util::stream;
 use crate::batch::{self, Batch};
 use crate::error::Problem;
 use crate::resolve::{PathRequest, Requests};
-use crate::source::paging::{self, Pages};
+use crate::source::calls::{self, Pages};
 use crate::source::{
     BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
     SourceErrorKind,
@@ -380,37 +380,24 @@ fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
 }
 
 async fn fetch_batch(source: &Call<'_>, requests: &Requests, batch: Batch) -> Done {
-    match call(source, requests, &batch).await {
-        Ok(outcomes) => Done::Names(outcomes, None),
-        // A missing secret fails the whole call; ask again apart, so the
+    let wire: Vec<String> = batch
+        .members
+        .iter()
+        .map(|&m| requests.names[m].wire())
+        .collect();
+    let ask = |names: Vec<String>| async move {
+        source
+            .send("GetParameters", |s| s.get_parameters(&names, batch.decrypt))
+            .await
+    };
+    let answered = match ask(wire.clone()).await {
+        // A missing secret fails the whole call: ask again apart, so the
         // other names still load and the missing secret is told apart.
-        Err(err) if err.kind() == SourceErrorKind::NotFound => {
-            let (secrets, plain): (Vec<usize>, Vec<usize>) = batch
-                .members
-                .iter()
-                .partition(|&&m| requests.names[m].is_secret());
-            let mut outcomes = Vec::new();
-            let mut parts: Vec<Vec<usize>> = secrets.into_iter().map(|s| vec![s]).collect();
-            if !plain.is_empty() {
-                parts.push(plain);
-            }
-            for members in parts {
-                let part = Batch {
-                    decrypt: batch.decrypt,
-                    members,
-                };
-                match call(source, requests, &part).await {
-                    Ok(found) => outcomes.extend(found),
-                    Err(err)
-                        if err.kind() == SourceErrorKind::NotFound && part.members.len() == 1 =>
-                    {
-                        outcomes.push((part.members[0], NameOutcome::Missing));
-                    }
-                    Err(err) => return failed(source, requests, &batch, err),
-                }
-            }
-            Done::Names(outcomes, None)
-        }
+        Err(err) if err.kind() == SourceErrorKind::NotFound => calls::get_apart(&wire, ask).await,
+        answered => answered,
+    };
+    match answered {
+        Ok(output) => Done::Names(match_results(requests, &batch.members, output), None),
         Err(err) => failed(source, requests, &batch, err),
     }
 }
@@ -434,22 +421,6 @@ fn failed(source: &Call<'_>, requests: &Requests, batch: &Batch, err: SourceErro
             .collect(),
         Some(problem),
     )
-}
-
-async fn call(
-    source: &Call<'_>,
-    requests: &Requests,
-    batch: &Batch,
-) -> Result<Vec<(usize, NameOutcome)>, SourceError> {
-    let wire: Vec<String> = batch
-        .members
-        .iter()
-        .map(|&m| requests.names[m].wire())
-        .collect();
-    let output = source
-        .send("GetParameters", |s| s.get_parameters(&wire, batch.decrypt))
-        .await?;
-    Ok(match_results(requests, &batch.members, output))
 }
 
 /// Pairs results with requests. The batch planner guarantees that no two
@@ -491,7 +462,7 @@ async fn walk_path(
         next_token: None,
         max_pages,
     };
-    paging::walk(source, &query)
+    calls::walk(source, &query)
         .await
         .map_err(|err| Problem::Source {
             source_name: source.describe(),

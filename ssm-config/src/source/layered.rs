@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::paging::{self, Pages};
+use super::calls::{self, Pages};
 use super::{
     BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
     SourceErrorKind,
@@ -87,35 +87,16 @@ impl Layer {
     }
 
     /// `GetParameters` on this layer. A missing secret fails a whole call
-    /// (as on AWS): the names are then asked one by one, so the others are
-    /// still answered here.
+    /// (as on AWS): the names are then asked apart, as a load's fetch asks
+    /// them, so the others are still answered here.
     async fn get(&self, names: &[String], decrypt: bool) -> Result<ParametersOutput, SourceError> {
-        match self.source.get_parameters(names, decrypt).await {
-            Err(err) if err.kind() == SourceErrorKind::NotFound && names.len() > 1 => {
-                let mut output = ParametersOutput::default();
-                for name in names {
-                    match self
-                        .source
-                        .get_parameters(std::slice::from_ref(name), decrypt)
-                        .await
-                    {
-                        Ok(one) => {
-                            output.parameters.extend(one.parameters);
-                            output.invalid.extend(one.invalid);
-                        }
-                        Err(err) if err.kind() == SourceErrorKind::NotFound => {
-                            output.invalid.push(name.clone());
-                        }
-                        Err(err) => return Err(err),
-                    }
-                }
-                Ok(output)
+        let ask =
+            |names: Vec<String>| async move { self.source.get_parameters(&names, decrypt).await };
+        match ask(names.to_vec()).await {
+            Err(err) if err.kind() == SourceErrorKind::NotFound => {
+                calls::get_apart(names, ask).await
             }
-            Err(err) if err.kind() == SourceErrorKind::NotFound => Ok(ParametersOutput {
-                parameters: Vec::new(),
-                invalid: names.to_vec(),
-            }),
-            other => other,
+            answered => answered,
         }
     }
 
@@ -125,7 +106,7 @@ impl Layer {
             next_token: None,
             ..query.clone()
         };
-        paging::walk(self, &query).await
+        calls::walk(self, &query).await
     }
 }
 

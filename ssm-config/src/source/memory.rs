@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use super::paging::MAX_NAMES_PER_CALL;
+use super::calls::MAX_NAMES_PER_CALL;
 use super::{
     BoxFuture, Parameter, ParameterSource, ParameterType, ParameterWriter, ParametersOutput,
     PathPage, PathQuery,

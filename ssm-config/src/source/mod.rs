@@ -3,10 +3,10 @@
 //! source, the file source and the layered source.
 
 mod aws;
+pub(crate) mod calls;
 mod file;
 mod layered;
 mod memory;
-pub(crate) mod paging;
 
 pub use aws::AwsSource;
 pub use file::FileSource;

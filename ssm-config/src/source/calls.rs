@@ -1,9 +1,14 @@
-//! The source contract's limits, and the one paged walk that every caller
-//! of `GetParametersByPath` goes through (a load's fetch, `Layered`).
+//! How callers make a source's calls, the same way everywhere (a load's
+//! fetch, `Layered`): the source contract's limits, the one paged walk of
+//! `GetParametersByPath`, and the one way a `GetParameters` call failed by
+//! a missing secret is asked again.
 
 use std::collections::HashSet;
+use std::future::Future;
 
-use super::{BoxFuture, Parameter, PathPage, PathQuery, SourceError, SourceErrorKind};
+use super::{
+    BoxFuture, Parameter, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
+};
 
 /// `GetParameters` takes at most this many names.
 pub(crate) const MAX_NAMES_PER_CALL: usize = 10;
@@ -66,4 +71,44 @@ fn shown_token(token: &str) -> String {
         Some((cut, _)) => format!("{}...", &token[..cut]),
         None => token.to_owned(),
     }
+}
+
+/// Asks for `names` again apart, after a `GetParameters` call failed as a
+/// whole with NotFound: a missing secret reference fails the whole call (on
+/// AWS as on moto), and so may a missing pinned version. Each secret goes
+/// alone and the other names together (each alone, should they fail
+/// together too), so the rest are still answered; a name that fails alone
+/// with NotFound is reported in `invalid`, as missing.
+pub(crate) async fn get_apart<F, Fut>(
+    names: &[String],
+    mut get: F,
+) -> Result<ParametersOutput, SourceError>
+where
+    F: FnMut(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<ParametersOutput, SourceError>>,
+{
+    let (secrets, plain): (Vec<&String>, Vec<&String>) = names
+        .iter()
+        .partition(|name| crate::name::referenced_secret(name).is_some());
+    let mut parts: Vec<Vec<String>> = secrets.into_iter().map(|s| vec![s.clone()]).collect();
+    if !plain.is_empty() {
+        parts.push(plain.into_iter().cloned().collect());
+    }
+    let mut output = ParametersOutput::default();
+    while let Some(part) = parts.pop() {
+        match get(part.clone()).await {
+            Ok(found) => {
+                output.parameters.extend(found.parameters);
+                output.invalid.extend(found.invalid);
+            }
+            Err(err) if err.kind() == SourceErrorKind::NotFound && part.len() == 1 => {
+                output.invalid.extend(part);
+            }
+            Err(err) if err.kind() == SourceErrorKind::NotFound => {
+                parts.extend(part.into_iter().map(|name| vec![name]));
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(output)
 }
