@@ -12,6 +12,7 @@ use serde_json::json;
 use ssm_config::live::{Applied, ParameterChange};
 use ssm_config::{MemorySource, SsmConfig};
 use support::counting::Counting;
+use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/events")]
@@ -176,19 +177,28 @@ async fn other_aws_events_are_ignored_and_malformed_ones_refused() {
     assert!(err.contains("not JSON"), "{err}");
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
+/// A loaded configuration over a source that fails on demand (an outage
+/// or throttling), with events refreshing at once.
+async fn failing_later(
+    max_age: Option<Duration>,
+) -> (MemorySource, Faulty, Counting, ssm_config::Live<Evented>) {
     let memory = MemorySource::new();
     memory.put("/events/host", "a");
-    let faulty = support::faulty::Faulty::new(memory.clone(), "/events/", Duration::ZERO);
+    let faulty = Faulty::new(memory.clone(), "/events/", Duration::ZERO);
     let source = Counting::new(faulty.clone());
-    let config = Evented::loader()
+    let mut loader = Evented::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
-        .max_age(Duration::from_secs(3600))
-        .load()
-        .await
-        .unwrap();
+        .event_spread(Duration::ZERO);
+    if let Some(max_age) = max_age {
+        loader = loader.max_age(max_age);
+    }
+    let config = loader.load().await.unwrap();
+    (memory, faulty, source, config)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
+    let (memory, faulty, _source, config) = failing_later(Some(Duration::from_secs(3600))).await;
     faulty.fail(true); // throttled, say
     memory.put("/events/host", "b");
     config.apply_event(event("/events/host", "Update")).unwrap();
@@ -204,16 +214,7 @@ async fn a_refresh_for_an_event_that_fails_is_tried_again_until_it_succeeds() {
 
 #[tokio::test(start_paused = true)]
 async fn during_an_outage_bursts_of_events_share_one_retrying_refresh() {
-    let memory = MemorySource::new();
-    memory.put("/events/host", "a");
-    let faulty = support::faulty::Faulty::new(memory.clone(), "/events/", Duration::ZERO);
-    let source = Counting::new(faulty.clone());
-    let config = Evented::loader()
-        .source(source.clone())
-        .event_spread(Duration::ZERO)
-        .load()
-        .await
-        .unwrap();
+    let (memory, faulty, source, config) = failing_later(None).await;
     faulty.fail(true);
     source.reset();
     // A burst every 5 s for 10 minutes, against one that retries alone.
