@@ -8,18 +8,15 @@ mod support;
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ssm_config::doctor::Finding;
 use ssm_config::error::{ErrorKind, Problem};
-use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
-};
+use ssm_config::source::SourceErrorKind;
 use ssm_config::{MemorySource, SsmConfig};
 use support::bound::on_paused_clock;
 use support::counting::Counting;
-use support::faulty::{Faulty, Stalling};
+use support::faulty::{Faulty, Scripted};
 use tokio::time::Instant;
 
 #[derive(SsmConfig, Debug)]
@@ -41,7 +38,7 @@ mod stalled_store {
 
     #[tokio::test(start_paused = true)]
     async fn a_load_fails_as_a_timeout_within_the_deadline() {
-        let source = Stalling::new(seeded());
+        let source = Scripted::new(seeded());
         source.stall(true);
         let started = Instant::now();
         let err = Small::loader()
@@ -70,13 +67,13 @@ mod stalled_store {
             "{err}"
         );
         assert!(err.to_string().contains("/outage/host"), "{err}");
-        assert_eq!(source.most_waiting(), 1, "a timed-out call is dropped");
+        assert_eq!(source.most_in_flight(), 1, "a timed-out call is dropped");
     }
 
     #[test]
     fn the_live_handle_reports_it_backs_off_and_recovers() {
         on_paused_clock(|| async move {
-            let source = Stalling::new(seeded());
+            let source = Scripted::new(seeded());
             let max_age = Duration::from_secs(10);
             let config = Small::loader()
                 .source(source.clone())
@@ -104,7 +101,7 @@ mod stalled_store {
             tokio::time::sleep(10 * max_age).await;
             let calls = source.calls() - calls_before;
             assert!((3..=20).contains(&calls), "{calls} calls in ten max ages");
-            assert_eq!(source.most_waiting(), 1, "one stalled call at a time");
+            assert_eq!(source.most_in_flight(), 1, "one stalled call at a time");
             assert_eq!(config.get().host, "db", "the last good snapshot stays");
 
             source.stall(false);
@@ -270,67 +267,10 @@ mod panics {
         assert!(!err.to_string().contains("boom"), "{err}");
     }
 
-    /// A source whose own code panics.
-    struct PanickingSource;
-
-    impl ParameterSource for PanickingSource {
-        fn get_parameters<'a>(
-            &'a self,
-            _: &'a [String],
-            _: bool,
-        ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-            Box::pin(async { panic!("boom in a source") })
-        }
-        fn get_parameters_by_path<'a>(
-            &'a self,
-            _: &'a PathQuery,
-        ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-            Box::pin(async { panic!("boom in a source") })
-        }
-        fn describe(&self) -> String {
-            "panicking".into()
-        }
-    }
-
-    /// Switches from a good source to one that panics.
-    #[derive(Clone)]
-    struct Switch {
-        good: MemorySource,
-        panicking: Arc<std::sync::atomic::AtomicBool>,
-        calls: Arc<AtomicUsize>,
-    }
-
-    impl ParameterSource for Switch {
-        fn get_parameters<'a>(
-            &'a self,
-            names: &'a [String],
-            decrypt: bool,
-        ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-            self.calls.fetch_add(1, Ordering::SeqCst);
-            match self.panicking.load(Ordering::SeqCst) {
-                true => PanickingSource.get_parameters(names, decrypt),
-                false => self.good.get_parameters(names, decrypt),
-            }
-        }
-        fn get_parameters_by_path<'a>(
-            &'a self,
-            query: &'a PathQuery,
-        ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-            self.good.get_parameters_by_path(query)
-        }
-        fn describe(&self) -> String {
-            "switch".into()
-        }
-    }
-
     #[test]
     fn a_panicking_source_is_a_recorded_failure_not_a_spin() {
         on_paused_clock(|| async move {
-            let source = Switch {
-                good: seeded(),
-                panicking: Arc::default(),
-                calls: Arc::default(),
-            };
+            let source = Scripted::new(seeded());
             let max_age = Duration::from_secs(5);
             let config = Small::loader()
                 .source(source.clone())
@@ -338,10 +278,10 @@ mod panics {
                 .load()
                 .await
                 .unwrap();
-            source.panicking.store(true, Ordering::SeqCst);
-            let before = source.calls.load(Ordering::SeqCst);
+            source.panic(true);
+            let before = source.calls();
             tokio::time::sleep(10 * max_age).await;
-            let calls = source.calls.load(Ordering::SeqCst) - before;
+            let calls = source.calls() - before;
             assert!((2..=60).contains(&calls), "{calls} calls in ten max ages");
             let status = config.status();
             assert_eq!(status.last_error.unwrap().kind, ErrorKind::Panicked);
@@ -683,40 +623,6 @@ mod pacing {
     use super::*;
     use ssm_config::live::Background;
 
-    /// Answers after `delay`, and records the most calls in flight at once.
-    #[derive(Clone)]
-    struct InFlight {
-        inner: MemorySource,
-        delay: Duration,
-        now: Arc<AtomicUsize>,
-        most: Arc<AtomicUsize>,
-    }
-
-    impl ParameterSource for InFlight {
-        fn get_parameters<'a>(
-            &'a self,
-            names: &'a [String],
-            decrypt: bool,
-        ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-            Box::pin(async move {
-                let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-                self.most.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(self.delay).await;
-                self.now.fetch_sub(1, Ordering::SeqCst);
-                self.inner.get_parameters(names, decrypt).await
-            })
-        }
-        fn get_parameters_by_path<'a>(
-            &'a self,
-            query: &'a PathQuery,
-        ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-            self.inner.get_parameters_by_path(query)
-        }
-        fn describe(&self) -> String {
-            "in-flight counter".into()
-        }
-    }
-
     #[test]
     fn a_paced_background_refresh_keeps_to_max_concurrency() {
         on_paused_clock(|| async move {
@@ -724,12 +630,7 @@ mod pacing {
             for name in NAMES {
                 memory.put(&format!("/wide/{name}"), "v");
             }
-            let source = InFlight {
-                inner: memory.clone(),
-                delay: Duration::from_secs(5),
-                now: Arc::default(),
-                most: Arc::default(),
-            };
+            let source = Scripted::new(memory.clone()).answering_after(Duration::from_secs(5));
             // Three calls paced over 10 s, each taking 5 s: they would
             // overlap but for the bound.
             let config = Wide::loader()
@@ -741,11 +642,11 @@ mod pacing {
                 .load()
                 .await
                 .unwrap();
-            assert_eq!(source.most.load(Ordering::SeqCst), 1);
+            assert_eq!(source.most_in_flight(), 1);
             memory.put("/wide/zz", "new");
             tokio::time::sleep(Duration::from_secs(300)).await;
             assert_eq!(config.get().zz, "new", "the background refresh ran");
-            assert_eq!(source.most.load(Ordering::SeqCst), 1);
+            assert_eq!(source.most_in_flight(), 1);
         });
     }
 }

@@ -127,9 +127,9 @@ impl Carried {
                     .or_insert_with(|| (found.clone(), now));
             }
         }
-        self.throttled = fetched.problems.iter().any(|problem| {
-            matches!(problem, Problem::Source { error, .. } if error.kind() == SourceErrorKind::Throttled)
-        });
+        self.throttled = fetched
+            .failed_calls()
+            .any(|kind| kind == SourceErrorKind::Throttled);
     }
 }
 
@@ -287,13 +287,23 @@ fn unfinished(
 }
 
 impl Fetched {
+    /// The kind of each call that failed.
+    fn failed_calls(&self) -> impl Iterator<Item = SourceErrorKind> + '_ {
+        self.problems.iter().filter_map(|problem| match problem {
+            Problem::Source { error, .. } => Some(error.kind()),
+            _ => None,
+        })
+    }
+
     /// Whether a call failed for a reason that passes by itself.
-    pub fn transient_failure(&self) -> bool {
-        self.problems.iter().any(|problem| {
-            matches!(problem, Problem::Source { error, .. } if matches!(
-                error.kind(),
-                SourceErrorKind::Throttled | SourceErrorKind::Timeout | SourceErrorKind::Unreachable
-            ))
+    fn transient_failure(&self) -> bool {
+        self.failed_calls().any(|kind| {
+            matches!(
+                kind,
+                SourceErrorKind::Throttled
+                    | SourceErrorKind::Timeout
+                    | SourceErrorKind::Unreachable
+            )
         })
     }
 }

@@ -1,7 +1,7 @@
 //! A source that fails on demand and answers late, for refresh tests.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ssm_config::MemorySource;
@@ -70,69 +70,91 @@ impl Faulty {
     }
 }
 
-/// A source that, while stalled, accepts every call and never answers; it
-/// counts calls and how many are waiting at once.
+/// A source the test scripts: while stalled it accepts every call and never
+/// answers; while panicking its calls panic; each answer may come after a
+/// delay. It counts calls, and the most in flight at once (a call stops
+/// being in flight when answered or dropped, as a timed-out one is).
 #[derive(Clone)]
-pub struct Stalling {
+pub struct Scripted {
     pub inner: MemorySource,
+    delay: Duration,
     stalled: Arc<AtomicBool>,
-    calls: Arc<std::sync::atomic::AtomicUsize>,
-    waiting: Arc<std::sync::atomic::AtomicUsize>,
-    most_waiting: Arc<std::sync::atomic::AtomicUsize>,
+    panicking: Arc<AtomicBool>,
+    calls: Arc<AtomicUsize>,
+    in_flight: Arc<AtomicUsize>,
+    most_in_flight: Arc<AtomicUsize>,
 }
 
-/// Counts a stalled call as waiting until its future is dropped.
-struct Waiting(Arc<std::sync::atomic::AtomicUsize>);
+/// Counts a call in flight until its future is dropped.
+struct InFlight(Arc<AtomicUsize>);
 
-impl Drop for Waiting {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-impl Stalling {
+impl Scripted {
     pub fn new(inner: MemorySource) -> Self {
-        Stalling {
+        Scripted {
             inner,
+            delay: Duration::ZERO,
             stalled: Arc::default(),
+            panicking: Arc::default(),
             calls: Arc::default(),
-            waiting: Arc::default(),
-            most_waiting: Arc::default(),
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
         }
+    }
+
+    /// Every answer comes `delay` after its call.
+    pub fn answering_after(self, delay: Duration) -> Self {
+        Scripted { delay, ..self }
     }
 
     pub fn stall(&self, on: bool) {
         self.stalled.store(on, Ordering::SeqCst);
     }
 
+    pub fn panic(&self, on: bool) {
+        self.panicking.store(on, Ordering::SeqCst);
+    }
+
     pub fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
 
-    /// The most calls that were ever waiting at once.
-    pub fn most_waiting(&self) -> usize {
-        self.most_waiting.load(Ordering::SeqCst)
+    /// The most calls that were ever in flight at once.
+    pub fn most_in_flight(&self) -> usize {
+        self.most_in_flight.load(Ordering::SeqCst)
     }
 
-    async fn hold(&self) {
+    /// Plays the script for one call; returns a guard that holds it in
+    /// flight until the caller's future ends.
+    async fn play(&self) -> InFlight {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+        let guard = InFlight(Arc::clone(&self.in_flight));
+        assert!(!self.panicking.load(Ordering::SeqCst), "a scripted panic");
         if self.stalled.load(Ordering::SeqCst) {
-            let now = self.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-            self.most_waiting.fetch_max(now, Ordering::SeqCst);
-            let _waiting = Waiting(Arc::clone(&self.waiting));
             std::future::pending::<()>().await;
         }
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        guard
     }
 }
 
-impl ParameterSource for Stalling {
+impl ParameterSource for Scripted {
     fn get_parameters<'a>(
         &'a self,
         names: &'a [String],
         decrypt: bool,
     ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
         Box::pin(async move {
-            self.hold().await;
+            let _in_flight = self.play().await;
             self.inner.get_parameters(names, decrypt).await
         })
     }
@@ -141,11 +163,11 @@ impl ParameterSource for Stalling {
         query: &'a PathQuery,
     ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
         Box::pin(async move {
-            self.hold().await;
+            let _in_flight = self.play().await;
             self.inner.get_parameters_by_path(query).await
         })
     }
     fn describe(&self) -> String {
-        "stalling test source".into()
+        "scripted test source".into()
     }
 }
