@@ -28,7 +28,7 @@
 //! the requests the proxy saw per action) and writes it as CSV to
 //! `target/bench/cold_load_groups_of_N.csv` for `scripts/plot_cold_load.py`.
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/suite/support/mod.rs"]
 mod support;
 
 use std::collections::{BTreeMap, HashMap};

@@ -3,16 +3,14 @@
 //! coalesced and rate-limited; others are ignored and counted. Events in
 //! the documented EventBridge shape; tokio's paused clock.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::support::counting::Counting;
+use crate::support::faulty::Faulty;
 use serde_json::json;
 use ssm_config::live::{Applied, ParameterChange};
 use ssm_config::{MemorySource, SsmConfig};
-use support::counting::Counting;
-use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/events")]

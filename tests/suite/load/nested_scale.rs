@@ -7,6 +7,8 @@ use ssm_config::{MemorySource, SsmConfig};
 
 macro_rules! group {
     ($name:ident) => {
+        // The fields exist to be loaded; only their count is read.
+        #[allow(dead_code)]
         #[derive(SsmConfig)]
         pub struct $name {
             pub f00: String,
@@ -75,6 +77,8 @@ group!(G27);
 group!(G28);
 group!(G29);
 
+// The groups exist to be loaded; their fields are read through `parameters`.
+#[allow(dead_code)]
 #[derive(SsmConfig)]
 #[ssm(prefix = "/{SCALE_ENV}/big")]
 pub struct Big {

@@ -3,9 +3,6 @@
 //! paces its calls, while a caller's refresh sends them at once. On tokio's
 //! paused clock; `cargo bench --bench fleet` measures whole fleets.
 
-#[macro_use]
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,9 +13,9 @@ use ssm_config::source::{
 };
 use tokio::time::Instant;
 
+use crate::support::counting::Counting;
+use crate::support::faulty::Faulty;
 use ssm_config::source::SourceErrorKind;
-use support::counting::Counting;
-use support::faulty::Faulty;
 
 // 25 names: three `GetParameters` calls a load.
 wide_config!(Wide, "/fleet");

@@ -1,9 +1,5 @@
 //! Every scenario end to end against the moto emulator over HTTP.
 
-#[macro_use]
-mod support;
-mod scenarios;
-
-use support::backend::moto;
+use crate::support::backend::moto;
 
 scenario_tests!(moto);

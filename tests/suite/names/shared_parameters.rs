@@ -7,13 +7,11 @@
 //! itself (AWS RAM, the advanced tier, the owner's KMS key) only AWS can
 //! show, so the README says what to check there.
 
-mod support;
-
 use ssm_config::error::Problem;
 use ssm_config::iam::PolicyScope;
 use ssm_config::{MemorySource, Secret, SsmConfig};
 
-use support::backend::{Backend, moto};
+use crate::support::backend::{Backend, moto};
 
 /// The emulator's own account and region.
 const SHARED: &str = "arn:aws:ssm:us-east-1:123456789012:parameter/shared/db-url";

@@ -2,19 +2,17 @@
 //! the config and of errors, `Display` of errors, everything traced at TRACE
 //! level (the AWS SDK's events included), and a panic on a failed load; from
 //! a `MemorySource` (so it runs wherever the tests run), then from moto
-//! through the AWS SDK. One test in its own binary, as it installs a global
-//! subscriber and a panic hook.
-
-mod support;
+//! through the AWS SDK. One test in a process of its own, as it installs a
+//! global subscriber and a panic hook.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::support::backend::Backend as _;
+use crate::support::emulator::{self, Emulator};
+use crate::support::proxy::Proxy;
 use ssm_config::{Secret, SsmConfig, source::AwsSource};
-use support::backend::Backend as _;
-use support::emulator::{self, Emulator};
-use support::proxy::Proxy;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -101,14 +99,26 @@ impl Subscriber for Capture {
     fn exit(&self, _: &Id) {}
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_canary_secret_never_shows() {
+#[test]
+fn a_canary_secret_never_shows() {
+    // The subscriber and the panic hook are the process's own.
+    in_own_process!(a_canary_secret_never_shows, env: &[], {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(canary_in_this_process());
+    });
+}
+
+async fn canary_in_this_process() {
     let traced = Arc::new(Mutex::new(String::new()));
     tracing::subscriber::set_global_default(Capture {
         text: traced.clone(),
         next_id: AtomicU64::new(0),
     })
-    .expect("the only subscriber of this binary");
+    .expect("the only subscriber of this process");
     let panics = Arc::new(Mutex::new(String::new()));
     std::panic::set_hook(Box::new({
         let panics = panics.clone();

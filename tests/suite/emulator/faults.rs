@@ -2,17 +2,15 @@
 //! proxy: throttling, an emulator gone mid-life, a failing batch, responses
 //! slower than the timeout. Every test is bounded in time.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::backend::Backend as _;
+use crate::support::emulator::{self, Emulator};
+use crate::support::proxy::{Fault, Proxy, Share};
 use aws_sdk_ssm::config::retry::RetryConfig;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use ssm_config::{SsmConfig, source::AwsSource};
-use support::backend::Backend as _;
-use support::emulator::{self, Emulator};
-use support::proxy::{Fault, Proxy, Share};
 
 /// Where a test that goes wrong still ends.
 const BOUND: Duration = Duration::from_secs(60);

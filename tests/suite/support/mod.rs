@@ -7,8 +7,11 @@ pub mod bound;
 pub mod counting;
 pub mod emulator;
 pub mod faulty;
+#[macro_use]
+pub mod process;
 pub mod proxy;
 pub mod scratch;
+#[macro_use]
 pub mod wide;
 
 /// Declares one `#[tokio::test]` per scenario of `tests/scenarios`, each on
@@ -43,7 +46,7 @@ macro_rules! scenario_tests {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 let Some(backend) = $setup().await else { return };
-                scenarios::$name(&backend).await;
+                $crate::scenarios::$name(&backend).await;
             }
         )*
     };

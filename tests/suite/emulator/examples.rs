@@ -1,13 +1,11 @@
 //! The examples a new user runs first, run as they would run them: the
 //! binaries `cargo test` builds beside the tests.
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use support::backend::{Backend, moto};
-use support::emulator::Emulator;
+use crate::support::backend::{Backend, moto};
+use crate::support::emulator::Emulator;
 
 /// `target/<profile>/examples/<name>`, next to this test's own binary.
 fn example(name: &str) -> Command {

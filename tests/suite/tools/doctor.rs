@@ -2,17 +2,15 @@
 //! that never stops at the first problem. Denials come from a proxy in
 //! front of moto that answers as IAM and KMS do (moto enforces neither).
 
-mod support;
-
 use std::collections::BTreeMap;
 
 use ssm_config::doctor::{Finding, Report, Severity};
 use ssm_config::source::AwsSource;
 use ssm_config::{Secret, SsmConfig};
 
-use support::backend::{Backend, moto};
-use support::emulator;
-use support::proxy::Proxy;
+use crate::support::backend::{Backend, moto};
+use crate::support::emulator;
+use crate::support::proxy::Proxy;
 
 const CANARY: &str = "doctor-canary-3e9";
 
@@ -209,7 +207,8 @@ async fn problems_about_no_field_are_listed_under_the_table() {
 #[tokio::test]
 async fn an_unreachable_source_is_not_asked_name_by_name() {
     let missing = std::env::temp_dir().join("ssm-config-doctor-no-such-dir/local.toml");
-    let source = support::counting::Counting::new(ssm_config::source::FileSource::new(missing));
+    let source =
+        crate::support::counting::Counting::new(ssm_config::source::FileSource::new(missing));
     let report = Checked::loader()
         .source(source.clone())
         .var("DOC_OVERRIDE", "7")

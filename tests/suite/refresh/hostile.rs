@@ -4,18 +4,16 @@
 //! is tokio's paused clock where a test depends on it; no assertion is
 //! timed on the machine's clock.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
+use crate::support::counting::Counting;
+use crate::support::faulty::Faulty;
 use ssm_config::live::Refresher;
 use ssm_config::source::SourceErrorKind;
 use ssm_config::{MemorySource, SsmConfig};
-use support::counting::Counting;
-use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/r")]

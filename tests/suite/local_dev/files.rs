@@ -2,8 +2,6 @@
 //! `Loader::env_prefix`), `FileSource`, `Layered`, one precedence, and
 //! where each value came from.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -12,9 +10,9 @@ use ssm_config::origin::Origin;
 use ssm_config::source::{FileSource, Layered, ParameterSource, SourceErrorKind};
 use ssm_config::{MemorySource, Secret, SsmConfig};
 
-use support::backend::{Backend, moto};
-use support::counting::{Call, Counting};
-use support::scratch::TempFile;
+use crate::support::backend::{Backend, moto};
+use crate::support::counting::{Call, Counting};
+use crate::support::scratch::TempFile;
 
 /// Every name a counting source was asked for with `GetParameters`.
 fn asked_names(source: &Counting) -> Vec<String> {

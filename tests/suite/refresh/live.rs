@@ -2,17 +2,14 @@
 //! change notification, derived values, refresh on error, background refresh.
 //! Time is tokio's paused clock where a test depends on it.
 
-#[macro_use]
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::counting::Counting;
+use crate::support::faulty::Faulty;
 use ssm_config::live::Background;
 use ssm_config::{Live, MemorySource, SsmConfig};
-use support::counting::Counting;
-use support::faulty::Faulty;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/live", max_age = 60)]

@@ -129,7 +129,7 @@ fn start_server() -> Result<Server, String> {
     let log = File::create(&log_path)
         .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
     let mut child = Command::new(&python)
-        .arg(workspace().join("tests/support/moto_server.py"))
+        .arg(workspace().join("tests/suite/support/moto_server.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(log)
@@ -160,7 +160,7 @@ fn install() -> Result<PathBuf, String> {
     let venv = target.join("moto-venv");
     let python = venv.join("bin/python");
     let marker = venv.join(".installed");
-    let requirements = workspace().join("tests/support/requirements.txt");
+    let requirements = workspace().join("tests/suite/support/requirements.txt");
     let wanted = fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
     // Test binaries may start at once; one installs, the others wait.
     let lock = File::create(target.join("moto-venv.lock")).map_err(|e| e.to_string())?;

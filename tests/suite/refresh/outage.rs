@@ -3,20 +3,18 @@
 //! tokio's paused clock (or a plain thread with a bound), so none can hang:
 //! a stall is a timer that fires, and call counts bound the work.
 
-mod support;
-
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::bound::on_paused_clock;
+use crate::support::counting::Counting;
+use crate::support::faulty::{Faulty, Scripted};
 use ssm_config::doctor::Finding;
 use ssm_config::error::{ErrorKind, Problem};
 use ssm_config::source::SourceErrorKind;
 use ssm_config::{MemorySource, SsmConfig};
-use support::bound::on_paused_clock;
-use support::counting::Counting;
-use support::faulty::{Faulty, Scripted};
 use tokio::time::Instant;
 
 #[derive(SsmConfig, Debug)]

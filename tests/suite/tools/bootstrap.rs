@@ -3,8 +3,6 @@
 //! Terraform parses with an HCL parser and the CloudFormation with a YAML
 //! parser, both from the test virtualenv.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -12,9 +10,9 @@ use std::process::Command;
 use ssm_config::source::ParameterType;
 use ssm_config::{Secret, SsmConfig};
 
-use support::backend::{Backend, moto};
-use support::emulator::{self, Emulator};
-use support::scratch::TempFile;
+use crate::support::backend::{Backend, moto};
+use crate::support::emulator::{self, Emulator};
+use crate::support::scratch::TempFile;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/{BOOT_ENV}/orders")]

@@ -1,0 +1,11 @@
+//! Loading a struct: batching, bounds, defaults, conversion, scale, source
+//! failures and untyped access, all from `MemorySource`.
+
+mod bounded;
+mod concurrency;
+mod defaults;
+mod every_scenario;
+mod nested_scale;
+mod source_errors;
+mod untyped;
+mod value_properties;
