@@ -1,71 +1,90 @@
 //! Checks that span several fields: two fields bound to one parameter.
 //! Fields of nested structs are compared when the plan is evaluated, by the
-//! runtime's `const` check, since their names are known only there.
+//! runtime's `const` check, since their names are known only there; both
+//! take what a field reads from [`ssm_config_rules::Reads`].
 
 use std::collections::HashMap;
+
+use ssm_config_rules::Reads;
 
 use crate::errors::Errors;
 use crate::model::{Container, Field, FieldKind, ValueSource};
 
 pub(crate) fn duplicate_bindings(container: &Container<'_>, errors: &mut Errors) {
-    let prefix = container.prefix.as_deref();
-    let mut seen: HashMap<String, &Field<'_>> = HashMap::new();
+    let prefix = container.prefix.as_deref().unwrap_or("");
+    // Fields by the name they read; those of one name are told apart by
+    // what else they read.
+    let mut seen: HashMap<String, Vec<(Reads<'_>, &Field<'_>)>> = HashMap::new();
     for field in &container.fields {
-        let Some((key, shown)) = target(field, prefix) else {
+        let Some(reads) = reads(field) else {
             continue;
         };
-        match seen.get(&key) {
-            Some(first) => errors.spanned(
+        let name = match reads.joins_base() {
+            true => ssm_config_rules::join(prefix, reads.target()),
+            false => reads.target().to_owned(),
+        };
+        let readers = seen.entry(name.clone()).or_default();
+        match readers
+            .iter()
+            .find(|(other, _)| other.same_apart_from_name(&reads))
+        {
+            Some((_, first)) => errors.spanned(
                 field.ident,
                 format!(
-                    "field `{}` reads {shown}, which field `{}` already reads; bind each parameter to one field",
-                    field.name, first.name
+                    "field `{}` reads {}, which field `{}` already reads; bind each parameter to one field",
+                    field.name,
+                    shown(&reads, &name),
+                    first.name
                 ),
             ),
-            None => {
-                seen.insert(key, field);
-            }
+            None => readers.push((reads, field)),
         }
     }
 }
 
-/// What a field reads, as a key equal for equal reads, and as shown to the user.
-fn target(field: &Field<'_>, prefix: Option<&str>) -> Option<(String, String)> {
+/// What `field` reads; `None` for nested and skipped fields.
+fn reads<'a>(field: &'a Field<'_>) -> Option<Reads<'a>> {
     match &field.kind {
         FieldKind::Value {
             source: ValueSource::Parameter { path, selector },
             ..
-        } => {
-            let full = ssm_config_rules::join(prefix.unwrap_or(""), path);
-            let shown = match selector {
-                Some(selector) => format!("`{full}:{selector}`"),
-                None => format!("`{full}`"),
-            };
-            Some((format!("name {shown}"), shown))
-        }
+        } => Some(Reads::Parameter {
+            path,
+            selector: selector.as_deref(),
+        }),
         FieldKind::Value {
             source: ValueSource::Secret { name, key },
             ..
-        } => {
-            let shown = match key {
-                Some(key) => format!("key `{key}` of secret `{name}`"),
-                None => format!("secret `{name}`"),
-            };
-            Some((shown.clone(), shown))
-        }
+        } => Some(Reads::Secret {
+            name,
+            key: key.as_deref(),
+        }),
         FieldKind::ByPath {
             path,
             recursive,
             filters,
             ..
-        } => {
-            let full = ssm_config_rules::join(prefix.unwrap_or(""), path);
-            let key = format!(
-                "path {full} {recursive} {:?} {:?} {:?}",
-                filters.kind, filters.key_id, filters.label
-            );
-            Some((key, format!("every parameter under `{full}`")))
-        }
+        } => Some(Reads::Walk {
+            path,
+            recursive: *recursive,
+            kind: filters.kind.as_deref(),
+            key_id: filters.key_id.as_deref(),
+            label: filters.label.as_deref(),
+        }),
         FieldKind::Nested { .. } | FieldKind::Skip => None,
+    }
+}
+
+/// What a field reads, as the message names it.
+fn shown(reads: &Reads<'_>, name: &str) -> String {
+    match reads {
+        Reads::Parameter {
+            selector: Some(selector),
+            ..
+        } => format!("`{name}:{selector}`"),
+        Reads::Parameter { selector: None, .. } => format!("`{name}`"),
+        Reads::Secret { key: Some(key), .. } => format!("key `{key}` of secret `{name}`"),
+        Reads::Secret { key: None, .. } => format!("secret `{name}`"),
+        Reads::Walk { .. } => format!("every parameter under `{name}`"),
     }
 }

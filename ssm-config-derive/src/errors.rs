@@ -1,4 +1,7 @@
 //! Collects every error of one expansion, so the user sees them all at once.
+//! Like serde's `Ctxt`, a collector must be finished: dropping one that was
+//! not is a bug in this macro, and panics, so no error can be lost on a
+//! path that forgot to look.
 
 use std::fmt::Display;
 
@@ -8,6 +11,7 @@ use quote::ToTokens;
 #[derive(Default)]
 pub(crate) struct Errors {
     collected: Option<syn::Error>,
+    finished: bool,
 }
 
 impl Errors {
@@ -22,14 +26,22 @@ impl Errors {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.collected.is_none()
+    /// Ends the collection: `Err` with the compile errors of everything
+    /// collected, `Ok` when there was nothing.
+    pub fn finish(mut self) -> Result<(), TokenStream> {
+        self.finished = true;
+        match self.collected.take() {
+            Some(all) => Err(all.to_compile_error()),
+            None => Ok(()),
+        }
     }
+}
 
-    pub fn to_compile_errors(&self) -> TokenStream {
-        self.collected
-            .as_ref()
-            .map(syn::Error::to_compile_error)
-            .unwrap_or_default()
+impl Drop for Errors {
+    fn drop(&mut self) {
+        // Not while unwinding from another panic: that one says more.
+        if !self.finished && !std::thread::panicking() {
+            panic!("an error collector was dropped without `finish`");
+        }
     }
 }

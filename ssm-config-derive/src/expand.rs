@@ -7,29 +7,32 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned as _;
 
-use crate::check;
+use crate::valid;
 use crate::errors::Errors;
 use crate::model::{self, Container, Converter, Field, FieldKind, Presence, Shape, ValueSource};
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
-    let krate = fallback_crate(input);
     let Some(parsed) = model::parse_attrs(input, &mut errors) else {
-        return fallback(input, &krate, &errors);
+        let krate = fallback_crate(input);
+        // `parse_attrs` gives up only with an error of its own.
+        let compile_errors = errors.finish().err().unwrap_or_default();
+        return fallback(input, &krate, compile_errors);
     };
     let container = model::build(input, &parsed, &mut errors);
-    check::duplicate_bindings(&container, &mut errors);
-    if !errors.is_empty() {
-        return fallback(input, &container.krate, &errors);
+    valid::validate(&container, &mut errors);
+    match errors.finish() {
+        Ok(()) => generate(&container),
+        Err(compile_errors) => fallback(input, &container.krate, compile_errors),
     }
-    generate(&container)
 }
 
 fn fallback_crate(input: &DeriveInput) -> syn::Path {
+    // Its errors are reported by the parse that failed.
     let mut ignored = Errors::default();
-    crate::attr::container(&input.attrs, &mut ignored)
-        .krate
-        .map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value)
+    let krate = crate::attr::container(&input.attrs, &mut ignored).krate;
+    let _ = ignored.finish();
+    krate.map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value)
 }
 
 fn opt_str(value: Option<&str>) -> TokenStream {
@@ -183,10 +186,9 @@ fn entry_points(ident: &syn::Ident) -> TokenStream {
     }
 }
 
-fn fallback(input: &DeriveInput, krate: &syn::Path, errors: &Errors) -> TokenStream {
+fn fallback(input: &DeriveInput, krate: &syn::Path, compile_errors: TokenStream) -> TokenStream {
     let ident = &input.ident;
     let type_name = ident.to_string();
-    let compile_errors = errors.to_compile_errors();
     if !input.generics.params.is_empty() {
         return compile_errors;
     }

@@ -13,6 +13,7 @@ mod expand;
 mod model;
 mod rules;
 mod ty;
+mod valid;
 
 use proc_macro::TokenStream;
 

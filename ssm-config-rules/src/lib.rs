@@ -30,6 +30,7 @@
 mod arn;
 mod declared;
 mod filled;
+mod reads;
 mod rules;
 mod template;
 
@@ -39,6 +40,7 @@ pub use declared::{
     declared_walk,
 };
 pub use filled::{FillError, Filler, Lookup};
+pub use reads::{FNV_OFFSET, Reads, fnv_byte, fnv_bytes, same_bytes, same_option};
 pub use rules::{
     MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, SECRETS_REFERENCE, Selected,
     check_env_name, check_filled_name, check_label, check_name, check_secret_name, check_selector,

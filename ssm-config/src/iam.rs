@@ -6,9 +6,10 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
+use crate::description::StructPlan;
+use crate::load::resolve;
+use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
-use crate::plan::StructPlan;
-use crate::resolve::{self, Node, Requests, Slot};
 use crate::source::ParameterType;
 
 /// Where a policy applies: the account, region and partition its ARNs name,
@@ -343,10 +344,11 @@ pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
 }
 
 fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
-    for slot in node.leaves() {
-        match slot {
-            Slot::Name { request, value, .. } => {
-                let r = &requests.names[*request];
+    for leaf in node.leaves(requests) {
+        match leaf {
+            Leaf::Name {
+                request: r, value, ..
+            } => {
                 reads.parameters.insert(r.name.clone());
                 match referenced_secret(&r.name) {
                     Some(secret) => {
@@ -363,8 +365,9 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     None => {}
                 }
             }
-            Slot::Path { request, value, .. } => {
-                let r = &requests.paths[*request];
+            Leaf::Path {
+                request: r, value, ..
+            } => {
                 if r.recursive {
                     reads.recursive_paths.insert(r.path.clone());
                 } else {
@@ -383,7 +386,7 @@ fn gather(node: &Node, requests: &Requests, reads: &mut Reads) {
                     }
                 }
             }
-            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved { .. } | Slot::Skip => {}
+            Leaf::Env { .. } | Leaf::Unresolved { .. } => {}
         }
     }
 }

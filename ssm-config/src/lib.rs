@@ -326,24 +326,19 @@
 // buys fields a caller can match on directly, with no box to look through.
 #![allow(clippy::result_large_err)]
 
-mod attempt;
-mod batch;
 pub mod bootstrap;
-mod build;
-mod convert;
+mod description;
 pub mod doctor;
-mod engine;
 pub mod error;
-mod fetch;
 pub mod iam;
 pub mod live;
+mod load;
 mod loader;
 mod metadata;
 mod name;
 pub mod origin;
 mod overlap;
 pub mod plan;
-mod resolve;
 mod secret;
 pub mod source;
 pub mod untyped;

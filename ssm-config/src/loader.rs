@@ -8,13 +8,13 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::SsmConfig;
-use crate::engine::{self, DEFAULT_LIMITS, Group};
 use crate::error::Error;
-use crate::fetch::Limits;
 use crate::live::{
     Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD, DEFAULT_FULL_RELOAD, Live,
     LiveOptions, Watch,
 };
+use crate::load::fetch::Limits;
+use crate::load::{self, DEFAULT_LIMITS, Group};
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -171,8 +171,8 @@ impl<T: SsmConfig> Loader<T> {
     /// variables, and the variables [`env_prefix`](Loader::env_prefix)
     /// lets override each field, in the plan's `ENV` column.
     pub fn parameters(&self) -> crate::plan::Plan {
-        let lookup = engine::vars_then_env(&self.vars);
-        crate::plan::Plan::new(crate::resolve::planned_parameters(
+        let lookup = load::vars_then_env(&self.vars);
+        crate::plan::Plan::new(crate::plan::planned_parameters(
             T::PLAN,
             self.prefix.as_deref(),
             &lookup,
@@ -213,7 +213,7 @@ impl<T: SsmConfig> Loader<T> {
     /// What the struct needs created, with this loader's prefix and
     /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
     pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {
-        let lookup = engine::vars_then_env(&self.vars);
+        let lookup = load::vars_then_env(&self.vars);
         crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
     }
 
@@ -401,7 +401,7 @@ impl<T: SsmConfig> Loader<T> {
     /// ```
     pub async fn check(self) -> crate::doctor::Report {
         let group = self.into_group().await;
-        let lookup = engine::vars_then_env(&group.vars);
+        let lookup = load::vars_then_env(&group.vars);
         let settings = group.settings(&lookup, group.limits);
         crate::doctor::check::<T>(&*group.source, &settings).await
     }
@@ -428,17 +428,17 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = engine::load_from::<T>(source, &one_shot_settings(), None).await?;
+    let loaded = load::load_from::<T>(source, &one_shot_settings(), None).await?;
     Ok(loaded.value)
 }
 
 /// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
 /// the struct's own prefix, the environment, the defaults.
-pub(crate) fn one_shot_settings() -> crate::attempt::Settings<'static> {
-    crate::attempt::Settings {
+pub(crate) fn one_shot_settings() -> crate::load::attempt::Settings<'static> {
+    crate::load::attempt::Settings {
         prefix: None,
-        lookup: &engine::env_lookup,
-        overrides: crate::resolve::Overrides::On { prefix: None },
+        lookup: &load::env_lookup,
+        overrides: crate::load::resolve::Overrides::On { prefix: None },
         limits: DEFAULT_LIMITS,
     }
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::SystemTime;
 
-use crate::build::origin_of;
-use crate::fetch::{Fetched, NameOutcome};
+use crate::description::Presence;
+use crate::load::build::origin_of;
+use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
-use crate::plan::Presence;
-use crate::resolve::{Node, Requests, Slot};
 use crate::source::{Parameter, ParameterType};
 
 /// Metadata of one load: when it happened, and each parameter it read.
@@ -137,7 +137,7 @@ pub(crate) fn describe(root: &Node, requests: &Requests, fetched: &Fetched) -> (
     let mut origins = BTreeMap::new();
     collect_fields(root, requests, fetched, &mut fields, &mut origins);
     // An override is a value too: a refresh that sees it change swaps.
-    hash_overrides(root, &mut hasher);
+    hash_overrides(root, requests, &mut hasher);
     let metadata = Metadata {
         loaded_at: SystemTime::now(),
         parameters,
@@ -154,38 +154,38 @@ fn collect_fields(
     fields: &mut BTreeMap<String, String>,
     origins: &mut BTreeMap<String, Origin>,
 ) {
-    for slot in node.leaves() {
-        match slot {
-            Slot::Name {
+    for leaf in node.leaves(requests) {
+        match leaf {
+            Leaf::Name {
                 field,
                 request,
+                index,
                 key,
                 value,
             } => {
-                let asked = &requests.names[*request];
-                fields.insert(field.clone(), asked.wire());
-                let origin = match &fetched.names[*request] {
-                    NameOutcome::Found(parameter) => Some(origin_of(asked, parameter, *key)),
+                fields.insert(field.to_owned(), request.wire());
+                let origin = match &fetched.names[index] {
+                    NameOutcome::Found(parameter) => Some(origin_of(request, parameter, key)),
                     _ if value.presence == Presence::Default => Some(Origin::Default),
                     _ => None,
                 };
-                origins.extend(origin.map(|origin| (field.clone(), origin)));
+                origins.extend(origin.map(|origin| (field.to_owned(), origin)));
             }
-            Slot::Env {
+            Leaf::Env {
                 field, variable, ..
             } => {
-                let variable = variable.clone();
-                origins.insert(field.clone(), Origin::Env { variable });
+                let variable = variable.to_owned();
+                origins.insert(field.to_owned(), Origin::Env { variable });
             }
-            Slot::Nested(_) | Slot::Path { .. } | Slot::Unresolved { .. } | Slot::Skip => {}
+            Leaf::Path { .. } | Leaf::Unresolved { .. } => {}
         }
     }
 }
 
 /// Hashes the text of every environment override.
-fn hash_overrides(node: &Node, hasher: &mut DefaultHasher) {
-    for slot in node.leaves() {
-        if let Slot::Env { variable, text, .. } = slot {
+fn hash_overrides(node: &Node, requests: &Requests, hasher: &mut DefaultHasher) {
+    for leaf in node.leaves(requests) {
+        if let Leaf::Env { variable, text, .. } = leaf {
             (variable, text.expose_secret()).hash(hasher);
         }
     }

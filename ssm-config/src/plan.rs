@@ -1,119 +1,13 @@
 //! The binding plan: what `AppConfig::parameters()` lists (every field with
 //! its full name, selector and kind) and the [`Selector`] of a pinned
-//! version. The static description the derive emits lives here too, hidden:
-//! it is outside semver.
+//! version.
 
 use std::fmt;
 
+use crate::description::{Presence, StructPlan};
+use crate::load::resolve;
+use crate::load::resolved::Leaf;
 pub use crate::name::Selector;
-use crate::source::ParameterType;
-
-#[doc(hidden)]
-/// A config struct: its container attributes and fields.
-#[derive(Debug)]
-pub struct StructPlan {
-    /// The struct's name.
-    pub type_name: &'static str,
-    /// `#[ssm(prefix = "...")]`, unexpanded.
-    pub prefix: Option<&'static str>,
-    /// `#[ssm(max_age = SECONDS)]`.
-    pub max_age_secs: Option<u64>,
-    /// `#[ssm(decrypt = false)]` makes this `false`.
-    pub decrypt: bool,
-    /// The fields, in declaration order.
-    pub fields: &'static [FieldPlan],
-}
-
-#[doc(hidden)]
-/// One field and where its value comes from.
-#[derive(Debug)]
-pub struct FieldPlan {
-    /// The field's name in Rust.
-    pub field: &'static str,
-    /// Where its value comes from.
-    pub binding: Binding,
-}
-
-#[doc(hidden)]
-/// Where a field's value comes from.
-#[derive(Debug)]
-pub enum Binding {
-    /// One parameter.
-    Parameter {
-        /// Relative or absolute path, `{VAR}` allowed.
-        path: &'static str,
-        /// The text after `:`, when a version or label is pinned.
-        selector: Option<&'static str>,
-        /// How the value is used.
-        value: ValuePlan,
-    },
-    /// A Secrets Manager secret, through SSM's reference path.
-    Secret {
-        /// The secret's name.
-        name: &'static str,
-        /// One key of a JSON secret.
-        key: Option<&'static str>,
-        /// How the value is used.
-        value: ValuePlan,
-    },
-    /// Every parameter under a path.
-    ByPath {
-        /// Relative or absolute path.
-        path: &'static str,
-        /// Whether to descend below direct children.
-        recursive: bool,
-        /// `type = "..."` filter.
-        kind: Option<ParameterType>,
-        /// `key_id = "..."` filter.
-        key_id: Option<&'static str>,
-        /// `label = "..."` filter.
-        label: Option<&'static str>,
-        /// How each value is used.
-        value: ValuePlan,
-    },
-    /// Another config struct under an extra segment (`None` for `flatten`).
-    Nested {
-        /// The extra path segment.
-        segment: Option<&'static str>,
-        /// The nested struct's plan.
-        plan: &'static StructPlan,
-    },
-    /// `#[ssm(skip)]`.
-    Skip,
-}
-
-#[doc(hidden)]
-/// How a fetched value becomes the field.
-#[derive(Debug, Clone, Copy)]
-pub struct ValuePlan {
-    /// The field's type as written, for messages.
-    pub expected: &'static str,
-    /// Whether the field is `Secret<_>` (so values are never quoted).
-    pub secret: bool,
-    /// Whether the field is a list (`Vec<_>`), read from a StringList.
-    pub list: bool,
-    /// `#[ssm(plaintext)]`: a SecureString may go to a non-`Secret` field.
-    pub plaintext: bool,
-    /// What happens when the parameter is missing.
-    pub presence: Presence,
-    /// `#[ssm(env = "...")]`: a variable that overrides the parameter.
-    pub env: Option<&'static str>,
-    /// The default as text, when it is a string or a literal number or
-    /// boolean: what a bootstrap file writes.
-    pub default_text: Option<&'static str>,
-}
-
-#[doc(hidden)]
-/// What happens when a parameter is missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// A load error.
-    Required,
-    /// `Option<T>`: `None`.
-    Optional,
-    /// `#[ssm(default)]`: the default value.
-    Default,
-}
 
 /// One entry of [`SsmConfig::parameters`](crate::SsmConfig::parameters).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,4 +170,65 @@ impl fmt::Display for Plan {
         }
         Ok(())
     }
+}
+
+/// The plan of `plan` as a flat list, for display: with the loader's
+/// prefix and the variables that override each field.
+pub(crate) fn planned_parameters(
+    plan: &'static StructPlan,
+    prefix: Option<&str>,
+    lookup: resolve::Lookup<'_>,
+    env_prefix: Option<&str>,
+) -> Vec<PlannedParameter> {
+    // Unset variables stay visible as `{VAR}` instead of failing the listing.
+    let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
+    let resolution = resolve::resolve_unchecked(plan, prefix, &keep_unset);
+    let overrides = resolve::Overrides::On { prefix: env_prefix };
+    let requests = &resolution.requests;
+    let mut out = Vec::new();
+    for leaf in resolution.root.leaves(requests) {
+        let planned = match leaf {
+            Leaf::Name {
+                field,
+                request: r,
+                key,
+                value,
+                ..
+            } => {
+                let kind = if r.is_secret() {
+                    PlannedKind::Secret {
+                        key: key.map(str::to_owned),
+                    }
+                } else {
+                    PlannedKind::Parameter { decrypt: r.decrypt }
+                };
+                PlannedParameter {
+                    field: field.to_owned(),
+                    name: r.name.clone(),
+                    selector: r.selector.as_ref().map(Selector::to_string),
+                    kind,
+                    required: value.presence == Presence::Required,
+                    env: resolve::env_variable(value, field, overrides),
+                }
+            }
+            Leaf::Path {
+                field,
+                request: r,
+                value,
+                ..
+            } => PlannedParameter {
+                field: field.to_owned(),
+                name: r.path.clone(),
+                selector: None,
+                kind: PlannedKind::ByPath {
+                    recursive: r.recursive,
+                },
+                required: value.presence == Presence::Required,
+                env: None,
+            },
+            Leaf::Env { .. } | Leaf::Unresolved { .. } => continue,
+        };
+        out.push(planned);
+    }
+    out
 }

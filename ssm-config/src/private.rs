@@ -1,12 +1,12 @@
 //! What `#[derive(SsmConfig)]` expands to reaches only this module and the
 //! public API. Everything here is outside semver.
 
-pub use crate::build::Build;
-pub use crate::convert::{
+pub use crate::description::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
+pub use crate::load::build::Build;
+pub use crate::load::convert::{
     Convert, Json, List, Rejection, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
 };
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
-pub use crate::plan::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
 pub use crate::source::ParameterType;
 
 use crate::iam::{IamPolicy, PolicyScope};
@@ -31,15 +31,15 @@ pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::docto
 
 /// `AppConfig::bootstrap()`.
 pub fn bootstrap<T: SsmConfig>() -> crate::bootstrap::Bootstrap {
-    crate::bootstrap::bootstrap(T::PLAN, None, &crate::engine::env_lookup)
+    crate::bootstrap::bootstrap(T::PLAN, None, &crate::load::env_lookup)
 }
 
 /// `AppConfig::parameters()`.
 pub fn parameters<T: SsmConfig>() -> Plan {
-    Plan::new(crate::resolve::planned_parameters(
+    Plan::new(crate::plan::planned_parameters(
         T::PLAN,
         None,
-        &crate::engine::env_lookup,
+        &crate::load::env_lookup,
         None,
     ))
 }

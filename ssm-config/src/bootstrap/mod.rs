@@ -9,9 +9,11 @@ mod terraform;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::description::{Presence, StructPlan};
+use crate::load::resolve;
+use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
-use crate::plan::{Presence, Selector, StructPlan};
-use crate::resolve::{self, Node, Requests, Slot};
+use crate::plan::Selector;
 use crate::source::ParameterType;
 
 /// What a struct needs created, from `AppConfig::bootstrap()` or
@@ -131,21 +133,21 @@ pub(crate) fn bootstrap(
 }
 
 fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
-    for slot in node.leaves() {
-        match slot {
-            Slot::Path { field, request, .. } => out.skipped.push(format!(
+    for leaf in node.leaves(requests) {
+        match leaf {
+            Leaf::Path { field, request, .. } => out.skipped.push(format!(
                 "{field}: every parameter under {} (by path); create them as needed",
-                requests.paths[*request].path
+                request.path
             )),
-            Slot::Name {
+            Leaf::Name {
                 field,
-                request,
+                request: asked,
                 key,
                 value,
+                ..
             } => {
-                let asked = &requests.names[*request];
                 if let Some(secret) = referenced_secret(&asked.name) {
-                    add_secret(out, secret, *key, field);
+                    add_secret(out, secret, key, field);
                     continue;
                 }
                 if arn_name(&asked.name).is_some() {
@@ -184,7 +186,7 @@ fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
                 };
                 add_parameter(out, &asked.name, kind, new_value, label, field);
             }
-            Slot::Env { .. } | Slot::Nested(_) | Slot::Unresolved { .. } | Slot::Skip => {}
+            Leaf::Env { .. } | Leaf::Unresolved { .. } => {}
         }
     }
 }

@@ -4,25 +4,14 @@
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use super::rows::{Context, row};
+use super::rows::{Context, Diagnosis, row};
 use super::{Finding, Report};
 use crate::SsmConfig;
-use crate::attempt::{Attempt, Settings};
 use crate::error::Problem;
-use crate::fetch::{Fetched, NameOutcome};
-use crate::resolve::{NameRequest, Requests};
+use crate::load::attempt::{Attempt, Settings};
+use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::resolved::{NameRequest, Requests};
 use crate::source::{ParameterSource, SourceError, SourceErrorKind};
-
-/// What asking for a name alone told.
-pub(super) enum Diagnosis {
-    /// Why it cannot be read, or why a pinned name is missing.
-    Finding(Finding, String),
-    /// Its batch failed, but alone it was read (or found missing): a name
-    /// denied in the same call fails the whole call, as on AWS.
-    Alone(NameOutcome),
-    /// Nothing more to say than the load's own outcome.
-    None,
-}
 
 pub(crate) async fn check<T: SsmConfig>(
     source: &dyn ParameterSource,

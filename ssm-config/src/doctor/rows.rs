@@ -1,15 +1,25 @@
 //! The report's rows: one per binding, from what the attempt and the
 //! diagnosis told.
 
-use super::check::Diagnosis;
 use super::{Finding, Row, Severity};
-use crate::build::origin_of;
+use crate::description::{Presence, ValuePlan};
 use crate::error::Problem;
-use crate::fetch::{Fetched, NameOutcome};
+use crate::load::build::origin_of;
+use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
-use crate::plan::{Presence, ValuePlan};
-use crate::resolve::{Node, Requests, Slot};
 use crate::source::ParameterType;
+
+/// What asking for a name alone told.
+pub(super) enum Diagnosis {
+    /// Why it cannot be read, or why a pinned name is missing.
+    Finding(Finding, String),
+    /// Its batch failed, but alone it was read (or found missing): a name
+    /// denied in the same call fails the whole call, as on AWS.
+    Alone(NameOutcome),
+    /// Nothing more to say than the load's own outcome.
+    None,
+}
 
 pub(super) struct Context<'a> {
     pub requests: &'a Requests,
@@ -20,14 +30,13 @@ pub(super) struct Context<'a> {
 
 impl Context<'_> {
     pub fn rows(&self, node: &Node, out: &mut Vec<Row>) {
-        for slot in node.leaves() {
-            let row = match slot {
-                Slot::Nested(_) | Slot::Skip => continue,
-                Slot::Env {
+        for leaf in node.leaves(self.requests) {
+            let row = match leaf {
+                Leaf::Env {
                     field, variable, ..
                 } => {
                     let origin = Origin::Env {
-                        variable: variable.clone(),
+                        variable: variable.to_owned(),
                     };
                     match self.problem_of(field) {
                         Some(problem) => {
@@ -42,15 +51,21 @@ impl Context<'_> {
                     }
                     .from(Some(origin))
                 }
-                Slot::Name {
+                Leaf::Name {
                     field,
-                    request,
+                    index,
                     key,
                     value,
-                } => self.name_row(field, *request, *key, value),
-                Slot::Path { field, request, .. } => {
-                    let path = &self.requests.paths[*request].path;
-                    match (self.problem_of(field), &self.fetched.paths[*request]) {
+                    ..
+                } => self.name_row(field, index, key, value),
+                Leaf::Path {
+                    field,
+                    request,
+                    index,
+                    ..
+                } => {
+                    let path = &request.path;
+                    match (self.problem_of(field), &self.fetched.paths[index]) {
                         (Some(problem), _) => {
                             row(field, path, problem_finding(problem), detail(problem))
                         }
@@ -67,7 +82,7 @@ impl Context<'_> {
                         }
                     }
                 }
-                Slot::Unresolved { field } => {
+                Leaf::Unresolved { field } => {
                     let why = match self.problem_of(field) {
                         Some(problem) => detail(problem),
                         None => "its name could not be made; see the problems below".into(),

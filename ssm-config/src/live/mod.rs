@@ -31,8 +31,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::SsmConfig;
-use crate::engine::{Group, Loaded};
 use crate::error::Error;
+use crate::load::{Group, Loaded};
 use refresh::{Kind, Settings, Shared};
 pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
 

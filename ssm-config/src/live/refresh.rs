@@ -19,9 +19,9 @@ use super::event_state::Events;
 use super::status::{LastError, Refresher, Status};
 use super::watched::{Verdict, Watch};
 use crate::SsmConfig;
-use crate::engine::{Bound, Group, Loaded};
 use crate::error::{Error, Problem};
-use crate::fetch::Carried;
+use crate::load::carried::Carried;
+use crate::load::{Bound, Group, Loaded};
 use crate::metadata::Metadata;
 
 /// One load's result, as readers see it.

@@ -9,8 +9,8 @@ use std::time::Duration;
 use ssm_config_rules::Filler;
 use tokio::time::Instant;
 
-use crate::engine::Group;
 use crate::error::{Error, Problem};
+use crate::load::Group;
 use crate::source::ParameterSource;
 
 /// Default for [`Loader::full_reload_every`](crate::Loader::full_reload_every).

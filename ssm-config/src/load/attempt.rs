@@ -4,10 +4,11 @@
 //! the doctor then only diagnoses what an attempt reports.
 
 use crate::SsmConfig;
-use crate::build::Build;
 use crate::error::Problem;
-use crate::fetch::{self, Carried, Fetched, Limits};
-use crate::resolve::{self, Overrides, Resolution};
+use crate::load::build::Build;
+use crate::load::carried::Carried;
+use crate::load::fetch::{self, Fetched, Limits};
+use crate::load::resolve::{self, Overrides, Resolution};
 use crate::source::ParameterSource;
 
 /// How an attempt reads: the loader's prefix, variables, overrides and

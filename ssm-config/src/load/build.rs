@@ -4,13 +4,13 @@
 use std::collections::HashSet;
 
 use crate::SsmConfig;
-use crate::convert::Convert;
+use crate::description::ValuePlan;
 use crate::error::Problem;
-use crate::fetch::{Fetched, NameOutcome};
+use crate::load::convert::Convert;
+use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::resolved::{NameRequest, Node, Requests, Slot};
 use crate::name;
 use crate::origin::Origin;
-use crate::plan::ValuePlan;
-use crate::resolve::{NameRequest, Node, Requests, Slot};
 use crate::source::{Parameter, ParameterType};
 
 /// What generated code builds a struct from. Not public API.

@@ -3,7 +3,6 @@
 //! a deadline. A throttled call stops the calls not yet sent, and what a
 //! failed fetch did read can be carried into the next attempt.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -13,9 +12,11 @@ use tokio::time::Instant;
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::batch::{self, Batch};
 use crate::error::Problem;
-use crate::resolve::{PathRequest, Requests};
+use crate::load::batch::{self, Batch};
+use crate::load::carried::Carried;
+use crate::load::deadline::deadline;
+use crate::load::resolved::{PathRequest, Requests};
 use crate::source::calls::{self, Pages};
 use crate::source::{
     BoxFuture, Parameter, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
@@ -70,69 +71,6 @@ pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(6);
 /// with room for the function's own start-up.
 pub(crate) const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(8);
 
-/// What the calls of a failed fetch read, for the next attempt to keep,
-/// so that a fetch cut short by throttling makes progress across attempts
-/// instead of asking for everything again. Each value keeps the time it was
-/// read, and goes once it is too old.
-#[derive(Debug, Default)]
-pub(crate) struct Carried {
-    names: HashMap<(String, bool), (Option<Parameter>, Instant)>,
-    paths: HashMap<PathRequest, (Vec<Parameter>, Instant)>,
-    /// The attempt was throttled: the next sends its calls one after
-    /// another, so that a throttled call stops the rest unsent.
-    throttled: bool,
-}
-
-impl Carried {
-    /// Forgets what was read about `name` (a change event named it), and
-    /// every walk that may hold it.
-    pub fn forget(&mut self, name: &str) {
-        self.names.retain(|(wire, _), _| {
-            wire != name && wire.split_once(':').is_none_or(|(base, _)| base != name)
-        });
-        self.paths
-            .retain(|path, _| !name.starts_with(path.path.trim_end_matches('/')));
-    }
-
-    /// Forgets what was read `keep` ago or earlier.
-    pub fn expire(&mut self, keep: Duration) {
-        self.names.retain(|_, (_, at)| at.elapsed() < keep);
-        self.paths.retain(|_, (_, at)| at.elapsed() < keep);
-    }
-
-    /// Keeps what `fetched` read, when it failed for a reason that passes
-    /// (throttling, a timeout, an unreachable source); otherwise nothing,
-    /// so a value that failed to convert is read again. A value carried
-    /// into this fetch keeps the time it was first read.
-    pub fn keep(&mut self, requests: &Requests, fetched: &Fetched) {
-        if !fetched.transient_failure() {
-            *self = Carried::default();
-            return;
-        }
-        let now = Instant::now();
-        for (request, outcome) in requests.names.iter().zip(&fetched.names) {
-            let read = match outcome {
-                NameOutcome::Found(parameter) => Some(parameter),
-                NameOutcome::Missing => None,
-                NameOutcome::Failed => continue,
-            };
-            self.names
-                .entry((request.wire(), request.decrypt))
-                .or_insert_with(|| (read.cloned(), now));
-        }
-        for (request, found) in requests.paths.iter().zip(&fetched.paths) {
-            if let Some(found) = found {
-                self.paths
-                    .entry(request.clone())
-                    .or_insert_with(|| (found.clone(), now));
-            }
-        }
-        self.throttled = fetched
-            .failed_calls()
-            .any(|kind| kind == SourceErrorKind::Throttled);
-    }
-}
-
 pub(crate) async fn fetch(
     source: &dyn ParameterSource,
     requests: &Requests,
@@ -151,11 +89,7 @@ pub(crate) async fn fetch(
     };
     let mut to_read = Vec::new();
     for (index, request) in requests.names.iter().enumerate() {
-        match carried.and_then(|c| {
-            c.names
-                .get(&(request.wire(), request.decrypt))
-                .map(|(read, _)| read)
-        }) {
+        match carried.and_then(|c| c.name(request)) {
             Some(Some(parameter)) => fetched.names[index] = NameOutcome::Found(parameter.clone()),
             Some(None) => {}
             None => {
@@ -195,8 +129,8 @@ pub(crate) async fn fetch(
     // chains of round trips; batches fill the slots beside them.
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
     for (index, path) in requests.paths.iter().enumerate() {
-        if let Some((found, _)) = carried.and_then(|c| c.paths.get(path)) {
-            fetched.paths[index] = Some(found.clone());
+        if let Some(found) = carried.and_then(|c| c.path(path)) {
+            fetched.paths[index] = Some(found.to_vec());
             continue;
         }
         tasks.push(Box::pin(async move {
@@ -223,7 +157,7 @@ pub(crate) async fn fetch(
             })
             .collect();
     }
-    let concurrency = match carried.is_some_and(|c| c.throttled) {
+    let concurrency = match carried.is_some_and(Carried::throttled) {
         true => 1,
         false => limits.concurrency.max(1),
     };
@@ -288,7 +222,7 @@ fn unfinished(
 
 impl Fetched {
     /// The kind of each call that failed.
-    fn failed_calls(&self) -> impl Iterator<Item = SourceErrorKind> + '_ {
+    pub fn failed_calls(&self) -> impl Iterator<Item = SourceErrorKind> + '_ {
         self.problems.iter().filter_map(|problem| match problem {
             Problem::Source { error, .. } => Some(error.kind()),
             _ => None,
@@ -296,7 +230,7 @@ impl Fetched {
     }
 
     /// Whether a call failed for a reason that passes by itself.
-    fn transient_failure(&self) -> bool {
+    pub fn transient_failure(&self) -> bool {
         self.failed_calls().any(|kind| {
             matches!(
                 kind,
@@ -343,49 +277,6 @@ impl<'c> Call<'c> {
             self.throttled.store(true, Ordering::Relaxed);
         }
         outcome
-    }
-}
-
-/// `work`, given up after `limit`, on the tokio runtime's timer. Outside a
-/// runtime, or on one built without `enable_time`, there is no timer, and
-/// it runs to its end.
-pub(crate) async fn deadline<F: std::future::Future>(
-    limit: Duration,
-    work: F,
-) -> Option<F::Output> {
-    let Some(timer) = timer(limit) else {
-        return Some(work.await);
-    };
-    match futures_util::future::select(std::pin::pin!(work), std::pin::pin!(timer)).await {
-        futures_util::future::Either::Left((output, _)) => Some(output),
-        futures_util::future::Either::Right(_) => None,
-    }
-}
-
-/// Runtimes found without a timer, so that each is tried once: tokio's
-/// timer panics when the runtime has none, and its hook prints the message.
-static WITHOUT_TIMER: std::sync::Mutex<Vec<tokio::runtime::Id>> = std::sync::Mutex::new(Vec::new());
-
-/// A sleep of `limit` on the current runtime's timer, if it has one.
-fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
-    let runtime = tokio::runtime::Handle::try_current().ok()?.id();
-    let without = || WITHOUT_TIMER.lock().unwrap_or_else(|p| p.into_inner());
-    if without().contains(&runtime) {
-        return None;
-    }
-    match std::panic::catch_unwind(|| tokio::time::sleep(limit)) {
-        Ok(sleep) => Some(sleep),
-        Err(_no_timer) => {
-            tracing::warn!(
-                "the tokio runtime has no timer (built without `enable_time`): loads run without deadlines"
-            );
-            let mut without = without();
-            if without.len() >= 64 {
-                without.clear();
-            }
-            without.push(runtime);
-            None
-        }
     }
 }
 

@@ -1,15 +1,38 @@
-//! One group load: resolve the plan, fetch everything at once, build the
-//! struct, and report every problem together.
+//! The load pipeline, one step a file, run by a load, a refresh and the
+//! doctor alike ([`attempt`]):
+//!
+//! 1. [`resolve`]: the struct's description becomes a [`resolved`] tree of
+//!    leaves and the requests they need (`{VAR}`s filled, names checked,
+//!    duplicates merged, environment overrides taken);
+//! 2. [`batch`] and [`fetch`]: the requests go out as few calls as may be,
+//!    concurrently, each under its [`deadline`], with values [`carried`]
+//!    over from the last snapshot where the store throttles;
+//! 3. [`build`]: the struct is built from the answers, each value through
+//!    its [`convert`]er, and validated.
+//!
+//! This file holds what a load keeps between attempts: the group's
+//! settings, and the loaded value with its provenance.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub(crate) mod attempt;
+pub(crate) mod batch;
+pub(crate) mod build;
+pub(crate) mod carried;
+pub(crate) mod convert;
+pub(crate) mod deadline;
+pub(crate) mod fetch;
+pub(crate) mod resolve;
+pub(crate) mod resolved;
+
 use crate::SsmConfig;
-use crate::attempt::{Attempt, Settings};
 use crate::error::{Error, Problem};
-use crate::fetch::{self, Carried, Limits};
 use crate::metadata::{self, Metadata};
-use crate::resolve;
+use attempt::{Attempt, Settings};
+use carried::Carried;
+use fetch::Limits;
+
 use crate::source::ParameterSource;
 
 /// How many calls one load keeps in flight by default.
@@ -53,7 +76,7 @@ pub(crate) struct Bound {
 }
 
 impl Bound {
-    fn of(requests: &resolve::Requests) -> Self {
+    fn of(requests: &resolved::Requests) -> Self {
         Bound {
             names: requests.names.iter().map(|r| r.name.clone()).collect(),
             paths: requests

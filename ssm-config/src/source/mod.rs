@@ -34,7 +34,7 @@ pub enum ParameterType {
 
 impl ParameterType {
     /// The name SSM uses for this type.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ParameterType::String => "String",
             ParameterType::StringList => "StringList",

@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::engine::DEFAULT_LIMITS;
 use crate::error::{Error, Problem};
-use crate::fetch::Limits;
-use crate::fetch::{self, NameOutcome};
+use crate::load::DEFAULT_LIMITS;
+use crate::load::fetch::Limits;
+use crate::load::fetch::{self, NameOutcome};
+use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::name::{self, split_selector};
-use crate::resolve::{NameRequest, PathRequest, Requests};
 use crate::source::{
     AwsSource, ParameterInfo, ParameterSource, ParameterWriter, PathFilters, PathQuery,
     PutParameter, SourceError, SourceErrorKind,

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::Secret;
-use crate::build::convert_one;
-use crate::convert::{Convert, Json, List, Scalar, SecretOf};
+use crate::description::{Presence, ValuePlan};
 use crate::error::Error;
 use crate::error::Problem;
-use crate::plan::{Presence, ValuePlan};
+use crate::load::build::convert_one;
+use crate::load::convert::{Convert, Json, List, Scalar, SecretOf};
 use crate::source::{Parameter, ParameterType};
 
 /// What an untyped error says it failed to load.
