@@ -4,7 +4,7 @@
 
 use syn::Type;
 
-use crate::model::Shape;
+use crate::ty::Shape;
 
 /// Why `text` will not convert to the field's type, when that is known now.
 pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {

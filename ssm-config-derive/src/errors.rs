@@ -45,3 +45,27 @@ impl Drop for Errors {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Errors;
+
+    #[test]
+    fn a_finished_collector_gives_back_everything_collected() {
+        let mut errors = Errors::default();
+        errors.push(syn::Error::new(proc_macro2::Span::call_site(), "first"));
+        errors.push(syn::Error::new(proc_macro2::Span::call_site(), "second"));
+        let shown = errors.finish().unwrap_err().to_string();
+        assert!(
+            shown.contains("first") && shown.contains("second"),
+            "{shown}"
+        );
+        assert!(Errors::default().finish().is_ok());
+    }
+
+    #[test]
+    #[should_panic(expected = "dropped without `finish`")]
+    fn a_collector_dropped_unfinished_panics() {
+        drop(Errors::default());
+    }
+}

@@ -7,9 +7,10 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned as _;
 
-use crate::valid;
 use crate::errors::Errors;
-use crate::model::{self, Container, Converter, Field, FieldKind, Presence, Shape, ValueSource};
+use crate::model::{self, Container, Converter, Field, FieldKind, Presence, ValueSource};
+use crate::ty::Shape;
+use crate::valid;
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();

@@ -8,7 +8,7 @@ use crate::case::{RULE_NAMES, RenameRule};
 use crate::default_text;
 use crate::errors::Errors;
 use crate::rules;
-use crate::ty;
+use crate::ty::{self, Shape};
 
 pub(crate) struct Container<'a> {
     pub ident: &'a Ident,
@@ -75,12 +75,6 @@ pub(crate) struct Converter<'a> {
     pub secret: Option<&'a Type>,
     /// The value type as written, for messages.
     pub expected: String,
-}
-
-pub(crate) enum Shape<'a> {
-    Scalar(&'a Type),
-    List(&'a Type),
-    Json(&'a Type),
 }
 
 pub(crate) enum Presence<'a> {

@@ -2,6 +2,14 @@
 
 use syn::{GenericArgument, PathArguments, Type};
 
+/// How a field's value is read from its text: the type itself through
+/// `FromStr`, a StringList's items each through `FromStr`, or JSON.
+pub(crate) enum Shape<'a> {
+    Scalar(&'a Type),
+    List(&'a Type),
+    Json(&'a Type),
+}
+
 /// The single type argument of `Name<Arg>` when the last path segment is
 /// one of `names`.
 pub(crate) fn unwrap<'a>(ty: &'a Type, names: &[&str]) -> Option<&'a Type> {

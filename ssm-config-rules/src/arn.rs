@@ -6,11 +6,9 @@
 //! `/shared/db-url` is `...:parameter/shared/db-url`. A selector follows the
 //! ARN as it follows a name: `...:parameter/shared/db-url:3`.
 
-use crate::rules::{check_name, shown};
+use crate::rules::{check_name, is_arn, shown};
 use crate::template::pieces;
 
-/// What every ARN starts with.
-const ARN: &str = "arn:";
 /// What the resource of a parameter ARN starts with.
 const RESOURCE: &str = "parameter/";
 /// The partitions SSM runs in.
@@ -24,22 +22,6 @@ const PARTITIONS: [&str; 8] = [
     "aws-iso-f",
     "aws-eusc",
 ];
-
-/// Whether `text` names a parameter by ARN (well formed or not).
-pub const fn is_arn(text: &str) -> bool {
-    let (text, arn) = (text.as_bytes(), ARN.as_bytes());
-    if text.len() < arn.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < arn.len() {
-        if text[i] != arn[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
 
 /// The parts of a parameter ARN, as written (a part may still be a `{VAR}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,10 @@
 //! same checks on the filled text, so the build refuses only what a load
 //! would refuse too.
 
-use crate::arn::{check_arn, is_arn};
-use crate::rules::{SECRETS_REFERENCE, check_name, check_part, check_size, is_absolute, join};
+use crate::arn::check_arn;
+use crate::rules::{
+    SECRETS_REFERENCE, check_name, check_part, check_size, is_absolute, is_arn, join,
+};
 
 /// `#[ssm(prefix = "...")]`, or a prefix given at load time: an absolute
 /// name of its own.

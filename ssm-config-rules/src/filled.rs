@@ -4,9 +4,11 @@
 
 use std::fmt;
 
-use crate::arn::{check_arn, is_arn};
+use crate::arn::check_arn;
 use crate::declared::{check_walk, declared_prefix, declared_segment};
-use crate::rules::{SECRETS_REFERENCE, check_filled_name, check_part, check_secret_name, join};
+use crate::rules::{
+    SECRETS_REFERENCE, check_filled_name, check_part, check_secret_name, is_arn, join,
+};
 use crate::template::{FillFailure, fill, substitute};
 
 /// The variables available to `{VAR}` templates.

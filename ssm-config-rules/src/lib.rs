@@ -34,7 +34,7 @@ mod reads;
 mod rules;
 mod template;
 
-pub use arn::{ParameterArn, check_arn, is_arn, parse_arn, split_selector};
+pub use arn::{ParameterArn, check_arn, parse_arn, split_selector};
 pub use declared::{
     check_walk, declared_parameter, declared_prefix, declared_secret, declared_segment,
     declared_walk,
@@ -44,6 +44,6 @@ pub use reads::{FNV_OFFSET, Reads, fnv_byte, fnv_bytes, same_bytes, same_option}
 pub use rules::{
     MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, SECRETS_REFERENCE, Selected,
     check_env_name, check_filled_name, check_label, check_name, check_secret_name, check_selector,
-    is_absolute, join, shown, stands_alone, trimmed_len,
+    is_absolute, is_arn, join, shown, stands_alone, trimmed_len,
 };
 pub use template::{FillFailure, Piece, check_variable_value, fill, pieces, substitute};

@@ -21,7 +21,26 @@ pub const fn is_absolute(path: &str) -> bool {
 /// Whether `path` stands alone, joined to no base: an absolute name or an
 /// ARN.
 pub const fn stands_alone(path: &str) -> bool {
-    is_absolute(path) || crate::arn::is_arn(path)
+    is_absolute(path) || is_arn(path)
+}
+
+/// What every ARN starts with.
+const ARN: &str = "arn:";
+
+/// Whether `text` names a parameter by ARN (well formed or not).
+pub const fn is_arn(text: &str) -> bool {
+    let (text, arn) = (text.as_bytes(), ARN.as_bytes());
+    if text.len() < arn.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < arn.len() {
+        if text[i] != arn[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The length of `bytes` without trailing `/`s: what of a base stands

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use crate::description::Presence;
 use crate::load::build::origin_of;
-use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
 use crate::source::{Parameter, ParameterType};

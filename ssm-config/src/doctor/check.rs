@@ -9,7 +9,7 @@ use super::{Finding, Report};
 use crate::SsmConfig;
 use crate::error::Problem;
 use crate::load::attempt::{Attempt, Settings};
-use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Requests};
 use crate::source::{ParameterSource, SourceError, SourceErrorKind};
 

@@ -5,7 +5,7 @@ use super::{Finding, Row, Severity};
 use crate::description::{Presence, ValuePlan};
 use crate::error::Problem;
 use crate::load::build::origin_of;
-use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
 use crate::source::ParameterType;

@@ -7,7 +7,8 @@ use crate::SsmConfig;
 use crate::error::Problem;
 use crate::load::build::Build;
 use crate::load::carried::Carried;
-use crate::load::fetch::{self, Fetched, Limits};
+use crate::load::fetch::{self, Limits};
+use crate::load::fetched::Fetched;
 use crate::load::resolve::{self, Overrides, Resolution};
 use crate::source::ParameterSource;
 

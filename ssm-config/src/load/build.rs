@@ -7,7 +7,7 @@ use crate::SsmConfig;
 use crate::description::ValuePlan;
 use crate::error::Problem;
 use crate::load::convert::Convert;
-use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Node, Requests, Slot};
 use crate::name;
 use crate::origin::Origin;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::load::fetch::{Fetched, NameOutcome};
+use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::source::{Parameter, SourceErrorKind};
 

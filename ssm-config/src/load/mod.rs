@@ -23,6 +23,7 @@ pub(crate) mod carried;
 pub(crate) mod convert;
 pub(crate) mod deadline;
 pub(crate) mod fetch;
+pub(crate) mod fetched;
 pub(crate) mod resolve;
 pub(crate) mod resolved;
 

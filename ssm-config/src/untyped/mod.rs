@@ -13,8 +13,9 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
 use crate::load::DEFAULT_LIMITS;
+use crate::load::fetch;
 use crate::load::fetch::Limits;
-use crate::load::fetch::{self, NameOutcome};
+use crate::load::fetched::NameOutcome;
 use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::name::{self, split_selector};
 use crate::source::{

@@ -27,10 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ssm_config::live::Background;
-use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
-};
-use ssm_config::{Live, MemorySource, SsmConfig};
+use ssm_config::{Live, SsmConfig};
 use tokio::time::Instant;
 
 const MAX_AGE: Duration = Duration::from_secs(300);
@@ -38,9 +35,15 @@ const HOUR: Duration = Duration::from_secs(3600);
 const DEPLOY_WINDOW: Duration = Duration::from_secs(10);
 const QUOTA: u64 = 40;
 
-#[path = "support/ten.rs"]
+#[path = "../support/ten.rs"]
 mod ten;
 use ten::Ten;
+
+mod recorder;
+mod waves;
+
+use recorder::Recorder;
+use waves::waves;
 
 /// 100 names: ten `GetParameters` calls a load.
 #[derive(SsmConfig, Debug)]
@@ -67,147 +70,6 @@ struct Hundred {
     g8: Ten,
     #[ssm(nested)]
     g9: Ten,
-}
-
-/// The store every instance reads: counts calls per simulated second.
-#[derive(Clone)]
-struct Recorder {
-    inner: MemorySource,
-    /// Second 0 of `per_second`.
-    start: Arc<Mutex<Instant>>,
-    per_second: Arc<Mutex<Vec<u64>>>,
-    /// With a quota: a token bucket of `QUOTA` a second, and the calls it
-    /// throttled.
-    bucket: Arc<Mutex<Option<Bucket>>>,
-    throttled: Arc<Mutex<u64>>,
-    /// Attempts per call: 3 models the SDK's standard retries, 1 a source
-    /// that fails at the first throttle (or a spent retry budget).
-    attempts: u32,
-}
-
-/// `QUOTA` tokens a second, at most `QUOTA` saved up.
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn full(at: Instant) -> Self {
-        Bucket {
-            tokens: QUOTA as f64,
-            at,
-        }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.at).as_secs_f64() * QUOTA as f64;
-        self.tokens = (self.tokens + refill).min(QUOTA as f64);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-impl Recorder {
-    fn new(start: Instant, quota: bool, seconds: Duration) -> Self {
-        let inner = MemorySource::new();
-        for g in 0..10 {
-            for f in 0..10 {
-                inner.put(&format!("/fleet/g{g}/f{f}"), "value");
-            }
-        }
-        inner.put("/fleet/version", "1");
-        Recorder {
-            inner,
-            start: Arc::new(Mutex::new(start)),
-            per_second: Arc::new(Mutex::new(vec![0; seconds.as_secs() as usize])),
-            bucket: Arc::new(Mutex::new(quota.then(|| Bucket::full(start)))),
-            throttled: Arc::default(),
-            attempts: 3,
-        }
-    }
-
-    /// From now on: count from zero, and throttle above the quota.
-    fn restart_with_quota(&self) {
-        let now = Instant::now();
-        *self.start.lock().unwrap() = now;
-        self.per_second.lock().unwrap().fill(0);
-        *self.throttled.lock().unwrap() = 0;
-        *self.bucket.lock().unwrap() = Some(Bucket::full(now));
-    }
-
-    /// What the AWS SDK's standard retry mode does with a throttled call:
-    /// up to 3 attempts, waiting a random time below 1 s, then 2 s.
-    async fn admit(&self, operation: &'static str) -> Result<(), SourceError> {
-        let elapsed = self.start.lock().unwrap().elapsed();
-        let mut seed = elapsed.as_nanos() as u64 | 1;
-        for attempt in 0..self.attempts {
-            match self.record(operation) {
-                Ok(()) => return Ok(()),
-                Err(err) if attempt + 1 == self.attempts => return Err(err),
-                Err(_) => {
-                    let ceiling = Duration::from_secs(1) * 2u32.pow(attempt);
-                    tokio::time::sleep(jittered(&mut seed, ceiling)).await;
-                }
-            }
-        }
-        unreachable!("the last attempt returns")
-    }
-
-    /// Counts a call; `Err` when the quota throttles it.
-    fn record(&self, operation: &'static str) -> Result<(), SourceError> {
-        let second = self.start.lock().unwrap().elapsed().as_secs() as usize;
-        if let Some(count) = self.per_second.lock().unwrap().get_mut(second) {
-            *count += 1;
-        }
-        let admitted = self
-            .bucket
-            .lock()
-            .unwrap()
-            .as_mut()
-            .is_none_or(Bucket::take);
-        match admitted {
-            false => {
-                *self.throttled.lock().unwrap() += 1;
-                Err(SourceError::new(
-                    SourceErrorKind::Throttled,
-                    operation,
-                    "Rate exceeded",
-                ))
-            }
-            true => Ok(()),
-        }
-    }
-}
-
-impl ParameterSource for Recorder {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            self.admit("GetParameters").await?;
-            self.inner.get_parameters(names, decrypt).await
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        Box::pin(async move {
-            self.admit("GetParametersByPath").await?;
-            self.inner.get_parameters_by_path(query).await
-        })
-    }
-    fn describe(&self) -> String {
-        "fleet recorder".into()
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -361,138 +223,6 @@ fn run(instances: usize, mode: Mode, quota: bool, change: bool) -> Outcome {
         all_changed,
         loaded,
         wall: wall.elapsed(),
-    }
-}
-
-/// What one change-event wave under the quota came to.
-struct Wave {
-    /// Calls (attempts included) from the event on, per instance.
-    calls_per_instance: f64,
-    /// Share of those calls that were throttled.
-    throttled_share: f64,
-    busiest_second: u64,
-    /// From the event until every instance had the change.
-    all_changed: Option<Duration>,
-    /// Instances with the change when the wave was no longer followed.
-    changed: usize,
-    wall: Duration,
-}
-
-/// The longest a wave is followed.
-const WAVE_LIMIT: Duration = Duration::from_secs(4 * 3600);
-
-/// `instances` loaded handles (max age a day, so only the event refreshes
-/// them) all receive one change event; from then on the store throttles
-/// above 40 calls a second. Each event refresh waits a random delay within
-/// `window` (`Loader::event_spread`).
-fn wave(instances: usize, window: Duration, sdk_retries: bool) -> Wave {
-    let wall = std::time::Instant::now();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .unwrap();
-    let (per_second, throttled, all_changed, changed) = runtime.block_on(async {
-        let start = Instant::now();
-        let mut recorder = Recorder::new(start, false, WAVE_LIMIT);
-        recorder.attempts = if sdk_retries { 3 } else { 1 };
-        let mut fleet = Vec::with_capacity(instances);
-        for _ in 0..instances {
-            let live = Hundred::loader()
-                .source(recorder.clone())
-                .max_age(Duration::from_secs(24 * 3600))
-                .event_spread(window)
-                .load()
-                .await
-                .expect("no quota while loading");
-            fleet.push(live);
-        }
-        let at_event = Instant::now();
-        recorder.restart_with_quota();
-        recorder.inner.put("/fleet/g0/f0", "changed");
-        let event = serde_json::json!({
-            "detail-type": "Parameter Store Change",
-            "source": "aws.ssm",
-            "detail": {"name": "/fleet/g0/f0", "operation": "Update", "type": "String"}
-        });
-        for live in &fleet {
-            live.apply_event(&event).expect("a Parameter Store change");
-        }
-        let mut all_changed = None;
-        let mut second = Duration::ZERO;
-        let has_it = |fleet: &[Live<Hundred>]| {
-            fleet
-                .iter()
-                .filter(|live| live.get().g0.f0 == "changed")
-                .count()
-        };
-        while second < WAVE_LIMIT {
-            second += Duration::from_secs(1);
-            tokio::time::sleep_until(at_event + second).await;
-            if has_it(&fleet) == instances {
-                all_changed = Some(second);
-                break;
-            }
-        }
-        let changed = has_it(&fleet);
-        fleet.clear();
-        let per_second = recorder.per_second.lock().unwrap().clone();
-        let throttled = *recorder.throttled.lock().unwrap();
-        (per_second, throttled, all_changed, changed)
-    });
-    let calls: u64 = per_second.iter().sum();
-    Wave {
-        calls_per_instance: calls as f64 / instances as f64,
-        throttled_share: throttled as f64 / calls.max(1) as f64,
-        busiest_second: per_second.iter().copied().max().unwrap_or(0),
-        all_changed,
-        changed,
-        wall: wall.elapsed(),
-    }
-}
-
-/// The window the README prescribes: instances x calls per reload / quota,
-/// and a quarter on top for the randomness.
-fn prescribed_window(instances: usize) -> Duration {
-    Duration::from_secs_f64(instances as f64 * 10.0 / QUOTA as f64 * 1.25)
-}
-
-fn waves(sizes: &[usize]) {
-    println!(
-        "\nchange-event waves under the quota: every instance gets one event; the store throttles above {QUOTA} calls/s from the event on (a token bucket of {QUOTA}); floor = instances x 10 calls / {QUOTA}; prescribed window = 1.25 x floor\n"
-    );
-    println!(
-        "| instances | SDK retries | event spread window | floor | all have the change after | / floor | calls per instance | throttled share | busiest second | wall time |"
-    );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for &instances in sizes.iter().filter(|&&n| n >= 1_000) {
-        let floor = instances as f64 * 10.0 / QUOTA as f64;
-        for sdk_retries in [true, false] {
-            for window in [Duration::ZERO, prescribed_window(instances)] {
-                let w = wave(instances, window, sdk_retries);
-                let ratio = w.all_changed.map_or_else(
-                    || "-".into(),
-                    |d| format!("{:.2}x", d.as_secs_f64() / floor),
-                );
-                println!(
-                    "| {instances} | {} | {} s | {floor:.0} s | {} | {ratio} | {:.2} | {:.1}% | {} | {:.1} s |",
-                    if sdk_retries { "3 attempts" } else { "none" },
-                    window.as_secs(),
-                    w.all_changed.map_or_else(
-                        || format!(
-                            "not within {} s ({} have it)",
-                            WAVE_LIMIT.as_secs(),
-                            w.changed
-                        ),
-                        |d| format!("{} s", d.as_secs())
-                    ),
-                    w.calls_per_instance,
-                    w.throttled_share * 100.0,
-                    w.busiest_second,
-                    w.wall.as_secs_f64()
-                );
-            }
-        }
     }
 }
 
