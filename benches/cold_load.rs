@@ -273,7 +273,7 @@ async fn main() {
     let with_peers = !std::env::args().any(|a| a == "--no-peers");
     let emulator = Emulator::start()
         .await
-        .expect("the moto emulator is needed: run `cargo test --test emulator` once to install it");
+        .expect("the moto emulator is needed: run `cargo test --test suite emulator::` once to install it");
     let workloads = [
         (10, workload::<Load10>()),
         (100, workload::<Load100>()),

@@ -14,25 +14,15 @@ use futures_util::future::{BoxFuture, Shared as SharedFuture};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::backoff;
 use super::event_state::Events;
+use super::health::Health;
+use super::snapshot::Published;
 use super::status::{LastError, Refresher, Status};
 use super::watched::{Verdict, Watch};
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
 use crate::load::carried::Carried;
-use crate::load::{Bound, Group, Loaded};
-use crate::metadata::Metadata;
-
-/// One load's result, as readers see it.
-pub(crate) struct Published<T> {
-    pub value: Arc<T>,
-    pub metadata: Arc<Metadata>,
-    pub fingerprint: u64,
-    pub loaded_at: Instant,
-    /// What the load read, for matching change events.
-    pub bound: Arc<Bound>,
-}
+use crate::load::{Group, Loaded};
 
 pub(crate) struct Settings {
     pub max_age: Option<Duration>,
@@ -77,17 +67,6 @@ pub(crate) struct Shared<T> {
     pub(crate) last_error_refresh: AtomicU64,
 }
 
-/// What the attempts so far have told.
-struct Health {
-    /// When the last attempt ended: expiry counts from it.
-    last_attempt_end: Instant,
-    last_success: Instant,
-    consecutive_failures: u32,
-    last_error: Option<(Error, Instant)>,
-    /// After a failure: no attempt from `fresh()` or the refresher before.
-    retry_not_before: Option<Instant>,
-}
-
 impl<T: SsmConfig> Shared<T> {
     pub fn new(loaded: Loaded<T>, group: Group, settings: Settings, watch: Option<Watch>) -> Self {
         let now = Instant::now();
@@ -108,13 +87,7 @@ impl<T: SsmConfig> Shared<T> {
             flight: Mutex::new(None),
             watch,
             flights: AtomicU64::new(0),
-            health: Mutex::new(Health {
-                last_attempt_end: now,
-                last_success: now,
-                consecutive_failures: 0,
-                last_error: None,
-                retry_not_before: None,
-            }),
+            health: Mutex::new(Health::loaded(now)),
             events: Mutex::default(),
             carried: Mutex::default(),
             refresher: AtomicU8::new(Refresher::NotScheduled as u8),
@@ -147,34 +120,19 @@ impl<T: SsmConfig> Shared<T> {
         self.health.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Time left before the refresher's next attempt: `period` after the
-    /// last attempt ended, or sooner after a failure, when the backoff says.
+    /// See [`Health::until_due`].
     pub fn until_due(&self, period: Duration) -> Duration {
-        let health = self.health();
-        let due = match health.retry_not_before {
-            Some(retry) => retry,
-            None => health.last_attempt_end + period,
-        };
-        due.saturating_duration_since(Instant::now())
+        self.health().until_due(period)
     }
 
-    /// Time left in the backoff that follows a failure (at least 10 ms, so
-    /// a retry loop cannot spin).
+    /// See [`Health::until_retry`].
     pub fn until_retry(&self) -> Duration {
-        let health = self.health();
-        let retry = health.retry_not_before.unwrap_or_else(Instant::now);
-        retry
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_millis(10))
+        self.health().until_retry()
     }
 
-    /// After a failure, while the backoff lasts: the error that caused it.
+    /// See [`Health::backing_off`].
     pub fn backing_off(&self) -> Option<Error> {
-        let health = self.health();
-        match (&health.retry_not_before, &health.last_error) {
-            (Some(retry), Some((error, _))) if Instant::now() < *retry => Some(error.clone()),
-            _ => None,
-        }
+        self.health().backing_off()
     }
 
     /// Refreshes the whole group, or joins the refresh under way. The load
@@ -320,23 +278,8 @@ impl<T: SsmConfig> Shared<T> {
     }
 
     fn record(&self, outcome: &Outcome<T>) {
-        let now = Instant::now();
-        let mut health = self.health();
-        health.last_attempt_end = now;
-        match outcome {
-            Ok(_) => {
-                health.last_success = now;
-                health.consecutive_failures = 0;
-                health.retry_not_before = None;
-            }
-            Err(err) => {
-                health.consecutive_failures = health.consecutive_failures.saturating_add(1);
-                health.last_error = Some((err.clone(), now));
-                let cap = backoff::cap(self.settings.max_age, err.is_throttled());
-                health.retry_not_before =
-                    Some(now + backoff::delay(health.consecutive_failures, cap, backoff::draw()));
-            }
-        }
+        let outcome = outcome.as_ref().map(|_| ());
+        self.health().record(outcome, self.settings.max_age);
     }
 
     fn end_flight(&self, id: u64) {

@@ -6,8 +6,20 @@ use std::sync::Arc;
 
 use arc_swap::Guard;
 
-use super::refresh::Published;
+use tokio::time::Instant;
+
+use crate::load::Bound;
 use crate::metadata::Metadata;
+
+/// One load's result, as readers see it.
+pub(crate) struct Published<T> {
+    pub value: Arc<T>,
+    pub metadata: Arc<Metadata>,
+    pub fingerprint: u64,
+    pub loaded_at: Instant,
+    /// What the load read, for matching change events.
+    pub bound: Arc<Bound>,
+}
 
 /// One loaded configuration, as [`Live::get`](super::Live::get) returns it;
 /// dereferences to `T`.

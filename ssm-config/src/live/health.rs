@@ -1,0 +1,82 @@
+//! What the attempts of a live configuration have told: when the last one
+//! ended, the failures since the last success and the backoff they earned.
+//! The refresher's schedule, `fresh()` and `status()` all read it here.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::backoff;
+use crate::error::Error;
+
+pub(crate) struct Health {
+    /// When the last attempt ended: expiry counts from it.
+    last_attempt_end: Instant,
+    pub last_success: Instant,
+    pub consecutive_failures: u32,
+    pub last_error: Option<(Error, Instant)>,
+    /// After a failure: no attempt from `fresh()` or the refresher before.
+    retry_not_before: Option<Instant>,
+}
+
+impl Health {
+    /// The health of a configuration loaded `now`.
+    pub fn loaded(now: Instant) -> Self {
+        Health {
+            last_attempt_end: now,
+            last_success: now,
+            consecutive_failures: 0,
+            last_error: None,
+            retry_not_before: None,
+        }
+    }
+
+    /// An attempt ended: a success clears the failures, a failure counts
+    /// and backs off (for longer when the store throttles, never beyond
+    /// what `max_age` allows).
+    pub fn record(&mut self, outcome: Result<(), &Error>, max_age: Option<Duration>) {
+        let now = Instant::now();
+        self.last_attempt_end = now;
+        match outcome {
+            Ok(()) => {
+                self.last_success = now;
+                self.consecutive_failures = 0;
+                self.retry_not_before = None;
+            }
+            Err(err) => {
+                self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+                self.last_error = Some((err.clone(), now));
+                let cap = backoff::cap(max_age, err.is_throttled());
+                self.retry_not_before =
+                    Some(now + backoff::delay(self.consecutive_failures, cap, backoff::draw()));
+            }
+        }
+    }
+
+    /// Time left before the refresher's next attempt: `period` after the
+    /// last attempt ended, or sooner after a failure, when the backoff says.
+    pub fn until_due(&self, period: Duration) -> Duration {
+        let due = match self.retry_not_before {
+            Some(retry) => retry,
+            None => self.last_attempt_end + period,
+        };
+        due.saturating_duration_since(Instant::now())
+    }
+
+    /// Time left in the backoff that follows a failure (at least 10 ms, so
+    /// a retry loop cannot spin).
+    pub fn until_retry(&self) -> Duration {
+        let retry = self.retry_not_before.unwrap_or_else(Instant::now);
+        retry
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(10))
+    }
+
+    /// After a failure, while the backoff lasts: the error that caused it.
+    pub fn backing_off(&self) -> Option<Error> {
+        match (&self.retry_not_before, &self.last_error) {
+            (Some(retry), Some((error, _))) if Instant::now() < *retry => Some(error.clone()),
+            _ => None,
+        }
+    }
+}
