@@ -271,9 +271,9 @@ async fn main() {
     let rounds = option("--rounds", 5);
     let group_size = option("--group-size", 8);
     let with_peers = !std::env::args().any(|a| a == "--no-peers");
-    let emulator = Emulator::start()
-        .await
-        .expect("the moto emulator is needed: run `cargo test --test suite emulator::` once to install it");
+    let emulator = Emulator::start().await.expect(
+        "the moto emulator is needed: run `cargo test --test suite emulator::` once to install it",
+    );
     let workloads = [
         (10, workload::<Load10>()),
         (100, workload::<Load100>()),

@@ -118,8 +118,8 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
         match key.as_str() {
             // #[ssm(prefix = "/{ENV}/app")]
             "prefix" => set(&mut out.prefix, string(&meta, errors), span, &key, errors),
-            // #[ssm(max_age = 300)]
-            "max_age" => set(&mut out.max_age, integer(&meta, errors), span, &key, errors),
+            // #[ssm(max_age = 300)] or #[ssm(max_age = "5m")]
+            "max_age" => set(&mut out.max_age, seconds(&meta, errors), span, &key, errors),
             // #[ssm(rename_all = "kebab-case")]
             "rename_all" => set(
                 &mut out.rename_all,
@@ -391,6 +391,38 @@ fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span
         },
         other => {
             errors.spanned(other, format!("`{}` expects a whole number", key_of(meta)));
+            None
+        }
+    }
+}
+
+/// A whole number of seconds, or a duration as people write one (`"30s"`,
+/// `"5m"`, `"1h30m"`), read by `humantime`, as `Loader::max_age` takes a
+/// `Duration`.
+fn seconds(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
+    let key = key_of(meta);
+    let expected = "seconds (`300`) or a duration (`\"5m\"`, `\"1h30m\"`)";
+    match lit(meta, errors, expected)? {
+        Lit::Int(i) => match i.base10_parse::<u64>() {
+            Ok(n) => Some((n, i.span())),
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        },
+        Lit::Str(text) => match humantime::parse_duration(&text.value()) {
+            Ok(duration) if duration.subsec_nanos() == 0 => Some((duration.as_secs(), text.span())),
+            Ok(_) => {
+                errors.spanned(text, format!("`{key}` is counted in whole seconds"));
+                None
+            }
+            Err(err) => {
+                errors.spanned(text, format!("`{key}` expects {expected}: {err}"));
+                None
+            }
+        },
+        other => {
+            errors.spanned(other, format!("`{key}` expects {expected}"));
             None
         }
     }

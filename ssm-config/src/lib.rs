@@ -57,8 +57,10 @@
 //! On the struct:
 //! - `prefix = "/{APP_ENV}/orders"`: the base of relative paths; `{VAR}` is
 //!   read from the environment (or [`Loader::var`]) at load time.
-//! - `max_age = SECONDS`: how long a snapshot lives; at least 1 (`0` is a
-//!   compile error).
+//! - `max_age = 300` or `max_age = "5m"`: how long a snapshot lives, in
+//!   whole seconds or as a duration (`"30s"`, `"5m"`, `"1h30m"`, read by
+//!   `humantime`), as [`Loader::max_age`] takes a `Duration`; at least 1 s
+//!   (`0` is a compile error).
 //! - `rename_all = "kebab-case"`: how field names become path segments
 //!   (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
 //!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`).

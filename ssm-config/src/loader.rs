@@ -43,6 +43,7 @@ pub struct Loader<T> {
     source: SourceChoice,
     prefix: Option<String>,
     vars: HashMap<String, String>,
+    env: HashMap<String, String>,
     env_prefix: Option<String>,
     max_age: Option<Duration>,
     limits: Limits,
@@ -73,6 +74,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             source: SourceChoice::Environment,
             prefix: None,
             vars: HashMap::new(),
+            env: HashMap::new(),
             env_prefix: None,
             max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
             limits: DEFAULT_LIMITS,
@@ -115,9 +117,40 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
-    /// Gives a `{VAR}` a value, ahead of the environment.
+    /// Gives a `{VAR}` of a name or prefix a value, ahead of the process
+    /// environment. It fills names only: an environment override
+    /// (`#[ssm(env)]`, [`env_prefix`](Self::env_prefix)) reads
+    /// [`env_override`](Self::env_override) and the process environment.
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets an environment override variable as this loader sees it, ahead
+    /// of the process environment: what `#[ssm(env = "...")]` and
+    /// [`env_prefix`](Self::env_prefix) read, for tests and tools that must
+    /// not change the process's environment. An empty value counts as
+    /// unset, as in the environment.
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// #[derive(SsmConfig)]
+    /// #[ssm(prefix = "/app")]
+    /// struct AppConfig {
+    ///     #[ssm(env = "APP_PORT")]
+    ///     port: u16,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
+    /// let config = AppConfig::loader()
+    ///     .source(MemorySource::new())
+    ///     .env_override("APP_PORT", "8080")
+    ///     .fetch()
+    ///     .await?;
+    /// assert_eq!(config.port, 8080);
+    /// # Ok(()) }
+    /// ```
+    pub fn env_override(mut self, variable: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.insert(variable.into(), value.into());
         self
     }
 
@@ -156,7 +189,7 @@ impl<T: SsmConfig> Loader<T> {
     /// let config = Orders::loader()
     ///     .source(source)
     ///     .env_prefix("ORDERS_")
-    ///     .var("ORDERS_CACHE__TTL_SECS", "5") // or set in the environment
+    ///     .env_override("ORDERS_CACHE__TTL_SECS", "5") // or set in the environment
     ///     .load()
     ///     .await?;
     /// assert_eq!(config.get().cache.ttl_secs, 5);
@@ -171,7 +204,7 @@ impl<T: SsmConfig> Loader<T> {
     /// variables, and the variables [`env_prefix`](Loader::env_prefix)
     /// lets override each field, in the plan's `ENV` column.
     pub fn parameters(&self) -> crate::plan::Plan {
-        let lookup = load::vars_then_env(&self.vars);
+        let lookup = load::given_then_env(&self.vars);
         crate::plan::Plan::new(crate::plan::planned_parameters(
             T::PLAN,
             self.prefix.as_deref(),
@@ -213,7 +246,7 @@ impl<T: SsmConfig> Loader<T> {
     /// What the struct needs created, with this loader's prefix and
     /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
     pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {
-        let lookup = load::vars_then_env(&self.vars);
+        let lookup = load::given_then_env(&self.vars);
         crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
     }
 
@@ -401,8 +434,9 @@ impl<T: SsmConfig> Loader<T> {
     /// ```
     pub async fn check(self) -> crate::doctor::Report {
         let group = self.into_group().await;
-        let lookup = load::vars_then_env(&group.vars);
-        let settings = group.settings(&lookup, group.limits);
+        let vars = load::given_then_env(&group.vars);
+        let env = load::given_then_env(&group.env);
+        let settings = group.settings(&vars, &env, group.limits);
         crate::doctor::check::<T>(&*group.source, &settings).await
     }
 
@@ -420,6 +454,7 @@ impl<T: SsmConfig> Loader<T> {
             source,
             prefix: self.prefix,
             vars: self.vars,
+            env: self.env,
             env_prefix: self.env_prefix,
             limits: self.limits,
         }
@@ -438,7 +473,10 @@ pub(crate) fn one_shot_settings() -> crate::load::attempt::Settings<'static> {
     crate::load::attempt::Settings {
         prefix: None,
         lookup: &load::env_lookup,
-        overrides: crate::load::resolve::Overrides::On { prefix: None },
+        overrides: crate::load::resolve::Overrides::On {
+            prefix: None,
+            variables: &load::env_lookup,
+        },
         limits: DEFAULT_LIMITS,
     }
 }

@@ -82,7 +82,7 @@ impl Metadata {
     /// let source = MemorySource::new();
     /// source.put("/app/host", "db.internal");
     /// source.put("/app/log", "info");
-    /// let config = AppConfig::loader().source(source).var("APP_LOG", "debug").load().await?;
+    /// let config = AppConfig::loader().source(source).env_override("APP_LOG", "debug").load().await?;
     /// let metadata = config.metadata();
     /// assert_eq!(metadata.origin("host").unwrap().to_string(), "/app/host version 1");
     /// assert_eq!(metadata.origin("port"), Some(&Origin::Default));

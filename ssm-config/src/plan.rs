@@ -183,7 +183,11 @@ pub(crate) fn planned_parameters(
     // Unset variables stay visible as `{VAR}` instead of failing the listing.
     let keep_unset = |var: &str| lookup(var).or_else(|| Some(format!("{{{var}}}")));
     let resolution = resolve::resolve_unchecked(plan, prefix, &keep_unset);
-    let overrides = resolve::Overrides::On { prefix: env_prefix };
+    // Only the variables' names are listed, never their values.
+    let overrides = resolve::Overrides::On {
+        prefix: env_prefix,
+        variables: &|_| None,
+    };
     let requests = &resolution.requests;
     let mut out = Vec::new();
     for leaf in resolution.root.leaves(requests) {

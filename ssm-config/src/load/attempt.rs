@@ -12,8 +12,8 @@ use crate::load::fetched::Fetched;
 use crate::load::resolve::{self, Overrides, Resolution};
 use crate::source::ParameterSource;
 
-/// How an attempt reads: the loader's prefix, variables, overrides and
-/// limits.
+/// How an attempt reads: the loader's prefix, the values of `{VAR}`s, the
+/// environment overrides and the limits.
 pub(crate) struct Settings<'a> {
     pub prefix: Option<&'a str>,
     pub lookup: resolve::Lookup<'a>,
@@ -111,6 +111,7 @@ fn build_contained<T: SsmConfig>(mut build: Build<'_>) -> Option<T> {
 fn env_prefix_problem(overrides: Overrides<'_>) -> Option<Problem> {
     let Overrides::On {
         prefix: Some(prefix),
+        ..
     } = overrides
     else {
         return None;

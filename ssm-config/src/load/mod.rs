@@ -53,7 +53,10 @@ pub(crate) const DEFAULT_LIMITS: Limits = Limits {
 pub(crate) struct Group {
     pub source: Arc<dyn ParameterSource>,
     pub prefix: Option<String>,
+    /// `Loader::var`: `{VAR}`s, ahead of the environment.
     pub vars: HashMap<String, String>,
+    /// `Loader::env_override`: override variables, ahead of the environment.
+    pub env: HashMap<String, String>,
     /// `Loader::env_prefix`.
     pub env_prefix: Option<String>,
     pub limits: Limits,
@@ -112,7 +115,7 @@ impl Group {
         template: &str,
         make: impl FnOnce(ssm_config_rules::Lookup<'_>) -> Result<String, ssm_config_rules::FillError>,
     ) -> Result<String, Problem> {
-        let lookup = vars_then_env(&self.vars);
+        let lookup = given_then_env(&self.vars);
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
@@ -128,21 +131,30 @@ impl Group {
         pace: std::time::Duration,
         carried: Option<&mut Carried>,
     ) -> Result<Loaded<T>, Error> {
-        let lookup = vars_then_env(&self.vars);
+        let (vars, env) = (given_then_env(&self.vars), given_then_env(&self.env));
         let limits = Limits {
             pace,
             ..self.limits
         };
-        load_from::<T>(&*self.source, &self.settings(&lookup, limits), carried).await
+        let settings = self.settings(&vars, &env, limits);
+        load_from::<T>(&*self.source, &settings, carried).await
     }
 
-    /// The settings an attempt of this group reads with.
-    pub fn settings<'a>(&'a self, lookup: resolve::Lookup<'a>, limits: Limits) -> Settings<'a> {
+    /// The settings an attempt of this group reads with: `{VAR}`s from
+    /// `vars`, override variables from `env` (each [`given_then_env`] of
+    /// this group's own).
+    pub fn settings<'a>(
+        &'a self,
+        vars: resolve::Lookup<'a>,
+        env: resolve::Lookup<'a>,
+        limits: Limits,
+    ) -> Settings<'a> {
         Settings {
             prefix: self.prefix.as_deref(),
-            lookup,
+            lookup: vars,
             overrides: resolve::Overrides::On {
                 prefix: self.env_prefix.as_deref(),
+                variables: env,
             },
             limits,
         }
@@ -188,12 +200,12 @@ pub(crate) async fn load_from<T: SsmConfig>(
     }
 }
 
-/// Variables from `Loader::var` first, then the process environment: what
-/// fills `{VAR}`s and overrides fields.
-pub(crate) fn vars_then_env(
-    vars: &HashMap<String, String>,
+/// Variables given to the loader first, then the process environment:
+/// `Loader::var`'s for `{VAR}`s, `Loader::env_override`'s for overrides.
+pub(crate) fn given_then_env(
+    given: &HashMap<String, String>,
 ) -> impl Fn(&str) -> Option<String> + Sync + '_ {
-    |var: &str| vars.get(var).cloned().or_else(|| std::env::var(var).ok())
+    |var: &str| given.get(var).cloned().or_else(|| std::env::var(var).ok())
 }
 
 /// `{VAR}`s from the process environment.

@@ -24,14 +24,17 @@ pub(crate) struct Resolution {
 pub(crate) type Lookup<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 /// Which environment variables override fields at load time.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(crate) enum Overrides<'a> {
     /// None: listings and policies show every parameter.
     Off,
     /// `#[ssm(env = "...")]`, and with a prefix (`Loader::env_prefix`) a
     /// variable for every other field: `PREFIX_CACHE__TTL_SECS` for
-    /// `cache.ttl_secs`.
-    On { prefix: Option<&'a str> },
+    /// `cache.ttl_secs`; their values read from `variables`.
+    On {
+        prefix: Option<&'a str>,
+        variables: Lookup<'a>,
+    },
 }
 
 /// The variable that overrides `field` (dotted through nested structs).
@@ -47,9 +50,10 @@ pub(crate) fn env_variable(
             None,
             Overrides::On {
                 prefix: Some(prefix),
+                ..
             },
         ) => Some(format!("{prefix}{}", field.replace('.', "__")).to_ascii_uppercase()),
-        (None, Overrides::On { prefix: None }) => None,
+        (None, Overrides::On { prefix: None, .. }) => None,
     }
 }
 
@@ -74,7 +78,6 @@ fn resolve_with(
             true => Filler::checked(lookup),
             false => Filler::unchecked(lookup),
         },
-        lookup,
         overrides,
         requests: Requests::default(),
         problems: Vec::new(),
@@ -97,7 +100,6 @@ fn resolve_with(
 
 struct Resolver<'a> {
     filler: Filler<'a>,
-    lookup: Lookup<'a>,
     overrides: Overrides<'a>,
     requests: Requests,
     problems: Vec<Problem>,
@@ -237,8 +239,11 @@ impl Resolver<'_> {
     /// The slot of a field its environment variable overrides; an empty
     /// variable counts as unset, as SSM holds no empty values.
     fn env_slot(&self, field: &str, value: &ValuePlan) -> Option<Slot> {
+        let Overrides::On { variables, .. } = self.overrides else {
+            return None;
+        };
         let variable = env_variable(value, field, self.overrides)?;
-        let text = (self.lookup)(&variable).filter(|text| !text.is_empty())?;
+        let text = variables(&variable).filter(|text| !text.is_empty())?;
         Some(Slot::Env {
             field: field.to_owned(),
             variable,

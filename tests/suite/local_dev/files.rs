@@ -254,15 +254,15 @@ async fn env_overrides_win_and_go_through_the_same_conversion() {
     let config = Orders::loader()
         .source(source.clone())
         .env_prefix("ORDERS_")
-        .var("ORDERS_DB__PORT", "7000") // no nested level: one `_`
-        .var("ORDERS_DB_PORT", "7001")
-        .var("ORDERS_DB_PASSWORD", "env-canary-77")
-        .var("ORDERS_ALLOWED_IPS", "10.9.0.1,10.9.0.2")
-        .var("ORDERS_LIMITS", r#"{"max_items": 99}"#)
-        .var("ORDERS_CACHE__TTL_SECS", "5")
-        .var("ORDERS_LOG", "trace") // the field's own `env` wins over the prefix
-        .var("ORDERS_LOG_LEVEL", "ignored")
-        .var("ORDERS_DB_HOST", "") // empty counts as unset
+        .env_override("ORDERS_DB__PORT", "7000") // no nested level: one `_`
+        .env_override("ORDERS_DB_PORT", "7001")
+        .env_override("ORDERS_DB_PASSWORD", "env-canary-77")
+        .env_override("ORDERS_ALLOWED_IPS", "10.9.0.1,10.9.0.2")
+        .env_override("ORDERS_LIMITS", r#"{"max_items": 99}"#)
+        .env_override("ORDERS_CACHE__TTL_SECS", "5")
+        .env_override("ORDERS_LOG", "trace") // the field's own `env` wins over the prefix
+        .env_override("ORDERS_LOG_LEVEL", "ignored")
+        .env_override("ORDERS_DB_HOST", "") // empty counts as unset
         .load()
         .await
         .unwrap();
@@ -310,8 +310,8 @@ async fn a_bad_override_says_where_it_came_from_and_never_quotes_a_secret() {
     let err = SecretPin::loader()
         .source(FileSource::new(&file.path))
         .env_prefix("ORDERS_")
-        .var("PIN", "env-canary-77")
-        .var("ORDERS_PORT", "eighty")
+        .env_override("PIN", "env-canary-77")
+        .env_override("ORDERS_PORT", "eighty")
         .load()
         .await
         .unwrap_err();
@@ -371,7 +371,7 @@ async fn one_precedence_env_then_layers_in_order_then_default() {
     let config = Precedence::loader()
         .source(layered)
         .env_prefix("P_")
-        .var("P_FROM_ENV", "env")
+        .env_override("P_FROM_ENV", "env")
         .load()
         .await
         .unwrap();
@@ -537,4 +537,47 @@ async fn a_name_the_file_gives_only_by_label_is_missing_to_unpinned_fields() {
     let c = Labelled::fetch(&FileSource::new(&file.path)).await.unwrap();
     assert_eq!((c.latest.as_deref(), c.blue.as_str()), (Some("plain"), "b"));
     assert_eq!(c.all["latest"], "plain");
+}
+
+/// `Loader::var` fills `{VAR}`s and nothing else; `Loader::env_override`
+/// stands for an override variable and nothing else: a name shared by both
+/// jobs does each only through its own setting.
+#[tokio::test]
+async fn var_fills_names_and_env_override_overrides_fields_each_alone() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/{SSM_CONFIG_TEST_ONE_JOB}/svc")]
+    struct OneJob {
+        #[ssm(env = "SSM_CONFIG_TEST_ONE_JOB")]
+        port: u16,
+    }
+    let source = MemorySource::new();
+    source.put("/80/svc/port", "81");
+
+    let filled = OneJob::loader()
+        .source(source.clone())
+        .var("SSM_CONFIG_TEST_ONE_JOB", "80")
+        .fetch()
+        .await
+        .expect("a `{VAR}` given with `var` fills the prefix");
+    assert_eq!(filled.port, 81, "`var` does not override the field");
+
+    let err = OneJob::loader()
+        .source(source.clone())
+        .env_override("SSM_CONFIG_TEST_ONE_JOB", "90")
+        .fetch()
+        .await
+        .expect_err("`env_override` fills no `{VAR}`");
+    assert!(
+        err.to_string().contains("SSM_CONFIG_TEST_ONE_JOB"),
+        "the unset variable is named: {err}"
+    );
+
+    let both = OneJob::loader()
+        .source(source)
+        .var("SSM_CONFIG_TEST_ONE_JOB", "80")
+        .env_override("SSM_CONFIG_TEST_ONE_JOB", "90")
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(both.port, 90, "the override wins over the parameter");
 }

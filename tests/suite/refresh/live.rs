@@ -91,6 +91,27 @@ async fn reads_never_fetch_and_each_expiry_refreshes_once() {
     );
 }
 
+/// `max_age = "1m30s"` is the `Duration` `Loader::max_age` would take:
+/// 90 s, not 1 or 130.
+#[tokio::test(start_paused = true)]
+async fn max_age_written_as_a_duration_is_that_many_seconds() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/live", max_age = "1m30s")]
+    struct Spelled {
+        host: String,
+    }
+    let (_memory, source) = small_source();
+    let _config = Spelled::loader()
+        .source(source.clone())
+        .load()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(89)).await;
+    assert_eq!(source.get_parameters_calls(), 1, "nothing before 90 s");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(source.get_parameters_calls(), 2, "one at 90 s");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_forced_refresh_postpones_the_next_expiry() {
     let (_memory, source) = small_source();

@@ -71,7 +71,7 @@ async fn report() -> Option<(Report, Proxy)> {
     let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
     let report = Checked::loader()
         .source(source)
-        .var("DOC_OVERRIDE", "7")
+        .env_override("DOC_OVERRIDE", "7")
         .check()
         .await;
     // The emulator's turn ends here; the report and the proxy outlive it.
@@ -211,7 +211,7 @@ async fn an_unreachable_source_is_not_asked_name_by_name() {
         crate::support::counting::Counting::new(ssm_config::source::FileSource::new(missing));
     let report = Checked::loader()
         .source(source.clone())
-        .var("DOC_OVERRIDE", "7")
+        .env_override("DOC_OVERRIDE", "7")
         .check()
         .await;
     assert!(!report.would_load);
