@@ -101,11 +101,12 @@ async fn max_age_written_as_a_duration_is_that_many_seconds() {
         host: String,
     }
     let (_memory, source) = small_source();
-    let _config = Spelled::loader()
+    let config = Spelled::loader()
         .source(source.clone())
         .load()
         .await
         .unwrap();
+    assert_eq!(config.get().host, "a");
     tokio::time::sleep(Duration::from_secs(89)).await;
     assert_eq!(source.get_parameters_calls(), 1, "nothing before 90 s");
     tokio::time::sleep(Duration::from_secs(2)).await;
