@@ -21,7 +21,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         return fallback(input, &krate, compile_errors);
     };
     let container = model::build(input, &parsed, &mut errors);
-    valid::validate(&container, &mut errors);
+    valid::validate(input, &parsed, &container, &mut errors);
     match errors.finish() {
         Ok(()) => generate(&container),
         Err(compile_errors) => fallback(input, &container.krate, compile_errors),

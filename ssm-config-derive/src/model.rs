@@ -7,7 +7,6 @@ use crate::attr::{self, At, DefaultValue, FieldAttrs};
 use crate::case::{RULE_NAMES, RenameRule};
 use crate::default_text;
 use crate::errors::Errors;
-use crate::rules;
 use crate::ty::{self, Shape};
 
 pub(crate) struct Container<'a> {
@@ -18,7 +17,19 @@ pub(crate) struct Container<'a> {
     pub krate: syn::Path,
     /// `#[ssm(validate = ...)]`: run on the built struct.
     pub validate: Option<syn::Path>,
+    /// `#[ssm(rename_all = "...")]`, when it names a known rule.
+    pub rename: Option<RenameRule>,
     pub fields: Vec<Field<'a>>,
+}
+
+/// A field's name as written, without `r#`.
+pub(crate) fn field_name(ident: &Ident) -> String {
+    ident.to_string().trim_start_matches("r#").to_owned()
+}
+
+/// A field's default path segment: its name after `rename_all`.
+pub(crate) fn segment(rename: Option<RenameRule>, name: &str) -> String {
+    rename.map_or_else(|| name.to_owned(), |rule| rule.apply(name))
 }
 
 pub(crate) struct Field<'a> {
@@ -178,16 +189,14 @@ pub(crate) fn build<'a>(
     let Data::Struct(data) = &input.data else {
         unreachable!("checked by parse_attrs")
     };
-    let base = rules::prefix(attrs.prefix.as_ref(), errors);
     let fields = data
         .fields
         .iter()
         .zip(&parsed.fields)
         .filter_map(|(field, attrs)| {
             let ident = field.ident.as_ref()?;
-            let name = ident.to_string().trim_start_matches("r#").to_owned();
-            let segment = rename.map_or_else(|| name.clone(), |rule| rule.apply(&name));
-            rules::field(attrs, base, &segment, ident.span(), errors);
+            let name = field_name(ident);
+            let segment = segment(rename, &name);
             let kind = field_kind(&field.ty, attrs, segment, errors)?;
             Some(Field {
                 ident,
@@ -197,12 +206,6 @@ pub(crate) fn build<'a>(
             })
         })
         .collect();
-    if let Some(max_age) = attrs.max_age.as_ref().filter(|m| m.value == 0) {
-        errors.push(syn::Error::new(
-            max_age.value_span,
-            "`max_age = 0` would refresh without pause; give at least 1 (seconds), or leave it out for values that never expire",
-        ));
-    }
     Container {
         ident: &input.ident,
         prefix: attrs.prefix.as_ref().map(|p| p.value.clone()),
@@ -213,6 +216,7 @@ pub(crate) fn build<'a>(
             .as_ref()
             .map_or_else(|| syn::parse_quote!(::ssm_config), |k| k.value.clone()),
         validate: attrs.validate.as_ref().map(|v| v.value.clone()),
+        rename,
         fields,
     }
 }
