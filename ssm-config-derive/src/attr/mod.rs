@@ -8,6 +8,10 @@ use syn::{Attribute, Expr, Lit, LitStr};
 
 use crate::errors::Errors;
 
+mod value;
+
+use value::{boolean, expr, flag, integer, key_of, seconds, skip_value, string, string_lit};
+
 /// A value and where it was written: `span` is the key, `value_span` the
 /// value (the key itself for flags).
 #[derive(Clone)]
@@ -252,11 +256,6 @@ fn for_each_meta(
     }
 }
 
-fn key_of(meta: &ParseNestedMeta<'_>) -> String {
-    let path = &meta.path;
-    quote::quote!(#path).to_string().replace(' ', "")
-}
-
 fn set<T>(
     slot: &mut Option<At<T>>,
     value: Option<(T, Span)>,
@@ -290,8 +289,8 @@ fn unknown(
     let mut message = format!("unknown {level} attribute `{key}`");
     if let Some(near) = known
         .iter()
-        .filter(|k| edit_distance(k, key) <= 2)
-        .min_by_key(|k| edit_distance(k, key))
+        .filter(|k| strsim::levenshtein(k, key) <= 2)
+        .min_by_key(|k| strsim::levenshtein(k, key))
     {
         message.push_str(&format!(", did you mean `{near}`?"));
     } else if other_level.contains(&key) {
@@ -312,173 +311,4 @@ fn unknown(
         ));
     }
     errors.push(syn::Error::new(meta.path.span(), message));
-}
-
-fn skip_value(meta: &ParseNestedMeta<'_>) {
-    if meta.input.peek(syn::Token![=]) {
-        let _ = meta.value().and_then(|v| v.parse::<Expr>());
-    } else if meta.input.peek(syn::token::Paren) {
-        let _ = meta.parse_nested_meta(|inner| {
-            skip_value(&inner);
-            Ok(())
-        });
-    }
-}
-
-fn expr(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Expr> {
-    match meta.value().and_then(|v| v.parse::<Expr>()) {
-        Ok(e) => Some(ungrouped(e)),
-        Err(err) => {
-            errors.push(err);
-            None
-        }
-    }
-}
-
-/// A value passed through a `macro_rules!` fragment (`$prefix:literal`)
-/// arrives wrapped in an invisible group: look through it.
-fn ungrouped(expr: Expr) -> Expr {
-    match expr {
-        Expr::Group(group) => ungrouped(*group.expr),
-        other => other,
-    }
-}
-
-fn lit(meta: &ParseNestedMeta<'_>, errors: &mut Errors, expected: &str) -> Option<Lit> {
-    let key = key_of(meta);
-    if !meta.input.peek(syn::Token![=]) {
-        errors.push(syn::Error::new(
-            meta.path.span(),
-            format!("`{key}` expects a value: `#[ssm({key} = {expected})]`"),
-        ));
-        skip_value(meta);
-        return None;
-    }
-    match expr(meta, errors)? {
-        Expr::Lit(l) => Some(l.lit),
-        other => {
-            errors.spanned(other, format!("`{key}` expects {expected}"));
-            None
-        }
-    }
-}
-
-fn string_lit(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<LitStr> {
-    match lit(meta, errors, "\"...\"")? {
-        Lit::Str(s) => Some(s),
-        other => {
-            errors.spanned(
-                other,
-                format!("`{}` expects a string literal", key_of(meta)),
-            );
-            None
-        }
-    }
-}
-
-fn string(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(String, Span)> {
-    string_lit(meta, errors).map(|s| (s.value(), s.span()))
-}
-
-fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
-    match lit(meta, errors, "a number")? {
-        Lit::Int(i) => match i.base10_parse::<u64>() {
-            Ok(n) => Some((n, i.span())),
-            Err(err) => {
-                errors.push(err);
-                None
-            }
-        },
-        other => {
-            errors.spanned(other, format!("`{}` expects a whole number", key_of(meta)));
-            None
-        }
-    }
-}
-
-/// A whole number of seconds, or a duration as people write one (`"30s"`,
-/// `"5m"`, `"1h30m"`), read by `humantime`, as `Loader::max_age` takes a
-/// `Duration`.
-fn seconds(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
-    let key = key_of(meta);
-    let expected = "seconds (`300`) or a duration (`\"5m\"`, `\"1h30m\"`)";
-    match lit(meta, errors, expected)? {
-        Lit::Int(i) => match i.base10_parse::<u64>() {
-            Ok(n) => Some((n, i.span())),
-            Err(err) => {
-                errors.push(err);
-                None
-            }
-        },
-        Lit::Str(text) => match humantime::parse_duration(&text.value()) {
-            Ok(duration) if duration.subsec_nanos() == 0 => Some((duration.as_secs(), text.span())),
-            Ok(_) => {
-                errors.spanned(text, format!("`{key}` is counted in whole seconds"));
-                None
-            }
-            Err(err) => {
-                errors.spanned(text, format!("`{key}` expects {expected}: {err}"));
-                None
-            }
-        },
-        other => {
-            errors.spanned(other, format!("`{key}` expects {expected}"));
-            None
-        }
-    }
-}
-
-fn boolean(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(bool, Span)> {
-    match lit(meta, errors, "true or false")? {
-        Lit::Bool(b) => Some((b.value, b.span)),
-        other => {
-            errors.spanned(
-                other,
-                format!("`{}` expects `true` or `false`", key_of(meta)),
-            );
-            None
-        }
-    }
-}
-
-fn flag(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<((), Span)> {
-    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        let key = key_of(meta);
-        errors.push(syn::Error::new(
-            meta.path.span(),
-            format!("`{key}` takes no value: write `#[ssm({key})]`"),
-        ));
-        skip_value(meta);
-        return None;
-    }
-    Some(((), meta.path.span()))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::edit_distance;
-
-    #[test]
-    fn near_misses_are_close() {
-        assert_eq!(edit_distance("path", "pth"), 1);
-        assert_eq!(edit_distance("prefix", "prefx"), 1);
-        assert_eq!(edit_distance("by_path", "bypath"), 1);
-        assert!(edit_distance("secret", "nested") > 2);
-    }
 }

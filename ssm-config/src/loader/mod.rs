@@ -8,13 +8,11 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::SsmConfig;
-use crate::error::Error;
 use crate::live::{
-    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD, DEFAULT_FULL_RELOAD, Live,
-    LiveOptions, Watch,
+    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD, DEFAULT_FULL_RELOAD,
 };
 use crate::load::fetch::Limits;
-use crate::load::{self, DEFAULT_LIMITS, Group};
+use crate::load::{self, DEFAULT_LIMITS};
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -370,113 +368,8 @@ impl<T: SsmConfig> Loader<T> {
         self.error_refresh_interval = interval;
         self
     }
-
-    /// Loads the whole group once and returns a live handle.
-    pub async fn load(self) -> Result<Live<T>, Error> {
-        let (max_age, error_refresh_interval, event_refresh_interval, event_spread, background) = (
-            self.max_age,
-            self.error_refresh_interval,
-            self.event_refresh_interval,
-            self.event_spread,
-            self.background,
-        );
-        let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
-        let group = self.into_group().await;
-        // The watched version is read beside the group load, not before it:
-        // watch mode adds no round trip to start-up.
-        let watch = async {
-            match &watch {
-                Some(name) => Watch::start(&group, name, full_reload_every, T::PLAN.type_name)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        };
-        let (watch, loaded) = futures_util::future::join(watch, group.load::<T>()).await;
-        let (watch, loaded) = (watch?, loaded?);
-        let options = LiveOptions {
-            max_age,
-            error_refresh_interval,
-            event_refresh_interval,
-            event_spread,
-            background,
-            watch,
-        };
-        Ok(Live::new(loaded, group, options))
-    }
-
-    /// Checks every binding against the source, with this loader's prefix,
-    /// variables and overrides, without stopping at the first problem: see
-    /// [`doctor::Report`](crate::doctor::Report).
-    ///
-    /// ```
-    /// # use ssm_config::{MemorySource, SsmConfig};
-    /// # use ssm_config::doctor::Finding;
-    /// #[derive(SsmConfig, Debug)]
-    /// #[ssm(prefix = "/{APP_ENV}/orders")]
-    /// struct Orders {
-    ///     db_host: String,
-    ///     #[ssm(default = 5432)]
-    ///     db_port: u16,
-    ///     timeout_ms: u64,
-    /// }
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let source = MemorySource::new();
-    /// source.put("/qa/orders/db_host", "db.qa");
-    /// source.put("/qa/orders/timeout_ms", "soon");
-    /// let report = Orders::loader().source(source).var("APP_ENV", "qa").check().await;
-    /// assert!(!report.would_load);
-    /// assert_eq!(report.row("db_host").unwrap().finding, Finding::Present);
-    /// assert_eq!(report.row("db_port").unwrap().finding, Finding::Defaulted);
-    /// assert_eq!(report.row("timeout_ms").unwrap().finding, Finding::DoesNotConvert);
-    /// println!("{report}");
-    /// # }
-    /// ```
-    pub async fn check(self) -> crate::doctor::Report {
-        let group = self.into_group().await;
-        let vars = load::given_then_env(&group.vars);
-        let env = load::given_then_env(&group.env);
-        let settings = group.settings(&vars, &env, group.limits);
-        crate::doctor::check::<T>(&*group.source, &settings).await
-    }
-
-    /// Loads the whole group once, without a handle.
-    pub async fn fetch(self) -> Result<T, Error> {
-        Ok(self.into_group().await.load::<T>().await?.value)
-    }
-
-    async fn into_group(self) -> Group {
-        let source = match self.source {
-            SourceChoice::Ready(source) => source,
-            SourceChoice::Environment => Arc::new(AwsSource::from_env().await),
-        };
-        Group {
-            source,
-            prefix: self.prefix,
-            vars: self.vars,
-            env: self.env,
-            env_prefix: self.env_prefix,
-            limits: self.limits,
-        }
-    }
 }
 
-/// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
-pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = load::load_from::<T>(source, &one_shot_settings(), None).await?;
-    Ok(loaded.value)
-}
+mod run;
 
-/// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
-/// the struct's own prefix, the environment, the defaults.
-pub(crate) fn one_shot_settings() -> crate::load::attempt::Settings<'static> {
-    crate::load::attempt::Settings {
-        prefix: None,
-        lookup: &load::env_lookup,
-        overrides: crate::load::resolve::Overrides::On {
-            prefix: None,
-            variables: &load::env_lookup,
-        },
-        limits: DEFAULT_LIMITS,
-    }
-}
+pub(crate) use run::{fetch_from, one_shot_settings};
