@@ -49,6 +49,20 @@ pub enum Problem {
         /// The value; withheld for secrets.
         value: Option<String>,
     },
+    /// The value is still the placeholder bootstrap wrote
+    /// (`CHANGE_ME(field)`), or holds one: it was never filled in.
+    #[error(
+        "field `{field}`: {origin} still holds a bootstrap placeholder \
+         (`CHANGE_ME(...)`); put the real value there"
+    )]
+    Placeholder {
+        /// The field.
+        field: String,
+        /// The full parameter name (or the environment variable).
+        name: String,
+        /// Where the value came from.
+        origin: Origin,
+    },
     /// A SecureString would end up in a field that could print it.
     #[error(
         "field `{field}`: {origin} is a SecureString; declare the field as \
@@ -182,6 +196,7 @@ impl Problem {
             | Problem::Invalid { field, .. }
             | Problem::SecureStringNotSecret { field, .. }
             | Problem::MissingKey { field, .. }
+            | Problem::Placeholder { field, .. }
             | Problem::InvalidName { field, .. }
             | Problem::InvalidSelector { field, .. } => Some(field),
             Problem::Panicked { field, .. } => field.as_deref(),
@@ -216,7 +231,8 @@ fn list_names(names: &[String]) -> String {
 pub enum ErrorKind {
     /// A call to the source failed.
     Source(SourceErrorKind),
-    /// A required parameter or a secret's key is missing.
+    /// A required parameter or a secret's key is missing, or holds the
+    /// placeholder bootstrap wrote.
     Missing,
     /// A value could not be converted, or a SecureString would be exposed.
     Invalid,
@@ -235,7 +251,9 @@ impl Problem {
     /// What kind of problem this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Problem::Missing { .. } | Problem::MissingKey { .. } => ErrorKind::Missing,
+            Problem::Missing { .. } | Problem::MissingKey { .. } | Problem::Placeholder { .. } => {
+                ErrorKind::Missing
+            }
             Problem::Invalid { .. } | Problem::SecureStringNotSecret { .. } => ErrorKind::Invalid,
             Problem::UnsetVariable { .. }
             | Problem::InvalidVariable { .. }

@@ -340,6 +340,7 @@ mod metadata;
 mod name;
 pub mod origin;
 mod overlap;
+mod placeholder;
 pub mod plan;
 mod secret;
 pub mod source;

@@ -75,7 +75,7 @@ impl Bootstrap {
                 "  {id}:\n    Type: AWS::SSM::Parameter\n    Properties:\n      \
                    Name: {name}\n      Type: {}\n      Value: {}",
                 parameter.kind,
-                json_string(parameter.value.text())
+                json_string(&parameter.placeholder)
             );
         }
         out

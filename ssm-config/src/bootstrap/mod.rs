@@ -13,20 +13,27 @@ use crate::description::{Presence, StructPlan};
 use crate::load::resolve;
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
+use crate::placeholder::placeholder;
 use crate::plan::Selector;
 use crate::source::ParameterType;
 
 /// What a struct needs created, from `AppConfig::bootstrap()` or
 /// [`Loader::bootstrap`](crate::Loader::bootstrap): every parameter it
-/// reads with its type, and every secret, with a value from the field's
-/// default where that is a literal, and a clear placeholder,
-/// `CHANGE_ME(field)`, everywhere else. A secret value is never written,
-/// not even a default: SecureStrings, `Secret<_>` fields and Secrets
-/// Manager secrets always get placeholders.
+/// reads with its type, and every secret, each with a clear placeholder,
+/// `CHANGE_ME(field)`, for the value only a person knows. A value still
+/// holding a placeholder fails a load
+/// ([`Problem::Placeholder`](crate::error::Problem::Placeholder)) and shows
+/// as a doctor row of its own, and the shell script refuses to run while
+/// one is left in it. A secret value is never written in an output: the
+/// script reads each from the environment, a file or the terminal.
 ///
-/// Not created, and said so in each output: `Option` fields (a missing one
-/// is `None`), `by_path` maps (their names are not known in advance),
-/// parameters another account shares by ARN, and versions pinned above 1.
+/// Not created, and said so in each output: fields with a default in code
+/// (written into SSM, the default would stop following the code: change
+/// it there and the parameter would still hold the old one; create such a
+/// parameter by hand only to override the default), `Option` fields (a
+/// missing one is `None`), `by_path` maps (their names are not known in
+/// advance), parameters another account shares by ARN, and versions
+/// pinned above 1.
 /// A `{VAR}` with no value stays a variable of the output: `${VAR}` in the
 /// script, `var.VAR` in Terraform, a template parameter in CloudFormation.
 ///
@@ -43,8 +50,9 @@ use crate::source::ParameterType;
 ///
 /// let bootstrap = Orders::loader().var("APP_ENV", "prod").bootstrap();
 /// let script = bootstrap.shell();
-/// assert!(script.contains(r#"create_parameter "/prod/orders/db_port" String '5432'"#));
-/// assert!(script.contains("SecureString 'CHANGE_ME(db_password)'"));
+/// assert!(script.contains("db_host='CHANGE_ME(db_host)'"));
+/// assert!(script.contains("db_port: /prod/orders/db_port has a default in code"));
+/// assert!(!script.contains("CHANGE_ME(db_password)"), "read when it runs");
 /// assert!(bootstrap.terraform().contains(r#"resource "aws_ssm_parameter" "db_host""#));
 /// assert!(bootstrap.cloudformation().contains("#   /prod/orders/db_password"));
 /// ```
@@ -68,8 +76,8 @@ pub struct NewParameter {
     pub name: String,
     /// Its type: SecureString for `Secret<_>` fields, StringList for lists.
     pub kind: ParameterType,
-    /// The value to write.
-    pub value: NewValue,
+    /// The placeholder of its value, `CHANGE_ME(field)`.
+    pub placeholder: String,
     /// Labels that fields pin, to attach to the first version.
     pub labels: Vec<String>,
 }
@@ -85,28 +93,6 @@ pub struct NewSecret {
     pub key_fields: Vec<String>,
     /// The fields that read it.
     pub fields: Vec<String>,
-}
-
-/// A value a bootstrap writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NewValue {
-    /// The field's default.
-    Default(String),
-    /// `CHANGE_ME(field)`: to be replaced before use.
-    Placeholder(String),
-}
-
-impl NewValue {
-    /// The text written.
-    pub fn text(&self) -> &str {
-        match self {
-            NewValue::Default(text) | NewValue::Placeholder(text) => text,
-        }
-    }
-}
-
-fn placeholder(field: &str) -> String {
-    format!("CHANGE_ME({field})")
 }
 
 pub(crate) fn bootstrap(
@@ -157,6 +143,13 @@ fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
                     ));
                     continue;
                 }
+                if value.presence == Presence::Default {
+                    out.skipped.push(format!(
+                        "{field}: {} has a default in code; create it only to override the default",
+                        asked.name
+                    ));
+                    continue;
+                }
                 if value.presence == Presence::Optional {
                     out.skipped.push(format!(
                         "{field}: {} is optional (a missing one is None)",
@@ -180,11 +173,7 @@ fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
                     (false, true) => ParameterType::StringList,
                     (false, false) => ParameterType::String,
                 };
-                let new_value = match value.default_text {
-                    Some(text) if !value.secret => NewValue::Default(text.to_owned()),
-                    _ => NewValue::Placeholder(placeholder(field)),
-                };
-                add_parameter(out, &asked.name, kind, new_value, label, field);
+                add_parameter(out, &asked.name, kind, label, field);
             }
             Leaf::Env { .. } | Leaf::Unresolved { .. } => {}
         }
@@ -195,7 +184,6 @@ fn add_parameter(
     out: &mut Bootstrap,
     name: &str,
     kind: ParameterType,
-    value: NewValue,
     label: Option<String>,
     field: &str,
 ) {
@@ -207,7 +195,7 @@ fn add_parameter(
                 fields: Vec::new(),
                 name: name.to_owned(),
                 kind,
-                value,
+                placeholder: placeholder(field),
                 labels: Vec::new(),
             });
             out.parameters.last_mut().expect("just pushed")
@@ -239,7 +227,7 @@ fn add_secret(out: &mut Bootstrap, name: &str, key: Option<&str>, field: &str) {
 
 impl NewSecret {
     /// The placeholder secret: a JSON object of its keys, or one text.
-    fn placeholder(&self) -> String {
+    pub fn placeholder(&self) -> String {
         match self.keys.is_empty() {
             true => placeholder(&self.fields.join(",")),
             false => {

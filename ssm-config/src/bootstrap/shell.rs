@@ -1,24 +1,57 @@
-//! The shell script of AWS CLI calls.
+//! The shell script of AWS CLI calls. Plain values stand at its top, to be
+//! filled in; it refuses to run while a placeholder is left. Secret values
+//! are never in it: each is read when it runs, from an environment
+//! variable, a file or the terminal. Every value reaches the AWS CLI on its
+//! standard input (`file:///dev/stdin`), never as an argument, which `ps`
+//! and shell history would show (and which AWS CLI v1 would fetch, were it
+//! a URL).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::quoting::*;
 use super::*;
 
+/// What the script calls the value of each parameter and secret.
+struct Names {
+    /// A shell variable per parameter, in `parameters` order: a plain
+    /// value's at the top of the script, a SecureString's from the
+    /// environment.
+    parameters: Vec<String>,
+    /// The environment variable of each secret, in `secrets` order.
+    secrets: Vec<String>,
+}
+
+/// The prefix of the environment variables secret values are read from.
+const SECRET_VARIABLE_PREFIX: &str = "SSM_BOOTSTRAP_";
+
+/// The script's own variables, which no value's may take.
+const RESERVED: [&str; 4] = ["value", "given", "from_file", "what"];
+
 impl Bootstrap {
     /// A POSIX shell script of AWS CLI calls that creates each parameter
     /// and secret that does not exist yet, and leaves existing ones as they
-    /// are. Run it after replacing every `CHANGE_ME(...)`.
+    /// are. Fill in the plain values at its top first: it refuses to run,
+    /// and creates nothing, while a `CHANGE_ME(...)` is left. It reads
+    /// each secret value when it runs, from `SSM_BOOTSTRAP_<NAME>`, from
+    /// the file `SSM_BOOTSTRAP_<NAME>_FILE` names, or from the terminal
+    /// without echo.
     pub fn shell(&self) -> String {
+        let names = self.shell_names();
         let mut out = String::new();
         let _ = writeln!(
             out,
             "#!/bin/sh\n\
              # Creates what `{}` reads that does not exist yet; an existing\n\
              # parameter or secret is left as it is. Generated from its binding plan.\n\
-             # Replace every CHANGE_ME(...) first: no secret value is written here.\n\
-             # SecureStrings use the account's default key; add --key-id to choose one.\n\
-             # (AWS CLI v1 reads a value starting with http:// or https:// from that URL.)",
+             # 1. Replace every CHANGE_ME(...) among the values below: the script\n\
+             #    refuses to run, and creates nothing, while one is left.\n\
+             # 2. Secret values are never written here. Each is read when the script\n\
+             #    runs: from its environment variable ({SECRET_VARIABLE_PREFIX}...), from the\n\
+             #    file its _FILE variable names, or from the terminal without echo.\n\
+             # Every value reaches the AWS CLI on its standard input, never as an\n\
+             # argument. SecureStrings use the account's default key; add --key-id\n\
+             # to choose one.",
             self.config
         );
         self.skipped_comment(&mut out, "#");
@@ -26,12 +59,14 @@ impl Bootstrap {
         for var in variables(self.names()) {
             let _ = writeln!(out, ": \"${{{var}:?set {var}, which the names use}}\"");
         }
+        self.plain_values(&mut out, &names);
+        self.secret_values(&mut out, &names);
         out.push_str(
             "\ncreate_parameter() {\n  \
                if aws ssm get-parameter --name \"$1\" >/dev/null 2>&1; then\n    \
                  echo \"kept     $1\"\n  \
                else\n    \
-                 aws ssm put-parameter --name \"$1\" --type \"$2\" --value \"$3\" >/dev/null\n    \
+                 printf '%s' \"$3\" | aws ssm put-parameter --name \"$1\" --type \"$2\" --value file:///dev/stdin >/dev/null\n    \
                  echo \"created  $1\"\n  \
                fi\n\
              }\n\n\
@@ -39,13 +74,13 @@ impl Bootstrap {
                if aws secretsmanager describe-secret --secret-id \"$1\" >/dev/null 2>&1; then\n    \
                  echo \"kept     secret $1\"\n  \
                else\n    \
-                 aws secretsmanager create-secret --name \"$1\" --secret-string \"$2\" >/dev/null\n    \
+                 printf '%s' \"$2\" | aws secretsmanager create-secret --name \"$1\" --secret-string file:///dev/stdin >/dev/null\n    \
                  echo \"created  secret $1\"\n  \
                fi\n\
              }\n",
         );
-        for parameter in &self.parameters {
-            let name = substitute(&parameter.name, |var| format!("${{{var}}}"));
+        for (parameter, variable) in self.parameters.iter().zip(&names.parameters) {
+            let name = script_name(&parameter.name);
             let _ = writeln!(
                 out,
                 "\n# {} ({})",
@@ -54,9 +89,8 @@ impl Bootstrap {
             );
             let _ = writeln!(
                 out,
-                "create_parameter \"{name}\" {} {}",
-                parameter.kind,
-                shell_quote(parameter.value.text())
+                "create_parameter \"{name}\" {} \"${variable}\"",
+                parameter.kind
             );
             for label in &parameter.labels {
                 let _ = writeln!(
@@ -66,15 +100,204 @@ impl Bootstrap {
                 );
             }
         }
-        for secret in &self.secrets {
-            let name = substitute(&secret.name, |var| format!("${{{var}}}"));
+        for (secret, variable) in self.secrets.iter().zip(&names.secrets) {
+            let name = script_name(&secret.name);
             let _ = writeln!(out, "\n# {} (Secrets Manager)", secret.fields.join(", "));
-            let _ = writeln!(
-                out,
-                "create_secret \"{name}\" {}",
-                shell_quote(&secret.placeholder())
-            );
+            let _ = writeln!(out, "create_secret \"{name}\" \"${variable}\"");
         }
         out
+    }
+
+    /// The values to fill in, and the check that none is left a
+    /// placeholder.
+    fn plain_values(&self, out: &mut String, names: &Names) {
+        let plain: Vec<(&NewParameter, &String)> = self
+            .parameters
+            .iter()
+            .zip(&names.parameters)
+            .filter(|(parameter, _)| parameter.kind != ParameterType::SecureString)
+            .collect();
+        if plain.is_empty() {
+            return;
+        }
+        out.push_str("\n# The values to write: replace each CHANGE_ME(...).\n");
+        for (parameter, variable) in &plain {
+            let _ = writeln!(out, "{variable}={}", shell_quote(&parameter.placeholder));
+        }
+        let all: Vec<String> = plain.iter().map(|(_, v)| format!("\"${v}\"")).collect();
+        let _ = writeln!(
+            out,
+            "for value in {}; do\n  \
+               case \"$value\" in\n    \
+                 *'CHANGE_ME('*)\n      \
+                   echo \"replace every CHANGE_ME(...) among the values at the top of this script first; nothing was created\" >&2\n      \
+                   exit 1 ;;\n  \
+               esac\n\
+             done",
+            all.join(" ")
+        );
+    }
+
+    /// Reads every secret value before anything is created.
+    fn secret_values(&self, out: &mut String, names: &Names) {
+        let secure: Vec<(String, String)> = self
+            .parameters
+            .iter()
+            .zip(&names.parameters)
+            .filter(|(parameter, _)| parameter.kind == ParameterType::SecureString)
+            .map(|(parameter, variable)| {
+                let what = format!(
+                    "{}: {} (SecureString)",
+                    parameter.fields.join(", "),
+                    script_name(&parameter.name)
+                );
+                (variable.clone(), what)
+            })
+            .collect();
+        let secrets = self
+            .secrets
+            .iter()
+            .zip(&names.secrets)
+            .map(|(secret, variable)| {
+                let what = match secret.keys.as_slice() {
+                    [] => format!(
+                        "secret {} ({})",
+                        script_name(&secret.name),
+                        secret.fields.join(", ")
+                    ),
+                    keys => {
+                        let keys: Vec<String> = keys
+                            .iter()
+                            .zip(&secret.key_fields)
+                            .map(|(key, field)| format!("{key} (field {field})"))
+                            .collect();
+                        let noun = if keys.len() == 1 { "key" } else { "keys" };
+                        format!(
+                            "secret {}, JSON with the {noun} {}",
+                            script_name(&secret.name),
+                            keys.join(", ")
+                        )
+                    }
+                };
+                (variable.clone(), what)
+            });
+        let all: Vec<(String, String)> = secure.into_iter().chain(secrets).collect();
+        if all.is_empty() {
+            return;
+        }
+        out.push_str(
+            "\n# Reads the secret value of the variable named $1 (what it is: $2): from the\n\
+             # environment, from the file named by ${1}_FILE, or from the terminal\n\
+             # without echo. An empty value or a placeholder stops the script.\n\
+             read_secret() {\n  \
+               eval \"given=\\${$1:-}\"\n  \
+               eval \"from_file=\\${$1_FILE:-}\"\n  \
+               if [ -z \"$given\" ] && [ -n \"$from_file\" ]; then\n    \
+                 given=$(cat \"$from_file\")\n  \
+               elif [ -z \"$given\" ] && [ -t 0 ]; then\n    \
+                 printf '%s: ' \"$2\" >&2\n    \
+                 trap 'stty echo; exit 1' INT TERM\n    \
+                 stty -echo\n    \
+                 IFS= read -r given || true\n    \
+                 stty echo\n    \
+                 trap - INT TERM\n    \
+                 printf '\\n' >&2\n  \
+               fi\n  \
+               case \"$given\" in\n    \
+                 ''|*'CHANGE_ME('*)\n      \
+                   echo \"$2: set $1, or $1_FILE to a file holding it; nothing was created\" >&2\n      \
+                   exit 1 ;;\n  \
+               esac\n  \
+               eval \"$1=\\$given\"\n\
+             }\n",
+        );
+        for (variable, what) in all {
+            let _ = writeln!(out, "read_secret {variable} {}", shell_quote(&what));
+        }
+    }
+
+    fn shell_names(&self) -> Names {
+        let mut taken: BTreeSet<String> = RESERVED.iter().map(|r| r.to_string()).collect();
+        let parameters = self
+            .parameters
+            .iter()
+            .map(|parameter| {
+                let field = parameter.fields.first().map_or("value", String::as_str);
+                match parameter.kind {
+                    ParameterType::SecureString => unique(&mut taken, &secret_variable(field)),
+                    _ => unique(&mut taken, &shell_variable(field)),
+                }
+            })
+            .collect();
+        let secrets = self
+            .secrets
+            .iter()
+            .map(|secret| unique(&mut taken, &secret_variable(&secret.name)))
+            .collect();
+        Names {
+            parameters,
+            secrets,
+        }
+    }
+}
+
+/// A name as the script writes it: each unset `{VAR}` read from the
+/// environment.
+fn script_name(name: &str) -> String {
+    substitute(name, |var| format!("${{{var}}}"))
+}
+
+/// `text` as a shell variable: `cache.ttl_secs` is `cache_ttl_secs`.
+fn shell_variable(text: &str) -> String {
+    let mut variable: String = text
+        .chars()
+        .map(|c| match c.is_ascii_alphanumeric() {
+            true => c,
+            false => '_',
+        })
+        .collect();
+    if !variable.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        variable.insert(0, '_');
+    }
+    variable
+}
+
+/// The environment variable a secret value is read from:
+/// `SSM_BOOTSTRAP_DB_PASSWORD` for `db_password`, `SSM_BOOTSTRAP_PROD_STRIPE`
+/// for the secret `prod/stripe`.
+fn secret_variable(text: &str) -> String {
+    format!(
+        "{SECRET_VARIABLE_PREFIX}{}",
+        shell_variable(text).to_ascii_uppercase()
+    )
+}
+
+/// `wanted`, or `wanted_2`, `wanted_3`... when it is taken.
+fn unique(taken: &mut BTreeSet<String>, wanted: &str) -> String {
+    let mut candidate = wanted.to_owned();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{wanted}_{n}");
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_are_shell_names_and_never_repeat() {
+        assert_eq!(shell_variable("cache.ttl_secs"), "cache_ttl_secs");
+        assert_eq!(shell_variable("9lives"), "_9lives");
+        assert_eq!(
+            secret_variable("prod/stripe-keys"),
+            "SSM_BOOTSTRAP_PROD_STRIPE_KEYS"
+        );
+        let mut taken = BTreeSet::from(["value".to_owned()]);
+        assert_eq!(unique(&mut taken, "value"), "value_2");
+        assert_eq!(unique(&mut taken, "value"), "value_3");
+        assert_eq!(unique(&mut taken, "db"), "db");
     }
 }

@@ -28,7 +28,7 @@ impl Bootstrap {
             let _ = writeln!(out, "\nresource \"aws_ssm_parameter\" \"{id}\" {{");
             let _ = writeln!(out, "  name  = {}", hcl_name(&parameter.name));
             let _ = writeln!(out, "  type  = \"{}\"", parameter.kind);
-            let _ = writeln!(out, "  value = {}", hcl_string(parameter.value.text()));
+            let _ = writeln!(out, "  value = {}", hcl_string(&parameter.placeholder));
             if parameter.kind == ParameterType::SecureString {
                 out.push_str("\n  lifecycle {\n    ignore_changes = [value]\n  }\n");
             }

@@ -95,6 +95,13 @@ pub enum Finding {
     /// The value does not convert to the field's type, or a JSON secret
     /// lacks the key.
     DoesNotConvert,
+    /// The value is still the placeholder bootstrap wrote
+    /// (`CHANGE_ME(...)`): it was created and never filled in.
+    Placeholder,
+    /// A `Secret<_>` field reads a parameter stored unencrypted (a String
+    /// or StringList): it loads, but the value sits in clear text in SSM
+    /// (a warning).
+    Unencrypted,
     /// The source failed otherwise (throttled, unreachable, a bad file).
     Unreadable,
     /// The name could not be made: an unset or invalid `{VAR}`, a name SSM
@@ -132,6 +139,8 @@ impl Finding {
             Finding::AccessDenied => "access denied",
             Finding::PinnedAbsent => "pinned absent",
             Finding::DoesNotConvert => "does not convert",
+            Finding::Placeholder => "placeholder",
+            Finding::Unencrypted => "unencrypted",
             Finding::Unreadable => "unreadable",
             Finding::InvalidName => "invalid name",
             Finding::FailsValidation => "fails validation",

@@ -133,7 +133,20 @@ impl Context<'_> {
                         .from(Some(origin));
                 }
                 let listed = parameter.kind == ParameterType::StringList;
+                let in_clear = value.secret
+                    && !asked.is_secret()
+                    && parameter.kind != ParameterType::SecureString;
                 let row = match (value.list, listed) {
+                    _ if in_clear => row(
+                        field,
+                        &name,
+                        Finding::Unencrypted,
+                        format!(
+                            "a `Secret<_>` field reads a {} parameter, stored unencrypted: make it a SecureString (`aws ssm put-parameter --type SecureString --overwrite`)",
+                            parameter.kind
+                        ),
+                    )
+                    .warning(),
                     (true, false) if parameter.kind == ParameterType::String => row(
                         field,
                         &name,
@@ -210,6 +223,7 @@ fn problem_finding(problem: &Problem) -> Finding {
             Finding::DoesNotConvert
         }
         Problem::Missing { .. } => Finding::Missing,
+        Problem::Placeholder { .. } => Finding::Placeholder,
         Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Finding::InvalidName,
         _ => Finding::Unreadable,
     }

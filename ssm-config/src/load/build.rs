@@ -11,6 +11,7 @@ use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Node, Requests, Slot};
 use crate::name;
 use crate::origin::Origin;
+use crate::placeholder::holds_placeholder;
 use crate::source::{Parameter, ParameterType};
 
 /// What generated code builds a struct from. Not public API.
@@ -341,6 +342,13 @@ pub(crate) fn convert_one<C: Convert>(
             picked.as_str()
         }
     };
+    if holds_placeholder(raw) {
+        return Err(Problem::Placeholder {
+            field: field.to_owned(),
+            name: parameter.name.clone(),
+            origin,
+        });
+    }
     let converted =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| converter.convert(raw))).map_err(
             |_payload| Problem::Panicked {

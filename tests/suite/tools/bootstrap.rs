@@ -49,15 +49,23 @@ struct Cache {
     ttl_secs: u32,
 }
 
-/// What a team fills in for each placeholder.
-const FILLED: [(&str, &str); 7] = [
+/// What a team fills in for each placeholder left in the script: plain
+/// values only.
+const FILLED: [(&str, &str); 4] = [
     ("CHANGE_ME(db_host)", "db.internal"),
-    ("CHANGE_ME(db_password)", "s3cret-from-vault"),
     ("CHANGE_ME(allowed_ips)", "10.0.0.1,10.0.0.2"),
-    ("CHANGE_ME(stripe_key)", "sk_live_x"),
-    ("CHANGE_ME(stripe_webhook)", "whsec_x"),
     ("CHANGE_ME(tls_cert)", "cert-v1"),
     ("CHANGE_ME(cache.ttl_secs)", "60"),
+];
+
+/// The secret values, given as a team gives them: through the environment
+/// (from a vault, a CI secret store), never written into the script.
+const SECRETS: [(&str, &str); 2] = [
+    ("SSM_BOOTSTRAP_DB_PASSWORD", "s3cret-from-vault"),
+    (
+        "SSM_BOOTSTRAP_BOOT_STRIPE",
+        r#"{"api_key":"sk_live_x","webhook":"whsec_x"}"#,
+    ),
 ];
 
 fn run(command: &mut Command) -> String {
@@ -84,29 +92,35 @@ fn script_command(script: &Path, emulator: &Emulator) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("BOOT_ENV", "prod");
+        .env("BOOT_ENV", "prod")
+        .envs(SECRETS)
+        // No terminal: a secret not given fails instead of prompting.
+        .stdin(std::process::Stdio::null());
     command
+}
+
+/// The script with every plain placeholder replaced, as a team edits it.
+fn filled_script() -> String {
+    let mut script = Orders::bootstrap().shell();
+    for (placeholder, value) in FILLED {
+        assert!(script.contains(placeholder), "{placeholder}: {script}");
+        script = script.replace(placeholder, value);
+    }
+    script
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_script_creates_what_a_load_then_reads() {
     let Some(emulator) = moto().await else { return };
+    let script = filled_script();
     // The variable stays a variable of the script.
-    let mut script = Orders::bootstrap().shell();
     assert!(
         script.contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#),
         "{script}"
     );
-    assert!(!script.contains("s3cret"), "{script}");
-    for (placeholder, value) in FILLED {
-        assert!(script.contains(placeholder), "{placeholder}: {script}");
-        script = script.replace(placeholder, value);
+    for (_, secret) in SECRETS {
+        assert!(!script.contains(secret), "{script}");
     }
-    let commands = script.lines().filter(|line| !line.starts_with('#'));
-    assert!(
-        !commands.into_iter().any(|l| l.contains("CHANGE_ME")),
-        "{script}"
-    );
     let file = TempFile::new("create.sh", &script);
     let path = &file.path;
 
@@ -121,7 +135,7 @@ async fn the_script_creates_what_a_load_then_reads() {
         .unwrap();
     let c = config.get();
     assert_eq!(c.db_host, "db.internal");
-    assert_eq!(c.db_port, 5432);
+    assert_eq!(c.db_port, 5432, "the default of code, not a copy in SSM");
     assert_eq!(c.db_password.expose_secret(), "s3cret-from-vault");
     assert_eq!(c.allowed_ips.len(), 2);
     assert_eq!(c.stripe_key.expose_secret(), "sk_live_x");
@@ -134,20 +148,162 @@ async fn the_script_creates_what_a_load_then_reads() {
     assert_eq!(c.cache.ttl_secs, 60);
     assert_eq!(c.timeout_ms, None);
     assert!(c.workers.is_empty());
-    let kinds = config.metadata();
+    let read = config.metadata();
     assert_eq!(
-        kinds.parameter("/prod/orders/db/password").unwrap().kind,
+        read.parameter("/prod/orders/db/password").unwrap().kind,
         ParameterType::SecureString
     );
     assert_eq!(
-        kinds.parameter("/shared/boot-ips").unwrap().kind,
+        read.parameter("/shared/boot-ips").unwrap().kind,
         ParameterType::StringList
     );
+    for defaulted in ["/prod/orders/db/port", "/prod/orders/motto"] {
+        assert!(
+            read.parameter(defaulted).is_none(),
+            "{defaulted} is not created: its default stays the code's"
+        );
+    }
 
     // A second run keeps what exists: nothing is overwritten.
     let second = run(&mut script_command(path, &emulator));
     assert!(second.contains("kept     /prod/orders/db_host"), "{second}");
     assert!(!second.contains("created"), "{second}");
+}
+
+/// A script run as generated, its placeholders still in it, creates
+/// nothing: a parameter holding `CHANGE_ME(...)` would pass for a value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_script_refuses_to_run_while_a_placeholder_is_left() {
+    let Some(emulator) = moto().await else { return };
+    let one_left = filled_script().replace("'db.internal'", "'CHANGE_ME(db_host)'");
+    let unedited = Orders::bootstrap().shell();
+    for script in [unedited, one_left] {
+        let file = TempFile::new("create.sh", &script);
+        let output = script_command(&file.path, &emulator).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("CHANGE_ME") && stderr.contains("nothing was created"),
+            "{stderr}"
+        );
+        assert!(
+            emulator
+                .ssm
+                .get_parameter()
+                .name("/prod/orders/db_host")
+                .send()
+                .await
+                .is_err(),
+            "nothing was created"
+        );
+    }
+}
+
+/// Secret values reach the AWS CLI on its standard input, never as
+/// arguments (which `ps` and shell history show), whether they come from
+/// the environment or from a file; a secret not given stops the script
+/// before it creates anything.
+#[test]
+fn secret_values_never_reach_a_command_line() {
+    let dir = TempFile::new("keep", "");
+    let bin = dir.path.parent().unwrap();
+    let log = bin.join("calls.log");
+    // A stand-in `aws` that records its arguments and its input, and
+    // answers "not found" to every lookup so each value is created.
+    let shim = format!(
+        "#!/bin/sh\n\
+         printf 'ARGS %s\\n' \"$*\" >> '{log}'\n\
+         case \"$2\" in get-parameter|describe-secret) exit 1 ;; esac\n\
+         printf 'INPUT ' >> '{log}'; cat >> '{log}'; printf '\\n' >> '{log}'\n",
+        log = log.display()
+    );
+    let aws = bin.join("aws");
+    std::fs::write(&aws, shim).unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&aws)
+        .status()
+        .unwrap();
+    let password_file = bin.join("password");
+    std::fs::write(&password_file, "from-a-file-9f2\n").unwrap();
+    let script = dir.sibling("create.sh", &filled_script());
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let output = Command::new("sh")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("BOOT_ENV", "prod")
+        .env("SSM_BOOTSTRAP_DB_PASSWORD_FILE", &password_file)
+        .env(
+            "SSM_BOOTSTRAP_BOOT_STRIPE",
+            r#"{"api_key":"env-8c1","webhook":"w"}"#,
+        )
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let arguments: String = calls.lines().filter(|l| l.starts_with("ARGS")).collect();
+    let inputs: String = calls.lines().filter(|l| l.starts_with("INPUT")).collect();
+    for secret in ["from-a-file-9f2", "env-8c1"] {
+        assert!(inputs.contains(secret), "{calls}");
+        assert!(!arguments.contains(secret), "{calls}");
+    }
+    assert!(
+        !inputs.contains("from-a-file-9f2\n"),
+        "the file's newline is not the value's"
+    );
+
+    // Not given at all: the script says which, and creates nothing.
+    std::fs::remove_file(&log).unwrap();
+    let output = Command::new("sh")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("BOOT_ENV", "prod")
+        .env_remove("SSM_BOOTSTRAP_DB_PASSWORD")
+        .env_remove("SSM_BOOTSTRAP_DB_PASSWORD_FILE")
+        .env("SSM_BOOTSTRAP_BOOT_STRIPE", "x")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("SSM_BOOTSTRAP_DB_PASSWORD"), "{stderr}");
+    let created = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!created.contains("put-parameter"), "{created}");
+}
+
+/// A field with a default in code is not created: written into SSM, the
+/// default would stop following the code. Before the script and after it,
+/// the struct loads the same way.
+#[test]
+fn defaulted_fields_are_not_created_and_the_output_says_why() {
+    let bootstrap = Orders::loader().var("BOOT_ENV", "prod").bootstrap();
+    let names: Vec<&str> = bootstrap
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    for defaulted in ["/prod/orders/db/port", "/prod/orders/motto"] {
+        assert!(!names.contains(&defaulted), "{names:?}");
+    }
+    for field in ["db_port", "motto"] {
+        assert!(
+            bootstrap
+                .skipped
+                .iter()
+                .any(|line| line.starts_with(&format!("{field}: ")) && line.contains("default")),
+            "{:?}",
+            bootstrap.skipped
+        );
+    }
+    for output in [
+        bootstrap.shell(),
+        bootstrap.terraform(),
+        bootstrap.cloudformation(),
+    ] {
+        assert!(output.contains("has a default in code"), "{output}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,15 +328,8 @@ async fn terraform_parses_as_hcl_with_one_resource_per_parameter() {
         resources.iter().filter_map(|r| r.get(&key)).collect()
     };
     let parameters = of_type("aws_ssm_parameter");
-    // db_host, db_port, db_password, allowed_ips, tls/cert, motto, cache.ttl_secs
-    assert_eq!(parameters.len(), 7, "{terraform}");
-    let motto = parameters
-        .iter()
-        .find_map(|p| p.get("\"motto\""))
-        .unwrap_or_else(|| panic!("{terraform}"));
-    // hcl2 keeps the quotes and escapes as written; the escapes are HCL's.
-    let value = motto["value"].as_str().unwrap();
-    assert!(value.contains(r#"$${not} %%{a}"#), "{value}");
+    // db_host, db_password, allowed_ips, tls/cert, cache.ttl_secs
+    assert_eq!(parameters.len(), 5, "{terraform}");
     assert_eq!(of_type("aws_secretsmanager_secret").len(), 1, "{terraform}");
     assert_eq!(of_type("aws_secretsmanager_secret_version").len(), 1);
     assert!(
@@ -214,18 +363,15 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
         .arg(path));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     let resources = parsed["Resources"].as_object().unwrap();
-    assert_eq!(resources.len(), 6, "{template}");
+    // db_host, allowed_ips, tls/cert, cache.ttl_secs
+    assert_eq!(resources.len(), 4, "{template}");
     for resource in resources.values() {
         assert_eq!(resource["Type"], "AWS::SSM::Parameter");
         assert_ne!(resource["Properties"]["Type"], "SecureString");
     }
     assert_eq!(
-        resources["Motto"]["Properties"]["Value"],
-        "it's \"quoted\" ${not} %{a} template"
-    );
-    assert_eq!(
-        resources["DbPort"]["Properties"]["Name"],
-        "/prod/orders/db/port"
+        resources["DbHost"]["Properties"]["Name"],
+        "/prod/orders/db_host"
     );
     assert!(
         template.contains("cannot create SecureString parameters")
@@ -283,10 +429,15 @@ fn a_keyed_secret_placeholder_names_the_field_that_reads_the_key() {
     assert_eq!(secret.keys, ["password"]);
     assert_eq!(secret.key_fields, ["password"]);
     assert_eq!(secret.fields, ["whole", "password"]);
+    let terraform = bootstrap.terraform();
+    assert!(
+        terraform.contains(r#"{\"password\":\"CHANGE_ME(password)\"}"#),
+        "{terraform}"
+    );
+    assert!(!terraform.contains("CHANGE_ME(whole)"), "{terraform}");
     let script = bootstrap.shell();
     assert!(
-        script.contains(r#"{"password":"CHANGE_ME(password)"}"#),
+        script.contains("JSON with the key password (field password)"),
         "{script}"
     );
-    assert!(!script.contains("CHANGE_ME(whole)\"}"), "{script}");
 }

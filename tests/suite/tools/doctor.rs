@@ -259,3 +259,78 @@ async fn each_unmade_name_is_reported_on_its_own_row() {
     assert!(detail("port").contains("/ssmtop/port"), "{report}");
     assert_eq!(report.row("port").unwrap().finding, Finding::InvalidName);
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/first")]
+#[allow(dead_code)]
+struct FirstDay {
+    host: String,
+    password: Secret<String>,
+    #[ssm(secret = "first/api", key = "token")]
+    token: Secret<String>,
+    hosts: Vec<String>,
+}
+
+/// Parameters created from bootstrap output with their placeholders still
+/// in place are not values: a load fails on each, naming it, and the
+/// doctor gives each a row of its own.
+#[tokio::test]
+async fn a_bootstrap_placeholder_is_no_value() {
+    let source = ssm_config::MemorySource::new();
+    source.put("/first/host", "CHANGE_ME(host)");
+    source.put_secure("/first/password", "CHANGE_ME(password)");
+    source.put_secret("first/api", r#"{"token":"CHANGE_ME(token)"}"#);
+    source.put_string_list("/first/hosts", ["a", "CHANGE_ME(hosts)"]);
+    let err = FirstDay::fetch(&source).await.unwrap_err();
+    let placeholders: Vec<&str> = err
+        .problems()
+        .iter()
+        .filter_map(|p| match p {
+            ssm_config::error::Problem::Placeholder { field, .. } => Some(field.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        placeholders,
+        ["host", "password", "token", "hosts"],
+        "{err}"
+    );
+    assert_eq!(err.kind(), ssm_config::error::ErrorKind::Missing);
+    assert!(
+        err.to_string()
+            .contains("field `host`: /first/host version 1 still holds a bootstrap placeholder"),
+        "{err}"
+    );
+
+    let report = FirstDay::check(&source).await;
+    for field in ["host", "password", "token", "hosts"] {
+        let row = report.row(field).unwrap();
+        assert_eq!(row.finding, Finding::Placeholder, "{report}");
+        assert_eq!(row.severity, Severity::Error);
+    }
+    assert!(!report.would_load);
+    assert!(report.to_string().contains("placeholder"), "{report}");
+}
+
+/// A `Secret<_>` field reading a plain `String` parameter loads, but the
+/// value sits unencrypted in SSM: the doctor warns, and says what to do.
+#[tokio::test]
+async fn a_secret_field_over_an_unencrypted_parameter_is_a_warning() {
+    let source = ssm_config::MemorySource::new();
+    source.put("/first/host", "db");
+    source.put("/first/password", "stored-in-clear");
+    source.put_secret("first/api", r#"{"token":"t"}"#);
+    source.put_string_list("/first/hosts", ["a"]);
+    let report = FirstDay::check(&source).await;
+    assert!(report.would_load, "{report}");
+    let row = report.row("password").unwrap();
+    assert_eq!(row.finding, Finding::Unencrypted, "{report}");
+    assert_eq!(row.severity, Severity::Warning);
+    assert!(row.detail.contains("SecureString"), "{}", row.detail);
+    assert!(!report.to_string().contains("stored-in-clear"), "{report}");
+    assert_eq!(
+        report.row("token").unwrap().finding,
+        Finding::Present,
+        "Secrets Manager encrypts every secret"
+    );
+}
