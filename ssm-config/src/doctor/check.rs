@@ -1,6 +1,8 @@
 //! A check: one attempt of the load's own pipeline, then, where something
 //! failed, each name asked again alone to say why.
 
+use std::collections::HashSet;
+
 use futures_util::StreamExt;
 use futures_util::stream;
 
@@ -56,11 +58,26 @@ pub(crate) async fn check<T: SsmConfig>(
         problems,
         ..
     } = attempt;
+    // Said once, under the table: problems of no field, and a failure that
+    // still leaves several names unread (a file that does not parse, an
+    // unreachable source), which each row it fails points to.
+    let unread = unread_names(&resolution.requests, &fetched, &diagnoses);
+    let shared: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| match p {
+            Problem::Source { names, .. } => {
+                names.iter().filter(|n| unread.contains(n.as_str())).count() > 1
+            }
+            Problem::Invalidated { .. } => false,
+            other => other.field().is_none(),
+        })
+        .collect();
     let context = Context {
         requests: &resolution.requests,
         fetched: &fetched,
         problems: &problems,
         diagnoses: &diagnoses,
+        shared: &shared,
     };
     context.rows(&resolution.root, &mut report.rows);
     for problem in &problems {
@@ -77,16 +94,35 @@ pub(crate) async fn check<T: SsmConfig>(
             ));
         }
     }
-    report.problems.extend(
-        problems
-            .iter()
-            .filter(|p| {
-                p.field().is_none()
-                    && !matches!(p, Problem::Source { .. } | Problem::Invalidated { .. })
-            })
-            .map(ToString::to_string),
-    );
     report
+        .problems
+        .extend(shared.iter().map(ToString::to_string));
+    report
+}
+
+/// The names and paths that are still unread once each failed name was
+/// asked again alone.
+fn unread_names(
+    requests: &Requests,
+    fetched: &Fetched,
+    diagnoses: &[Diagnosis],
+) -> HashSet<String> {
+    let names = requests
+        .names
+        .iter()
+        .zip(&fetched.names)
+        .zip(diagnoses)
+        .filter(|((_, outcome), diagnosis)| {
+            matches!(outcome, NameOutcome::Failed) && !matches!(diagnosis, Diagnosis::Finding(..))
+        })
+        .map(|((request, _), _)| request.wire());
+    let paths = requests
+        .paths
+        .iter()
+        .zip(&fetched.paths)
+        .filter(|(_, found)| found.is_none())
+        .map(|(request, _)| request.path.clone());
+    names.chain(paths).collect()
 }
 
 /// Asks again, one by one and up to `concurrency` at once, for every name

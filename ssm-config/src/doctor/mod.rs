@@ -65,6 +65,10 @@ pub struct Row {
     pub detail: String,
     /// Where the value came from, when one was read.
     pub origin: Option<Origin>,
+    /// When the row fails for a cause shared with other rows, such as an
+    /// unset `{VAR}` of the prefix: its index in [`Report::problems`],
+    /// where it is said (and counted) once.
+    pub cause: Option<usize>,
 }
 
 /// What a check found for one binding.
@@ -149,6 +153,21 @@ impl Finding {
 }
 
 impl Report {
+    /// The errors: each row's own, and each of [`problems`](Report::problems)
+    /// once, however many rows it fails.
+    pub fn error_count(&self) -> usize {
+        let own = self
+            .rows_of(Severity::Error)
+            .filter(|row| row.cause.is_none())
+            .count();
+        own + self.problems.len()
+    }
+
+    /// The rows that load, but probably not as intended.
+    pub fn warning_count(&self) -> usize {
+        self.rows_of(Severity::Warning).count()
+    }
+
     /// The rows of this severity.
     pub fn rows_of(&self, severity: Severity) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(move |row| row.severity == severity)
@@ -162,8 +181,7 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.rows_of(Severity::Error).count() + self.problems.len();
-        let warnings = self.rows_of(Severity::Warning).count();
+        let (errors, warnings) = (self.error_count(), self.warning_count());
         let verdict = if self.would_load {
             "a load would succeed"
         } else {

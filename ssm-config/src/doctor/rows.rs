@@ -26,6 +26,8 @@ pub(super) struct Context<'a> {
     pub fetched: &'a Fetched,
     pub problems: &'a [Problem],
     pub diagnoses: &'a [Diagnosis],
+    /// The problems of no field, as the report lists them.
+    pub shared: &'a [&'a Problem],
 }
 
 impl Context<'_> {
@@ -76,19 +78,26 @@ impl Context<'_> {
                             };
                             row(field, path, Finding::Present, count)
                         }
-                        (None, None) => {
-                            let why = self.source_problem(path);
-                            row(field, path, Finding::Unreadable, why)
-                        }
+                        (None, None) => self.unreadable(field, path),
                     }
                 }
-                Leaf::Unresolved { field } => {
-                    let why = match self.problem_of(field) {
-                        Some(problem) => detail(problem),
-                        None => "its name could not be made; see the problems below".into(),
-                    };
-                    row(field, "", Finding::InvalidName, why)
-                }
+                Leaf::Unresolved { field, template } => match self.problem_of(field) {
+                    Some(problem) => row(field, template, Finding::InvalidName, detail(problem)),
+                    None => {
+                        let cause = self.shared_cause(template);
+                        // The cause is said once, under the table.
+                        let why = match cause.map(|at| self.shared[at]) {
+                            Some(
+                                Problem::UnsetVariable { variable, .. }
+                                | Problem::InvalidVariable { variable, .. },
+                            ) => format!("needs `{variable}` (see below)"),
+                            _ => "its name could not be made (see below)".into(),
+                        };
+                        let mut row = row(field, template, Finding::InvalidName, why);
+                        row.cause = cause;
+                        row
+                    }
+                },
             };
             out.push(row);
         }
@@ -99,12 +108,7 @@ impl Context<'_> {
         let name = asked.wire();
         match (&self.fetched.names[request], &self.diagnoses[request]) {
             (_, Diagnosis::Finding(finding, why)) => row(field, &name, *finding, why.clone()),
-            (NameOutcome::Failed, _) => row(
-                field,
-                &name,
-                Finding::Unreadable,
-                self.source_problem(&name),
-            ),
+            (NameOutcome::Failed, _) => self.unreadable(field, &name),
             (NameOutcome::Missing, _) => match value.presence {
                 Presence::Default => row(
                     field,
@@ -169,21 +173,39 @@ impl Context<'_> {
         }
     }
 
+    /// Which of the problems of no field fails the name `template`: the
+    /// variable it uses, or else the only such problem.
+    fn shared_cause(&self, template: &str) -> Option<usize> {
+        let uses = |variable: &str| template.contains(&format!("{{{variable}}}"));
+        self.shared
+            .iter()
+            .position(|problem| match problem {
+                Problem::UnsetVariable { variable, .. }
+                | Problem::InvalidVariable { variable, .. } => uses(variable),
+                _ => false,
+            })
+            .or((self.shared.len() == 1).then_some(0))
+    }
+
     fn problem_of(&self, field: &str) -> Option<&Problem> {
         self.problems.iter().find(|p| p.field() == Some(field))
     }
 
-    /// The failed call's own words, for a name or path it was reading.
-    fn source_problem(&self, name: &str) -> String {
-        self.problems
-            .iter()
-            .find_map(|p| match p {
-                Problem::Source { names, error, .. } if names.iter().any(|n| n == name) => {
-                    Some(error.to_string())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| "it could not be read".into())
+    /// The row of a name or path whose call failed: in the failure's own
+    /// words, or pointing to them under the table when other rows share
+    /// the failure.
+    fn unreadable(&self, field: &str, name: &str) -> Row {
+        let reads = |p: &&Problem| matches!(p, Problem::Source { names, .. } if names.iter().any(|n| n == name));
+        if let Some(at) = self.shared.iter().position(&reads) {
+            let mut row = row(field, name, Finding::Unreadable, "see below".into());
+            row.cause = Some(at);
+            return row;
+        }
+        let why = match self.problems.iter().find(reads) {
+            Some(Problem::Source { error, .. }) => error.to_string(),
+            _ => "it could not be read".into(),
+        };
+        row(field, name, Finding::Unreadable, why)
     }
 }
 
@@ -201,6 +223,7 @@ pub(super) fn row(field: &str, name: &str, finding: Finding, detail: String) -> 
         severity,
         detail,
         origin: None,
+        cause: None,
     }
 }
 

@@ -167,6 +167,7 @@ pub(crate) async fn fetch(
             Done::Path(_, Err(problem)) => fetched.problems.push(problem),
         }
     }
+    fetched.merge_alike_failures();
     fetched
 }
 

@@ -41,4 +41,32 @@ impl Fetched {
             )
         })
     }
+
+    /// Merges failed calls that failed alike (the same kind and words, as a
+    /// local file that does not parse fails every call) into one problem
+    /// naming every name they were for: one cause, one problem.
+    pub fn merge_alike_failures(&mut self) {
+        let mut merged: Vec<Problem> = Vec::with_capacity(self.problems.len());
+        for problem in self.problems.drain(..) {
+            let Problem::Source { error, names, .. } = &problem else {
+                merged.push(problem);
+                continue;
+            };
+            let alike = merged.iter_mut().find_map(|earlier| match earlier {
+                Problem::Source {
+                    error: first,
+                    names: first_names,
+                    ..
+                } if first.kind() == error.kind() && first.to_string() == error.to_string() => {
+                    Some(first_names)
+                }
+                _ => None,
+            });
+            match alike {
+                Some(first_names) => first_names.extend(names.iter().cloned()),
+                None => merged.push(problem),
+            }
+        }
+        self.problems = merged;
+    }
 }

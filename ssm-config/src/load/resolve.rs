@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::error::Problem;
-use ssm_config_rules::{FillError, Filler};
+use ssm_config_rules::{FillError, Filler, SECRETS_REFERENCE, join};
 
 use crate::description::{Binding, FieldPlan, StructPlan, ValuePlan};
 use crate::name::Selector;
@@ -83,19 +83,33 @@ fn resolve_with(
         problems: Vec::new(),
         names: HashMap::new(),
     };
-    let base = match prefix.or(plan.prefix) {
+    let template = prefix.or(plan.prefix);
+    let base = match template {
         Some(template) => {
             let filled = resolver.filler.prefix(template);
             resolver.made("prefix", filled)
         }
         None => Some(String::new()),
     };
-    let root = resolver.node(plan, base.as_deref(), "");
+    let base = Base {
+        filled: base.as_deref(),
+        template: template.unwrap_or(""),
+    };
+    let root = resolver.node(plan, base, "");
     Resolution {
         root,
         requests: resolver.requests,
         problems: resolver.problems,
     }
+}
+
+/// What relative names of a struct are joined to: the filled base, unless
+/// it could not be made, and the base as written, `{VAR}`s and all, which
+/// a name that cannot be made is shown as.
+#[derive(Clone, Copy)]
+struct Base<'a> {
+    filled: Option<&'a str>,
+    template: &'a str,
 }
 
 struct Resolver<'a> {
@@ -120,7 +134,7 @@ impl Resolver<'_> {
         None
     }
 
-    fn node(&mut self, plan: &'static StructPlan, base: Option<&str>, parent: &str) -> Node {
+    fn node(&mut self, plan: &'static StructPlan, base: Base<'_>, parent: &str) -> Node {
         let slots = plan
             .fields
             .iter()
@@ -129,14 +143,12 @@ impl Resolver<'_> {
         Node { plan, slots }
     }
 
-    fn slot(
-        &mut self,
-        plan: &StructPlan,
-        field: &FieldPlan,
-        base: Option<&str>,
-        parent: &str,
-    ) -> Slot {
+    fn slot(&mut self, plan: &StructPlan, field: &FieldPlan, base: Base<'_>, parent: &str) -> Slot {
         let field_name = format!("{parent}{}", field.field);
+        let unresolved = |template: String| Slot::Unresolved {
+            field: field_name.clone(),
+            template,
+        };
         if let Binding::Parameter { value, .. } | Binding::Secret { value, .. } = &field.binding
             && let Some(slot) = self.env_slot(&field_name, value)
         {
@@ -148,7 +160,7 @@ impl Resolver<'_> {
                 segment,
                 plan: nested,
             } => {
-                let child_base = match (base, segment) {
+                let child_base = match (base.filled, segment) {
                     (Some(base), Some(segment)) => {
                         let made = self.filler.segment(base, segment);
                         self.made(&field_name, made)
@@ -156,19 +168,28 @@ impl Resolver<'_> {
                     (base, None) => base.map(str::to_owned),
                     (None, Some(_)) => None,
                 };
-                Slot::Nested(self.node(nested, child_base.as_deref(), &format!("{field_name}.")))
+                let child_template = match segment {
+                    Some(segment) => join(base.template, segment),
+                    None => base.template.to_owned(),
+                };
+                let child = Base {
+                    filled: child_base.as_deref(),
+                    template: &child_template,
+                };
+                Slot::Nested(self.node(nested, child, &format!("{field_name}.")))
             }
             Binding::Parameter {
                 path,
                 selector,
                 value,
             } => {
-                let Some(base) = base else {
-                    return Slot::Unresolved { field: field_name };
+                let template = join(base.template, path);
+                let Some(filled) = base.filled else {
+                    return unresolved(template);
                 };
-                let made = self.filler.parameter(base, path);
+                let made = self.filler.parameter(filled, path);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved { field: field_name };
+                    return unresolved(template);
                 };
                 let selector = match selector.map(Selector::parse).transpose() {
                     Ok(s) => s,
@@ -179,7 +200,7 @@ impl Resolver<'_> {
                             name,
                             reason,
                         });
-                        return Slot::Unresolved { field: field_name };
+                        return unresolved(template);
                     }
                 };
                 self.name_slot(field_name, full, selector, plan.decrypt, None, *value)
@@ -191,7 +212,7 @@ impl Resolver<'_> {
             } => {
                 let made = self.filler.secret(secret);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved { field: field_name };
+                    return unresolved(format!("{SECRETS_REFERENCE}/{secret}"));
                 };
                 self.name_slot(field_name, full, None, true, *key, *value)
             }
@@ -203,12 +224,13 @@ impl Resolver<'_> {
                 label,
                 value,
             } => {
-                let Some(base) = base else {
-                    return Slot::Unresolved { field: field_name };
+                let template = join(base.template, path);
+                let Some(filled) = base.filled else {
+                    return unresolved(template);
                 };
-                let made = self.filler.walk(base, path);
+                let made = self.filler.walk(filled, path);
                 let Some(full) = self.made(&field_name, made) else {
-                    return Slot::Unresolved { field: field_name };
+                    return unresolved(template);
                 };
                 let request = PathRequest {
                     path: full,

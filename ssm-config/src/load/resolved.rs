@@ -103,8 +103,9 @@ pub(crate) enum Leaf<'a> {
         variable: &'a str,
         text: &'a crate::Secret<String>,
     },
-    /// A name that could not be made (its problem is recorded).
-    Unresolved { field: &'a str },
+    /// A name that could not be made (its problem is recorded), with the
+    /// name as written, `{VAR}`s unfilled.
+    Unresolved { field: &'a str, template: &'a str },
 }
 
 /// The iterator of [`Node::leaves`].
@@ -163,7 +164,7 @@ impl<'a> Iterator for Leaves<'a> {
                     variable,
                     text,
                 },
-                Slot::Unresolved { field } => Leaf::Unresolved { field },
+                Slot::Unresolved { field, template } => Leaf::Unresolved { field, template },
             });
         }
     }
@@ -193,6 +194,8 @@ pub(crate) enum Slot {
     /// Could not be resolved; the problem is already recorded.
     Unresolved {
         field: String,
+        /// The name as written, `{VAR}`s unfilled.
+        template: String,
     },
     Skip,
 }

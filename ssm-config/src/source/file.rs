@@ -108,21 +108,18 @@ impl FileSource {
             };
             SourceError::new(kind, operation, format!("cannot read `{}`", self.shown()))
                 .with_source(err)
+                .about_the_source()
         })?;
-        let parsed = self.parse(&text).map_err(|message| {
+        let malformed = |message: String| {
             SourceError::new(
-                SourceErrorKind::Other,
+                SourceErrorKind::Malformed,
                 operation,
                 format!("`{}`: {message}", self.shown()),
             )
-        })?;
-        store(&parsed).map_err(|message| {
-            SourceError::new(
-                SourceErrorKind::Other,
-                operation,
-                format!("`{}`: {message}", self.shown()),
-            )
-        })
+            .about_the_source()
+        };
+        let parsed = self.parse(&text).map_err(malformed)?;
+        store(&parsed).map_err(malformed)
     }
 
     /// The file as JSON. Errors give the place and the parser's reason,

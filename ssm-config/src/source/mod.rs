@@ -263,6 +263,10 @@ pub enum SourceErrorKind {
     Timeout,
     /// The service could not be reached.
     Unreachable,
+    /// The source's own data cannot be read: a local file that does not
+    /// parse, or holds what SSM could not. The same for every call, until
+    /// the data is fixed.
+    Malformed,
     /// Any other failure.
     Other,
 }
@@ -281,6 +285,9 @@ pub struct SourceError {
     cause: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// Whether the message already says all the cause would.
     cause_said: bool,
+    /// Whether the message is about the source itself, the same whatever
+    /// the call: shown without the operation.
+    about_the_source: bool,
 }
 
 impl SourceError {
@@ -292,7 +299,17 @@ impl SourceError {
             message: message.into(),
             cause: None,
             cause_said: false,
+            about_the_source: false,
         }
+    }
+
+    /// Marks the error as one of the source's own, not of the call: a local
+    /// file that does not parse fails every call the same way. `Display`
+    /// shows the message alone, which should name the source (a file's
+    /// path, line and column), and a load reports it once.
+    pub fn about_the_source(mut self) -> Self {
+        self.about_the_source = true;
+        self
     }
 
     /// Attaches the underlying error. Its chain's text is shown after the
@@ -331,11 +348,14 @@ impl SourceError {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed ({}): {}",
-            self.operation, self.kind, self.message
-        )?;
+        match self.about_the_source {
+            true => f.write_str(&self.message)?,
+            false => write!(
+                f,
+                "{} failed ({}): {}",
+                self.operation, self.kind, self.message
+            )?,
+        }
         let mut next: Option<&(dyn std::error::Error + 'static)> = match &self.cause {
             Some(cause) if !self.cause_said => Some(&**cause),
             _ => None,
@@ -361,6 +381,7 @@ impl fmt::Display for SourceErrorKind {
             SourceErrorKind::NotFound => "not found",
             SourceErrorKind::Timeout => "timed out",
             SourceErrorKind::Unreachable => "unreachable",
+            SourceErrorKind::Malformed => "malformed",
             SourceErrorKind::Other => "error",
         })
     }

@@ -227,6 +227,35 @@ async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
     }
 }
 
+/// One bad line is one problem, about the file: where it is (path, line,
+/// column), said once however many calls read the file, and not phrased
+/// as a failed AWS call; the doctor says it once too.
+#[tokio::test]
+async fn a_malformed_file_is_one_problem_about_the_file() {
+    let file = TempFile::new("bad.toml", "[parameters]\n\"/dev/orders/db_host\" = = 1\n");
+    let source = FileSource::new(&file.path);
+    let err = Orders::fetch(&source).await.unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("bad.toml") && shown.contains("line 2 column"),
+        "{shown}"
+    );
+    assert!(!shown.contains("GetParameters"), "{shown}");
+    assert_eq!(
+        err.kind(),
+        ssm_config::error::ErrorKind::Source(SourceErrorKind::Malformed)
+    );
+
+    let report = Orders::check(&source).await;
+    let text = report.to_string();
+    assert_eq!(text.matches("line 2 column").count(), 1, "{text}");
+    assert_eq!(report.error_count(), 1, "{text}");
+    let row = report.row("db_host").unwrap();
+    assert_eq!(row.finding, ssm_config::doctor::Finding::Unreadable);
+    assert_eq!(row.cause, Some(0), "{text}");
+}
+
 #[tokio::test]
 async fn editing_the_file_reaches_subscribers_on_refresh() {
     let file = TempFile::new("local.toml", TOML);

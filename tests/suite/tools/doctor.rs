@@ -202,8 +202,9 @@ async fn problems_about_no_field_are_listed_under_the_table() {
     );
 }
 
-/// A source that cannot be reached says so on every row, without asking
-/// for each name again: that would only wait longer.
+/// A source that cannot be reached is one cause: said once, under the
+/// table, with every row pointing to it, and no name asked for again
+/// (that would only wait longer).
 #[tokio::test]
 async fn an_unreachable_source_is_not_asked_name_by_name() {
     let missing = std::env::temp_dir().join("ssm-config-doctor-no-such-dir/local.toml");
@@ -220,9 +221,17 @@ async fn an_unreachable_source_is_not_asked_name_by_name() {
     assert!(
         report
             .rows_of(Severity::Error)
-            .all(|row| row.finding == Finding::Unreadable && row.detail.contains("cannot read")),
+            .all(|row| row.finding == Finding::Unreadable && row.cause == Some(0)),
         "{report}"
     );
+    assert_eq!(report.problems.len(), 1, "{report}");
+    assert!(report.problems[0].contains("cannot read"), "{report}");
+    assert_eq!(
+        report.to_string().matches("cannot read").count(),
+        1,
+        "{report}"
+    );
+    assert_eq!(report.error_count(), 1, "{report}");
     // Three batches (fifteen names, three of them `/doc/cert` under
     // different selectors, which never share a call) and one walk.
     assert_eq!(source.calls().len(), 4, "{report}");
@@ -332,5 +341,55 @@ async fn a_secret_field_over_an_unencrypted_parameter_is_a_warning() {
         report.row("token").unwrap().finding,
         Finding::Present,
         "Secrets Manager encrypts every secret"
+    );
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{SSM_CONFIG_TEST_ROOT_ENV}/billing")]
+#[allow(dead_code)]
+struct Billing {
+    host: String,
+    #[ssm(default = 5432)]
+    port: u16,
+    #[ssm(nested)]
+    db: BillingDb,
+}
+
+#[derive(SsmConfig, Debug)]
+#[allow(dead_code)]
+struct BillingDb {
+    user: String,
+    password: Secret<String>,
+}
+
+/// One unset variable is one cause: every row shows the name it would have
+/// read, as a template, and the report counts the cause once.
+#[tokio::test]
+async fn one_unset_variable_is_one_error_shown_on_templates() {
+    let source = ssm_config::MemorySource::new();
+    let err = Billing::fetch(&source).await.unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let report = Billing::check(&source).await;
+    let shown = report.to_string();
+    assert!(shown.contains("(1 error, 0 warnings)"), "{shown}");
+    for (field, name) in [
+        ("host", "/{SSM_CONFIG_TEST_ROOT_ENV}/billing/host"),
+        ("port", "/{SSM_CONFIG_TEST_ROOT_ENV}/billing/port"),
+        ("db.user", "/{SSM_CONFIG_TEST_ROOT_ENV}/billing/db/user"),
+        (
+            "db.password",
+            "/{SSM_CONFIG_TEST_ROOT_ENV}/billing/db/password",
+        ),
+    ] {
+        let row = report.row(field).unwrap();
+        assert_eq!(row.name, name, "{shown}");
+        assert_eq!(row.finding, Finding::InvalidName);
+    }
+    assert_eq!(
+        shown
+            .matches("SSM_CONFIG_TEST_ROOT_ENV` is not set")
+            .count(),
+        1,
+        "the cause is said once: {shown}"
     );
 }
