@@ -13,7 +13,7 @@ use crate::error::Problem;
 use crate::load::attempt::{Attempt, Settings};
 use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Requests};
-use crate::source::{ParameterSource, SourceError, SourceErrorKind};
+use crate::source::{ForPrefix, ParameterSource, SourceError, SourceErrorKind};
 
 pub(crate) async fn check<T: SsmConfig>(
     source: &dyn ParameterSource,
@@ -34,6 +34,8 @@ pub(crate) async fn check<T: SsmConfig>(
         }
     };
     report.would_load = attempt.succeeded();
+    let source = ForPrefix::new(source, attempt.resolution.prefix.as_deref());
+    let source = source.get();
     // Each row tells its own name's state: a name that failed only
     // because another in its call was denied is read alone, and the struct
     // is built again from those answers.

@@ -10,7 +10,7 @@ use crate::load::carried::Carried;
 use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
 use crate::load::resolve::{self, Overrides, Resolution};
-use crate::source::ParameterSource;
+use crate::source::{ForPrefix, ParameterSource};
 
 /// How an attempt reads: the loader's prefix, the values of `{VAR}`s, the
 /// environment overrides and the limits.
@@ -50,8 +50,9 @@ impl<T: SsmConfig> Attempt<T> {
             settings.lookup,
             settings.overrides,
         );
+        let source = ForPrefix::new(source, resolution.prefix.as_deref());
         let fetched = fetch::fetch(
-            source,
+            source.get(),
             &resolution.requests,
             settings.limits,
             carried.as_deref(),

@@ -17,6 +17,9 @@ pub(crate) struct Resolution {
     pub root: Node,
     pub requests: Requests,
     pub problems: Vec<Problem>,
+    /// The struct's prefix with its `{VAR}`s filled, when it has one that
+    /// could be filled.
+    pub prefix: Option<String>,
 }
 
 /// The variables available to `{VAR}` templates and environment
@@ -84,7 +87,7 @@ fn resolve_with(
         names: HashMap::new(),
     };
     let template = prefix.or(plan.prefix);
-    let base = match template {
+    let filled = match template {
         Some(template) => {
             let filled = resolver.filler.prefix(template);
             resolver.made("prefix", filled)
@@ -92,7 +95,7 @@ fn resolve_with(
         None => Some(String::new()),
     };
     let base = Base {
-        filled: base.as_deref(),
+        filled: filled.as_deref(),
         template: template.unwrap_or(""),
     };
     let root = resolver.node(plan, base, "");
@@ -100,6 +103,7 @@ fn resolve_with(
         root,
         requests: resolver.requests,
         problems: resolver.problems,
+        prefix: template.and(filled.clone()),
     }
 }
 

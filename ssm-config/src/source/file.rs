@@ -26,17 +26,31 @@ use crate::name;
 ///
 /// ```toml
 /// [parameters]
-/// "/dev/orders/db_host" = "localhost"
-/// "/dev/orders/db/port" = 5432                       # numbers and booleans become text
+/// "/dev/orders/db_host" = "localhost"                # a key here is a whole name
 /// "/dev/orders/allowed-ips" = ["127.0.0.1", "::1"]   # a list is a StringList
-/// "/dev/orders/db/password" = { value = "dev-only", type = "SecureString" }
 /// "/dev/orders/tls/cert:blue" = "cert-blue"          # the version labelled `blue`
 /// "/dev/orders/tls/cert:1" = "cert-v1"               # version 1
+///
+/// [parameters.dev.orders.db]                         # a table's path is the name's segments:
+/// port = 5432                                        # /dev/orders/db/port; numbers become text
+/// password = { value = "dev-only", type = "SecureString" }
+///
+/// [relative]                                         # relative to the struct's prefix,
+/// "cache/ttl" = 60                                   # whatever its {VAR}s hold
 ///
 /// [secrets]
 /// "dev/stripe" = { api_key = "sk_test_1" }           # a table is a JSON secret
 /// "dev/webhook" = "whsec_dev"
 /// ```
+///
+/// A table is a name's segments unless it has a `value` key, which makes it
+/// a typed entry; give a parameter named `value` by its whole name. A
+/// quoted key with dots stays one segment (`"a.b.c"` in `[parameters]` is
+/// the SSM name `a.b.c`), while bare dotted keys are tables
+/// (`workers.emails` is `workers/emails`). Names in `[relative]` are joined
+/// to the loader's prefix with its `{VAR}`s filled, so one file serves
+/// every `APP_ENV`; a full name in `[parameters]` wins over the same name
+/// made from `[relative]`. A name given twice is an error.
 ///
 /// A typed entry's `type` is `String` (the default for text),
 /// `StringList` (the default for a list) or `SecureString`. A name may
@@ -50,6 +64,8 @@ use crate::name;
 pub struct FileSource {
     path: PathBuf,
     format: Format,
+    /// The prefix `[relative]` names are joined to, once a load gives it.
+    prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +84,7 @@ impl FileSource {
         FileSource {
             path,
             format: if json { Format::Json } else { Format::Toml },
+            prefix: None,
         }
     }
 
@@ -76,6 +93,7 @@ impl FileSource {
         FileSource {
             path: path.into(),
             format: Format::Toml,
+            prefix: None,
         }
     }
 
@@ -84,6 +102,7 @@ impl FileSource {
         FileSource {
             path: path.into(),
             format: Format::Json,
+            prefix: None,
         }
     }
 
@@ -119,7 +138,7 @@ impl FileSource {
             .about_the_source()
         };
         let parsed = self.parse(&text).map_err(malformed)?;
-        store(&parsed).map_err(malformed)
+        store(&parsed, self.prefix.as_deref()).map_err(malformed)
     }
 
     /// The file as JSON. Errors give the place and the parser's reason,
@@ -174,23 +193,38 @@ struct Contents {
     label_only: std::collections::BTreeSet<String>,
 }
 
-/// Builds the store the file describes.
-fn store(parsed: &Json) -> Result<Contents, String> {
+/// The tables a file may hold.
+const TABLES: [&str; 3] = ["parameters", "relative", "secrets"];
+
+/// Builds the store the file describes; `[relative]` names are joined to
+/// `prefix` (and left out without one).
+fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, String> {
     let Json::Object(top) = parsed else {
-        return Err("the file holds a table with `parameters` and `secrets`".into());
+        return Err("the file holds a table with `parameters`, `relative` and `secrets`".into());
     };
-    if let Some(other) = top
-        .keys()
-        .find(|k| !["parameters", "secrets"].contains(&k.as_str()))
-    {
+    if let Some(other) = top.keys().find(|k| !TABLES.contains(&k.as_str())) {
         return Err(format!(
-            "unknown table `{other}`: the file holds `parameters` and `secrets`"
+            "unknown table `{other}`: the file holds `parameters`, `relative` and `secrets`"
         ));
     }
+    let mut full = Names::default();
+    full.flatten(table(top, "parameters")?, None)?;
+    let mut relative = Names::default();
+    if let Some(prefix) = prefix {
+        relative.flatten(table(top, "relative")?, Some(prefix))?;
+    }
+    // A full name wins over the same name made from `[relative]`: the
+    // relative entry serves every prefix, the full one this prefix alone.
+    let relative = relative
+        .entries
+        .into_iter()
+        .filter(|(name, _)| !full.seen.contains(name));
     let source = MemorySource::new();
     let mut pinned = std::collections::BTreeMap::new();
     let mut labelled = Vec::new();
-    for (key, value) in table(top, "parameters")? {
+    let entries: Vec<(String, &Json)> = full.entries.into_iter().chain(relative).collect();
+    for (key, value) in &entries {
+        let key = key.as_str();
         let (base, selector) =
             name::split_selector(key).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
         name::check_name(base).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
@@ -253,6 +287,54 @@ fn table<'a>(
         None => Ok(None.into_iter().flatten()),
         Some(Json::Object(entries)) => Ok(Some(entries.iter()).into_iter().flatten()),
         Some(_) => Err(format!("`{name}` is a table of names to values")),
+    }
+}
+
+/// The entries of `[parameters]` and `[relative]`, each under its whole
+/// name: a table's path is the name's segments
+/// (`[parameters.dev.orders]` + `db_host` is `/dev/orders/db_host`), a key
+/// is one segment or more (`"cache/ttl"`), and a key of `[parameters]`
+/// itself is a whole name (`"/dev/orders/db_host"`, or `"a.b.c"`, a name
+/// without a path).
+#[derive(Default)]
+struct Names<'a> {
+    entries: Vec<(String, &'a Json)>,
+    /// Every name so far: one given twice is an error, not a second version.
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl<'a> Names<'a> {
+    /// Adds the entries of one table under `base` (`None`: the top of
+    /// `[parameters]`, where keys are whole names).
+    fn flatten(
+        &mut self,
+        entries: impl Iterator<Item = (&'a String, &'a Json)>,
+        base: Option<&str>,
+    ) -> Result<(), String> {
+        for (key, value) in entries {
+            let name = match base {
+                Some(base) => ssm_config_rules::join(base, key),
+                None => key.clone(),
+            };
+            match value {
+                // A table without `value` is a namespace: its path is the
+                // name's segments, from the root.
+                Json::Object(inner) if !inner.contains_key("value") => {
+                    let under = match base {
+                        None if !key.starts_with('/') => format!("/{key}"),
+                        _ => name,
+                    };
+                    self.flatten(inner.iter(), Some(&under))?;
+                }
+                _ => {
+                    if !self.seen.insert(name.clone()) {
+                        return Err(format!("`{name}` is given twice"));
+                    }
+                    self.entries.push((name, value));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -376,5 +458,12 @@ impl ParameterSource for FileSource {
 
     fn describe(&self) -> String {
         format!("file `{}`", self.shown())
+    }
+
+    fn under_prefix(&self, prefix: &str) -> Option<Box<dyn ParameterSource>> {
+        Some(Box::new(FileSource {
+            prefix: Some(prefix.to_owned()),
+            ..self.clone()
+        }))
     }
 }

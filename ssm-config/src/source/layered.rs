@@ -208,6 +208,25 @@ impl ParameterSource for Layered {
             .collect();
         format!("layers: {}", layers.join(" > "))
     }
+
+    fn under_prefix(&self, prefix: &str) -> Option<Box<dyn ParameterSource>> {
+        let mut any = false;
+        let layers = self
+            .layers
+            .iter()
+            .map(|layer| match layer.source.under_prefix(prefix) {
+                Some(bound) => {
+                    any = true;
+                    Layer {
+                        source: Arc::from(bound),
+                        optional: layer.optional,
+                    }
+                }
+                None => layer.clone(),
+            })
+            .collect();
+        any.then(|| Box::new(Layered { layers }) as Box<dyn ParameterSource>)
+    }
 }
 
 #[cfg(test)]

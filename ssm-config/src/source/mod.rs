@@ -170,6 +170,38 @@ pub trait ParameterSource: Send + Sync + 'static {
 
     /// Says where values come from, for error messages.
     fn describe(&self) -> String;
+
+    /// This source, for a load whose struct's prefix (its `{VAR}`s filled)
+    /// is `prefix`: a source that holds names relative to the prefix
+    /// returns a copy that answers for them (a [`FileSource`]'s
+    /// `[relative]` table); `None`, the default, reads this source as it
+    /// is. A source that wraps others passes the call on, as
+    /// [`Layered`] does.
+    fn under_prefix(&self, prefix: &str) -> Option<Box<dyn ParameterSource>> {
+        let _ = prefix;
+        None
+    }
+}
+
+/// A source as one load reads it: bound to the struct's prefix where the
+/// source answers for names relative to it
+/// ([`ParameterSource::under_prefix`]), as it is otherwise.
+pub(crate) struct ForPrefix<'s> {
+    original: &'s dyn ParameterSource,
+    bound: Option<Box<dyn ParameterSource>>,
+}
+
+impl<'s> ForPrefix<'s> {
+    pub fn new(original: &'s dyn ParameterSource, prefix: Option<&str>) -> Self {
+        ForPrefix {
+            original,
+            bound: prefix.and_then(|prefix| original.under_prefix(prefix)),
+        }
+    }
+
+    pub fn get(&self) -> &dyn ParameterSource {
+        self.bound.as_deref().unwrap_or(self.original)
+    }
 }
 
 /// A source that can also write, for the untyped API's

@@ -610,3 +610,100 @@ async fn var_fills_names_and_env_override_overrides_fields_each_alone() {
         .unwrap();
     assert_eq!(both.port, 90, "the override wins over the parameter");
 }
+
+/// A local file reads like a config file: a table's path is the name's
+/// segments, beside full names as keys; a quoted key with dots stays one
+/// segment (SSM allows dots in names).
+#[tokio::test]
+async fn nested_tables_are_the_segments_of_names() {
+    const NESTED: &str = r#"
+[parameters]
+"a.b.c" = "a flat name, whole"
+
+[parameters.dev.orders]
+db_host = "localhost"
+allowed_ips = ["127.0.0.1", "::1"]
+limits = '{"max_items": 5}'
+log_level = "info"
+"cache/ttl_secs" = 60
+workers.emails = 2
+
+[parameters.dev.orders.db]
+port = 5432
+password = { value = "file-canary-51ab", type = "SecureString" }
+
+[secrets]
+"dev/stripe" = { api_key = "sk_test_file" }
+"#;
+    let file = TempFile::new("nested.toml", NESTED);
+    let source = FileSource::new(&file.path);
+    let c = Orders::fetch(&source).await.unwrap();
+    assert_eq!(c.db_host, "localhost");
+    assert_eq!(c.db_port, 5432);
+    assert_eq!(c.db_password.expose_secret(), "file-canary-51ab");
+    assert_eq!(c.allowed_ips, ["127.0.0.1", "::1"]);
+    assert_eq!(c.cache.ttl_secs, 60);
+    assert_eq!(c.workers["emails"], 2);
+    let flat = source
+        .get_parameters(&["a.b.c".to_owned()], true)
+        .await
+        .unwrap();
+    assert_eq!(flat.parameters[0].value, "a flat name, whole");
+
+    // One name given twice, as a full name and through tables, is an error
+    // about the file, not a silent second version.
+    let twice = format!("{NESTED}\n[parameters.\"/dev/orders\"]\nlog_level = \"debug\"\n");
+    let file = TempFile::new("twice.toml", &twice);
+    let err = Orders::fetch(&FileSource::new(&file.path))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`/dev/orders/log_level` is given twice"),
+        "{err}"
+    );
+}
+
+/// Names relative to the loader's prefix, in a `[relative]` table: one file
+/// serves every `APP_ENV`, and full names still win where a file gives both.
+#[tokio::test]
+async fn a_relative_table_serves_every_prefix() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/{SSM_CONFIG_TEST_REL_ENV}/billing")]
+    struct Billing {
+        #[ssm(path = "db/host")]
+        host: String,
+        #[ssm(path = "db/port")]
+        port: u16,
+        #[ssm(path = "/shared/region")]
+        region: String,
+        #[ssm(by_path = "features")]
+        features: BTreeMap<String, bool>,
+    }
+    let file = TempFile::new(
+        "relative.toml",
+        r#"
+[parameters]
+"/shared/region" = "eu-west-1"
+"/staging/billing/db/port" = 6543
+
+[relative.db]
+host = "localhost"
+port = 5432
+
+[relative]
+"features/dark-mode" = true
+"#,
+    );
+    for (env, port) in [("dev", 5432), ("staging", 6543)] {
+        let c = Billing::loader()
+            .source(FileSource::new(&file.path))
+            .var("SSM_CONFIG_TEST_REL_ENV", env)
+            .fetch()
+            .await
+            .unwrap_or_else(|err| panic!("{env}: {err}"));
+        assert_eq!((c.host.as_str(), c.port), ("localhost", port), "{env}");
+        assert_eq!(c.region, "eu-west-1");
+        assert!(c.features["dark-mode"], "{env}");
+    }
+}
