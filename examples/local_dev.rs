@@ -1,5 +1,6 @@
 //! Running on a laptop: the quickstart's struct loaded from a checked-in
-//! TOML file, with an environment override and a live edit.
+//! TOML file (nested tables, names relative to the struct's prefix), with
+//! an environment override, a live edit, and a typo caught.
 //!
 //! ```sh
 //! cargo run --example local_dev
@@ -17,6 +18,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ssm_config::doctor::Finding;
 use ssm_config::origin::Origin;
 use ssm_config::source::{FileSource, Layered};
 
@@ -51,7 +53,10 @@ async fn run() -> ExitCode {
         eprintln!("cannot copy examples/local.toml: {err}");
         return ExitCode::FAILURE;
     }
-    let code = show(&examples, &local).await;
+    let mut code = show(&examples, &local).await;
+    if code == ExitCode::SUCCESS {
+        code = typo(&local).await;
+    }
     let _ = std::fs::remove_dir_all(&scratch);
     code
 }
@@ -121,6 +126,32 @@ async fn show(examples: &Path, local: &Path) -> ExitCode {
             eprintln!("the edit did not reach the subscriber");
             return ExitCode::FAILURE;
         }
+    }
+    ExitCode::SUCCESS
+}
+
+/// A typo in the file: the field keeps its default, and the load warns
+/// (through `tracing`) of the entry no field reads; the doctor shows it too.
+async fn typo(local: &Path) -> ExitCode {
+    let typo = "\n[parameters.dev.orders.cache]\nttl_sec = 30\n";
+    let mut text = std::fs::read_to_string(local).unwrap_or_default();
+    text.push_str(typo);
+    if let Err(err) = std::fs::write(local, text) {
+        eprintln!("cannot edit {}: {err}", local.display());
+        return ExitCode::FAILURE;
+    }
+    let report = AppConfig::loader()
+        .source(FileSource::new(local))
+        .var("APP_ENV", "dev")
+        .check()
+        .await;
+    println!("\nAfter adding `ttl_sec = 30` under [parameters.dev.orders.cache], the doctor says:");
+    for row in report
+        .rows
+        .iter()
+        .filter(|row| row.finding == Finding::Unused)
+    {
+        println!("  {}  {}", row.name, row.detail);
     }
     ExitCode::SUCCESS
 }

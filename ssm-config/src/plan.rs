@@ -186,7 +186,7 @@ pub(crate) fn planned_parameters(
     // Only the variables' names are listed, never their values.
     let overrides = resolve::Overrides::On {
         prefix: env_prefix,
-        variables: &|_| None,
+        variables: &NoVariables,
     };
     let requests = &resolution.requests;
     let mut out = Vec::new();
@@ -235,4 +235,17 @@ pub(crate) fn planned_parameters(
         out.push(planned);
     }
     out
+}
+
+/// No override variable holds a value: a listing shows every parameter.
+struct NoVariables;
+
+impl resolve::Variables for NoVariables {
+    fn get(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -26,7 +26,7 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
 
 /// `AppConfig::check(&source)`.
 pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::doctor::Report {
-    crate::doctor::check::<T>(source, &crate::loader::one_shot_settings()).await
+    crate::doctor::check::<T>(source, &crate::loader::one_shot_settings(false)).await
 }
 
 /// `AppConfig::bootstrap()`.

@@ -5,17 +5,13 @@
 //! through the AWS SDK. One test in a process of its own, as it installs a
 //! global subscriber and a panic hook.
 
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::support::backend::Backend as _;
 use crate::support::emulator::{self, Emulator};
 use crate::support::proxy::Proxy;
+use crate::support::traced::Capture;
 use ssm_config::{Secret, SsmConfig, source::AwsSource};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 const CANARY: &str = "canary-7f3a9c1e";
 
@@ -59,46 +55,6 @@ struct Creds {
     password: Secret<u16>,
 }
 
-/// Records every span field and event field, as text.
-struct Capture {
-    text: Arc<Mutex<String>>,
-    next_id: AtomicU64,
-}
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, "{}={value:?} ", field.name());
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        span.record(&mut Fields(&mut self.text.lock().unwrap()));
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        values.record(&mut Fields(&mut self.text.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut text = self.text.lock().unwrap();
-        let _ = write!(
-            text,
-            "\n{} {}: ",
-            event.metadata().level(),
-            event.metadata().target()
-        );
-        event.record(&mut Fields(&mut text));
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
 #[test]
 fn a_canary_secret_never_shows() {
     // The subscriber and the panic hook are the process's own.
@@ -114,11 +70,8 @@ fn a_canary_secret_never_shows() {
 
 async fn canary_in_this_process() {
     let traced = Arc::new(Mutex::new(String::new()));
-    tracing::subscriber::set_global_default(Capture {
-        text: traced.clone(),
-        next_id: AtomicU64::new(0),
-    })
-    .expect("the only subscriber of this process");
+    tracing::subscriber::set_global_default(Capture::new(traced.clone()))
+        .expect("the only subscriber of this process");
     let panics = Arc::new(Mutex::new(String::new()));
     std::panic::set_hook(Box::new({
         let panics = panics.clone();

@@ -58,6 +58,7 @@ pub(crate) async fn check<T: SsmConfig>(
         resolution,
         fetched,
         problems,
+        strays,
         ..
     } = attempt;
     // Said once, under the table: problems of no field, and a failure that
@@ -99,6 +100,10 @@ pub(crate) async fn check<T: SsmConfig>(
     report
         .problems
         .extend(shared.iter().map(ToString::to_string));
+    for stray in &strays {
+        let row = row("-", &stray.name, Finding::Unused, stray.describe());
+        report.rows.push(row.warning());
+    }
     report
 }
 

@@ -106,6 +106,10 @@ pub enum Finding {
     /// or StringList): it loads, but the value sits in clear text in SSM
     /// (a warning).
     Unencrypted,
+    /// An entry of a local file, or an override variable under the
+    /// `env_prefix`, that no field reads: most likely a typo (a warning,
+    /// with the near miss a field does read; the row's field is `-`).
+    Unused,
     /// The source failed otherwise (throttled, unreachable, a bad file).
     Unreadable,
     /// The name could not be made: an unset or invalid `{VAR}`, a name SSM
@@ -145,6 +149,7 @@ impl Finding {
             Finding::DoesNotConvert => "does not convert",
             Finding::Placeholder => "placeholder",
             Finding::Unencrypted => "unencrypted",
+            Finding::Unused => "unused",
             Finding::Unreadable => "unreadable",
             Finding::InvalidName => "invalid name",
             Finding::FailsValidation => "fails validation",

@@ -233,7 +233,7 @@ impl Row {
         self
     }
 
-    fn warning(mut self) -> Row {
+    pub(super) fn warning(mut self) -> Row {
         self.severity = Severity::Warning;
         self
     }

@@ -10,6 +10,7 @@ use crate::load::carried::Carried;
 use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
 use crate::load::resolve::{self, Overrides, Resolution};
+use crate::load::strays::{self, Stray};
 use crate::source::{ForPrefix, ParameterSource};
 
 /// How an attempt reads: the loader's prefix, the values of `{VAR}`s, the
@@ -19,6 +20,9 @@ pub(crate) struct Settings<'a> {
     pub lookup: resolve::Lookup<'a>,
     pub overrides: Overrides<'a>,
     pub limits: Limits,
+    /// Whether entries no field reads are warned of: on a first load, not
+    /// on every refresh after it.
+    pub report_strays: bool,
 }
 
 /// What one attempt came to: what it asked for, what the source answered,
@@ -28,6 +32,8 @@ pub(crate) struct Attempt<T> {
     pub resolution: Resolution,
     pub fetched: Fetched,
     pub problems: Vec<Problem>,
+    /// Entries no field reads, most likely typos.
+    pub strays: Vec<Stray>,
     pub value: Option<T>,
 }
 
@@ -61,10 +67,29 @@ impl<T: SsmConfig> Attempt<T> {
         if let Some(carried) = carried {
             carried.keep(&resolution.requests, &fetched);
         }
+        let strays = strays::find(
+            &resolution.root,
+            &resolution.requests,
+            source.get(),
+            settings.overrides,
+        );
+        if settings.report_strays {
+            for stray in &strays {
+                tracing::warn!(
+                    config = T::PLAN.type_name,
+                    entry = %stray.name,
+                    near = stray.near.as_deref(),
+                    "`{}`: {}",
+                    stray.name,
+                    stray.describe()
+                );
+            }
+        }
         let mut attempt = Attempt {
             resolution,
             fetched,
             problems: Vec::new(),
+            strays,
             value: None,
         };
         attempt.rebuild();

@@ -232,6 +232,7 @@ impl<'a> Build<'a> {
                 variable,
                 text,
                 value: plan,
+                ..
             } => {
                 let parameter = env_parameter(variable, text.expose_secret(), plan);
                 let origin = Origin::Env {

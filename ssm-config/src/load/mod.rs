@@ -26,6 +26,7 @@ pub(crate) mod fetch;
 pub(crate) mod fetched;
 pub(crate) mod resolve;
 pub(crate) mod resolved;
+pub(crate) mod strays;
 
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
@@ -119,24 +120,41 @@ impl Group {
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
+    /// The first load of a group, which warns of entries no field reads.
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
-        self.load_paced::<T>(std::time::Duration::ZERO, None).await
+        self.load_with::<T>(std::time::Duration::ZERO, None, true)
+            .await
     }
 
     /// A load whose calls go out spread over `pace`, keeping what an
     /// earlier attempt cut short carried over (and what this one reads,
-    /// should it be cut short too).
+    /// should it be cut short too): a refresh's.
     pub async fn load_paced<T: SsmConfig>(
         &self,
         pace: std::time::Duration,
         carried: Option<&mut Carried>,
     ) -> Result<Loaded<T>, Error> {
-        let (vars, env) = (given_then_env(&self.vars), given_then_env(&self.env));
+        self.load_with::<T>(pace, carried, false).await
+    }
+
+    async fn load_with<T: SsmConfig>(
+        &self,
+        pace: std::time::Duration,
+        carried: Option<&mut Carried>,
+        report_strays: bool,
+    ) -> Result<Loaded<T>, Error> {
+        let (vars, env) = (
+            given_then_env(&self.vars),
+            OverrideVariables::given(&self.env),
+        );
         let limits = Limits {
             pace,
             ..self.limits
         };
-        let settings = self.settings(&vars, &env, limits);
+        let settings = Settings {
+            report_strays,
+            ..self.settings(&vars, &env, limits)
+        };
         load_from::<T>(&*self.source, &settings, carried).await
     }
 
@@ -146,7 +164,7 @@ impl Group {
     pub fn settings<'a>(
         &'a self,
         vars: resolve::Lookup<'a>,
-        env: resolve::Lookup<'a>,
+        env: &'a dyn resolve::Variables,
         limits: Limits,
     ) -> Settings<'a> {
         Settings {
@@ -157,6 +175,7 @@ impl Group {
                 variables: env,
             },
             limits,
+            report_strays: false,
         }
     }
 }
@@ -174,6 +193,7 @@ pub(crate) async fn load_from<T: SsmConfig>(
         fetched,
         mut problems,
         value,
+        ..
     } = attempt;
     match value {
         Some(value) if problems.is_empty() => {
@@ -206,6 +226,38 @@ pub(crate) fn given_then_env(
     given: &HashMap<String, String>,
 ) -> impl Fn(&str) -> Option<String> + Sync + '_ {
     |var: &str| given.get(var).cloned().or_else(|| std::env::var(var).ok())
+}
+
+/// The variables environment overrides read: those given to the loader
+/// (`Loader::env_override`), then the process environment.
+pub(crate) struct OverrideVariables<'a> {
+    given: Option<&'a HashMap<String, String>>,
+}
+
+impl<'a> OverrideVariables<'a> {
+    pub fn given(given: &'a HashMap<String, String>) -> Self {
+        OverrideVariables { given: Some(given) }
+    }
+
+    /// The process environment alone.
+    pub const PROCESS: OverrideVariables<'static> = OverrideVariables { given: None };
+}
+
+impl resolve::Variables for OverrideVariables<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.given
+            .and_then(|given| given.get(name).cloned())
+            .or_else(|| std::env::var(name).ok())
+    }
+
+    fn names(&self) -> Vec<String> {
+        let given = self
+            .given
+            .into_iter()
+            .flat_map(|given| given.keys().cloned());
+        let process = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+        given.chain(process).collect()
+    }
 }
 
 /// `{VAR}`s from the process environment.

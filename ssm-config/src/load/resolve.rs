@@ -36,8 +36,15 @@ pub(crate) enum Overrides<'a> {
     /// `cache.ttl_secs`; their values read from `variables`.
     On {
         prefix: Option<&'a str>,
-        variables: Lookup<'a>,
+        variables: &'a dyn Variables,
     },
+}
+
+/// The variables environment overrides read: each looked up by name, and
+/// all of them listed, to find those that no field reads.
+pub(crate) trait Variables: Sync {
+    fn get(&self, name: &str) -> Option<String>;
+    fn names(&self) -> Vec<String>;
 }
 
 /// The variable that overrides `field` (dotted through nested structs).
@@ -154,8 +161,20 @@ impl Resolver<'_> {
             template,
         };
         if let Binding::Parameter { value, .. } | Binding::Secret { value, .. } = &field.binding
-            && let Some(slot) = self.env_slot(&field_name, value)
+            && let Some(mut slot) = self.env_slot(&field_name, value)
         {
+            // The name it stands for, so an entry of it in a local file is
+            // not taken for a typo. Not checked: nothing reads it.
+            let shadowed = match &field.binding {
+                Binding::Parameter { path, .. } => base
+                    .filled
+                    .and_then(|b| self.filler.parameter(b, path).ok()),
+                Binding::Secret { name, .. } => self.filler.secret(name).ok(),
+                _ => None,
+            };
+            if let Slot::Env { shadows, .. } = &mut slot {
+                *shadows = shadowed;
+            }
             return slot;
         }
         match &field.binding {
@@ -269,12 +288,13 @@ impl Resolver<'_> {
             return None;
         };
         let variable = env_variable(value, field, self.overrides)?;
-        let text = variables(&variable).filter(|text| !text.is_empty())?;
+        let text = variables.get(&variable).filter(|text| !text.is_empty())?;
         Some(Slot::Env {
             field: field.to_owned(),
             variable,
             text: crate::Secret::new_zeroizing(text),
             value: *value,
+            shadows: None,
         })
     }
 

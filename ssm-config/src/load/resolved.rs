@@ -102,6 +102,8 @@ pub(crate) enum Leaf<'a> {
         field: &'a str,
         variable: &'a str,
         text: &'a crate::Secret<String>,
+        /// The name the variable stands for, when it could be made.
+        shadows: Option<&'a str>,
     },
     /// A name that could not be made (its problem is recorded), with the
     /// name as written, `{VAR}`s unfilled.
@@ -158,11 +160,13 @@ impl<'a> Iterator for Leaves<'a> {
                     field,
                     variable,
                     text,
+                    shadows,
                     ..
                 } => Leaf::Env {
                     field,
                     variable,
                     text,
+                    shadows: shadows.as_deref(),
                 },
                 Slot::Unresolved { field, template } => Leaf::Unresolved { field, template },
             });
@@ -178,6 +182,8 @@ pub(crate) enum Slot {
         variable: String,
         text: crate::Secret<String>,
         value: ValuePlan,
+        /// The name the variable stands for, when it could be made.
+        shadows: Option<String>,
     },
     Name {
         field: String,

@@ -75,7 +75,7 @@ impl<T: SsmConfig> Loader<T> {
     pub async fn check(self) -> crate::doctor::Report {
         let group = self.into_group().await;
         let vars = load::given_then_env(&group.vars);
-        let env = load::given_then_env(&group.env);
+        let env = load::OverrideVariables::given(&group.env);
         let settings = group.settings(&vars, &env, group.limits);
         crate::doctor::check::<T>(&*group.source, &settings).await
     }
@@ -103,20 +103,21 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = load::load_from::<T>(source, &one_shot_settings(), None).await?;
+    let loaded = load::load_from::<T>(source, &one_shot_settings(true), None).await?;
     Ok(loaded.value)
 }
 
 /// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
 /// the struct's own prefix, the environment, the defaults.
-pub(crate) fn one_shot_settings() -> crate::load::attempt::Settings<'static> {
+pub(crate) fn one_shot_settings(report_strays: bool) -> crate::load::attempt::Settings<'static> {
     crate::load::attempt::Settings {
         prefix: None,
         lookup: &load::env_lookup,
         overrides: crate::load::resolve::Overrides::On {
             prefix: None,
-            variables: &load::env_lookup,
+            variables: &load::OverrideVariables::PROCESS,
         },
         limits: DEFAULT_LIMITS,
+        report_strays,
     }
 }

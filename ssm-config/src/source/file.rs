@@ -191,6 +191,8 @@ struct Contents {
     /// Names the file gives only labelled versions of: an unpinned read
     /// finds no latest version.
     label_only: std::collections::BTreeSet<String>,
+    /// Every entry, as a load would ask for it.
+    listed: Vec<String>,
 }
 
 /// The tables a file may hold.
@@ -223,6 +225,7 @@ fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, String> {
     let mut pinned = std::collections::BTreeMap::new();
     let mut labelled = Vec::new();
     let entries: Vec<(String, &Json)> = full.entries.into_iter().chain(relative).collect();
+    let mut listed: Vec<String> = entries.iter().map(|(name, _)| name.clone()).collect();
     for (key, value) in &entries {
         let key = key.as_str();
         let (base, selector) =
@@ -271,11 +274,13 @@ fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, String> {
             }
         };
         source.put_secret(key, &text);
+        listed.push(format!("{}/{key}", ssm_config_rules::SECRETS_REFERENCE));
     }
     Ok(Contents {
         store: source,
         pinned,
         label_only,
+        listed,
     })
 }
 
@@ -458,6 +463,11 @@ impl ParameterSource for FileSource {
 
     fn describe(&self) -> String {
         format!("file `{}`", self.shown())
+    }
+
+    fn listed_names(&self) -> Option<Vec<String>> {
+        // A file that cannot be read fails the load itself.
+        self.read("listing").ok().map(|contents| contents.listed)
     }
 
     fn under_prefix(&self, prefix: &str) -> Option<Box<dyn ParameterSource>> {

@@ -227,6 +227,15 @@ impl ParameterSource for Layered {
             .collect();
         any.then(|| Box::new(Layered { layers }) as Box<dyn ParameterSource>)
     }
+
+    fn listed_names(&self) -> Option<Vec<String>> {
+        let listed: Vec<Vec<String>> = self
+            .layers
+            .iter()
+            .filter_map(|layer| layer.source.listed_names())
+            .collect();
+        (!listed.is_empty()).then(|| listed.concat())
+    }
 }
 
 #[cfg(test)]

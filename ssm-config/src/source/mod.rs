@@ -181,6 +181,15 @@ pub trait ParameterSource: Send + Sync + 'static {
         let _ = prefix;
         None
     }
+
+    /// Every name this source holds, when it can list them at little cost
+    /// (a local file; a secret as `/aws/reference/secretsmanager/NAME`,
+    /// a pinned version or label as `name:selector`), so that a load can
+    /// point out entries no field reads, most likely typos. `None`, the
+    /// default, for a store too large to list, such as SSM itself.
+    fn listed_names(&self) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// A source as one load reads it: bound to the struct's prefix where the

@@ -41,6 +41,11 @@ fn local_dev_runs_with_no_aws_settings_and_shows_an_override_and_an_edit() {
         stdout.contains("subscriber saw db_host = db.local.test after the edit"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("/dev/orders/cache/ttl_sec  no field reads it")
+            && stdout.contains("did you mean `/dev/orders/cache/ttl-secs`?"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("dev-only-password"), "{stdout}");
 }
 

@@ -707,3 +707,114 @@ port = 5432
         assert!(c.features["dark-mode"], "{env}");
     }
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/dev/app")]
+struct Flags {
+    #[ssm(default)]
+    dark_mode: bool,
+    #[ssm(default)]
+    enabled: bool,
+    #[ssm(by_path = "limits", recursive = false)]
+    limits: BTreeMap<String, u32>,
+}
+
+/// An entry no field reads is a typo until shown otherwise: the load warns
+/// (through tracing), the doctor gives it a row, both with the near miss.
+/// Entries a walk reads are read; a walk that is not recursive reads
+/// direct children only.
+#[test]
+fn a_file_entry_no_field_reads_is_reported_with_a_near_miss() {
+    let file = TempFile::new(
+        "typo.toml",
+        r#"
+[relative]
+dark-mode = true
+limits.daily = 5
+limits.deep.hourly = 1
+"#,
+    );
+    let (report, traced) = crate::support::traced::traced(async {
+        let config = Flags::loader()
+            .source(FileSource::new(&file.path))
+            .fetch()
+            .await
+            .unwrap();
+        assert!(!config.dark_mode, "the typo left the default");
+        assert_eq!(config.limits["daily"], 5);
+        Flags::loader()
+            .source(FileSource::new(&file.path))
+            .check()
+            .await
+    });
+    assert!(
+        traced.contains("/dev/app/dark-mode") && traced.contains("/dev/app/dark_mode"),
+        "{traced}"
+    );
+    let row = report
+        .rows
+        .iter()
+        .find(|row| row.name == "/dev/app/dark-mode")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(row.finding, ssm_config::doctor::Finding::Unused);
+    assert_eq!(row.severity, ssm_config::doctor::Severity::Warning);
+    assert!(
+        row.detail.contains("did you mean `/dev/app/dark_mode`"),
+        "{report}"
+    );
+    assert!(
+        report
+            .rows
+            .iter()
+            .any(|row| row.name == "/dev/app/limits/deep/hourly"),
+        "below a walk that is not recursive: {report}"
+    );
+    assert!(
+        !report
+            .rows
+            .iter()
+            .any(|row| row.name == "/dev/app/limits/daily"),
+        "{report}"
+    );
+    assert!(report.would_load, "{report}");
+}
+
+/// An override variable under the `env_prefix` that matches no field is a
+/// typo too, with the variable it was probably meant to be.
+#[test]
+fn an_override_variable_no_field_reads_is_reported_with_a_near_miss() {
+    let (report, traced) = crate::support::traced::traced(async {
+        let source = MemorySource::new();
+        let loader = || {
+            Flags::loader()
+                .source(source.clone())
+                .env_prefix("SSM_CONFIG_TEST_FLAGS_")
+                .env_override("SSM_CONFIG_TEST_FLAGS_ENABLD", "true")
+                .env_override("SSM_CONFIG_TEST_FLAGS_DARK_MODE", "true")
+        };
+        let config = loader().fetch().await.unwrap();
+        assert!(!config.enabled && config.dark_mode);
+        loader().check().await
+    });
+    assert!(traced.contains("SSM_CONFIG_TEST_FLAGS_ENABLD"), "{traced}");
+    let row = report
+        .rows
+        .iter()
+        .find(|row| row.name == "SSM_CONFIG_TEST_FLAGS_ENABLD")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(row.finding, ssm_config::doctor::Finding::Unused);
+    assert!(
+        row.detail
+            .contains("did you mean `SSM_CONFIG_TEST_FLAGS_ENABLED`"),
+        "{report}"
+    );
+    assert_eq!(
+        report
+            .rows
+            .iter()
+            .filter(|row| row.finding == ssm_config::doctor::Finding::Unused)
+            .count(),
+        1,
+        "{report}"
+    );
+}

@@ -11,6 +11,7 @@ pub mod faulty;
 pub mod process;
 pub mod proxy;
 pub mod scratch;
+pub mod traced;
 #[macro_use]
 pub mod wide;
 
