@@ -22,12 +22,22 @@ pub struct Error {
 #[non_exhaustive]
 pub enum Problem {
     /// A required parameter does not exist.
-    #[error("field `{field}`: parameter `{name}` is missing")]
+    #[error(
+        "field `{field}`: parameter `{name}` is missing (looked in {looked_in}{})",
+        env.as_ref().map(|v| format!("; the variable `{v}` would override it")).unwrap_or_default()
+    )]
     Missing {
         /// The field, dotted through nested structs (`cache.ttl`).
         field: String,
         /// The full parameter name, selector included.
         name: String,
+        /// Where it was looked for: the source's description (a
+        /// [`Layered`](crate::source::Layered) source's lists its layers in
+        /// order, a file by its path).
+        looked_in: String,
+        /// The environment variable that would override it
+        /// (`#[ssm(env)]`, or `Loader::env_prefix`'s), unset.
+        env: Option<String>,
     },
     /// A value could not be converted to the field's type.
     #[error(
@@ -342,6 +352,8 @@ mod tests {
                 Problem::Missing {
                     field: "a".into(),
                     name: "/x/a".into(),
+                    looked_in: "AWS SSM (eu-west-1)".into(),
+                    env: Some("APP_A".into()),
                 },
                 Problem::Invalid {
                     field: "port".into(),
@@ -361,7 +373,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "cannot load `AppConfig`: 2 problems\n  \
-             - field `a`: parameter `/x/a` is missing\n  \
+             - field `a`: parameter `/x/a` is missing (looked in AWS SSM (eu-west-1); \
+             the variable `APP_A` would override it)\n  \
              - field `port`: the value from /x/port version 7 is not a valid `u16`: \
              invalid digit found in string (value \"eighty\")"
         );

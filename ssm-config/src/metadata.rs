@@ -162,6 +162,7 @@ fn collect_fields(
                 index,
                 key,
                 value,
+                ..
             } => {
                 fields.insert(field.to_owned(), request.wire());
                 let origin = match &fetched.names[index] {

@@ -58,8 +58,9 @@ impl Context<'_> {
                     index,
                     key,
                     value,
+                    env,
                     ..
-                } => self.name_row(field, index, key, value),
+                } => self.name_row(field, index, key, value, env),
                 Leaf::Path {
                     field,
                     request,
@@ -103,7 +104,14 @@ impl Context<'_> {
         }
     }
 
-    fn name_row(&self, field: &str, request: usize, key: Option<&str>, value: &ValuePlan) -> Row {
+    fn name_row(
+        &self,
+        field: &str,
+        request: usize,
+        key: Option<&str>,
+        value: &ValuePlan,
+        env: Option<&str>,
+    ) -> Row {
         let asked = &self.requests.names[request];
         let name = asked.wire();
         match (&self.fetched.names[request], &self.diagnoses[request]) {
@@ -123,12 +131,13 @@ impl Context<'_> {
                     Finding::AbsentOptional,
                     "missing; the field is None".into(),
                 ),
-                Presence::Required => row(
-                    field,
-                    &name,
-                    Finding::Missing,
-                    "missing; required, with no default".into(),
-                ),
+                Presence::Required => {
+                    let mut why = String::from("missing; required, with no default");
+                    if let Some(variable) = env {
+                        why.push_str(&format!("; `{variable}` would override it"));
+                    }
+                    row(field, &name, Finding::Missing, why)
+                }
             },
             (NameOutcome::Found(parameter), _) => {
                 let origin = origin_of(asked, parameter, key);

@@ -34,6 +34,8 @@ pub(crate) struct Attempt<T> {
     pub problems: Vec<Problem>,
     /// Entries no field reads, most likely typos.
     pub strays: Vec<Stray>,
+    /// Where values were looked for: the source's description.
+    pub looked_in: String,
     pub value: Option<T>,
 }
 
@@ -90,6 +92,7 @@ impl<T: SsmConfig> Attempt<T> {
             fetched,
             problems: Vec::new(),
             strays,
+            looked_in: source.get().describe(),
             value: None,
         };
         attempt.rebuild();
@@ -106,6 +109,7 @@ impl<T: SsmConfig> Attempt<T> {
             &self.resolution.requests,
             &self.fetched,
             &mut problems,
+            &self.looked_in,
         ));
         self.problems = problems;
     }

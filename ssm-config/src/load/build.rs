@@ -20,6 +20,8 @@ pub struct Build<'a> {
     requests: &'a Requests,
     fetched: &'a Fetched,
     problems: &'a mut Vec<Problem>,
+    /// Where values were looked for: the source's description.
+    looked_in: &'a str,
     /// The struct being built, dotted from the top; empty for the top.
     at: String,
 }
@@ -30,12 +32,14 @@ impl<'a> Build<'a> {
         requests: &'a Requests,
         fetched: &'a Fetched,
         problems: &'a mut Vec<Problem>,
+        looked_in: &'a str,
     ) -> Self {
         Build {
             node,
             requests,
             fetched,
             problems,
+            looked_in,
             at: String::new(),
         }
     }
@@ -78,7 +82,16 @@ impl<'a> Build<'a> {
             Some(value) => Some(value),
             None => {
                 let (field, name) = self.describe(index);
-                self.problems.push(Problem::Missing { field, name });
+                let env = match &self.node.slots[index] {
+                    Slot::Name { env, .. } => env.clone(),
+                    _ => None,
+                };
+                self.problems.push(Problem::Missing {
+                    field,
+                    name,
+                    looked_in: self.looked_in.to_owned(),
+                    env,
+                });
                 None
             }
         }
@@ -219,6 +232,7 @@ impl<'a> Build<'a> {
             requests: self.requests,
             fetched: self.fetched,
             problems: self.problems,
+            looked_in: self.looked_in,
             at,
         };
         T::build(&mut child)
@@ -245,6 +259,7 @@ impl<'a> Build<'a> {
                 request,
                 key,
                 value: plan,
+                ..
             } => {
                 let parameter = match &self.fetched.names[*request] {
                     NameOutcome::Found(parameter) => parameter,

@@ -319,11 +319,13 @@ impl Resolver<'_> {
                 self.requests.names.push(request);
                 self.requests.names.len() - 1
             });
+        let env = env_variable(&value, &field, self.overrides);
         Slot::Name {
             field,
             request,
             key,
             value,
+            env,
         }
     }
 }

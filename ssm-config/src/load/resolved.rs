@@ -88,6 +88,8 @@ pub(crate) enum Leaf<'a> {
         /// One key of a JSON secret.
         key: Option<&'static str>,
         value: &'a ValuePlan,
+        /// The variable that would override it, had it been set.
+        env: Option<&'a str>,
     },
     /// Every parameter under a path, read with `GetParametersByPath`.
     Path {
@@ -139,12 +141,14 @@ impl<'a> Iterator for Leaves<'a> {
                     request,
                     key,
                     value,
+                    env,
                 } => Leaf::Name {
                     field,
                     request: &self.requests.names[*request],
                     index: *request,
                     key: *key,
                     value,
+                    env: env.as_deref(),
                 },
                 Slot::Path {
                     field,
@@ -190,6 +194,8 @@ pub(crate) enum Slot {
         request: usize,
         key: Option<&'static str>,
         value: ValuePlan,
+        /// The variable that would override it, had it been set.
+        env: Option<String>,
     },
     Path {
         field: String,

@@ -217,7 +217,7 @@ impl Parameters {
     /// reference `/aws/reference/secretsmanager/<secret>`).
     pub async fn get(&self, name: &str) -> Result<Value, Error> {
         let mut found = self.get_many(&[name]).await?;
-        found.remove(name).ok_or_else(|| missing(name))
+        found.remove(name).ok_or_else(|| self.missing(name))
     }
 
     /// Several parameters in the fewest calls: those not cached go out in
@@ -273,6 +273,8 @@ impl Parameters {
                         problems.extend(asked.into_iter().map(|name| Problem::Missing {
                             field: name.clone(),
                             name,
+                            looked_in: self.source.describe(),
+                            env: None,
                         }))
                     }
                     NameOutcome::Failed => {}
@@ -381,7 +383,7 @@ impl Parameters {
         if let Err(reason) = name::check_name(name) {
             return Err(Error::new(UNTYPED, vec![invalid_name(name, reason)]));
         }
-        let info = self.info(name).await?.ok_or_else(|| missing(name))?;
+        let info = self.info(name).await?.ok_or_else(|| self.missing(name))?;
         let put = PutParameter {
             name: name.to_owned(),
             value: value.to_owned(),
@@ -442,12 +444,16 @@ fn invalid_name(name: &str, reason: String) -> Problem {
     }
 }
 
-fn missing(name: &str) -> Error {
-    Error::new(
-        UNTYPED,
-        vec![Problem::Missing {
-            field: name.to_owned(),
-            name: name.to_owned(),
-        }],
-    )
+impl Parameters {
+    fn missing(&self, name: &str) -> Error {
+        Error::new(
+            UNTYPED,
+            vec![Problem::Missing {
+                field: name.to_owned(),
+                name: name.to_owned(),
+                looked_in: self.source.describe(),
+                env: None,
+            }],
+        )
+    }
 }

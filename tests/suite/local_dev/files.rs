@@ -818,3 +818,49 @@ fn an_override_variable_no_field_reads_is_reported_with_a_near_miss() {
         "{report}"
     );
 }
+
+/// A missing required value says where it was looked for: the source (the
+/// layers in order, each file by its path) and the variable that would
+/// override it.
+#[tokio::test]
+async fn a_missing_value_says_where_it_was_looked_for() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/dev/where")]
+    struct Where {
+        host: String,
+        #[ssm(env = "WHERE_PORT")]
+        port: u16,
+    }
+    let personal = TempFile::new("personal.toml", "[parameters]\n");
+    let team = personal.sibling("team.toml", "[parameters]\n");
+    let source = Layered::new()
+        .then_optional(FileSource::new(&personal.path))
+        .then(FileSource::new(&team))
+        .then(MemorySource::new());
+    let err = Where::loader()
+        .source(source)
+        .env_prefix("SSM_CONFIG_TEST_WHERE_")
+        .fetch()
+        .await
+        .unwrap_err();
+    let [host, port] = err.problems() else {
+        panic!("{err}")
+    };
+    let (host, port) = (host.to_string(), port.to_string());
+    let layers = format!(
+        "layers: file `{}` (optional) > file `{}` > memory source",
+        personal.path.display(),
+        team.display()
+    );
+    assert!(host.contains(&layers), "{host}");
+    assert!(host.contains("`SSM_CONFIG_TEST_WHERE_HOST`"), "{host}");
+    assert!(port.contains("`WHERE_PORT`"), "{port}");
+    assert!(
+        matches!(
+            &err.problems()[0],
+            Problem::Missing { looked_in, env: Some(variable), .. }
+                if looked_in == &layers && variable == "SSM_CONFIG_TEST_WHERE_HOST"
+        ),
+        "{err:?}"
+    );
+}

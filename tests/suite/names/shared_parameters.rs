@@ -124,7 +124,7 @@ async fn a_missing_shared_parameter_is_named_by_its_arn() {
     assert!(
         matches!(
             err.problems(),
-            [Problem::Missing { field, name }]
+            [Problem::Missing { field, name, .. }]
                 if field == "nothing" && name == "arn:aws:ssm:us-east-1:123456789012:parameter/shared/nothing-here"
         ),
         "{err}"

@@ -282,7 +282,7 @@ pub async fn missing_secret_among_others(b: &impl Backend) {
     b.put("/withsecret/host", "h").await;
     let err = WithSecret::fetch(&b.source()).await.unwrap_err();
     assert!(
-        matches!(err.problems(), [Problem::Missing { field, name }] if field == "token" && name == "/aws/reference/secretsmanager/absent"),
+        matches!(err.problems(), [Problem::Missing { field, name, .. }] if field == "token" && name == "/aws/reference/secretsmanager/absent"),
         "{err}"
     );
     b.put_secret("absent", "now-here").await;
