@@ -826,6 +826,7 @@ fn an_override_variable_no_field_reads_is_reported_with_a_near_miss() {
 async fn a_missing_value_says_where_it_was_looked_for() {
     #[derive(SsmConfig, Debug)]
     #[ssm(prefix = "/dev/where")]
+    #[allow(dead_code)] // never loads
     struct Where {
         host: String,
         #[ssm(env = "WHERE_PORT")]
