@@ -326,10 +326,12 @@ fn value_plan(
 }
 
 fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
+    // Spanned at the type as written, so a type that cannot bind is an
+    // error at its field, not at the derive.
     let shape = match converter.shape {
-        Shape::Scalar(t) => quote!(_ssm::__private::Scalar::<#t>::new()),
-        Shape::List(t) => quote!(_ssm::__private::List::<#t>::new()),
-        Shape::Json(t) => quote!(_ssm::__private::Json::<#t>::new()),
+        Shape::Scalar(t) => quote_spanned!(t.span()=> _ssm::__private::scalar::<#t>()),
+        Shape::List(t) => quote_spanned!(t.span()=> _ssm::__private::list::<#t>()),
+        Shape::Json(t) => quote_spanned!(t.span()=> _ssm::__private::Json::<#t>::new()),
     };
     match converter.secret {
         None => shape,
@@ -343,12 +345,14 @@ fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
 fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
     let var = format_ident!("__ssm_f{}", index);
     let ty = f.ty;
+    // At the field's type: an error of its conversion points there.
+    let at = converter_span(f);
     let value = match &f.kind {
         FieldKind::Skip => return quote!(let #var: #ty = ::core::default::Default::default();),
         FieldKind::Nested { .. } => quote!(__ssm_build.nested::<#ty>(#index)),
         FieldKind::ByPath { converter, .. } => {
             let conv = converter_tokens(converter);
-            quote!(__ssm_build.by_path(#index, &#conv))
+            quote_spanned!(at=> __ssm_build.by_path(#index, &#conv))
         }
         FieldKind::Value {
             converter,
@@ -357,19 +361,31 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
         } => {
             let conv = converter_tokens(converter);
             match presence {
-                Presence::Required => quote!(__ssm_build.required(#index, &#conv)),
-                Presence::Optional => quote!(__ssm_build.optional(#index, &#conv)),
-                Presence::Default(None) => {
-                    quote!(__ssm_build.or_default(#index, &#conv, ::core::default::Default::default))
-                }
+                Presence::Required => quote_spanned!(at=> __ssm_build.required(#index, &#conv)),
+                Presence::Optional => quote_spanned!(at=> __ssm_build.optional(#index, &#conv)),
+                Presence::Default(None) => quote_spanned!(at=>
+                    __ssm_build.or_default(#index, &#conv, ::core::default::Default::default)
+                ),
                 Presence::Default(Some(expr)) => {
-                    quote!(__ssm_build.or_default(#index, &#conv, || #expr))
+                    quote_spanned!(at=> __ssm_build.or_default(#index, &#conv, || #expr))
                 }
                 Presence::DefaultText(text) => {
-                    quote!(__ssm_build.or_default_str(#index, &#conv, #text))
+                    quote_spanned!(at=> __ssm_build.or_default_str(#index, &#conv, #text))
                 }
             }
         }
     };
     quote!(let #var: ::core::option::Option<#ty> = #value;)
+}
+
+/// Where a field's conversion is written: its value type as written.
+fn converter_span(f: &Field<'_>) -> proc_macro2::Span {
+    match &f.kind {
+        FieldKind::Value { converter, .. } | FieldKind::ByPath { converter, .. } => {
+            match converter.shape {
+                Shape::Scalar(t) | Shape::List(t) | Shape::Json(t) => t.span(),
+            }
+        }
+        _ => f.ty.span(),
+    }
 }

@@ -144,8 +144,11 @@
 //! `by_path` walk under the Secrets Manager reference path. It also refuses
 //! unknown, duplicate and conflicting attributes (with a "did you mean" for
 //! near misses), attributes on the wrong field type, and two fields bound to
-//! one parameter, nested structs included. Every mistake is reported in the
-//! same compile, at the token that holds it.
+//! one parameter, nested structs included. A field whose type cannot bind
+//! is an error at that field's type, saying what would make it bind (a
+//! `FromStr` implementation, `#[ssm(json)]` for a `Deserialize` type, or
+//! `#[ssm(nested)]` for a struct that derives `SsmConfig`). Every mistake is
+//! reported in the same compile, at the token that holds it.
 //!
 //! The build and the load apply one rulebook (the `ssm-config-rules`
 //! crate): a name the build accepts is accepted at load time, and a load

@@ -4,7 +4,8 @@
 pub use crate::description::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
 pub use crate::load::build::Build;
 pub use crate::load::convert::{
-    Convert, Json, List, Rejection, Scalar, SecretOf, WipeNothing, WipeProbe, WipeWithZeroize,
+    Convert, FromText, Json, List, Rejection, Scalar, SecretOf, WipeNothing, WipeProbe,
+    WipeWithZeroize, list, scalar,
 };
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::source::ParameterType;

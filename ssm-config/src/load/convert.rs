@@ -70,6 +70,17 @@ pub struct SecretOf<C: Convert> {
     wipe: Option<fn(&mut C::Output)>,
 }
 
+/// A type a field's text converts to: what `FromStr` gives, named for the
+/// error a field of another type gets, at the field.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot be read from a parameter's text",
+    label = "`{Self}` does not implement `FromStr`",
+    note = "implement `FromStr` for `{Self}`; or read it as JSON with `#[ssm(json)]` (it must implement `serde::Deserialize`); or, for a struct that derives `SsmConfig`, add `#[ssm(nested)]`"
+)]
+pub trait FromText {}
+
+impl<T: FromStr> FromText for T where T::Err: Display {}
+
 #[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T> Scalar<T> {
     /// The converter.
@@ -84,6 +95,17 @@ impl<T> List<T> {
     pub const fn new() -> Self {
         List(PhantomData)
     }
+}
+
+/// The converter of a field of type `T`; a type without `FromStr` is an
+/// error here, at the field, with what to do about it.
+pub const fn scalar<T: FromText>() -> Scalar<T> {
+    Scalar(PhantomData)
+}
+
+/// The converter of a `Vec<T>` field; see [`scalar`].
+pub const fn list<T: FromText>() -> List<T> {
+    List(PhantomData)
 }
 
 #[allow(clippy::new_without_default)] // built by generated code, never defaulted
@@ -101,7 +123,7 @@ impl<C: Convert> SecretOf<C> {
     }
 }
 
-impl<T: FromStr> Convert for Scalar<T>
+impl<T: FromText + FromStr> Convert for Scalar<T>
 where
     T::Err: Display,
 {
@@ -111,7 +133,7 @@ where
     }
 }
 
-impl<T: FromStr> Convert for List<T>
+impl<T: FromText + FromStr> Convert for List<T>
 where
     T::Err: Display,
 {
