@@ -305,6 +305,7 @@
 //! [`Secret`], [`Live`], [`Snapshot`], [`Loader`], [`Error`] and
 //! [`MemorySource`]. The rest lives in modules:
 //! - [`live`]: [`Background`](live::Background) refresh, [`Derived`](live::Derived)
+//!   and [`AsyncDerived`](live::AsyncDerived)
 //!   values, [`Status`](live::Status) for readiness probes, [`Metadata`](live::Metadata);
 //! - [`error`]: each [`Problem`](error::Problem) of a load and its [`ErrorKind`](error::ErrorKind);
 //! - [`source`]: the read trait [`ParameterSource`](source::ParameterSource), the

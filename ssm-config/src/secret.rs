@@ -119,6 +119,16 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+/// Compares the values, so a secret can be part of a key
+/// ([`Live::map_keyed`](crate::Live::map_keyed)). Not in constant time.
+impl<T: PartialEq> PartialEq for Secret<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose_secret() == other.expose_secret()
+    }
+}
+
+impl<T: Eq> Eq for Secret<T> {}
+
 impl<T: Clone> Clone for Secret<T> {
     fn clone(&self) -> Self {
         Secret {

@@ -8,9 +8,11 @@ use arc_swap::ArcSwap;
 use super::Live;
 use crate::SsmConfig;
 
-/// A value built from a [`Live`] configuration by [`Live::map`], rebuilt on
-/// the first read after a refresh changed the configuration, and shared
-/// otherwise.
+/// A value built from a [`Live`] configuration by [`Live::map`] (or
+/// [`Live::map_keyed`]), rebuilt on the first read after a refresh changed
+/// the configuration (or the part of it the key picks), and shared
+/// otherwise. To rebuild off the request path, with a fallible async
+/// builder, see [`Live::map_async`].
 ///
 /// ```
 /// # use ssm_config::{MemorySource, Secret, SsmConfig};
@@ -35,8 +37,22 @@ use crate::SsmConfig;
 pub struct Derived<T, U> {
     live: Live<T>,
     build: Arc<dyn Fn(&T) -> U + Send + Sync>,
+    /// Whether a new snapshot calls for a rebuild: always, or when the key
+    /// ([`Live::map_keyed`]) differs.
+    changed: Arc<Changed<T>>,
     cache: Arc<ArcSwap<(Arc<T>, Arc<U>)>>,
     rebuilding: Arc<Mutex<()>>,
+}
+
+/// Whether the value built from the first snapshot needs building again
+/// for the second.
+pub(crate) type Changed<T> = dyn Fn(&T, &T) -> bool + Send + Sync;
+
+/// `changed` for a key function: the keys differ.
+pub(crate) fn by_key<T, K: PartialEq>(
+    key: impl Fn(&T) -> K + Send + Sync + 'static,
+) -> Arc<Changed<T>> {
+    Arc::new(move |before: &T, now: &T| key(before) != key(now))
 }
 
 impl<T, U> Clone for Derived<T, U> {
@@ -44,6 +60,7 @@ impl<T, U> Clone for Derived<T, U> {
         Derived {
             live: self.live.clone(),
             build: Arc::clone(&self.build),
+            changed: Arc::clone(&self.changed),
             cache: Arc::clone(&self.cache),
             rebuilding: Arc::clone(&self.rebuilding),
         }
@@ -51,12 +68,17 @@ impl<T, U> Clone for Derived<T, U> {
 }
 
 impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
-    pub(crate) fn new(live: Live<T>, build: impl Fn(&T) -> U + Send + Sync + 'static) -> Self {
+    pub(crate) fn new(
+        live: Live<T>,
+        build: impl Fn(&T) -> U + Send + Sync + 'static,
+        changed: Arc<Changed<T>>,
+    ) -> Self {
         let config = live.get().into_arc();
         let value = Arc::new(build(&config));
         Derived {
             live,
             build: Arc::new(build),
+            changed,
             cache: Arc::new(ArcSwap::from_pointee((config, value))),
             rebuilding: Arc::default(),
         }
@@ -80,6 +102,16 @@ impl<T: SsmConfig, U: Send + Sync + 'static> Derived<T, U> {
         let cached = self.cache.load();
         if Arc::ptr_eq(&cached.0, config.as_arc()) {
             return Arc::clone(&cached.1);
+        }
+        // Another snapshot, but nothing the value uses changed: keep it.
+        let changed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (self.changed)(&cached.0, &config)
+        }));
+        if let Ok(false) = changed {
+            let value = Arc::clone(&cached.1);
+            self.cache
+                .store(Arc::new((config.into_arc(), Arc::clone(&value))));
+            return value;
         }
         let built =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.build)(&config)));

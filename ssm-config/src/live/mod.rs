@@ -10,6 +10,7 @@ mod event_state;
 mod events;
 mod health;
 mod on_error;
+mod rebuilt;
 mod refresh;
 mod snapshot;
 mod status;
@@ -20,6 +21,7 @@ pub use change::{EventError, IntoChange, ParameterChange};
 pub use derived::Derived;
 pub use events::Applied;
 pub(crate) use events::{DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD};
+pub use rebuilt::{AsyncDerived, DerivedStatus};
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};
 
@@ -259,7 +261,56 @@ impl<T: SsmConfig> Live<T> {
         F: Fn(&T) -> U + Send + Sync + 'static,
         U: Send + Sync + 'static,
     {
-        Derived::new(self.clone(), build)
+        Derived::new(self.clone(), build, Arc::new(|_: &T, _: &T| true))
+    }
+
+    /// As [`map`](Live::map), rebuilt only when `key` gives another value
+    /// for the new configuration: a pool keyed by its URL and password is
+    /// not rebuilt when a log level changes. (`Secret<T>` compares by its
+    /// value, so it can be part of a key.)
+    pub fn map_keyed<K, U, F>(
+        &self,
+        key: impl Fn(&T) -> K + Send + Sync + 'static,
+        build: F,
+    ) -> Derived<T, U>
+    where
+        K: PartialEq,
+        F: Fn(&T) -> U + Send + Sync + 'static,
+        U: Send + Sync + 'static,
+    {
+        Derived::new(self.clone(), build, derived::by_key(key))
+    }
+
+    /// A value built by a fallible async builder, and rebuilt off the
+    /// request path whenever a refresh changes the configuration: a task of
+    /// its own runs the builder, and a failed rebuild keeps the value built
+    /// before (see [`AsyncDerived::status`]). Fails with the builder's error
+    /// when the first build fails. Needs a tokio runtime.
+    pub async fn map_async<U, E, F, Fut>(&self, build: F) -> Result<AsyncDerived<T, U>, E>
+    where
+        U: Send + Sync + 'static,
+        E: std::fmt::Display,
+        F: Fn(Arc<T>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<U, E>> + Send + 'static,
+    {
+        AsyncDerived::start(self, Arc::new(|_: &T, _: &T| true), build).await
+    }
+
+    /// As [`map_async`](Live::map_async), rebuilt only when `key` gives
+    /// another value for the new configuration.
+    pub async fn map_async_keyed<K, U, E, F, Fut>(
+        &self,
+        key: impl Fn(&T) -> K + Send + Sync + 'static,
+        build: F,
+    ) -> Result<AsyncDerived<T, U>, E>
+    where
+        K: PartialEq,
+        U: Send + Sync + 'static,
+        E: std::fmt::Display,
+        F: Fn(Arc<T>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<U, E>> + Send + 'static,
+    {
+        AsyncDerived::start(self, derived::by_key(key), build).await
     }
 
     /// Version, type and last change of each parameter of the current

@@ -1,6 +1,7 @@
 //! The live handle and its refreshes: single flight, all or nothing, under
 //! hostile callers and stores, in an outage, and across a fleet.
 
+mod derived;
 mod fleet;
 mod hostile;
 mod live;
