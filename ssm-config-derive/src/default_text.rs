@@ -1,21 +1,20 @@
-//! `#[ssm(default = "text")]` on a standard scalar, or a `Vec` of one, is
-//! parsed here as the runtime will parse it, so a default that can never
-//! convert fails the build. Other types are checked on every load.
+//! `#[ssm(default = "text")]` on a standard scalar (`Duration` and `bool`
+//! in their spellings too), or a `Vec` of one, is parsed here as the
+//! runtime will parse it, so a default that can never convert fails the
+//! build. Other types are checked on every load.
 
-use syn::Type;
-
-use crate::ty::Shape;
+use crate::ty::{self, Shape};
 
 /// Why `text` will not convert to the field's type, when that is known now.
 pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
     match shape {
-        Shape::Scalar(ty) => match primitive(ty) {
+        Shape::Scalar(ty) => match ty::standard(ty) {
             Some(name) => parse(name, text)
                 .map_err(|e| format!("the default {text:?} is not a valid `{name}`: {e}")),
             None => Ok(()),
         },
         Shape::List(item) => {
-            let Some(name) = primitive(item) else {
+            let Some(name) = ty::standard(item) else {
                 return Ok(());
             };
             if text.trim().is_empty() {
@@ -33,38 +32,6 @@ pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
         }
         Shape::Json(_) => Ok(()),
     }
-}
-
-/// The name of a standard scalar type written as `u16` or
-/// `core::primitive::u16` / `std::primitive::u16`.
-fn primitive(ty: &Type) -> Option<&'static str> {
-    const NAMES: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-        "f32", "f64", "bool", "char",
-    ];
-    let Type::Path(path) = ty else { return None };
-    if path.qself.is_some() {
-        return None;
-    }
-    let segments: Vec<String> = path
-        .path
-        .segments
-        .iter()
-        .map(|s| match s.arguments.is_none() {
-            true => s.ident.to_string(),
-            false => String::new(),
-        })
-        .collect();
-    let last = match segments.as_slice() {
-        [one] if path.path.leading_colon.is_none() => one,
-        [krate, module, last]
-            if matches!(krate.as_str(), "core" | "std") && module == "primitive" =>
-        {
-            last
-        }
-        _ => return None,
-    };
-    NAMES.iter().copied().find(|n| n == last)
 }
 
 fn parse(name: &str, text: &str) -> Result<(), String> {
@@ -89,7 +56,8 @@ fn parse(name: &str, text: &str) -> Result<(), String> {
         "isize" => check::<isize>(text),
         "f32" => check::<f32>(text),
         "f64" => check::<f64>(text),
-        "bool" => check::<bool>(text),
+        "bool" => ssm_config_rules::parse_bool(text).map(drop),
+        "Duration" => ssm_config_rules::parse_duration(text).map(drop),
         "char" => check::<char>(text),
         _ => Ok(()),
     }
@@ -98,6 +66,7 @@ fn parse(name: &str, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syn::Type;
 
     fn scalar(ty: &str, text: &str) -> Result<(), String> {
         let ty: Type = syn::parse_str(ty).unwrap();
@@ -109,7 +78,10 @@ mod tests {
         assert_eq!(scalar("u16", "8080"), Ok(()));
         assert!(scalar("u16", "eighty").is_err());
         assert!(scalar("u8", "256").is_err());
-        assert!(scalar("core::primitive::bool", "yes").is_err());
+        assert!(scalar("core::primitive::bool", "maybe").is_err());
+        assert_eq!(scalar("bool", "yes"), Ok(()), "spelled as SSM users do");
+        assert_eq!(scalar("std::time::Duration", "1h30m"), Ok(()));
+        assert!(scalar("Duration", "thirty").is_err());
         assert_eq!(scalar("f64", "1.5"), Ok(()));
         assert_eq!(scalar("MyType", "anything"), Ok(()), "left to load time");
         assert_eq!(scalar("my::u16", "x"), Ok(()), "not the standard u16");

@@ -9,7 +9,7 @@ use syn::spanned::Spanned as _;
 
 use crate::errors::Errors;
 use crate::model::{self, Container, Converter, Field, FieldKind, Presence, ValueSource};
-use crate::ty::Shape;
+use crate::ty::{self, SecretWrapper, Shape, Text};
 use crate::valid;
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -328,17 +328,33 @@ fn value_plan(
 fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
     // Spanned at the type as written, so a type that cannot bind is an
     // error at its field, not at the derive.
+    let text = |t: &syn::Type| match ty::text_of(t) {
+        Text::FromStr => quote_spanned!(t.span()=> _ssm::__private::scalar::<#t>()),
+        Text::Duration => quote_spanned!(t.span()=> _ssm::__private::duration()),
+        Text::Bool => quote_spanned!(t.span()=> _ssm::__private::boolean()),
+    };
     let shape = match converter.shape {
-        Shape::Scalar(t) => quote_spanned!(t.span()=> _ssm::__private::scalar::<#t>()),
-        Shape::List(t) => quote_spanned!(t.span()=> _ssm::__private::list::<#t>()),
+        Shape::Scalar(t) => text(t),
+        Shape::List(t) => {
+            let item = text(t);
+            quote_spanned!(t.span()=> _ssm::__private::List::of(#item))
+        }
         Shape::Json(t) => quote_spanned!(t.span()=> _ssm::__private::Json::<#t>::new()),
     };
     match converter.secret {
         None => shape,
-        Some(inner) => quote!(_ssm::__private::SecretOf::new(
+        Some(SecretWrapper::Own(inner)) => quote!(_ssm::__private::SecretOf::new(
             #shape,
             (&&_ssm::__private::WipeProbe::<#inner>::new()).wipe(),
         )),
+        // The secrecy crate's types, behind the runtime's `secrecy`
+        // feature: without it, the marker names the feature at the field.
+        Some(SecretWrapper::Boxed(inner)) => quote_spanned!(inner.span()=>
+            _ssm::__private::secrecy_box::<_ssm::__private::Secrecy, _>(#shape)
+        ),
+        Some(SecretWrapper::SecretString) => quote_spanned!(converter_ty_span(converter)=>
+            _ssm::__private::secrecy_string::<_ssm::__private::Secrecy>()
+        ),
     }
 }
 
@@ -376,6 +392,13 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
         }
     };
     quote!(let #var: ::core::option::Option<#ty> = #value;)
+}
+
+/// The type a converter's shape reads.
+fn converter_ty_span(converter: &Converter<'_>) -> proc_macro2::Span {
+    match converter.shape {
+        Shape::Scalar(t) | Shape::List(t) | Shape::Json(t) => t.span(),
+    }
 }
 
 /// Where a field's conversion is written: its value type as written.

@@ -7,7 +7,7 @@ use crate::attr::{self, At, DefaultValue, FieldAttrs};
 use crate::case::{RULE_NAMES, RenameRule};
 use crate::default_text;
 use crate::errors::Errors;
-use crate::ty::{self, Shape};
+use crate::ty::{self, SecretWrapper, Shape};
 
 pub(crate) struct Container<'a> {
     pub ident: &'a Ident,
@@ -82,8 +82,8 @@ pub(crate) struct Filters {
 /// How a raw string becomes the value type.
 pub(crate) struct Converter<'a> {
     pub shape: Shape<'a>,
-    /// `Some(T)` when the value is `Secret<T>`.
-    pub secret: Option<&'a Type>,
+    /// When the value is kept secret: `Secret<T>`, or secrecy's types.
+    pub secret: Option<SecretWrapper<'a>>,
     /// The value type as written, for messages.
     pub expected: String,
 }
@@ -353,10 +353,10 @@ fn field_kind<'a>(
                 ("label", span(&a.label)),
             ],
         );
-        if ty::unwrap(value_ty, &["Secret"]).is_none() {
+        if ty::secret_wrapper(value_ty).is_none() {
             errors.spanned(
                 ty,
-                "`#[ssm(secret)]` needs a `Secret<_>` field, so the value cannot be printed",
+                "`#[ssm(secret)]` needs a `Secret<_>` field (or secrecy's `SecretString` or `SecretBox<_>`), so the value cannot be printed",
             );
         }
         ValueSource::Secret {
@@ -425,9 +425,11 @@ fn field_kind<'a>(
 }
 
 fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<Converter<'a>> {
-    let (secret, inner) = match ty::unwrap(value_ty, &["Secret"]) {
-        Some(inner) => (Some(inner), inner),
-        None => (None, value_ty),
+    let secret = ty::secret_wrapper(value_ty);
+    let inner = match secret {
+        Some(SecretWrapper::Own(inner) | SecretWrapper::Boxed(inner)) => inner,
+        // Read as text, whole: the wrapper's converter needs no shape.
+        Some(SecretWrapper::SecretString) | None => value_ty,
     };
     if ty::unwrap(inner, &["Option"]).is_some() {
         errors.spanned(

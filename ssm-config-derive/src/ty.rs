@@ -10,6 +10,81 @@ pub(crate) enum Shape<'a> {
     Json(&'a Type),
 }
 
+/// How a scalar's text is read: through `FromStr`, or as `Duration` and
+/// `bool` are, in the spellings `FromStr` would refuse.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    FromStr,
+    Duration,
+    Bool,
+}
+
+/// How `ty`'s text is read.
+pub(crate) fn text_of(ty: &Type) -> Text {
+    match standard(ty) {
+        Some("Duration") => Text::Duration,
+        Some("bool") => Text::Bool,
+        _ => Text::FromStr,
+    }
+}
+
+/// The name of a standard scalar type written as `u16` or
+/// `core::primitive::u16` / `std::primitive::u16`, or of `Duration` written
+/// as `Duration`, `std::time::Duration` or `core::time::Duration`.
+pub(crate) fn standard(ty: &Type) -> Option<&'static str> {
+    const NAMES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char", "Duration",
+    ];
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| match s.arguments.is_none() {
+            true => s.ident.to_string(),
+            false => String::new(),
+        })
+        .collect();
+    let last = match segments.as_slice() {
+        [one] if path.path.leading_colon.is_none() => one,
+        [krate, module, last]
+            if matches!(krate.as_str(), "core" | "std")
+                && (module == "primitive" || (module == "time" && last == "Duration")) =>
+        {
+            last
+        }
+        _ => return None,
+    };
+    NAMES.iter().copied().find(|n| n == last)
+}
+
+/// A wrapper that keeps a field's value secret: this crate's `Secret<T>`,
+/// or the secrecy crate's `SecretBox<T>` and `SecretString`.
+#[derive(Clone, Copy)]
+pub(crate) enum SecretWrapper<'a> {
+    Own(&'a Type),
+    Boxed(&'a Type),
+    SecretString,
+}
+
+/// The secret wrapper `ty` is, if any.
+pub(crate) fn secret_wrapper(ty: &Type) -> Option<SecretWrapper<'_>> {
+    if let Some(inner) = unwrap(ty, &["Secret"]) {
+        return Some(SecretWrapper::Own(inner));
+    }
+    if let Some(inner) = unwrap(ty, &["SecretBox"]) {
+        return Some(SecretWrapper::Boxed(inner));
+    }
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    (path.qself.is_none() && last.ident == "SecretString" && last.arguments.is_none())
+        .then_some(SecretWrapper::SecretString)
+}
+
 /// The single type argument of `Name<Arg>` when the last path segment is
 /// one of `names`.
 pub(crate) fn unwrap<'a>(ty: &'a Type, names: &[&str]) -> Option<&'a Type> {

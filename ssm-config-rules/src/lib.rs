@@ -1,4 +1,5 @@
-//! SSM's naming rules, in one place: `ssm-config-derive` applies them to
+//! SSM's naming rules, and the reading of values `FromStr` would refuse
+//! (durations, booleans as SSM users spell them), in one place: `ssm-config-derive` applies them to
 //! the names a struct spells out (so a name SSM would refuse fails the
 //! build), and `ssm-config` applies the same functions to every name once
 //! its `{VAR}`s are filled (so nothing the build let through is sent
@@ -33,6 +34,7 @@ mod filled;
 mod reads;
 mod rules;
 mod template;
+mod text;
 
 pub use arn::{ParameterArn, check_arn, parse_arn, split_selector};
 pub use declared::{
@@ -47,3 +49,4 @@ pub use rules::{
     is_absolute, is_arn, join, shown, stands_alone, trimmed_len,
 };
 pub use template::{FillFailure, Piece, check_variable_value, fill, pieces, substitute};
+pub use text::{BOOL_FORMS, DURATION_FORMS, parse_bool, parse_duration};

@@ -130,9 +130,34 @@
 //!   field's own conversion; see [`Loader::env_prefix`] for one for every
 //!   field.
 //!
-//! Field types: any `T: FromStr`, `Option<T>` (missing gives `None`),
-//! `Vec<T>` (a StringList, each item through `FromStr`), `Secret<T>` around
-//! any of these, JSON types with `json`, and maps with `by_path`.
+//! Field types: any `T: FromStr`; `std::time::Duration` from `250ms`,
+//! `30s`, `5m`, `1h30m` or a bare number of seconds; `bool` from
+//! `true`/`false`, `yes`/`no`, `on`/`off` or `1`/`0` in any case;
+//! `Option<T>` (missing gives `None`); `Vec<T>` (a StringList, each item
+//! read as above); `Secret<T>` around any of these (or, with the `secrecy`
+//! feature, `secrecy::SecretString` and `secrecy::SecretBox<T>`); JSON
+//! types with `json`; and maps with `by_path`.
+//!
+//! ```
+//! # use std::time::Duration;
+//! # use ssm_config::{MemorySource, SsmConfig};
+//! #[derive(SsmConfig)]
+//! #[ssm(prefix = "/app")]
+//! struct Http {
+//!     timeout: Duration,
+//!     #[ssm(default = "30s")]
+//!     idle: Duration,
+//!     keep_alive: bool,
+//! }
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let source = MemorySource::new();
+//! source.put("/app/timeout", "1m30s");
+//! source.put("/app/keep_alive", "yes");
+//! let http = Http::fetch(&source).await.unwrap();
+//! assert_eq!((http.timeout, http.idle), (Duration::from_secs(90), Duration::from_secs(30)));
+//! assert!(http.keep_alive);
+//! # }
+//! ```
 //!
 //! # Mistakes caught at compile time
 //!
@@ -322,9 +347,12 @@
 //!
 //! # Feature flags
 //!
-//! None. The crate talks to AWS through `aws-sdk-ssm` with rustls (ring) as
-//! its only TLS stack, and needs a tokio runtime; `serde` and `serde_json`
-//! are re-exported for the generated code, so a crate using the derive does
+//! - `secrecy`: fields of type `secrecy::SecretString` and
+//!   `secrecy::SecretBox<T>`, and `Secret<T>` into them.
+//!
+//! The crate talks to AWS through `aws-sdk-ssm` with rustls (ring) as its
+//! only TLS stack, and needs a tokio runtime; `serde` and `serde_json` are
+//! re-exported for the generated code, so a crate using the derive does
 //! not depend on them itself.
 
 #![warn(missing_docs)]
@@ -337,6 +365,7 @@ mod description;
 pub mod doctor;
 pub mod error;
 pub mod iam;
+mod interop;
 pub mod live;
 mod load;
 mod loader;

@@ -2,10 +2,11 @@
 //! public API. Everything here is outside semver.
 
 pub use crate::description::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
+pub use crate::interop::{Secrecy, secrecy_box, secrecy_string};
 pub use crate::load::build::Build;
 pub use crate::load::convert::{
-    Convert, FromText, Json, List, Rejection, Scalar, SecretOf, WipeNothing, WipeProbe,
-    WipeWithZeroize, list, scalar,
+    BoolText, Convert, DurationText, FromText, Json, List, Rejection, Scalar, SecretOf,
+    WipeNothing, WipeProbe, WipeWithZeroize, boolean, duration, scalar,
 };
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::source::ParameterType;

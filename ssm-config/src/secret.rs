@@ -103,6 +103,15 @@ impl<T> Secret<T> {
     pub fn expose_secret(&self) -> &T {
         &self.value
     }
+
+    /// Moves the value out, leaving the default behind.
+    #[cfg(feature = "secrecy")]
+    pub(crate) fn take(&mut self) -> T
+    where
+        T: Default,
+    {
+        std::mem::take(&mut self.value)
+    }
 }
 
 impl<T> Drop for Secret<T> {

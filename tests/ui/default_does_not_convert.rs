@@ -7,7 +7,7 @@ struct AppConfig {
     port: u16,
     #[ssm(default = "1, 2, x")]
     retries: Vec<u8>,
-    #[ssm(default = "yes")]
+    #[ssm(default = "maybe")]
     verbose: bool,
 }
 

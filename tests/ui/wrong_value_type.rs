@@ -1,7 +1,7 @@
 use ssm_config::SsmConfig;
 
 #[derive(SsmConfig)]
-#[ssm(prefix = "/app", max_age = "300")]
+#[ssm(prefix = "/app", max_age = true)]
 struct AppConfig {
     db_host: String,
 }

@@ -96,8 +96,8 @@ pub(super) fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option
 }
 
 /// A whole number of seconds, or a duration as people write one (`"30s"`,
-/// `"5m"`, `"1h30m"`), read by `humantime`, as `Loader::max_age` takes a
-/// `Duration`.
+/// `"5m"`, `"1h30m"`), read as a `Duration` field's value is, as
+/// `Loader::max_age` takes a `Duration`.
 pub(super) fn seconds(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
     let key = key_of(meta);
     let expected = "seconds (`300`) or a duration (`\"5m\"`, `\"1h30m\"`)";
@@ -109,14 +109,14 @@ pub(super) fn seconds(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option
                 None
             }
         },
-        Lit::Str(text) => match humantime::parse_duration(&text.value()) {
+        Lit::Str(text) => match ssm_config_rules::parse_duration(&text.value()) {
             Ok(duration) if duration.subsec_nanos() == 0 => Some((duration.as_secs(), text.span())),
             Ok(_) => {
                 errors.spanned(text, format!("`{key}` is counted in whole seconds"));
                 None
             }
             Err(err) => {
-                errors.spanned(text, format!("`{key}` expects {expected}: {err}"));
+                errors.spanned(text, format!("`{key}`: {err}"));
                 None
             }
         },

@@ -1,8 +1,10 @@
 //! Value conversion: a fetched string becomes a field's type.
 //!
 //! The derive picks one converter per field from the field's type as written:
-//! [`Scalar`] for `FromStr`, [`List`] for `Vec<T>`, [`Json`] for
-//! `#[ssm(json)]`, wrapped in [`SecretOf`] for `Secret<_>`.
+//! [`Scalar`] for `FromStr`, [`DurationText`] and [`BoolText`] for the
+//! spellings `FromStr` would refuse, [`List`] around one of those for
+//! `Vec<T>`, [`Json`] for `#[ssm(json)]`, wrapped in [`SecretOf`] for
+//! `Secret<_>`.
 
 use std::fmt::Display;
 use std::marker::PhantomData;
@@ -58,8 +60,17 @@ impl From<String> for Rejection {
 /// Any `T: FromStr`, the value taken whole.
 pub struct Scalar<T>(PhantomData<fn() -> T>);
 
-/// `Vec<T>` from a StringList (or String) split on commas, items trimmed.
-pub struct List<T>(PhantomData<fn() -> T>);
+/// A `Vec` from a StringList (or String) split on commas, each item
+/// trimmed and read by the item's converter.
+pub struct List<C>(C);
+
+/// A `Duration` from `250ms`, `30s`, `5m`, `1h30m` or a number of seconds
+/// (`ssm_config_rules::parse_duration`).
+pub struct DurationText;
+
+/// A `bool` from `true`/`false`, `yes`/`no`, `on`/`off` or `1`/`0`, in any
+/// case (`ssm_config_rules::parse_bool`).
+pub struct BoolText;
 
 /// `T: Deserialize` from a JSON value.
 pub struct Json<T>(PhantomData<fn() -> T>);
@@ -89,23 +100,27 @@ impl<T> Scalar<T> {
     }
 }
 
-#[allow(clippy::new_without_default)] // built by generated code, never defaulted
-impl<T> List<T> {
-    /// The converter.
-    pub const fn new() -> Self {
-        List(PhantomData)
-    }
-}
-
 /// The converter of a field of type `T`; a type without `FromStr` is an
 /// error here, at the field, with what to do about it.
 pub const fn scalar<T: FromText>() -> Scalar<T> {
     Scalar(PhantomData)
 }
 
-/// The converter of a `Vec<T>` field; see [`scalar`].
-pub const fn list<T: FromText>() -> List<T> {
-    List(PhantomData)
+impl<C> List<C> {
+    /// The list of what `item` reads.
+    pub const fn of(item: C) -> Self {
+        List(item)
+    }
+}
+
+/// The converter of a `Duration` field.
+pub const fn duration() -> DurationText {
+    DurationText
+}
+
+/// The converter of a `bool` field.
+pub const fn boolean() -> BoolText {
+    BoolText
 }
 
 #[allow(clippy::new_without_default)] // built by generated code, never defaulted
@@ -133,23 +148,35 @@ where
     }
 }
 
-impl<T: FromText + FromStr> Convert for List<T>
-where
-    T::Err: Display,
-{
-    type Output = Vec<T>;
-    fn convert(&self, raw: &str) -> Result<Vec<T>, Rejection> {
+impl<C: Convert> Convert for List<C> {
+    type Output = Vec<C::Output>;
+    fn convert(&self, raw: &str) -> Result<Vec<C::Output>, Rejection> {
         if raw.trim().is_empty() {
             return Ok(Vec::new());
         }
         raw.split(',')
             .enumerate()
             .map(|(i, item)| {
-                item.trim()
-                    .parse()
-                    .map_err(|e: T::Err| format!("item {}: {e}", i + 1).into())
+                self.0.convert(item.trim()).map_err(|rejection| Rejection {
+                    reason: format!("item {}: {}", i + 1, rejection.reason),
+                    ..rejection
+                })
             })
             .collect()
+    }
+}
+
+impl Convert for DurationText {
+    type Output = std::time::Duration;
+    fn convert(&self, raw: &str) -> Result<std::time::Duration, Rejection> {
+        ssm_config_rules::parse_duration(raw).map_err(Rejection::from)
+    }
+}
+
+impl Convert for BoolText {
+    type Output = bool;
+    fn convert(&self, raw: &str) -> Result<bool, Rejection> {
+        ssm_config_rules::parse_bool(raw).map_err(Rejection::from)
     }
 }
 
@@ -240,10 +267,16 @@ mod tests {
         assert_eq!(Scalar::<u16>::new().convert("5432"), Ok(5432));
         assert!(Scalar::<u16>::new().convert("70000").is_err());
         assert_eq!(Scalar::<bool>::new().convert("true"), Ok(true));
-        assert_eq!(List::<u8>::new().convert("1, 2,3"), Ok(vec![1, 2, 3]));
-        assert_eq!(List::<u8>::new().convert(""), Ok(vec![]));
         assert_eq!(
-            List::<u8>::new().convert("1,x").unwrap_err().reason,
+            List::of(Scalar::<u8>::new()).convert("1, 2,3"),
+            Ok(vec![1, 2, 3])
+        );
+        assert_eq!(List::of(Scalar::<u8>::new()).convert(""), Ok(vec![]));
+        assert_eq!(
+            List::of(Scalar::<u8>::new())
+                .convert("1,x")
+                .unwrap_err()
+                .reason,
             "item 2: invalid digit found in string"
         );
         assert_eq!(Json::<Vec<u8>>::new().convert("[1,2]"), Ok(vec![1, 2]));

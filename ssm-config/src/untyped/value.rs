@@ -60,7 +60,7 @@ impl Value {
     where
         T::Err: Display,
     {
-        self.convert(&List::<T>::new(), false)
+        self.convert(&List::of(Scalar::<T>::new()), false)
     }
 
     /// The value as JSON.

@@ -6,6 +6,7 @@ mod concurrency;
 mod defaults;
 mod every_scenario;
 mod nested_scale;
+mod secrecy_interop;
 mod source_errors;
 mod untyped;
 mod value_properties;

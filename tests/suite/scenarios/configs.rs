@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::str::FromStr;
+use std::time::Duration;
 
 use ssm_config::{Secret, SsmConfig};
 
@@ -282,4 +283,25 @@ pub struct VariablesEverywhere {
 pub struct Watched {
     pub value: String,
     pub other: String,
+}
+
+/// The types configs hold that `FromStr` alone would refuse: durations as
+/// people write them, booleans as SSM users spell them, and the secrecy
+/// crate's secret types.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/spelled")]
+pub struct Spelled {
+    pub timeout: std::time::Duration,
+    pub retry: Option<Duration>,
+    pub backoffs: Vec<Duration>,
+    #[ssm(default = "30s")]
+    pub idle: Duration,
+    pub grace: Duration,
+    pub enabled: bool,
+    pub verbose: bool,
+    pub flags: Vec<bool>,
+    pub api_key: secrecy::SecretString,
+    pub pin: secrecy::SecretBox<u32>,
+    #[ssm(secret = "spelled/token")]
+    pub token: secrecy::SecretString,
 }

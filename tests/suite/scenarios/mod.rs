@@ -624,3 +624,51 @@ pub async fn watch_mode_reloads_only_when_the_watched_parameter_moves(b: &impl B
     assert_eq!(config.refresh().await.unwrap().value, "v3");
     assert_eq!(group_fetches(), 3);
 }
+
+pub async fn durations_booleans_and_secrecy_types(b: &impl Backend) {
+    use secrecy::ExposeSecret;
+    b.put("/spelled/timeout", "1h30m").await;
+    b.put("/spelled/retry", "250ms").await;
+    b.put_list("/spelled/backoffs", &["1s", "5s", "30"]).await;
+    b.put("/spelled/grace", "90").await;
+    b.put("/spelled/enabled", "yes").await;
+    b.put("/spelled/verbose", "OFF").await;
+    b.put_list("/spelled/flags", &["1", "0", "On"]).await;
+    b.put_secure("/spelled/api_key", CANARY).await;
+    b.put_secure("/spelled/pin", "1234").await;
+    b.put_secret("spelled/token", "tok-secret").await;
+    let c = Spelled::fetch(&b.source()).await.unwrap();
+    assert_eq!(c.timeout, Duration::from_secs(5400));
+    assert_eq!(c.retry, Some(Duration::from_millis(250)));
+    assert_eq!(
+        c.backoffs,
+        [1, 5, 30].map(Duration::from_secs),
+        "a StringList of durations"
+    );
+    assert_eq!(c.idle, Duration::from_secs(30), "the default, as text");
+    assert_eq!(c.grace, Duration::from_secs(90), "a bare number is seconds");
+    assert!(c.enabled && !c.verbose);
+    assert_eq!(c.flags, [true, false, true]);
+    assert_eq!(c.api_key.expose_secret(), CANARY);
+    assert_eq!(*c.pin.expose_secret(), 1234);
+    assert_eq!(c.token.expose_secret(), "tok-secret");
+    assert!(!format!("{c:?}").contains(CANARY));
+
+    // A value that is no duration names the forms that are.
+    b.put("/spelled/timeout", "ninety minutes").await;
+    b.put("/spelled/enabled", "sure").await;
+    let err = Spelled::fetch(&b.source()).await.unwrap_err().to_string();
+    assert!(
+        err.contains("field `timeout`") && err.contains("`250ms`, `30s`, `5m` or `1h30m`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("field `enabled`") && err.contains("`yes`/`no`"),
+        "{err}"
+    );
+    // A secrecy field is a secret field: a SecureString's value is never
+    // quoted, even when it does not convert.
+    b.put_secure("/spelled/pin", "not-a-pin-canary").await;
+    let err = Spelled::fetch(&b.source()).await.unwrap_err().to_string();
+    assert!(!err.contains("not-a-pin-canary"), "{err}");
+}

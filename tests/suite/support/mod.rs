@@ -40,6 +40,7 @@ macro_rules! scenario_tests {
             watch_mode_reloads_only_when_the_watched_parameter_moves,
             refresh_after_deletion_keeps_the_old_snapshot,
             untyped_access,
+            durations_booleans_and_secrecy_types,
         );
     };
     ($setup:path; $($name:ident),* $(,)?) => {
