@@ -349,6 +349,13 @@
 //!
 //! - `secrecy`: fields of type `secrecy::SecretString` and
 //!   `secrecy::SecretBox<T>`, and `Secret<T>` into them.
+//! - `metrics`: counters, histograms and gauges through the `metrics`
+//!   facade; [`metrics`] lists every name and label.
+//!
+//! Without features, every load, refresh, check and change event is a
+//! `tracing` span (`ssm_config`) with the config's type, the source, the
+//! calls by action, the names and paths read, the duration, the outcome and
+//! whether the snapshot changed; never a value.
 //!
 //! The crate talks to AWS through `aws-sdk-ssm` with rustls (ring) as its
 //! only TLS stack, and needs a tokio runtime; `serde` and `serde_json` are
@@ -370,7 +377,9 @@ pub mod live;
 mod load;
 mod loader;
 mod metadata;
+pub mod metrics;
 mod name;
+mod observe;
 pub mod origin;
 mod overlap;
 mod placeholder;

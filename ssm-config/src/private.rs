@@ -28,7 +28,11 @@ pub async fn fetch<T: SsmConfig, S: ParameterSource>(source: &S) -> Result<T, Er
 
 /// `AppConfig::check(&source)`.
 pub async fn check<T: SsmConfig, S: ParameterSource>(source: &S) -> crate::doctor::Report {
-    crate::doctor::check::<T>(source, &crate::loader::one_shot_settings(false)).await
+    crate::doctor::check::<T>(
+        source,
+        &crate::loader::one_shot_settings(crate::observe::Operation::Check),
+    )
+    .await
 }
 
 /// `AppConfig::bootstrap()`.

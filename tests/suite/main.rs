@@ -22,5 +22,6 @@ mod events;
 mod load;
 mod local_dev;
 mod names;
+mod observability;
 mod refresh;
 mod tools;

@@ -8,17 +8,30 @@ use futures_util::stream;
 
 use super::rows::{Context, Diagnosis, row};
 use super::{Finding, Report};
+use tracing::Instrument;
+
 use crate::SsmConfig;
 use crate::error::Problem;
 use crate::load::attempt::{Attempt, Settings};
 use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Requests};
+use crate::observe::{Observation, Operation};
 use crate::source::{ForPrefix, ParameterSource, SourceError, SourceErrorKind};
 
 pub(crate) async fn check<T: SsmConfig>(
     source: &dyn ParameterSource,
     settings: &Settings<'_>,
 ) -> Report {
+    let observation = Observation::start(Operation::Check, T::PLAN.type_name, &source.describe());
+    let report = diagnosed::<T>(source, settings)
+        .instrument(observation.span().clone())
+        .await;
+    observation.span().record("would_load", report.would_load);
+    observation.finish(Ok(None));
+    report
+}
+
+async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settings<'_>) -> Report {
     let mut report = Report {
         config: T::PLAN.type_name,
         source: source.describe(),

@@ -76,14 +76,30 @@ impl<T: SsmConfig> Live<T> {
     /// # Ok(()) }
     /// ```
     pub fn apply_event(&self, event: impl IntoChange) -> Result<Applied, EventError> {
+        let config = T::PLAN.type_name;
+        let span = tracing::info_span!(
+            "ssm_config",
+            operation = "event",
+            config,
+            name = tracing::field::Empty,
+            change = tracing::field::Empty,
+            result = tracing::field::Empty,
+        );
+        let _in = span.enter();
         let shared = &self.shared;
         let change = match event.into_change()? {
             Some(change) if change.names().any(|name| shared.concerns(name)) => change,
             _ => {
                 shared.events().ignored += 1;
+                span.record("result", "ignored");
+                crate::metrics::event(config, false);
                 return Ok(Applied::Ignored);
             }
         };
+        span.record("name", change.name.as_str());
+        span.record("change", tracing::field::display(&change.operation));
+        span.record("result", "applied");
+        crate::metrics::event(config, true);
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| EventError::new("no tokio runtime to refresh on".into()))?;
         for name in change.names() {

@@ -19,10 +19,13 @@ use super::health::Health;
 use super::snapshot::Published;
 use super::status::{LastError, Refresher, Status};
 use super::watched::{Verdict, Watch};
+use tracing::Instrument;
+
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
 use crate::load::carried::Carried;
 use crate::load::{Group, Loaded};
+use crate::observe::{Observation, Operation};
 
 pub(crate) struct Settings {
     pub max_age: Option<Duration>,
@@ -206,18 +209,18 @@ impl<T: SsmConfig> Shared<T> {
     /// One attempt: load, record what happened, and let the next caller
     /// start a new refresh.
     async fn attempt(&self, id: u64, kind: Kind, pace: Duration) -> Outcome<T> {
-        let outcome = match self.load(kind, pace).await {
-            Ok(outcome) => Ok(outcome),
-            Err(err) => {
-                tracing::warn!(
-                    config = T::PLAN.type_name,
-                    error = %err,
-                    "refresh failed; keeping the last good configuration"
-                );
-                Err(err)
-            }
-        };
+        let config = T::PLAN.type_name;
+        let observation =
+            Observation::start(Operation::Refresh, config, &self.group.source.describe());
+        let outcome = self
+            .load(kind, pace)
+            .instrument(observation.span().clone())
+            .await;
+        // `changed` is recorded where the snapshot is published.
+        observation.finish(outcome.as_ref().map(|_| None));
         self.record(&outcome);
+        let failures = self.health().consecutive_failures;
+        crate::metrics::health(config, self.current.load().loaded_at.elapsed(), failures);
         self.end_flight(id);
         outcome
     }
@@ -265,6 +268,7 @@ impl<T: SsmConfig> Shared<T> {
     /// The watched parameter did not move: the current snapshot is
     /// confirmed as of now, for readers and subscribers alike unchanged.
     fn confirm(&self) -> Arc<Published<T>> {
+        tracing::Span::current().record("changed", false);
         let current = self.current.load_full();
         let confirmed = Arc::new(Published {
             value: Arc::clone(&current.value),
@@ -307,6 +311,7 @@ impl<T: SsmConfig> Shared<T> {
             bound: Arc::new(loaded.bound),
         });
         self.current.store(Arc::clone(&published));
+        tracing::Span::current().record("changed", changed);
         if changed {
             tracing::info!(config = T::PLAN.type_name, "configuration changed");
             self.changes.send_replace(value);
@@ -327,6 +332,7 @@ impl<T: SsmConfig> Shared<T> {
 
     pub fn status(&self) -> Status {
         let loaded_at = self.current.load().loaded_at;
+        crate::metrics::snapshot_age(T::PLAN.type_name, loaded_at.elapsed());
         let (events_applied, events_ignored) = {
             let events = self.events();
             (events.applied, events.ignored)

@@ -11,6 +11,7 @@ use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
 use crate::load::resolve::{self, Overrides, Resolution};
 use crate::load::strays::{self, Stray};
+use crate::observe::{self, Operation};
 use crate::source::{ForPrefix, ParameterSource};
 
 /// How an attempt reads: the loader's prefix, the values of `{VAR}`s, the
@@ -20,9 +21,9 @@ pub(crate) struct Settings<'a> {
     pub lookup: resolve::Lookup<'a>,
     pub overrides: Overrides<'a>,
     pub limits: Limits,
-    /// Whether entries no field reads are warned of: on a first load, not
-    /// on every refresh after it.
-    pub report_strays: bool,
+    /// What the attempt is for: a first load warns of entries no field
+    /// reads, a refresh does not (every refresh would say it again).
+    pub operation: Operation,
 }
 
 /// What one attempt came to: what it asked for, what the source answered,
@@ -75,7 +76,8 @@ impl<T: SsmConfig> Attempt<T> {
             source.get(),
             settings.overrides,
         );
-        if settings.report_strays {
+        observe::attempt(T::PLAN.type_name, &resolution.requests, &fetched.calls);
+        if settings.operation == Operation::Load {
             for stray in &strays {
                 tracing::warn!(
                     config = T::PLAN.type_name,

@@ -16,7 +16,7 @@ use crate::error::Problem;
 use crate::load::batch::{self, Batch};
 use crate::load::carried::Carried;
 use crate::load::deadline::deadline;
-use crate::load::fetched::{Fetched, NameOutcome};
+use crate::load::fetched::{Action, CallOutcome, Calls, Fetched, NameOutcome};
 use crate::load::resolved::{PathRequest, Requests};
 use crate::source::calls::{self, Pages};
 use crate::source::{
@@ -70,6 +70,7 @@ pub(crate) async fn fetch(
             .collect(),
         paths: vec![None; requests.paths.len()],
         problems: Vec::new(),
+        calls: Calls::default(),
     };
     let mut to_read = Vec::new();
     for (index, request) in requests.names.iter().enumerate() {
@@ -103,12 +104,13 @@ pub(crate) async fn fetch(
         source = %source.describe(),
         "fetching parameter group"
     );
-    let call = Call {
+    let call_state = Call {
         source,
         timeout: limits.call_timeout,
         throttled: AtomicBool::new(false),
+        calls: std::sync::Mutex::default(),
     };
-    let call = &call;
+    let call = &call_state;
     // Walks first: their pages follow one another, so they are the longest
     // chains of round trips; batches fill the slots beside them.
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
@@ -167,6 +169,8 @@ pub(crate) async fn fetch(
             Done::Path(_, Err(problem)) => fetched.problems.push(problem),
         }
     }
+    drop(finished);
+    fetched.calls = *call_state.calls.lock().unwrap_or_else(|p| p.into_inner());
     fetched.merge_alike_failures();
     fetched
 }
@@ -211,14 +215,16 @@ struct Call<'a> {
     source: &'a dyn ParameterSource,
     timeout: Duration,
     throttled: AtomicBool,
+    calls: std::sync::Mutex<Calls>,
 }
 
 impl<'c> Call<'c> {
     async fn send<'s, R>(
         &'s self,
-        operation: &'static str,
+        action: Action,
         call: impl FnOnce(&'s dyn ParameterSource) -> BoxFuture<'s, Result<R, SourceError>>,
     ) -> Result<R, SourceError> {
+        let operation = action.name();
         if self.throttled.load(Ordering::Relaxed) {
             return Err(SourceError::new(
                 SourceErrorKind::Throttled,
@@ -234,11 +240,18 @@ impl<'c> Call<'c> {
                 format!("no answer within {:?}", self.timeout),
             )),
         };
-        if let Err(err) = &outcome
-            && err.kind() == SourceErrorKind::Throttled
-        {
-            self.throttled.store(true, Ordering::Relaxed);
-        }
+        let ended = match &outcome {
+            Ok(_) => CallOutcome::Ok,
+            Err(err) if err.kind() == SourceErrorKind::Throttled => {
+                self.throttled.store(true, Ordering::Relaxed);
+                CallOutcome::Throttled
+            }
+            Err(_) => CallOutcome::Failed,
+        };
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .count(action, ended);
         outcome
     }
 }
@@ -251,7 +264,9 @@ async fn fetch_batch(source: &Call<'_>, requests: &Requests, batch: Batch) -> Do
         .collect();
     let ask = |names: Vec<String>| async move {
         source
-            .send("GetParameters", |s| s.get_parameters(&names, batch.decrypt))
+            .send(Action::GetParameters, |s| {
+                s.get_parameters(&names, batch.decrypt)
+            })
             .await
     };
     let answered = match ask(wire.clone()).await {
@@ -337,7 +352,7 @@ async fn walk_path(
 
 impl Pages for Call<'_> {
     fn page<'a>(&'a self, query: &'a PathQuery) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        Box::pin(self.send("GetParametersByPath", move |s| {
+        Box::pin(self.send(Action::GetParametersByPath, move |s| {
             s.get_parameters_by_path(query)
         }))
     }

@@ -19,6 +19,72 @@ pub(crate) struct Fetched {
     pub names: Vec<NameOutcome>,
     pub paths: Vec<Option<Vec<Parameter>>>,
     pub problems: Vec<Problem>,
+    /// The calls sent, by action and outcome.
+    pub calls: Calls,
+}
+
+/// The calls one fetch sent, by action and outcome, for tracing and
+/// metrics.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Calls {
+    counts: [[u32; 3]; 2],
+}
+
+/// What a call is: `GetParameters` or `GetParametersByPath`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    GetParameters,
+    GetParametersByPath,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallOutcome {
+    Ok,
+    Throttled,
+    Failed,
+}
+
+impl Action {
+    pub const ALL: [Action; 2] = [Action::GetParameters, Action::GetParametersByPath];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::GetParameters => "GetParameters",
+            Action::GetParametersByPath => "GetParametersByPath",
+        }
+    }
+}
+
+// Named for metrics alone.
+#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+impl CallOutcome {
+    pub const ALL: [CallOutcome; 3] =
+        [CallOutcome::Ok, CallOutcome::Throttled, CallOutcome::Failed];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "ok",
+            CallOutcome::Throttled => "throttled",
+            CallOutcome::Failed => "error",
+        }
+    }
+}
+
+impl Calls {
+    pub fn count(&mut self, action: Action, outcome: CallOutcome) {
+        self.counts[action as usize][outcome as usize] += 1;
+    }
+
+    /// The calls of `action` that ended in `outcome`.
+    pub fn of(&self, action: Action, outcome: CallOutcome) -> u32 {
+        self.counts[action as usize][outcome as usize]
+    }
+
+    /// Every call of `action`.
+    pub fn sent(&self, action: Action) -> u32 {
+        self.counts[action as usize].iter().sum()
+    }
 }
 
 impl Fetched {

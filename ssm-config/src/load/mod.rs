@@ -28,9 +28,12 @@ pub(crate) mod resolve;
 pub(crate) mod resolved;
 pub(crate) mod strays;
 
+use tracing::Instrument;
+
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
 use crate::metadata::{self, Metadata};
+use crate::observe::{Observation, Operation};
 use attempt::{Attempt, Settings};
 use carried::Carried;
 use fetch::Limits;
@@ -120,10 +123,17 @@ impl Group {
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
-    /// The first load of a group, which warns of entries no field reads.
+    /// The first load of a group, which warns of entries no field reads,
+    /// in a span of its own.
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
-        self.load_with::<T>(std::time::Duration::ZERO, None, true)
-            .await
+        let observation =
+            Observation::start(Operation::Load, T::PLAN.type_name, &self.source.describe());
+        let loaded = self
+            .load_with::<T>(std::time::Duration::ZERO, None, Operation::Load)
+            .instrument(observation.span().clone())
+            .await;
+        observation.finish(loaded.as_ref().map(|_| None));
+        loaded
     }
 
     /// A load whose calls go out spread over `pace`, keeping what an
@@ -134,14 +144,14 @@ impl Group {
         pace: std::time::Duration,
         carried: Option<&mut Carried>,
     ) -> Result<Loaded<T>, Error> {
-        self.load_with::<T>(pace, carried, false).await
+        self.load_with::<T>(pace, carried, Operation::Refresh).await
     }
 
     async fn load_with<T: SsmConfig>(
         &self,
         pace: std::time::Duration,
         carried: Option<&mut Carried>,
-        report_strays: bool,
+        operation: Operation,
     ) -> Result<Loaded<T>, Error> {
         let (vars, env) = (
             given_then_env(&self.vars),
@@ -152,7 +162,7 @@ impl Group {
             ..self.limits
         };
         let settings = Settings {
-            report_strays,
+            operation,
             ..self.settings(&vars, &env, limits)
         };
         load_from::<T>(&*self.source, &settings, carried).await
@@ -175,7 +185,7 @@ impl Group {
                 variables: env,
             },
             limits,
-            report_strays: false,
+            operation: Operation::Check,
         }
     }
 }

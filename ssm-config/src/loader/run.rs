@@ -103,13 +103,20 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = load::load_from::<T>(source, &one_shot_settings(true), None).await?;
+    let loaded = load::load_from::<T>(
+        source,
+        &one_shot_settings(crate::observe::Operation::Load),
+        None,
+    )
+    .await?;
     Ok(loaded.value)
 }
 
 /// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
 /// the struct's own prefix, the environment, the defaults.
-pub(crate) fn one_shot_settings(report_strays: bool) -> crate::load::attempt::Settings<'static> {
+pub(crate) fn one_shot_settings(
+    operation: crate::observe::Operation,
+) -> crate::load::attempt::Settings<'static> {
     crate::load::attempt::Settings {
         prefix: None,
         lookup: &load::env_lookup,
@@ -118,6 +125,6 @@ pub(crate) fn one_shot_settings(report_strays: bool) -> crate::load::attempt::Se
             variables: &load::OverrideVariables::PROCESS,
         },
         limits: DEFAULT_LIMITS,
-        report_strays,
+        operation,
     }
 }

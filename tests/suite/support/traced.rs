@@ -1,6 +1,8 @@
 //! A tracing subscriber that writes every span field and event as text, to
 //! check what a backend would see.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,11 +11,19 @@ use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
+use tracing_core::span::Current;
 
-/// Records every span field and event field, as text.
+/// Records every span field and event field, as text. Like a real
+/// subscriber it knows the span each thread is in, so
+/// `Span::current().record(..)` reaches it.
 pub struct Capture {
     text: Arc<Mutex<String>>,
     next_id: AtomicU64,
+    metadata: Mutex<HashMap<u64, &'static Metadata<'static>>>,
+}
+
+thread_local! {
+    static ENTERED: RefCell<Vec<Id>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Capture {
@@ -22,6 +32,7 @@ impl Capture {
         Capture {
             text,
             next_id: AtomicU64::new(0),
+            metadata: Mutex::default(),
         }
     }
 }
@@ -40,7 +51,9 @@ impl Subscriber for Capture {
     }
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         span.record(&mut Fields(&mut self.text.lock().unwrap()));
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        self.metadata.lock().unwrap().insert(id, span.metadata());
+        Id::from_u64(id)
     }
     fn record(&self, _: &Id, values: &Record<'_>) {
         values.record(&mut Fields(&mut self.text.lock().unwrap()));
@@ -56,8 +69,26 @@ impl Subscriber for Capture {
         );
         event.record(&mut Fields(&mut text));
     }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
+    fn enter(&self, id: &Id) {
+        ENTERED.with(|entered| entered.borrow_mut().push(id.clone()));
+    }
+    fn exit(&self, id: &Id) {
+        ENTERED.with(|entered| {
+            let mut entered = entered.borrow_mut();
+            if let Some(at) = entered.iter().rposition(|e| e == id) {
+                entered.remove(at);
+            }
+        });
+    }
+    fn current_span(&self) -> Current {
+        let Some(id) = ENTERED.with(|entered| entered.borrow().last().cloned()) else {
+            return Current::none();
+        };
+        match self.metadata.lock().unwrap().get(&id.into_u64()) {
+            Some(metadata) => Current::new(id, metadata),
+            None => Current::none(),
+        }
+    }
 }
 
 /// Runs `work` on a runtime of this thread alone, every event of it

@@ -1,0 +1,190 @@
+//! What a tracing backend and a metrics recorder see of a load, a refresh,
+//! a failed refresh, a check and a change event: the fields and names the
+//! README's tables document, and never a value.
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use ssm_config::source::SourceErrorKind;
+use ssm_config::{MemorySource, Secret, SsmConfig};
+
+use crate::support::faulty::Faulty;
+use crate::support::traced::traced;
+
+const CANARY: &str = "observed-canary-5c1";
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/observed", max_age = 3600)]
+#[allow(dead_code)] // loaded for what is observed of it
+struct Observed {
+    host: String,
+    password: Secret<String>,
+    #[ssm(by_path = "workers")]
+    workers: std::collections::BTreeMap<String, u8>,
+}
+
+fn source() -> Faulty {
+    let memory = MemorySource::new();
+    memory.put("/observed/host", "a");
+    memory.put_secure("/observed/password", CANARY);
+    memory.put("/observed/workers/emails", "2");
+    let mut faulty = Faulty::new(memory, "/observed/host", std::time::Duration::ZERO);
+    faulty.kind = Some(SourceErrorKind::Throttled);
+    faulty
+}
+
+/// Load, refresh with a change, refresh without one, a throttled refresh,
+/// a check, an event.
+async fn exercise(source: &Faulty) {
+    let config = Observed::loader()
+        .source(source.clone())
+        .load()
+        .await
+        .unwrap();
+    source.inner.put("/observed/host", "b");
+    config.refresh().await.unwrap();
+    config.refresh().await.unwrap();
+    source.fail(true);
+    config.refresh().await.unwrap_err();
+    source.fail(false);
+    let report = Observed::loader().source(source.clone()).check().await;
+    assert!(report.would_load);
+    let event = r#"{"detail-type": "Parameter Store Change", "source": "aws.ssm",
+        "detail": {"name": "/observed/host", "operation": "Update", "type": "String"}}"#;
+    config.apply_event(event).unwrap();
+    config
+        .apply_event(r#"{"source": "aws.ec2", "detail-type": "x", "detail": {}}"#)
+        .unwrap();
+    config.status();
+}
+
+#[test]
+fn every_operation_is_a_span_with_what_a_backend_needs_and_no_value() {
+    let source = source();
+    let ((), text) = traced(exercise(&source));
+    for expected in [
+        r#"operation="load" config="Observed" source="faulty test source""#,
+        "names=2 paths=1 calls.get_parameters=1 calls.get_parameters_by_path=1",
+        r#"operation="refresh""#,
+        "changed=true",
+        "changed=false",
+        r#"outcome="ok""#,
+        r#"outcome="error" error_kind="throttled""#,
+        "calls.throttled=1",
+        r#"operation="check""#,
+        "would_load=true",
+        r#"operation="event" config="Observed""#,
+        r#"result="applied""#,
+        r#"result="ignored""#,
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    assert!(text.contains("duration_ms="), "{text}");
+    // The failed refresh's warning carries the fields itself.
+    let warning = text
+        .lines()
+        .find(|line| line.starts_with("WARN") && line.contains("refresh failed"))
+        .unwrap_or_else(|| panic!("{text}"));
+    for field in [
+        r#"config="Observed""#,
+        r#"error_kind="throttled""#,
+        "duration_ms=",
+    ] {
+        assert!(warning.contains(field), "{field}: {warning}");
+    }
+    assert!(!text.contains(CANARY), "{text}");
+}
+
+#[test]
+fn metrics_count_loads_refreshes_calls_and_events() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let source = source();
+    metrics::with_local_recorder(&recorder, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(exercise(&source));
+    });
+    type Seen = (String, Vec<(String, String)>, DebugValue);
+    let mut seen: Vec<Seen> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .map(|(key, _, _, value)| {
+            let key = key.key();
+            let labels = key
+                .labels()
+                .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                .collect();
+            (key.name().to_owned(), labels, value)
+        })
+        .collect();
+    seen.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let value = |name: &str, labels: &[(&str, &str)]| -> Option<&DebugValue> {
+        seen.iter()
+            .find(|(n, l, _)| {
+                n == name
+                    && labels.len() + 1 == l.len()
+                    && labels
+                        .iter()
+                        .all(|(k, v)| l.iter().any(|(lk, lv)| lk == k && lv == v))
+            })
+            .map(|(_, _, value)| value)
+    };
+    let counter = |name: &str, labels: &[(&str, &str)]| match value(name, labels) {
+        Some(DebugValue::Counter(n)) => *n,
+        other => panic!("{name} {labels:?}: {other:?}\n{seen:#?}"),
+    };
+    assert_eq!(counter("ssm_config_loads_total", &[("outcome", "ok")]), 1);
+    assert_eq!(
+        counter("ssm_config_refreshes_total", &[("outcome", "ok")]),
+        2
+    );
+    assert_eq!(
+        counter("ssm_config_refreshes_total", &[("outcome", "error")]),
+        1
+    );
+    assert_eq!(
+        counter(
+            "ssm_config_calls_total",
+            &[("action", "GetParameters"), ("outcome", "throttled")]
+        ),
+        1
+    );
+    assert!(
+        counter(
+            "ssm_config_calls_total",
+            &[("action", "GetParametersByPath"), ("outcome", "ok")]
+        ) >= 4
+    );
+    assert_eq!(
+        counter("ssm_config_events_total", &[("result", "applied")]),
+        1
+    );
+    assert_eq!(
+        counter("ssm_config_events_total", &[("result", "ignored")]),
+        1
+    );
+    match value("ssm_config_refresh_duration_seconds", &[]) {
+        Some(DebugValue::Histogram(samples)) => assert_eq!(samples.len(), 3),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        value("ssm_config_load_duration_seconds", &[]),
+        Some(DebugValue::Histogram(samples)) if samples.len() == 1
+    ));
+    assert!(matches!(
+        value("ssm_config_consecutive_failures", &[]),
+        Some(DebugValue::Gauge(_))
+    ));
+    assert!(matches!(
+        value("ssm_config_snapshot_age_seconds", &[]),
+        Some(DebugValue::Gauge(_))
+    ));
+    for (_, labels, _) in &seen {
+        assert!(
+            labels.iter().any(|(k, v)| k == "config" && v == "Observed"),
+            "{labels:?}"
+        );
+    }
+}
