@@ -9,6 +9,7 @@ use aws_sdk_ssm::config::SharedHttpClient;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
+#[cfg(any(feature = "rustls-ring", feature = "fips"))]
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use super::{
@@ -87,11 +88,12 @@ impl AwsSource {
     }
 
     /// A source over a client built from `config`. A config without an HTTP
-    /// client gets this crate's rustls client.
+    /// client gets the one this crate's TLS features choose (see
+    /// [the feature flags](crate#feature-flags)).
     pub fn from_sdk_config(config: &SdkConfig) -> Self {
-        let config = match config.http_client() {
-            Some(_) => config.clone(),
-            None => config.to_builder().http_client(https_client()).build(),
+        let config = match (config.http_client(), https_client()) {
+            (None, Some(client)) => config.to_builder().http_client(client).build(),
+            _ => config.clone(),
         };
         AwsSource::new(Client::new(&config))
     }
@@ -117,18 +119,35 @@ fn default_timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// The SDK configuration from the environment, with this crate's HTTP client.
+/// The SDK configuration from the environment, with the HTTP client this
+/// crate's TLS features choose.
 pub(crate) async fn sdk_config_from_env() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https_client())
-        .load()
-        .await
+    let loader = aws_config::defaults(BehaviorVersion::latest());
+    match https_client() {
+        Some(client) => loader.http_client(client).load().await,
+        None => loader.load().await,
+    }
 }
 
-fn https_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+/// The HTTPS client of the `fips` or `rustls-ring` feature.
+#[cfg(any(feature = "rustls-ring", feature = "fips"))]
+fn https_client() -> Option<SharedHttpClient> {
+    #[cfg(feature = "fips")]
+    let mode = CryptoMode::AwsLcFips;
+    #[cfg(not(feature = "fips"))]
+    let mode = CryptoMode::Ring;
+    let client = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(mode))
+        .build_https();
+    Some(client)
+}
+
+/// No client of this crate's own: the SDK's default (`default-https-client`:
+/// rustls with aws-lc), so a service that builds the SDK builds one TLS
+/// stack.
+#[cfg(not(any(feature = "rustls-ring", feature = "fips")))]
+fn https_client() -> Option<SharedHttpClient> {
+    None
 }
 
 impl ParameterSource for AwsSource {

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use aws_sdk_ssm::config::{Credentials, Region, SharedHttpClient};
+use aws_sdk_ssm::config::{Credentials, Region};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -83,13 +83,6 @@ pub fn venv_bin() -> PathBuf {
     workspace().join("target/moto-venv/bin")
 }
 
-fn http_client() -> SharedHttpClient {
-    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
-}
-
 fn credentials() -> Credentials {
     Credentials::new("testing", "testing", None, None, "tests")
 }
@@ -107,7 +100,6 @@ pub fn ssm_config(endpoint: &str) -> aws_sdk_ssm::config::Builder {
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials())
         .endpoint_url(endpoint)
-        .http_client(http_client())
 }
 
 fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
@@ -118,7 +110,6 @@ fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
             "testing", "testing", None, None, "tests",
         ))
         .endpoint_url(endpoint)
-        .http_client(http_client())
         .build();
     aws_sdk_secretsmanager::Client::from_conf(config)
 }
