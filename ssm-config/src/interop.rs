@@ -72,6 +72,7 @@ mod enabled {
 
     /// Moves the value into secrecy's box, without a copy; the `Secret`
     /// is left holding an empty value.
+    #[cfg_attr(docsrs, doc(cfg(feature = "secrecy")))]
     impl<T: Zeroize + Default> From<Secret<T>> for secrecy::SecretBox<T> {
         fn from(mut secret: Secret<T>) -> Self {
             secrecy::SecretBox::new(Box::new(secret.take()))
@@ -79,6 +80,7 @@ mod enabled {
     }
 
     /// Moves the text into a `SecretString`, without a copy.
+    #[cfg_attr(docsrs, doc(cfg(feature = "secrecy")))]
     impl From<Secret<String>> for secrecy::SecretString {
         fn from(mut secret: Secret<String>) -> Self {
             secrecy::SecretString::from(secret.take())

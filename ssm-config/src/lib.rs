@@ -347,6 +347,12 @@
 //!
 //! # Feature flags
 //!
+//! - `default-https-client` (default): the HTTPS client `aws-config` and
+//!   the SDK use by default, rustls with aws-lc, so a service that already
+//!   builds the SDK builds no second TLS stack.
+//! - `rustls-ring`: rustls with ring instead of aws-lc.
+//! - `fips`: the SDK's FIPS option, rustls with aws-lc in FIPS mode (its
+//!   build needs cmake and Go, as the SDK's does).
 //! - `secrecy`: fields of type `secrecy::SecretString` and
 //!   `secrecy::SecretBox<T>`, and `Secret<T>` into them.
 //! - `metrics`: counters, histograms and gauges through the `metrics`
@@ -357,12 +363,13 @@
 //! calls by action, the names and paths read, the duration, the outcome and
 //! whether the snapshot changed; never a value.
 //!
-//! The crate talks to AWS through `aws-sdk-ssm` with rustls (ring) as its
-//! only TLS stack, and needs a tokio runtime; `serde` and `serde_json` are
-//! re-exported for the generated code, so a crate using the derive does
-//! not depend on them itself.
+//! Without a TLS feature, give the loader a client of your own
+//! ([`Loader::client`], [`Loader::sdk_config`]). The crate needs a tokio
+//! runtime; `serde` and `serde_json` are re-exported for the generated
+//! code, so a crate using the derive does not depend on them itself.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // A `Problem` is made once per failed field, off the fast path; its size
 // buys fields a caller can match on directly, with no box to look through.
 #![allow(clippy::result_large_err)]

@@ -23,5 +23,7 @@ mod load;
 mod local_dev;
 mod names;
 mod observability;
+mod public_api;
 mod refresh;
+mod release;
 mod tools;

@@ -1,0 +1,75 @@
+//! The public API as the crate docs name it, item by item, and the entry
+//! points with their signatures: an accidental rename, removal or change of
+//! signature fails this build. A deliberate one changes this file, and is
+//! recorded in CHANGELOG.md.
+
+#![allow(dead_code, unused_imports)]
+
+use std::sync::Arc;
+
+// The crate root: what a service names every day.
+use ssm_config::{Error, Live, Loader, MemorySource, Secret, Snapshot, SsmConfig};
+// One `use` per public module, each item the docs list.
+use ssm_config::bootstrap::{Bootstrap, NewParameter, NewSecret};
+use ssm_config::doctor::{Finding, Report, Row, Severity};
+use ssm_config::error::{ErrorKind, Problem};
+use ssm_config::iam::{IamPolicy, PolicyScope, Statement};
+use ssm_config::live::{
+    Applied, AsyncDerived, Background, Derived, DerivedStatus, EventError, IntoChange, LastError,
+    Metadata, ParameterChange, ParameterMetadata, Refresher, Status,
+};
+use ssm_config::origin::Origin;
+use ssm_config::plan::{Plan, PlannedKind, PlannedParameter, Selector};
+use ssm_config::source::{
+    AwsSource, BoxFuture, CallCounts, FileSource, Layered, Parameter, ParameterInfo,
+    ParameterSource, ParameterType, ParameterWriter, ParametersOutput, PathFilters, PathPage,
+    PathQuery, PutParameter, SourceError, SourceErrorKind,
+};
+use ssm_config::untyped::{Depth, Parameters, Value};
+
+#[derive(SsmConfig)]
+#[ssm(prefix = "/api")]
+struct Api {
+    value: String,
+}
+
+/// The trait's entry points, as generic code over `T: SsmConfig` calls
+/// them.
+fn generic_entry_points<T: SsmConfig>() {
+    let _: fn() -> Loader<T> = T::loader;
+    let _: fn() -> Plan = T::parameters;
+    let _: fn(&PolicyScope) -> IamPolicy = T::iam_policy;
+    let _: fn() -> Bootstrap = T::bootstrap;
+}
+
+#[test]
+fn the_public_api_is_what_the_docs_say() {
+    generic_entry_points::<Api>();
+    // The loader's settings, each one job.
+    let _: fn(Loader<Api>, &str, &str) -> Loader<Api> = |l, k, v| l.var(k, v);
+    let _: fn(Loader<Api>, &str, &str) -> Loader<Api> = |l, k, v| l.env_override(k, v);
+    let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.env_prefix(p);
+    let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.prefix(p);
+    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.max_age(d);
+    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.call_timeout(d);
+    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.load_timeout(d);
+    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.event_spread(d);
+    let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_concurrency(n);
+    let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_pages(n);
+    let _: fn(Loader<Api>, Background) -> Loader<Api> = |l, b| l.refresh_in_background(b);
+    let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, n| l.watch(n);
+    let _: fn(&Loader<Api>) -> Plan = Loader::parameters;
+    let _: fn(&Loader<Api>) -> Bootstrap = Loader::bootstrap;
+    let _: fn(&Loader<Api>, &PolicyScope) -> IamPolicy = Loader::iam_policy;
+    // The live handle's reads, one return type.
+    let _: fn(&Live<Api>) -> Snapshot<Api> = Live::get;
+    let _: fn(&Live<Api>) -> Status = Live::status;
+    let _: fn(&Snapshot<Api>) -> &Arc<Api> = Snapshot::as_arc;
+    let _: fn(&Snapshot<Api>) -> &Metadata = Snapshot::metadata;
+    // Errors and their kinds.
+    let _: fn(&Error) -> &[Problem] = Error::problems;
+    let _: fn(&Error) -> ErrorKind = Error::kind;
+    let _: fn(&Report) -> usize = Report::error_count;
+    let _: fn(&SourceError) -> SourceErrorKind = SourceError::kind;
+    let _: fn(Secret<String>) -> secrecy::SecretString = Into::into;
+}
