@@ -42,7 +42,7 @@ impl ParameterChange {
     /// read: a "Parameter Store Change" (`source` "aws.ssm"), or a Secrets
     /// Manager change (`source` "aws.secretsmanager"); or the bare `detail`
     /// object of a Parameter Store change. Any other event is an error here;
-    /// [`Live::apply_event`] ignores other well-formed AWS events instead.
+    /// [`Live::apply_event`](crate::Live::apply_event) ignores other well-formed AWS events instead.
     pub fn from_value(event: &Value) -> Result<Self, EventError> {
         classify(event)?.ok_or_else(|| {
             EventError::new("it is an AWS event of another kind, which changes nothing".into())
@@ -189,7 +189,7 @@ impl EventError {
     }
 }
 
-/// Anything [`Live::apply_event`] takes: JSON bytes or text, a
+/// Anything [`Live::apply_event`](crate::Live::apply_event) takes: JSON bytes or text, a
 /// `serde_json::Value`, or a parsed [`ParameterChange`].
 pub trait IntoChange {
     /// The change the event describes, or `None` for a well-formed AWS event

@@ -21,7 +21,7 @@ pub trait Convert {
 }
 
 /// Why a value did not convert. The reason may quote the value; what an
-/// error may show of it is [`Rejection::redacted`]'s to say.
+/// error may show of it is `Rejection::redacted`'s to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// Why, possibly quoting the value; position only when

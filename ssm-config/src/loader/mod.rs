@@ -286,7 +286,7 @@ impl<T: SsmConfig> Loader<T> {
     /// each. A timed-out call fails the load like any failed call, with
     /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout):
     /// a refresh keeps the last good snapshot, records the failure in
-    /// [`Live::status`] and backs off.
+    /// [`Live::status`](crate::Live::status) and backs off.
     pub fn call_timeout(mut self, timeout: Duration) -> Self {
         self.limits.call_timeout = timeout.max(Duration::from_millis(1));
         self
@@ -307,7 +307,7 @@ impl<T: SsmConfig> Loader<T> {
 
     /// Refreshes ahead of expiry, with jitter, instead of at expiry; see
     /// [`Background`]. For long-running services; on Lambda, keep the
-    /// refresh at expiry ([`Live`] explains why).
+    /// refresh at expiry ([`Live`](crate::Live) explains why).
     pub fn refresh_in_background(mut self, background: Background) -> Self {
         self.background = Some(background);
         self
@@ -327,7 +327,7 @@ impl<T: SsmConfig> Loader<T> {
     /// cycle), unless [`refresh_in_background`](Loader::refresh_in_background)
     /// sets another schedule. A watched parameter that does not exist yet
     /// counts as a version of its own: creating it reloads everything.
-    /// [`Live::refresh`] always loads everything.
+    /// [`Live::refresh`](crate::Live::refresh) always loads everything.
     pub fn watch(mut self, name: impl Into<String>) -> Self {
         self.watch = Some(name.into());
         self
@@ -342,7 +342,7 @@ impl<T: SsmConfig> Loader<T> {
     }
 
     /// The least time between two refreshes that change events start
-    /// ([`Live::apply_event`], default 1 s): a burst of events costs one
+    /// ([`Live::apply_event`](crate::Live::apply_event), default 1 s): a burst of events costs one
     /// refresh, and the last change is never lost.
     pub fn event_refresh_interval(mut self, interval: Duration) -> Self {
         self.event_refresh_interval = interval;
@@ -350,7 +350,7 @@ impl<T: SsmConfig> Loader<T> {
     }
 
     /// The window within which a refresh that a change event schedules
-    /// ([`Live::apply_event`]) starts, at a random point (default 1 s; zero
+    /// ([`Live::apply_event`](crate::Live::apply_event)) starts, at a random point (default 1 s; zero
     /// starts it at once). A fleet that receives one event spreads its
     /// reloads over the window: to stay under SSM's quota, make it at least
     /// `instances x calls per reload / quota`, with a quarter on top for
@@ -363,7 +363,7 @@ impl<T: SsmConfig> Loader<T> {
     }
 
     /// The least time between two refreshes forced by
-    /// [`Live::refresh_on_error`] (default 5 s).
+    /// [`Live::refresh_on_error`](crate::Live::refresh_on_error) (default 5 s).
     pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
         self.error_refresh_interval = interval;
         self
