@@ -70,13 +70,17 @@ impl<T: SsmConfig> Attempt<T> {
         if let Some(carried) = carried {
             carried.keep(&resolution.requests, &fetched);
         }
-        let strays = strays::find(
-            &resolution.root,
-            &resolution.requests,
-            source.get(),
-            settings.overrides,
-        );
-        observe::attempt(T::PLAN.type_name, &resolution.requests, &fetched.calls);
+        // Looked for where they are reported (a first load, the doctor),
+        // not on every refresh: a listing re-reads a local file.
+        let strays = match settings.operation {
+            Operation::Refresh => Vec::new(),
+            Operation::Load | Operation::Check => strays::find(
+                &resolution.root,
+                &resolution.requests,
+                source.get(),
+                settings.overrides,
+            ),
+        };
         if settings.operation == Operation::Load {
             for stray in &strays {
                 tracing::warn!(

@@ -865,3 +865,53 @@ async fn a_missing_value_says_where_it_was_looked_for() {
         "{err:?}"
     );
 }
+
+/// Entries no field reads are looked for on a first load and by the
+/// doctor, where they are reported, and not again on every refresh: a
+/// listing re-reads a local file.
+#[tokio::test]
+async fn a_refresh_does_not_list_the_source_again() {
+    use ssm_config::source::{BoxFuture, ParametersOutput, PathPage, PathQuery, SourceError};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Clone)]
+    struct Listing {
+        inner: MemorySource,
+        listed: Arc<AtomicUsize>,
+    }
+    impl ParameterSource for Listing {
+        fn get_parameters<'a>(
+            &'a self,
+            names: &'a [String],
+            decrypt: bool,
+        ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+            self.inner.get_parameters(names, decrypt)
+        }
+        fn get_parameters_by_path<'a>(
+            &'a self,
+            query: &'a PathQuery,
+        ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+            self.inner.get_parameters_by_path(query)
+        }
+        fn describe(&self) -> String {
+            "listing source".into()
+        }
+        fn listed_names(&self) -> Option<Vec<String>> {
+            self.listed.fetch_add(1, Ordering::SeqCst);
+            Some(vec!["/dev/app/dark_mode".into()])
+        }
+    }
+    let source = Listing {
+        inner: MemorySource::new(),
+        listed: Arc::default(),
+    };
+    let config = Flags::loader().source(source.clone()).load().await.unwrap();
+    assert_eq!(source.listed.load(Ordering::SeqCst), 1);
+    for _ in 0..3 {
+        config.refresh().await.unwrap();
+    }
+    assert_eq!(source.listed.load(Ordering::SeqCst), 1, "not on refreshes");
+    Flags::loader().source(source.clone()).check().await;
+    assert_eq!(source.listed.load(Ordering::SeqCst), 2, "the doctor lists");
+}
