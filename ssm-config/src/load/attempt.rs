@@ -70,6 +70,7 @@ impl<T: SsmConfig> Attempt<T> {
         if let Some(carried) = carried {
             carried.keep(&resolution.requests, &fetched);
         }
+        observe::attempt(T::PLAN.type_name, &resolution.requests, &fetched.calls);
         // Looked for where they are reported (a first load, the doctor),
         // not on every refresh: a listing re-reads a local file.
         let strays = match settings.operation {
