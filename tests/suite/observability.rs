@@ -58,6 +58,17 @@ async fn exercise(source: &Faulty) {
 
 #[test]
 fn every_operation_is_a_span_with_what_a_backend_needs_and_no_value() {
+    // In a process of its own: tracing caches, per call site and for the
+    // whole process, whether anyone listens, and tests on other threads
+    // without a subscriber would race that cache.
+    in_own_process!(
+        every_operation_is_a_span_with_what_a_backend_needs_and_no_value,
+        env: &[],
+        { spans_of_every_operation() }
+    );
+}
+
+fn spans_of_every_operation() {
     let source = source();
     let ((), text) = traced(exercise(&source));
     for expected in [

@@ -725,6 +725,16 @@ struct Flags {
 /// direct children only.
 #[test]
 fn a_file_entry_no_field_reads_is_reported_with_a_near_miss() {
+    // Its warning is read from tracing: in a process of its own, as
+    // `observability` explains.
+    in_own_process!(
+        a_file_entry_no_field_reads_is_reported_with_a_near_miss,
+        env: &[],
+        { file_entry_typo() }
+    );
+}
+
+fn file_entry_typo() {
     let file = TempFile::new(
         "typo.toml",
         r#"
@@ -783,6 +793,14 @@ limits.deep.hourly = 1
 /// typo too, with the variable it was probably meant to be.
 #[test]
 fn an_override_variable_no_field_reads_is_reported_with_a_near_miss() {
+    in_own_process!(
+        an_override_variable_no_field_reads_is_reported_with_a_near_miss,
+        env: &[],
+        { override_variable_typo() }
+    );
+}
+
+fn override_variable_typo() {
     let (report, traced) = crate::support::traced::traced(async {
         let source = MemorySource::new();
         let loader = || {
