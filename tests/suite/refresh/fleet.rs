@@ -82,8 +82,20 @@ async fn a_background_refresh_paces_its_calls_and_a_callers_does_not() {
     assert_eq!(source.calls().len(), 3, "the load: three calls at once");
     assert!(source.calls().iter().all(|at| *at == Duration::ZERO));
 
-    // The first background refresh comes within the first cycle.
-    tokio::time::sleep(MAX_AGE).await;
+    // The first background refresh comes within the first cycle. Waited
+    // for call by call: the next one may start before the cycle ends (a
+    // refresh starts a pacing window early), and a caller's refresh that
+    // came while it ran would join it instead of sending its own calls.
+    let mut waited = Duration::ZERO;
+    while source.calls().len() < 6 {
+        assert!(
+            waited <= MAX_AGE,
+            "no background refresh in the first cycle"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        waited += Duration::from_secs(1);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let background: Vec<Duration> = source.calls()[3..6].to_vec();
     let spread = background[2] - background[0];
     assert!(
