@@ -74,8 +74,7 @@ mod recorded {
     }
 
     pub(crate) fn health(config: &'static str, snapshot_age: Duration, failures: u32) {
-        metrics::gauge!("ssm_config_snapshot_age_seconds", "config" => config)
-            .set(snapshot_age.as_secs_f64());
+        self::snapshot_age(config, snapshot_age);
         metrics::gauge!("ssm_config_consecutive_failures", "config" => config)
             .set(f64::from(failures));
     }

@@ -247,19 +247,10 @@ fn script_name(name: &str) -> String {
     substitute(name, |var| format!("${{{var}}}"))
 }
 
-/// `text` as a shell variable: `cache.ttl_secs` is `cache_ttl_secs`.
+/// `text` as a shell variable: `cache.ttl_secs` is `cache_ttl_secs`; the
+/// outputs' identifier, without the `-` a shell name may not hold.
 fn shell_variable(text: &str) -> String {
-    let mut variable: String = text
-        .chars()
-        .map(|c| match c.is_ascii_alphanumeric() {
-            true => c,
-            false => '_',
-        })
-        .collect();
-    if !variable.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        variable.insert(0, '_');
-    }
-    variable
+    identifier(text).replace('-', "_")
 }
 
 /// The environment variable a secret value is read from:

@@ -155,7 +155,7 @@ impl Group {
     ) -> Result<Loaded<T>, Error> {
         let (vars, env) = (
             given_then_env(&self.vars),
-            OverrideVariables::given(&self.env),
+            GivenThenProcess::given(&self.env),
         );
         let limits = Limits {
             pace,
@@ -230,34 +230,32 @@ pub(crate) async fn load_from<T: SsmConfig>(
     }
 }
 
-/// Variables given to the loader first, then the process environment:
-/// `Loader::var`'s for `{VAR}`s, `Loader::env_override`'s for overrides.
-pub(crate) fn given_then_env(
-    given: &HashMap<String, String>,
-) -> impl Fn(&str) -> Option<String> + Sync + '_ {
-    |var: &str| given.get(var).cloned().or_else(|| std::env::var(var).ok())
-}
-
-/// The variables environment overrides read: those given to the loader
-/// (`Loader::env_override`), then the process environment.
-pub(crate) struct OverrideVariables<'a> {
+/// Variables given to the loader first, then the process environment: the
+/// one rule by which `{VAR}`s (`Loader::var`) and environment overrides
+/// (`Loader::env_override`) are read.
+#[derive(Clone, Copy)]
+pub(crate) struct GivenThenProcess<'a> {
     given: Option<&'a HashMap<String, String>>,
 }
 
-impl<'a> OverrideVariables<'a> {
+impl<'a> GivenThenProcess<'a> {
     pub fn given(given: &'a HashMap<String, String>) -> Self {
-        OverrideVariables { given: Some(given) }
+        GivenThenProcess { given: Some(given) }
     }
 
     /// The process environment alone.
-    pub const PROCESS: OverrideVariables<'static> = OverrideVariables { given: None };
-}
+    pub const PROCESS: GivenThenProcess<'static> = GivenThenProcess { given: None };
 
-impl resolve::Variables for OverrideVariables<'_> {
-    fn get(&self, name: &str) -> Option<String> {
+    pub fn get(&self, name: &str) -> Option<String> {
         self.given
             .and_then(|given| given.get(name).cloned())
             .or_else(|| std::env::var(name).ok())
+    }
+}
+
+impl resolve::Variables for GivenThenProcess<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        GivenThenProcess::get(self, name)
     }
 
     fn names(&self) -> Vec<String> {
@@ -270,7 +268,14 @@ impl resolve::Variables for OverrideVariables<'_> {
     }
 }
 
+/// `{VAR}`s from `given`, then the process environment, as a lookup.
+pub(crate) fn given_then_env(
+    given: &HashMap<String, String>,
+) -> impl Fn(&str) -> Option<String> + Sync + '_ {
+    move |var: &str| GivenThenProcess::given(given).get(var)
+}
+
 /// `{VAR}`s from the process environment.
 pub(crate) fn env_lookup(var: &str) -> Option<String> {
-    std::env::var(var).ok()
+    GivenThenProcess::PROCESS.get(var)
 }

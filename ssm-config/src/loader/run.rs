@@ -75,7 +75,7 @@ impl<T: SsmConfig> Loader<T> {
     pub async fn check(self) -> crate::doctor::Report {
         let group = self.into_group().await;
         let vars = load::given_then_env(&group.vars);
-        let env = load::OverrideVariables::given(&group.env);
+        let env = load::GivenThenProcess::given(&group.env);
         let settings = group.settings(&vars, &env, group.limits);
         crate::doctor::check::<T>(&*group.source, &settings).await
     }
@@ -122,7 +122,7 @@ pub(crate) fn one_shot_settings(
         lookup: &load::env_lookup,
         overrides: crate::load::resolve::Overrides::On {
             prefix: None,
-            variables: &load::OverrideVariables::PROCESS,
+            variables: &load::GivenThenProcess::PROCESS,
         },
         limits: DEFAULT_LIMITS,
         operation,
