@@ -285,7 +285,9 @@ impl<T: SsmConfig> Live<T> {
     /// request path whenever a refresh changes the configuration: a task of
     /// its own runs the builder, and a failed rebuild keeps the value built
     /// before (see [`AsyncDerived::status`]). Fails with the builder's error
-    /// when the first build fails. Needs a tokio runtime.
+    /// when the first build fails. Rebuilds run on the tokio runtime of the
+    /// caller; outside one, the value is built once and its status says it
+    /// is never rebuilt.
     pub async fn map_async<U, E, F, Fut>(&self, build: F) -> Result<AsyncDerived<T, U>, E>
     where
         U: Send + Sync + 'static,

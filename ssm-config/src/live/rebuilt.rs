@@ -121,8 +121,23 @@ impl<T: SsmConfig, U: Send + Sync + 'static> AsyncDerived<T, U> {
                 ..DerivedStatus::default()
             }),
         });
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Outside tokio there is nothing to rebuild on: the value stays
+            // as built, and its status says so rather than a panic.
+            tracing::warn!(
+                config = T::PLAN.type_name,
+                "`map_async` outside a tokio runtime: the value is never rebuilt"
+            );
+            inner
+                .status
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .last_error =
+                Some("no tokio runtime to rebuild on: the value is never rebuilt".into());
+            return Ok(AsyncDerived { inner });
+        };
         let weak = Arc::downgrade(&inner);
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             while changes.changed().await.is_ok() {
                 let config = Arc::clone(&changes.borrow_and_update());
                 if !rebuild(&weak, &changed, &build, config).await {

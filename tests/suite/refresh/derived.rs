@@ -166,3 +166,44 @@ async fn a_panicking_async_builder_keeps_the_old_value() {
         "a panic's message is never shown: {status:?}"
     );
 }
+
+/// Outside a tokio runtime there is nothing to rebuild on: the first value
+/// is built, and the status says it will never be rebuilt, without a
+/// panic.
+#[test]
+fn an_async_value_outside_tokio_says_it_is_never_rebuilt() {
+    let config = futures_lite_block_on(Db::loader().source(seeded()).load()).unwrap();
+    let pool = futures_lite_block_on(
+        config.map_async(|db: Arc<Db>| async move { Ok::<_, String>(db.url.clone()) }),
+    )
+    .unwrap();
+    assert_eq!(*pool.get(), "db:5432");
+    let status = pool.status();
+    assert!(
+        status
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("never rebuilt")),
+        "{status:?}"
+    );
+}
+
+/// A minimal executor with no tokio runtime around it.
+fn futures_lite_block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Thread(std::thread::Thread);
+    impl Wake for Thread {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Thread(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
