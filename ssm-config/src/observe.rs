@@ -58,6 +58,7 @@ impl Observation {
             outcome = Empty,
             error_kind = Empty,
             changed = Empty,
+            targeted = Empty,
             would_load = Empty,
         );
         Observation {

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use crate::SsmConfig;
 use crate::error::Problem;
-use crate::load::attempt::{Attempt, Settings};
+use crate::load::attempt::{Attempt, Reuse, Settings};
 use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Requests};
 use crate::observe::{Observation, Operation};
@@ -39,7 +39,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         rows: Vec::new(),
         problems: Vec::new(),
     };
-    let mut attempt = match Attempt::<T>::run(source, settings, None).await {
+    let mut attempt = match Attempt::<T>::run(source, settings, Reuse::Nothing).await {
         Ok(attempt) => attempt,
         Err(problem) => {
             report.problems.push(problem.to_string());

@@ -60,6 +60,14 @@ impl ParameterChange {
     }
 }
 
+/// Whether `change` is a Secrets Manager change (a call that changes a
+/// secret, or a rotation), as [`classify`] reads them.
+pub(crate) fn is_secret_change(change: &ParameterChange) -> bool {
+    change.name.starts_with(SECRET_REFERENCE)
+        && (SECRET_CHANGES.contains(&change.operation.as_str())
+            || change.operation == "RotationSucceeded")
+}
+
 fn parse(event: &[u8]) -> Result<Value, EventError> {
     serde_json::from_slice(event).map_err(|e| EventError::new(format!("not JSON: {e}")))
 }

@@ -1,5 +1,5 @@
-//! Change events: a refresh, spread, coalesced and rate-limited, when an
-//! event names what a configuration reads.
+//! Change events: a targeted refresh, spread, merged and rate-limited,
+//! when an event names what a configuration reads.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -7,8 +7,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::Live;
-use super::change::{EventError, IntoChange};
-use super::refresh::{Kind, Shared};
+use super::change::{EventError, IntoChange, ParameterChange};
+use super::refresh::Shared;
+use super::targets::Plan;
 use crate::SsmConfig;
 
 /// Default for [`Loader::event_refresh_interval`](crate::Loader::event_refresh_interval).
@@ -21,10 +22,11 @@ pub(crate) const DEFAULT_EVENT_SPREAD: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
     /// It concerns this configuration: a refresh is scheduled (or one
-    /// already scheduled will cover it).
+    /// already scheduled will read it too).
     Refreshing,
-    /// It names nothing this configuration reads, or is an AWS event of
-    /// another kind.
+    /// It names nothing this configuration reads, changes nothing it reads
+    /// (an update of a parameter read only at a pinned version or label),
+    /// or is an AWS event of another kind.
     Ignored,
 }
 
@@ -34,22 +36,51 @@ impl<T: SsmConfig> Live<T> {
     /// CloudTrail API calls `PutSecretValue`, `UpdateSecret`,
     /// `UpdateSecretVersionStage`, `RotateSecret` and `DeleteSecret`, and
     /// the service event `RotationSucceeded`, naming the secret by name or
-    /// by ARN). When it names a bound parameter, a name under a bound
-    /// `by_path` walk, a secret the configuration reads or the watched
-    /// parameter, a full refresh is scheduled on the current tokio runtime:
+    /// by ARN). When it names what the configuration reads, a refresh is
+    /// scheduled on the current tokio runtime.
     ///
-    /// - it starts after a random delay within
+    /// The refresh is **targeted**: it reads only the names the event
+    /// named (one `GetParameters` call for up to ten), builds the struct
+    /// from the current snapshot's values with the new ones in their place,
+    /// validates it and publishes it as any refresh does (subscribers are
+    /// woken only if a value changed; the metadata follows). The rules:
+    ///
+    /// | event | what is read |
+    /// |---|---|
+    /// | `Create`/`Update` of a bound name | that name; fields pinned to a version or a label never move, so an update of a name read only pinned is [`Ignored`](Applied::Ignored) |
+    /// | `Create`/`Update`/`Delete` of a name under a `by_path` walk | that name, added to, replaced in or removed from the walk's map (as the walk's `recursive` and `type` filter say) |
+    /// | `Delete` of a bound name | that name: the field goes missing, so its default, `None`, or (when required) a failed refresh that keeps the last snapshot |
+    /// | `LabelParameterVersion` | the fields pinned to a label on that name |
+    /// | a Secrets Manager change | every reference to that secret |
+    ///
+    /// Anything the rules do not decide with certainty loads the whole
+    /// group, as [`refresh`](Live::refresh) does: an operation they do not
+    /// know, a name read under several selectors (or by name and by a
+    /// walk), a name bound by ARN, a walk filtered by KMS key or label, and
+    /// the [watched](crate::Loader::watch) parameter.
+    ///
+    /// A targeted refresh does not move [`loaded_at`](Live::loaded_at): the
+    /// other values are as old as the last full load, and
+    /// [`max_age`](crate::Loader::max_age) still counts from it. Refreshes
+    /// run one at a time, so a targeted one builds on the snapshot that is
+    /// still current when it publishes, and one under way when an event
+    /// comes is waited for (it may have read the old value).
+    ///
+    /// Scheduling:
+    ///
+    /// - the refresh starts after a random delay within
     ///   [`event_spread`](crate::Loader::event_spread) (1 s by default), so
-    ///   that a fleet which receives one event does not reload in the same
-    ///   second, and its calls go out paced over a tenth of that window (at
-    ///   most 10 s);
-    /// - events that come before it succeeds share it, and it starts after
-    ///   any refresh under way (which may have read the old value);
+    ///   that a fleet which receives one event does not call in the same
+    ///   second; a full load's calls go out paced over a tenth of that
+    ///   window (at most 10 s);
+    /// - events that come before it starts, or while it runs, are read
+    ///   together: one call for their names, after any refresh under way;
     /// - such refreshes start at most once per
     ///   [`event_refresh_interval`](crate::Loader::event_refresh_interval)
     ///   (1 s by default);
-    /// - a failed one (throttling, an outage) is tried again after the
-    ///   backoff until one succeeds, by one task however many events come.
+    /// - a failed one (throttling, an outage, a value that does not
+    ///   convert) is tried again after the backoff until one succeeds, by
+    ///   one task however many events come.
     ///
     /// Any other well-formed AWS event (another `source` or `detail-type`,
     /// a Secrets Manager call that changes nothing or failed) is ignored.
@@ -88,7 +119,7 @@ impl<T: SsmConfig> Live<T> {
         let _in = span.enter();
         let shared = &self.shared;
         let change = match event.into_change()? {
-            Some(change) if change.names().any(|name| shared.concerns(name)) => change,
+            Some(change) if shared.plan(&change) != Plan::Nothing => change,
             _ => {
                 shared.events().ignored += 1;
                 span.record("result", "ignored");
@@ -105,15 +136,6 @@ impl<T: SsmConfig> Live<T> {
         for name in change.names() {
             shared.forget_carried(name);
         }
-        {
-            let mut events = shared.events();
-            events.applied += 1;
-            events.wanted += 1;
-            if events.running {
-                return Ok(Applied::Refreshing);
-            }
-            events.running = true;
-        }
         let spread = shared.settings.event_spread.mul_f64(super::backoff::draw());
         tracing::debug!(
             config = T::PLAN.type_name,
@@ -122,6 +144,16 @@ impl<T: SsmConfig> Live<T> {
             ?spread,
             "change event: refresh scheduled"
         );
+        {
+            let mut events = shared.events();
+            events.applied += 1;
+            events.wanted += 1;
+            events.add_pending([change]);
+            if events.running {
+                return Ok(Applied::Refreshing);
+            }
+            events.running = true;
+        }
         runtime.spawn(refresh_for_events(Arc::downgrade(shared), spread));
         Ok(Applied::Refreshing)
     }
@@ -167,13 +199,17 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
             continue;
         }
         shared.settle().await;
-        let covers = {
+        let (covers, changes) = {
             let mut events = shared.events();
             events.last = Some(Instant::now());
-            events.wanted
+            (events.wanted, std::mem::take(&mut events.pending))
         };
+        let changes: Arc<[ParameterChange]> = changes.into();
         let pace = event_pace(shared.settings.event_spread);
-        let succeeded = shared.refresh_as(Kind::Full, pace).await.is_ok();
+        let succeeded = shared
+            .refresh_for_changes(Arc::clone(&changes), pace)
+            .await
+            .is_ok();
         let wait = {
             let mut events = shared.events();
             match (succeeded, events.wanted == covers) {
@@ -184,7 +220,12 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
                     return;
                 }
                 (true, false) => Duration::ZERO,
-                (false, _) => shared.until_retry(),
+                (false, _) => {
+                    // Read again with the changes that came meanwhile.
+                    let meanwhile = std::mem::take(&mut events.pending);
+                    events.add_pending(changes.iter().cloned().chain(meanwhile));
+                    shared.until_retry()
+                }
             }
         };
         drop(shared);

@@ -33,10 +33,13 @@ impl Health {
 
     /// An attempt ended: a success clears the failures, a failure counts
     /// and backs off (for longer when the store throttles, never beyond
-    /// what `max_age` allows).
-    pub fn record(&mut self, outcome: Result<(), &Error>, max_age: Option<Duration>) {
+    /// what `max_age` allows). Expiry counts from the end of the last
+    /// attempt at the `whole` group: a targeted refresh leaves it.
+    pub fn record(&mut self, outcome: Result<(), &Error>, max_age: Option<Duration>, whole: bool) {
         let now = Instant::now();
-        self.last_attempt_end = now;
+        if whole {
+            self.last_attempt_end = now;
+        }
         match outcome {
             Ok(()) => {
                 self.last_success = now;

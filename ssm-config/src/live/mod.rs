@@ -14,6 +14,7 @@ mod rebuilt;
 mod refresh;
 mod snapshot;
 mod status;
+mod targets;
 mod watched;
 
 pub use background::Background;
@@ -323,7 +324,10 @@ impl<T: SsmConfig> Live<T> {
         Arc::clone(&self.shared.current.load().metadata)
     }
 
-    /// When the current snapshot was loaded (or last confirmed unchanged).
+    /// When the current snapshot's values were all read: its full load (or
+    /// the last check that confirmed it unchanged). A targeted refresh for
+    /// a change event reads a few names and leaves this as it was, so
+    /// [`max_age`](Live::max_age) still counts from the full load.
     pub fn loaded_at(&self) -> std::time::Instant {
         self.shared.current.load().loaded_at.into_std()
     }

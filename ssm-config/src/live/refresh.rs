@@ -14,10 +14,12 @@ use futures_util::future::{BoxFuture, Shared as SharedFuture};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::change::ParameterChange;
 use super::event_state::Events;
 use super::health::Health;
 use super::snapshot::Published;
 use super::status::{LastError, Refresher, Status};
+use super::targets::{self, Plan};
 use super::watched::{Verdict, Watch};
 use tracing::Instrument;
 
@@ -46,6 +48,9 @@ pub(crate) enum Kind {
     /// In watch mode, read the watched parameter and load the whole group
     /// only if it moved; otherwise the same as `Full`.
     Check,
+    /// Read only what change events named (see [`targets`](super::targets)),
+    /// or the whole group when the rules call for it.
+    Targeted,
 }
 
 pub(crate) struct Shared<T> {
@@ -55,7 +60,9 @@ pub(crate) struct Shared<T> {
     pub changes: watch::Sender<Arc<T>>,
     /// Time origin for `last_error_refresh`.
     epoch: Instant,
-    /// The refresh under way, if any, with its number and kind.
+    /// The refresh under way, if any, with its number and kind. One at a
+    /// time: a targeted refresh builds on the snapshot current when it
+    /// starts, which is still current when it publishes.
     flight: Mutex<Option<(u64, Kind, Flight<T>)>>,
     watch: Option<Watch>,
     flights: AtomicU64,
@@ -154,30 +161,62 @@ impl<T: SsmConfig> Shared<T> {
             Some(_) => kind,
             None => Kind::Full,
         };
+        self.fly(kind, pace, Arc::default()).await
+    }
+
+    /// A refresh for `changes` (see [`targets`](super::targets)): after
+    /// any refresh under way, unless that is a full load, which serves.
+    pub async fn refresh_for_changes(
+        self: &Arc<Self>,
+        changes: Arc<[ParameterChange]>,
+        pace: Duration,
+    ) -> Outcome<T> {
+        self.fly(Kind::Targeted, pace, changes).await
+    }
+
+    /// Joins the refresh under way when it serves `kind`, or starts one
+    /// once none is under way.
+    async fn fly(
+        self: &Arc<Self>,
+        kind: Kind,
+        pace: Duration,
+        changes: Arc<[ParameterChange]>,
+    ) -> Outcome<T> {
         loop {
-            let (running, flight) = {
+            let (serves, flight) = {
                 let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
                 match slot.as_ref() {
-                    Some((_, running, flight)) => (*running, flight.clone()),
+                    Some((_, running, flight)) => {
+                        // Another caller's targeted refresh read other names.
+                        let serves =
+                            *running == Kind::Full || (*running == kind && kind != Kind::Targeted);
+                        (serves, flight.clone())
+                    }
                     None => {
                         let id = self.flights.fetch_add(1, Ordering::Relaxed);
-                        let flight = self.start(id, kind, pace);
+                        let flight = self.start(id, kind, pace, changes.clone());
                         *slot = Some((id, kind, flight.clone()));
-                        (kind, flight)
+                        (true, flight)
                     }
                 }
             };
-            if running == kind || running == Kind::Full {
+            if serves {
                 return flight.await;
             }
-            let _checked = flight.await;
+            let _other = flight.await;
         }
     }
 
-    fn start(self: &Arc<Self>, id: u64, kind: Kind, pace: Duration) -> Flight<T> {
+    fn start(
+        self: &Arc<Self>,
+        id: u64,
+        kind: Kind,
+        pace: Duration,
+        changes: Arc<[ParameterChange]>,
+    ) -> Flight<T> {
         let attempt = {
             let shared = Arc::clone(self);
-            async move { shared.attempt(id, kind, pace).await }
+            async move { shared.attempt(id, kind, pace, &changes).await }
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // Outside tokio the load runs in the callers' futures; a panic
@@ -208,42 +247,73 @@ impl<T: SsmConfig> Shared<T> {
 
     /// One attempt: load, record what happened, and let the next caller
     /// start a new refresh.
-    async fn attempt(&self, id: u64, kind: Kind, pace: Duration) -> Outcome<T> {
+    async fn attempt(
+        &self,
+        id: u64,
+        kind: Kind,
+        pace: Duration,
+        changes: &[ParameterChange],
+    ) -> Outcome<T> {
         let config = T::PLAN.type_name;
         let observation =
             Observation::start(Operation::Refresh, config, &self.group.source.describe());
-        let outcome = self
-            .load(kind, pace)
+        let (outcome, whole) = self
+            .load(kind, pace, changes)
             .instrument(observation.span().clone())
             .await;
         // `changed` is recorded where the snapshot is published.
         observation.finish(outcome.as_ref().map(|_| None));
-        self.record(&outcome);
+        self.record(&outcome, whole);
         let failures = self.health().consecutive_failures;
         crate::metrics::health(config, self.current.load().loaded_at.elapsed(), failures);
         self.end_flight(id);
         outcome
     }
 
-    async fn load(&self, kind: Kind, pace: Duration) -> Outcome<T> {
+    /// The attempt's outcome, and whether it read the whole group (a
+    /// targeted refresh that read a few names did not).
+    async fn load(
+        &self,
+        kind: Kind,
+        pace: Duration,
+        changes: &[ParameterChange],
+    ) -> (Outcome<T>, bool) {
+        if kind == Kind::Targeted {
+            let base = self.current.load_full();
+            let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
+            match targets::plan_all(changes, &base.bound, watched) {
+                Plan::Nothing => return (Ok(base), false),
+                Plan::Read(rereads) => {
+                    tracing::Span::current().record("targeted", true);
+                    let loaded = self.group.load_targeted::<T>(&base.bound, &rereads).await;
+                    return (loaded.map(|l| self.publish(l, base.loaded_at)), false);
+                }
+                Plan::Full => {}
+            }
+        }
+        (self.load_whole(kind, pace).await, true)
+    }
+
+    async fn load_whole(&self, kind: Kind, pace: Duration) -> Outcome<T> {
         let Some(watch) = &self.watch else {
-            return Ok(self.publish(self.load_group(pace).await?));
+            return Ok(self.publish(self.load_group(pace).await?, Instant::now()));
         };
         let config = T::PLAN.type_name;
         let version = match (kind, watch.check(&*self.group.source, config).await?) {
             (Kind::Check, Verdict::Unchanged) => return Ok(self.confirm()),
             (_, Verdict::Reload(version)) => version,
-            (Kind::Full, Verdict::Unchanged) => watch.version(),
+            (Kind::Full | Kind::Targeted, Verdict::Unchanged) => watch.version(),
         };
         let loaded = self.load_group(pace).await?;
         watch.loaded(version);
-        Ok(self.publish(loaded))
+        Ok(self.publish(loaded, Instant::now()))
     }
 
     /// Loads the whole group, keeping what the last attempt read if it was
     /// cut short by throttling or a timeout not long ago.
     async fn load_group(&self, pace: Duration) -> Result<Loaded<T>, Error> {
         let mut carried = std::mem::take(&mut *self.carried());
+        carried.take_forgotten();
         carried.expire(
             self.settings
                 .max_age
@@ -251,7 +321,14 @@ impl<T: SsmConfig> Shared<T> {
                 .min(CARRY_AT_MOST),
         );
         let loaded = self.group.load_paced::<T>(pace, Some(&mut carried)).await;
-        *self.carried() = carried;
+        // Change events during the load were recorded on the empty stand-in:
+        // what the load read of those names may predate the change.
+        let mut slot = self.carried();
+        let meanwhile = std::mem::replace(&mut *slot, carried).take_forgotten();
+        for name in meanwhile {
+            slot.forget(&name);
+        }
+        slot.take_forgotten();
         loaded
     }
 
@@ -281,9 +358,11 @@ impl<T: SsmConfig> Shared<T> {
         confirmed
     }
 
-    fn record(&self, outcome: &Outcome<T>) {
+    /// Records an attempt's outcome; one that did not read the whole group
+    /// leaves the schedule of full refreshes as it was.
+    fn record(&self, outcome: &Outcome<T>, whole: bool) {
         let outcome = outcome.as_ref().map(|_| ());
-        self.health().record(outcome, self.settings.max_age);
+        self.health().record(outcome, self.settings.max_age, whole);
     }
 
     fn end_flight(&self, id: u64) {
@@ -293,9 +372,10 @@ impl<T: SsmConfig> Shared<T> {
         }
     }
 
-    /// Swaps in a new snapshot. When no value changed, readers keep the
-    /// same `Arc` and subscribers are not woken.
-    fn publish(&self, loaded: Loaded<T>) -> Arc<Published<T>> {
+    /// Swaps in a new snapshot, whose values were all read since
+    /// `loaded_at` (a targeted refresh keeps its base's). When no value
+    /// changed, readers keep the same `Arc` and subscribers are not woken.
+    fn publish(&self, loaded: Loaded<T>, loaded_at: Instant) -> Arc<Published<T>> {
         let current = self.current.load();
         let changed = loaded.fingerprint != current.fingerprint;
         let value = if changed {
@@ -307,7 +387,7 @@ impl<T: SsmConfig> Shared<T> {
             value: Arc::clone(&value),
             metadata: Arc::new(loaded.metadata),
             fingerprint: loaded.fingerprint,
-            loaded_at: Instant::now(),
+            loaded_at,
             bound: Arc::new(loaded.bound),
         });
         self.current.store(Arc::clone(&published));
@@ -319,11 +399,10 @@ impl<T: SsmConfig> Shared<T> {
         published
     }
 
-    /// Whether a change to `name` concerns this configuration: a bound
-    /// name, a name under a bound walk, or the watched parameter.
-    pub fn concerns(&self, name: &str) -> bool {
-        self.current.load().bound.covers(name)
-            || self.watch.as_ref().is_some_and(|watch| watch.name == name)
+    /// What `change` calls for, given what the current snapshot read.
+    pub fn plan(&self, change: &ParameterChange) -> Plan {
+        let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
+        targets::plan(change, &self.current.load().bound, watched)
     }
 
     pub fn set_refresher(&self, state: Refresher) {
@@ -378,7 +457,7 @@ fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
         "refresh failed; keeping the last good configuration"
     );
     if let Some(shared) = shared.upgrade() {
-        shared.record(&Err(error.clone()));
+        shared.record(&Err(error.clone()), true);
         shared.end_flight(id);
     }
     error

@@ -9,6 +9,7 @@ use crate::load::build::Build;
 use crate::load::carried::Carried;
 use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
+use crate::load::known::Known;
 use crate::load::resolve::{self, Overrides, Resolution};
 use crate::load::strays::{self, Stray};
 use crate::observe::{self, Operation};
@@ -24,6 +25,18 @@ pub(crate) struct Settings<'a> {
     /// What the attempt is for: a first load warns of entries no field
     /// reads, a refresh does not (every refresh would say it again).
     pub operation: Operation,
+}
+
+/// What an attempt may take as read instead of asking the source.
+pub(crate) enum Reuse<'a> {
+    /// Ask for everything.
+    Nothing,
+    /// What an earlier attempt cut short read (see [`Carried`]); updated
+    /// with what this one reads.
+    Carried(&'a mut Carried),
+    /// What the current snapshot read, with the names a change event named
+    /// read again: a targeted refresh.
+    Known(&'a dyn Known),
 }
 
 /// What one attempt came to: what it asked for, what the source answered,
@@ -42,13 +55,11 @@ pub(crate) struct Attempt<T> {
 
 impl<T: SsmConfig> Attempt<T> {
     /// Runs the pipeline once. `Err` when nothing could be asked for: a
-    /// `Loader::env_prefix` no variable name can start with. `carried` is
-    /// what an earlier attempt cut short read (see [`Carried`]); it is
-    /// updated with what this one read.
+    /// `Loader::env_prefix` no variable name can start with.
     pub async fn run(
         source: &dyn ParameterSource,
         settings: &Settings<'_>,
-        carried: Option<&mut Carried>,
+        reuse: Reuse<'_>,
     ) -> Result<Self, Problem> {
         if let Some(problem) = env_prefix_problem(settings.overrides) {
             return Err(problem);
@@ -60,14 +71,14 @@ impl<T: SsmConfig> Attempt<T> {
             settings.overrides,
         );
         let source = ForPrefix::new(source, resolution.prefix.as_deref());
-        let fetched = fetch::fetch(
-            source.get(),
-            &resolution.requests,
-            settings.limits,
-            carried.as_deref(),
-        )
-        .await;
-        if let Some(carried) = carried {
+        let known: Option<&dyn Known> = match &reuse {
+            Reuse::Nothing => None,
+            Reuse::Carried(carried) => Some(&**carried),
+            Reuse::Known(known) => Some(*known),
+        };
+        let fetched =
+            fetch::fetch(source.get(), &resolution.requests, settings.limits, known).await;
+        if let Reuse::Carried(carried) = reuse {
             carried.keep(&resolution.requests, &fetched);
         }
         observe::attempt(T::PLAN.type_name, &resolution.requests, &fetched.calls);

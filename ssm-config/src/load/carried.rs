@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::load::fetched::{Fetched, NameOutcome};
+use crate::load::known::Known;
 use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::source::{Parameter, SourceErrorKind};
 
@@ -20,17 +21,28 @@ pub(crate) struct Carried {
     /// The attempt was throttled: the next sends its calls one after
     /// another, so that a throttled call stops the rest unsent.
     throttled: bool,
+    /// Names forgotten since [`Carried::take_forgotten`]: while an attempt
+    /// holds the values, change events are recorded here, to be forgotten
+    /// from what the attempt hands back (it may have read them before the
+    /// change).
+    forgotten: Vec<String>,
 }
 
 impl Carried {
     /// Forgets what was read about `name` (a change event named it), and
     /// every walk that may hold it.
     pub fn forget(&mut self, name: &str) {
+        self.forgotten.push(name.to_owned());
         self.names.retain(|(wire, _), _| {
             wire != name && wire.split_once(':').is_none_or(|(base, _)| base != name)
         });
         self.paths
             .retain(|path, _| !name.starts_with(path.path.trim_end_matches('/')));
+    }
+
+    /// The names forgotten since the last call.
+    pub fn take_forgotten(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.forgotten)
     }
 
     /// Forgets what was read `keep` ago or earlier.
@@ -70,21 +82,20 @@ impl Carried {
             .failed_calls()
             .any(|kind| kind == SourceErrorKind::Throttled);
     }
+}
 
-    /// What was read of `request`: `Some(None)` when it was missing.
-    pub fn name(&self, request: &NameRequest) -> Option<Option<&Parameter>> {
+impl Known for Carried {
+    fn name(&self, request: &NameRequest) -> Option<Option<&Parameter>> {
         self.names
             .get(&(request.wire(), request.decrypt))
             .map(|(read, _)| read.as_ref())
     }
 
-    /// What the walk `request` read.
-    pub fn path(&self, request: &PathRequest) -> Option<&[Parameter]> {
+    fn path(&self, request: &PathRequest) -> Option<&[Parameter]> {
         self.paths.get(request).map(|(read, _)| read.as_slice())
     }
 
-    /// Whether the attempt that left this was throttled.
-    pub fn throttled(&self) -> bool {
+    fn one_call_at_a_time(&self) -> bool {
         self.throttled
     }
 }

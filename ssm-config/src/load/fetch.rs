@@ -14,9 +14,9 @@ use futures_util::stream;
 
 use crate::error::Problem;
 use crate::load::batch::{self, Batch};
-use crate::load::carried::Carried;
 use crate::load::deadline::deadline;
 use crate::load::fetched::{Action, CallOutcome, Calls, Fetched, NameOutcome};
+use crate::load::known::Known;
 use crate::load::resolved::{PathRequest, Requests};
 use crate::source::calls::{self, Pages};
 use crate::source::{
@@ -59,7 +59,7 @@ pub(crate) async fn fetch(
     source: &dyn ParameterSource,
     requests: &Requests,
     limits: Limits,
-    carried: Option<&Carried>,
+    known: Option<&dyn Known>,
 ) -> Fetched {
     let started = Instant::now();
     let mut fetched = Fetched {
@@ -74,7 +74,7 @@ pub(crate) async fn fetch(
     };
     let mut to_read = Vec::new();
     for (index, request) in requests.names.iter().enumerate() {
-        match carried.and_then(|c| c.name(request)) {
+        match known.and_then(|k| k.name(request)) {
             Some(Some(parameter)) => fetched.names[index] = NameOutcome::Found(parameter.clone()),
             Some(None) => {}
             None => {
@@ -108,14 +108,14 @@ pub(crate) async fn fetch(
         source,
         timeout: limits.call_timeout,
         throttled: AtomicBool::new(false),
-        calls: std::sync::Mutex::default(),
+        calls: std::sync::Mutex::new(known.map(|k| k.calls()).unwrap_or_default()),
     };
     let call = &call_state;
     // Walks first: their pages follow one another, so they are the longest
     // chains of round trips; batches fill the slots beside them.
     let mut tasks: Vec<BoxFuture<'_, Done>> = Vec::new();
     for (index, path) in requests.paths.iter().enumerate() {
-        if let Some(found) = carried.and_then(|c| c.path(path)) {
+        if let Some(found) = known.and_then(|k| k.path(path)) {
             fetched.paths[index] = Some(found.to_vec());
             continue;
         }
@@ -143,7 +143,7 @@ pub(crate) async fn fetch(
             })
             .collect();
     }
-    let concurrency = match carried.is_some_and(Carried::throttled) {
+    let concurrency = match known.is_some_and(|k| k.one_call_at_a_time()) {
         true => 1,
         false => limits.concurrency.max(1),
     };

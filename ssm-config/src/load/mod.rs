@@ -24,9 +24,11 @@ pub(crate) mod convert;
 pub(crate) mod deadline;
 pub(crate) mod fetch;
 pub(crate) mod fetched;
+pub(crate) mod known;
 pub(crate) mod resolve;
 pub(crate) mod resolved;
 pub(crate) mod strays;
+pub(crate) mod targeted;
 
 use tracing::Instrument;
 
@@ -34,7 +36,7 @@ use crate::SsmConfig;
 use crate::error::{Error, Problem};
 use crate::metadata::{self, Metadata};
 use crate::observe::{Observation, Operation};
-use attempt::{Attempt, Settings};
+use attempt::{Attempt, Reuse, Settings};
 use carried::Carried;
 use fetch::Limits;
 
@@ -75,39 +77,37 @@ pub(crate) struct Loaded<T> {
     pub bound: Bound,
 }
 
-/// The full names and by-path walks one load read.
+/// What one load asked for and what it read: for matching change events,
+/// and for a targeted refresh to start from.
 #[derive(Debug, Default)]
 pub(crate) struct Bound {
-    pub names: std::collections::HashSet<String>,
-    /// Each walk's path and whether it descends.
-    pub paths: Vec<(String, bool)>,
+    /// The prefix the load read under, `{VAR}`s filled.
+    pub prefix: Option<String>,
+    pub requests: resolved::Requests,
+    pub read: known::Read,
 }
 
 impl Bound {
-    fn of(requests: &resolved::Requests) -> Self {
-        Bound {
-            names: requests.names.iter().map(|r| r.name.clone()).collect(),
-            paths: requests
-                .paths
-                .iter()
-                .map(|p| (p.path.clone(), p.recursive))
-                .collect(),
-        }
+    /// The name requests that read `name` (under any selector, or by ARN).
+    pub fn names_reading<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a resolved::NameRequest> + 'a {
+        self.requests
+            .names
+            .iter()
+            .filter(move |request| request.name == name || request.match_key() == name)
     }
 
-    /// Whether a change to `name` may change what this load read.
-    pub fn covers(&self, name: &str) -> bool {
-        self.names.contains(name)
-            || self.paths.iter().any(|(path, recursive)| {
-                let base = path.trim_end_matches('/');
-                match name
-                    .strip_prefix(base)
-                    .and_then(|rest| rest.strip_prefix('/'))
-                {
-                    Some(rest) => !rest.is_empty() && (*recursive || !rest.contains('/')),
-                    None => false,
-                }
-            })
+    /// The walks `name` is one of the parameters of.
+    pub fn walks_holding<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a resolved::PathRequest> + 'a {
+        self.requests
+            .paths
+            .iter()
+            .filter(move |walk| walk.holds(name))
     }
 }
 
@@ -165,7 +165,11 @@ impl Group {
             operation,
             ..self.settings(&vars, &env, limits)
         };
-        load_from::<T>(&*self.source, &settings, carried).await
+        let reuse = match carried {
+            Some(carried) => Reuse::Carried(carried),
+            None => Reuse::Nothing,
+        };
+        load_from::<T>(&*self.source, &settings, reuse).await
     }
 
     /// The settings an attempt of this group reads with: `{VAR}`s from
@@ -193,9 +197,9 @@ impl Group {
 pub(crate) async fn load_from<T: SsmConfig>(
     source: &dyn ParameterSource,
     settings: &Settings<'_>,
-    carried: Option<&mut Carried>,
+    reuse: Reuse<'_>,
 ) -> Result<Loaded<T>, Error> {
-    let attempt = Attempt::<T>::run(source, settings, carried)
+    let attempt = Attempt::<T>::run(source, settings, reuse)
         .await
         .map_err(|problem| Error::new(T::PLAN.type_name, vec![problem]))?;
     let Attempt {
@@ -209,11 +213,16 @@ pub(crate) async fn load_from<T: SsmConfig>(
         Some(value) if problems.is_empty() => {
             let (metadata, fingerprint) =
                 metadata::describe(&resolution.root, &resolution.requests, &fetched);
+            let read = known::Read::of(&resolution.requests, fetched);
             Ok(Loaded {
                 value,
                 metadata,
                 fingerprint,
-                bound: Bound::of(&resolution.requests),
+                bound: Bound {
+                    prefix: resolution.prefix,
+                    requests: resolution.requests,
+                    read,
+                },
             })
         }
         _ => {

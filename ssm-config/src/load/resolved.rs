@@ -49,6 +49,21 @@ pub(crate) struct PathRequest {
     pub decrypt: bool,
 }
 
+impl PathRequest {
+    /// Whether `name` is one of the parameters this walk reads: below the
+    /// path, and a direct child unless the walk descends.
+    pub fn holds(&self, name: &str) -> bool {
+        let base = self.path.trim_end_matches('/');
+        match name
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
+            Some(rest) => !rest.is_empty() && (self.recursive || !rest.contains('/')),
+            None => false,
+        }
+    }
+}
+
 /// Everything one load asks for, without duplicates.
 #[derive(Debug, Default)]
 pub(crate) struct Requests {

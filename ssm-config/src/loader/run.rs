@@ -106,7 +106,7 @@ pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Re
     let loaded = load::load_from::<T>(
         source,
         &one_shot_settings(crate::observe::Operation::Load),
-        None,
+        load::attempt::Reuse::Nothing,
     )
     .await?;
     Ok(loaded.value)

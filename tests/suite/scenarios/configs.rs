@@ -305,3 +305,33 @@ pub struct Spelled {
     #[ssm(secret = "spelled/token")]
     pub token: secrecy::SecretString,
 }
+
+/// What a targeted refresh reads: one of each kind of binding, under a
+/// prefix of its own per scenario.
+#[derive(SsmConfig, Debug, PartialEq)]
+#[ssm(prefix = "/targeted/{CASE}")]
+pub struct Targeted {
+    pub host: String,
+    #[ssm(default = 8080)]
+    pub port: u16,
+    pub replica: Option<String>,
+    #[ssm(path = "cert", version = 1)]
+    pub first_cert: String,
+    #[ssm(path = "key", label = "live")]
+    pub live_key: String,
+    #[ssm(by_path = "routes", recursive = false)]
+    pub routes: BTreeMap<String, String>,
+    #[ssm(by_path = "flags", type = "String")]
+    pub flags: BTreeMap<String, String>,
+    #[ssm(secret = "targeted-{CASE}/db")]
+    pub db_password: Secret<String>,
+}
+
+/// One name read twice, under two selectors.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/targeted/{CASE}")]
+pub struct TwoSelectors {
+    pub host: String,
+    #[ssm(path = "host", version = 1)]
+    pub first_host: String,
+}

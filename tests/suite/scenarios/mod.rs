@@ -1,6 +1,9 @@
 //! End-to-end scenarios, each run against moto and against `MemorySource`.
 
 mod configs;
+mod targeted;
+
+pub use targeted::*;
 
 use std::net::IpAddr;
 use std::time::Duration;

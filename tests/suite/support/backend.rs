@@ -16,6 +16,9 @@ pub trait Backend: Sync {
     async fn put_secure_with_key(&self, name: &str, value: &str, key_id: &str) -> i64;
     async fn label(&self, name: &str, version: i64, label: &str);
     async fn put_secret(&self, name: &str, value: &str);
+    /// A new current value of an existing secret (`PutSecretValue`, as a
+    /// rotation ends).
+    async fn put_secret_value(&self, name: &str, value: &str);
     async fn delete(&self, name: &str);
     /// The KMS key of a parameter, read independently of the library.
     async fn key_id(&self, name: &str) -> Option<String>;
@@ -53,6 +56,9 @@ impl Backend for Memory {
         assert!(self.0.label(name, version, label));
     }
     async fn put_secret(&self, name: &str, value: &str) {
+        self.0.put_secret(name, value);
+    }
+    async fn put_secret_value(&self, name: &str, value: &str) {
         self.0.put_secret(name, value);
     }
     async fn delete(&self, name: &str) {
@@ -132,6 +138,15 @@ impl Backend for Emulator {
             .send()
             .await
             .unwrap_or_else(|e| panic!("creating secret {name}: {e:?}"));
+    }
+    async fn put_secret_value(&self, name: &str, value: &str) {
+        self.secrets
+            .put_secret_value()
+            .secret_id(name)
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("putting a value of secret {name}: {e:?}"));
     }
     async fn delete(&self, name: &str) {
         self.ssm

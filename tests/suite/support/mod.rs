@@ -41,6 +41,12 @@ macro_rules! scenario_tests {
             refresh_after_deletion_keeps_the_old_snapshot,
             untyped_access,
             durations_booleans_and_secrecy_types,
+            targeted_update_reads_only_that_name,
+            targeted_walk_changes_add_replace_and_remove,
+            targeted_delete_follows_default_option_and_required,
+            targeted_pins_stay_and_labels_move,
+            targeted_secret_rotation_reads_the_secret,
+            targeted_refresh_falls_back_to_a_full_load,
         );
     };
     ($setup:path; $($name:ident),* $(,)?) => {

@@ -1,0 +1,179 @@
+//! Targeted refresh under concurrency, on tokio's paused clock: events
+//! that come while one is applied are merged into one read, and a targeted
+//! refresh never publishes values older than those it replaces.
+
+use std::time::Duration;
+
+use super::event;
+use crate::support::counting::{Call, Counting};
+use ssm_config::source::{
+    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
+};
+use ssm_config::{Live, MemorySource, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/merged")]
+struct Three {
+    a: String,
+    b: String,
+    c: String,
+}
+
+/// A store that reads at once and answers 100 ms later: what a call
+/// returns may be older than the store by then.
+#[derive(Clone)]
+struct AnswersLate(MemorySource);
+
+impl ParameterSource for AnswersLate {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            let read = self.0.get_parameters(names, decrypt).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            read
+        })
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.0.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "a store that answers late".into()
+    }
+}
+
+/// A `Three` over a source that answers each call 100 ms after reading.
+async fn slow_three() -> (MemorySource, Counting, Live<Three>) {
+    let memory = MemorySource::new();
+    for name in ["a", "b", "c"] {
+        memory.put(&format!("/merged/{name}"), "0");
+    }
+    let source = Counting::new(AnswersLate(memory.clone()));
+    let config = Three::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+    source.reset();
+    (memory, source, config)
+}
+
+fn asked(source: &Counting) -> Vec<Vec<String>> {
+    source
+        .calls()
+        .into_iter()
+        .map(|call| match call {
+            Call::GetParameters { mut names, .. } => {
+                names.sort();
+                names
+            }
+            Call::ByPath { path } => panic!("a walk of {path}"),
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn events_that_come_while_one_is_applied_are_read_together() {
+    let (memory, source, config) = slow_three().await;
+    memory.put("/merged/a", "1");
+    config.apply_event(event("/merged/a", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The read of `a` is under way: these wait for it, then go together.
+    memory.put("/merged/b", "1");
+    memory.put("/merged/c", "1");
+    config.apply_event(event("/merged/b", "Update")).unwrap();
+    config.apply_event(event("/merged/c", "Update")).unwrap();
+    config.apply_event(event("/merged/b", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let now = config.get();
+    assert_eq!((&*now.a, &*now.b, &*now.c), ("1", "1", "1"));
+    assert_eq!(
+        asked(&source),
+        [
+            vec!["/merged/a".to_owned()],
+            vec!["/merged/b".to_owned(), "/merged/c".to_owned()]
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_full_refresh_under_way_is_waited_for_and_serves_no_stale_value() {
+    let (memory, source, config) = slow_three().await;
+    let mut published = config.subscribe();
+    // A full refresh reads `a` before it changes...
+    let full = tokio::spawn({
+        let config = config.clone();
+        async move { config.refresh().await.map(|s| s.a.clone()) }
+    });
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    memory.put("/merged/a", "new");
+    config.apply_event(event("/merged/a", "Update")).unwrap();
+    assert_eq!(full.await.unwrap().unwrap(), "0", "read before the change");
+    // ...and the event's read starts after it ended, so it has the change.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(config.get().a, "new");
+    assert_eq!(asked(&source).len(), 2, "the full load, then the one name");
+    assert!(published.has_changed().unwrap());
+    assert_eq!(published.borrow_and_update().a, "new");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_asked_for_during_a_targeted_one_starts_after_it() {
+    let (memory, source, config) = slow_three().await;
+    memory.put("/merged/a", "1");
+    config.apply_event(event("/merged/a", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The targeted read of `a` is under way; `b` changes, and a caller
+    // asks for a full refresh, which must not return the targeted one.
+    memory.put("/merged/b", "1");
+    let refreshed = config.refresh().await.unwrap();
+    assert_eq!((&*refreshed.a, &*refreshed.b), ("1", "1"));
+    assert_eq!(
+        asked(&source),
+        [
+            vec!["/merged/a".to_owned()],
+            vec![
+                "/merged/a".to_owned(),
+                "/merged/b".to_owned(),
+                "/merged/c".to_owned()
+            ]
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_targeted_refresh_keeps_the_age_that_max_age_counts() {
+    let memory = MemorySource::new();
+    for name in ["a", "b", "c"] {
+        memory.put(&format!("/merged/{name}"), "0");
+    }
+    let source = Counting::new(memory.clone());
+    let config = Three::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .max_age(Duration::from_secs(60))
+        .load()
+        .await
+        .unwrap();
+    let loaded_at = config.loaded_at();
+    tokio::time::sleep(Duration::from_secs(50)).await;
+    memory.put("/merged/a", "1");
+    memory.put("/merged/b", "1");
+    config.apply_event(event("/merged/a", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(config.get().a, "1");
+    assert_eq!(
+        config.loaded_at(),
+        loaded_at,
+        "`b` and `c` are as old as the first load"
+    );
+    // So the max age still brings the change no event announced.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(config.fresh().await.unwrap().b, "1");
+}
