@@ -177,3 +177,101 @@ async fn a_targeted_refresh_keeps_the_age_that_max_age_counts() {
     tokio::time::sleep(Duration::from_secs(10)).await;
     assert_eq!(config.fresh().await.unwrap().b, "1");
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/carried")]
+struct Eleven {
+    a: String,
+    b: String,
+    c: String,
+    d: String,
+    e: String,
+    f: String,
+    g: String,
+    h: String,
+    i: String,
+    j: String,
+    /// The eleventh name: two calls a load.
+    k: String,
+}
+
+/// Reads at once and answers 100 ms later; while `throttling` is on,
+/// throttles every call that does not ask for `/a`.
+#[derive(Clone)]
+struct LateAndThrottling {
+    inner: MemorySource,
+    throttling: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ParameterSource for LateAndThrottling {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(async move {
+            let throttled = self.throttling.load(std::sync::atomic::Ordering::SeqCst)
+                && !names.iter().any(|name| name.ends_with("/a"));
+            let read = self.inner.get_parameters(names, decrypt).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            match throttled {
+                true => Err(SourceError::new(
+                    ssm_config::source::SourceErrorKind::Throttled,
+                    "GetParameters",
+                    "Rate exceeded",
+                )),
+                false => read,
+            }
+        })
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        self.inner.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "a store that answers late and throttles".into()
+    }
+}
+
+/// A refresh cut short by throttling keeps what it read for the next one;
+/// what it read of a name an event named while it ran predates the change
+/// and is not kept, or a later refresh would bring the old value back.
+#[tokio::test(start_paused = true)]
+async fn what_a_throttled_refresh_read_before_an_event_is_not_carried_over() {
+    let memory = MemorySource::new();
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"] {
+        memory.put(&format!("/carried/{name}"), "old");
+    }
+    let source = LateAndThrottling {
+        inner: memory.clone(),
+        throttling: std::sync::Arc::default(),
+    };
+    let config = Eleven::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+    source
+        .throttling
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let cut_short = tokio::spawn({
+        let config = config.clone();
+        async move { config.refresh().await.map(drop) }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The refresh has read `a`; now it changes, and its event comes.
+    memory.put("/carried/a", "new");
+    config.apply_event(event("/carried/a", "Update")).unwrap();
+    assert!(cut_short.await.unwrap().is_err(), "throttled");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(config.get().a, "new", "the event's targeted read");
+
+    source
+        .throttling
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let refreshed = config.refresh().await.unwrap();
+    assert_eq!(refreshed.a, "new", "the old `a` is not carried back in");
+}
