@@ -180,6 +180,7 @@ async fn a_targeted_refresh_keeps_the_age_that_max_age_counts() {
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/carried")]
+#[allow(dead_code)] // loaded for their calls; the test reads `a`
 struct Eleven {
     a: String,
     b: String,
