@@ -9,8 +9,12 @@
 //!
 //! With SQS, `next_batch` would call `ReceiveMessage` and return each
 //! message's body (the event's JSON), then delete the messages.
+//!
+//! Each change is a targeted refresh: the names the events name are read
+//! (here two changes, one call), and the rest of the struct comes from the
+//! snapshot; no `GetParametersByPath` walk is made again.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -21,6 +25,9 @@ use ssm_config::{Live, MemorySource, SsmConfig};
 #[ssm(prefix = "/shop")]
 struct Config {
     banner: String,
+    /// Every parameter under `/shop/prices`.
+    #[ssm(by_path = "prices")]
+    prices: BTreeMap<String, u32>,
 }
 
 /// Where change events come from.
@@ -55,11 +62,11 @@ async fn drain(queue: &impl EventQueue, config: &Live<Config>) {
     }
 }
 
-fn change(name: &str) -> Vec<u8> {
+fn change(name: &str, operation: &str) -> Vec<u8> {
     serde_json::json!({
         "detail-type": "Parameter Store Change",
         "source": "aws.ssm",
-        "detail": { "name": name, "type": "String", "operation": "Update" }
+        "detail": { "name": name, "type": "String", "operation": operation }
     })
     .to_string()
     .into_bytes()
@@ -69,26 +76,47 @@ fn change(name: &str) -> Vec<u8> {
 async fn main() -> Result<(), ssm_config::Error> {
     let store = MemorySource::new();
     store.put("/shop/banner", "Autumn sale");
-    let config = Config::loader().source(store.clone()).load().await?;
-    println!("banner: {:?}", config.get().banner);
+    store.put("/shop/prices/hat", "25");
+    let config = Config::loader()
+        .source(store.clone())
+        // A fleet sets this to its wave's window (README: Running a fleet).
+        .event_spread(Duration::from_millis(50))
+        .load()
+        .await?;
+    println!(
+        "banner: {:?}, prices: {:?}",
+        config.get().banner,
+        config.get().prices
+    );
+    store.reset_calls();
 
-    // Someone edits the banner; EventBridge queues the change, and one
-    // about another service's parameter.
+    // Someone edits the banner and adds a price; EventBridge queues the
+    // changes, and one about another service's parameter.
     store.put("/shop/banner", "Winter sale");
+    store.put("/shop/prices/socks", "5");
     let queue = InMemoryQueue(Mutex::new(VecDeque::from([
-        change("/shop/banner"),
-        change("/billing/rate"),
+        change("/shop/banner", "Update"),
+        change("/shop/prices/socks", "Create"),
+        change("/billing/rate", "Update"),
         b"not an event".to_vec(),
     ])));
     drain(&queue, &config).await;
 
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    println!("banner: {:?}", config.get().banner);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let now = config.get();
+    println!("banner: {:?}, prices: {:?}", now.banner, now.prices);
+    let calls = store.calls();
+    println!(
+        "calls for both changes: {} GetParameters, {} GetParametersByPath",
+        calls.get_parameters, calls.get_parameters_by_path
+    );
     let status = config.status();
     println!(
         "events applied {}, ignored {}",
         status.events_applied, status.events_ignored
     );
-    assert_eq!(config.get().banner, "Winter sale");
+    assert_eq!(now.banner, "Winter sale");
+    assert_eq!(now.prices.get("socks"), Some(&5));
+    assert_eq!((calls.get_parameters, calls.get_parameters_by_path), (1, 0));
     Ok(())
 }

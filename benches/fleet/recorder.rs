@@ -76,6 +76,14 @@ impl Recorder {
         }
     }
 
+    /// From now on: count from zero, with no quota.
+    pub(crate) fn restart(&self) {
+        *self.start.lock().unwrap() = Instant::now();
+        self.per_second.lock().unwrap().fill(0);
+        *self.throttled.lock().unwrap() = 0;
+        *self.bucket.lock().unwrap() = None;
+    }
+
     /// From now on: count from zero, and throttle above the quota.
     pub(crate) fn restart_with_quota(&self) {
         let now = Instant::now();

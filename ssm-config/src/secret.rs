@@ -15,7 +15,10 @@ use std::fmt;
 ///   implements [`zeroize::Zeroize`] (`String`, `Vec<u8>`, numbers...), and
 ///   each clone of it; a [`Secret::new_zeroizing`];
 /// - the raw text of every fetched value, once the struct is built or the
-///   load fails, and the values the untyped cache drops;
+///   load fails, and the values the untyped cache drops. A
+///   [`Live`](crate::Live) snapshot keeps the raw text it was built from
+///   (a change event's targeted refresh rebuilds the struct from it) and
+///   wipes it when the snapshot is dropped;
 /// - for `#[ssm(secret = "...", key = "...")]`, the whole parsed JSON
 ///   secret (every key and string; numbers cannot be reached) once the key
 ///   is picked, and the picked text.

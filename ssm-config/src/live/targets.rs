@@ -139,3 +139,178 @@ pub(crate) fn plan(change: &ParameterChange, bound: &Bound, watched: Option<&str
         _ => Plan::Full,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::change::IntoChange;
+    use crate::load::resolved::{NameRequest, PathRequest, Requests};
+    use crate::source::{ParameterType, PathFilters};
+
+    fn name(name: &str, selector: Option<Selector>) -> NameRequest {
+        NameRequest {
+            name: name.into(),
+            selector,
+            decrypt: true,
+        }
+    }
+
+    fn walk(path: &str, filters: PathFilters) -> PathRequest {
+        PathRequest {
+            path: path.into(),
+            recursive: true,
+            filters,
+            decrypt: true,
+        }
+    }
+
+    fn bound(names: Vec<NameRequest>, paths: Vec<PathRequest>) -> Bound {
+        Bound {
+            prefix: None,
+            requests: Requests { names, paths },
+            read: Default::default(),
+        }
+    }
+
+    fn change(name: &str, operation: &str) -> ParameterChange {
+        serde_json::json!({"name": name, "operation": operation})
+            .into_change()
+            .unwrap()
+            .unwrap()
+    }
+
+    fn reads(names: &[NameRequest]) -> Plan {
+        Plan::Read(Rereads {
+            names: names.to_vec(),
+            walks: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_bound_name_is_read_unless_its_pin_holds() {
+        let latest = name("/a/host", None);
+        let pinned = name("/a/cert", Some(Selector::Version(1)));
+        let labelled = name("/a/key", Some(Selector::Label("live".into())));
+        let b = bound(
+            vec![latest.clone(), pinned.clone(), labelled.clone()],
+            vec![],
+        );
+        let plan = |n: &str, op: &str| plan(&change(n, op), &b, None);
+        assert_eq!(plan("/a/host", "Update"), reads(std::slice::from_ref(&latest)));
+        assert_eq!(plan("/a/host", "Create"), reads(std::slice::from_ref(&latest)));
+        assert_eq!(plan("/a/host", "Delete"), reads(&[latest]));
+        assert_eq!(plan("/a/host", "LabelParameterVersion"), Plan::Nothing);
+        assert_eq!(plan("/a/cert", "Update"), Plan::Nothing);
+        assert_eq!(plan("/a/cert", "Delete"), reads(&[pinned]));
+        assert_eq!(plan("/a/key", "Update"), Plan::Nothing);
+        assert_eq!(plan("/a/key", "LabelParameterVersion"), reads(&[labelled]));
+        assert_eq!(plan("/a/other", "Update"), Plan::Nothing);
+        assert_eq!(
+            plan("/a/host", "Rename"),
+            Plan::Full,
+            "an unknown operation"
+        );
+    }
+
+    #[test]
+    fn what_the_rules_cannot_decide_reloads_everything() {
+        let by_arn = name(
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/x",
+            None,
+        );
+        let two = vec![
+            name("/a/host", None),
+            name("/a/host", Some(Selector::Version(1))),
+        ];
+        let filtered = |filters| bound(vec![], vec![walk("/a/w", filters)]);
+        let key = filtered(PathFilters {
+            key_id: Some("alias/k".into()),
+            ..PathFilters::default()
+        });
+        let label = filtered(PathFilters {
+            label: Some("live".into()),
+            ..PathFilters::default()
+        });
+        let both = bound(
+            vec![name("/a/w/x", None)],
+            vec![walk("/a/w", PathFilters::default())],
+        );
+        let full = |b: &Bound, n: &str| plan(&change(n, "Update"), b, None) == Plan::Full;
+        assert!(full(&bound(vec![by_arn], vec![]), "/shared/x"), "by ARN");
+        assert!(full(&bound(two, vec![]), "/a/host"), "two selectors");
+        assert!(full(&key, "/a/w/x"), "a KMS key filter");
+        assert!(full(&label, "/a/w/x"), "a label filter");
+        assert!(full(&both, "/a/w/x"), "by name and by a walk");
+        let watched = bound(vec![], vec![]);
+        assert_eq!(
+            plan(
+                &change("/a/version", "Update"),
+                &watched,
+                Some("/a/version")
+            ),
+            Plan::Full
+        );
+    }
+
+    #[test]
+    fn a_walk_reads_the_name_and_a_type_filter_is_decided_on_it() {
+        let typed = walk(
+            "/a/w",
+            PathFilters {
+                kind: Some(ParameterType::String),
+                ..PathFilters::default()
+            },
+        );
+        let b = bound(vec![], vec![typed.clone()]);
+        let read = |n: &str| {
+            Plan::Read(Rereads {
+                names: Vec::new(),
+                walks: vec![(typed.clone(), n.to_owned())],
+            })
+        };
+        for op in ["Create", "Update", "Delete"] {
+            assert_eq!(
+                plan(&change("/a/w/deep/x", op), &b, None),
+                read("/a/w/deep/x")
+            );
+        }
+        assert_eq!(
+            plan(&change("/a/w/x", "LabelParameterVersion"), &b, None),
+            Plan::Nothing
+        );
+        assert_eq!(plan(&change("/a/wx", "Update"), &b, None), Plan::Nothing);
+    }
+
+    #[test]
+    fn a_secret_change_reads_every_reference_and_merges_with_others() {
+        let current = name("/aws/reference/secretsmanager/db", None);
+        let previous = name(
+            "/aws/reference/secretsmanager/db",
+            Some(Selector::Label("AWSPREVIOUS".into())),
+        );
+        let host = name("/a/host", None);
+        let b = bound(
+            vec![current.clone(), previous.clone(), host.clone()],
+            vec![],
+        );
+        let rotated: ParameterChange = serde_json::json!({
+            "detail-type": "AWS Service Event via CloudTrail",
+            "source": "aws.secretsmanager",
+            "detail": {"eventName": "RotationSucceeded", "additionalEventData": {"SecretId": "db"}}
+        })
+        .into_change()
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            plan(&rotated, &b, None),
+            reads(&[current.clone(), previous.clone()])
+        );
+        let updated = change("/a/host", "Update");
+        assert_eq!(
+            plan_all([&rotated, &updated, &rotated], &b, None),
+            reads(&[current, previous, host])
+        );
+        let unknown = change("/a/host", "Rename");
+        assert_eq!(plan_all([&rotated, &unknown], &b, None), Plan::Full);
+    }
+}

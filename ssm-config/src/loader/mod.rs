@@ -352,11 +352,14 @@ impl<T: SsmConfig> Loader<T> {
     /// The window within which a refresh that a change event schedules
     /// ([`Live::apply_event`](crate::Live::apply_event)) starts, at a random point (default 1 s; zero
     /// starts it at once). A fleet that receives one event spreads its
-    /// reloads over the window: to stay under SSM's quota, make it at least
-    /// `instances x calls per reload / quota`, with a quarter on top for
-    /// the randomness (10,000 instances of a 100-name config, 10 calls a
-    /// reload, against the default 40 calls/s: 2,500 s, so 3,125 s). The
-    /// README's fleet section has the arithmetic.
+    /// refreshes over the window: to stay under SSM's quota, make it at
+    /// least `instances x calls per refresh / quota`, with a fifth on top
+    /// for the randomness. An event naming one parameter costs one call (a
+    /// targeted refresh), so 10,000 instances against the default
+    /// 40 calls/s need 250 s, and a 300 s window; a change that reloads
+    /// the whole group (see [`Live::apply_event`](crate::Live::apply_event))
+    /// costs a call per ten names, with a quarter on top as its calls
+    /// bunch more. The README's fleet section has the arithmetic.
     pub fn event_spread(mut self, window: Duration) -> Self {
         self.event_spread = window;
         self

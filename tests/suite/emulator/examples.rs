@@ -49,6 +49,23 @@ fn local_dev_runs_with_no_aws_settings_and_shows_an_override_and_an_edit() {
     assert!(!stdout.contains("dev-only-password"), "{stdout}");
 }
 
+#[test]
+fn the_change_events_example_reads_only_the_changed_names() {
+    let output = example("change_events_queue").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(r#"banner: "Winter sale", prices: {"hat": 25, "socks": 5}"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("calls for both changes: 1 GetParameters, 0 GetParametersByPath"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("events applied 2, ignored 1"), "{stdout}");
+}
+
 /// The environment a user pointing the examples at an emulator sets.
 fn against(command: &mut Command, emulator: &Emulator) {
     command

@@ -1,7 +1,9 @@
 //! Parameter Store change events: an event naming a bound parameter, a name
 //! under a bound walk or the watched parameter schedules one refresh,
 //! coalesced and rate-limited; others are ignored and counted. Events in
-//! the documented EventBridge shape; tokio's paused clock.
+//! the documented EventBridge shape; tokio's paused clock. `targeted` holds
+//! the races of a targeted refresh, `model` its property test; its rules,
+//! against moto and `MemorySource`, are in `scenarios/targeted.rs`.
 
 mod model;
 mod targeted;

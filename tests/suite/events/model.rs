@@ -1,6 +1,7 @@
 //! Targeted refresh against a model: whatever the interleaving of store
 //! changes, their events (late, out of order, repeated), full refreshes and
-//! the passing of time over a source that answers at random delays, once
+//! the passing of time over a source that answers at random delays (with
+//! what it read when asked), once
 //! every event has been delivered and everything has settled the live
 //! snapshot equals a full load of the store, and no snapshot along the way
 //! shows a value older than one an earlier snapshot showed.
@@ -10,17 +11,14 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-};
 use ssm_config::{MemorySource, SsmConfig};
 
 use super::event;
 use crate::support::bound::on_paused_clock;
+use crate::support::late::Late;
 
 #[derive(SsmConfig, Debug, PartialEq)]
 #[ssm(prefix = "/model")]
@@ -74,52 +72,6 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-/// A `MemorySource` whose every answer comes after a pseudo-random delay
-/// below 300 ms, so refreshes overlap events and changes.
-#[derive(Clone)]
-struct Jittery {
-    inner: MemorySource,
-    seed: Arc<Mutex<u64>>,
-}
-
-impl Jittery {
-    async fn wait(&self) {
-        let delay = {
-            let mut seed = self.seed.lock().unwrap();
-            *seed ^= *seed << 13;
-            *seed ^= *seed >> 7;
-            *seed ^= *seed << 17;
-            Duration::from_millis(*seed % 300)
-        };
-        tokio::time::sleep(delay).await;
-    }
-}
-
-impl ParameterSource for Jittery {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            self.wait().await;
-            self.inner.get_parameters(names, decrypt).await
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        Box::pin(async move {
-            self.wait().await;
-            self.inner.get_parameters_by_path(query).await
-        })
-    }
-    fn describe(&self) -> String {
-        "jittery memory source".into()
-    }
-}
-
 /// The highest number each value has shown so far: a snapshot showing a
 /// lower one went back in time.
 #[derive(Default)]
@@ -155,10 +107,7 @@ fn run(steps: Vec<Step>, seed: u64, spread_ms: u64) {
     on_paused_clock(move || async move {
         let memory = MemorySource::new();
         memory.put("/model/host", "0");
-        let source = Jittery {
-            inner: memory.clone(),
-            seed: Arc::new(Mutex::new(seed | 1)),
-        };
+        let source = Late::jittered(memory.clone(), Duration::from_millis(300), seed);
         let config = Modelled::loader()
             .source(source)
             .event_spread(Duration::from_millis(spread_ms))

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use super::event;
 use crate::support::counting::{Call, Counting};
-use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
-};
+use crate::support::late::Late;
 use ssm_config::{Live, MemorySource, SsmConfig};
 
 #[derive(SsmConfig, Debug)]
@@ -19,41 +17,13 @@ struct Three {
     c: String,
 }
 
-/// A store that reads at once and answers 100 ms later: what a call
-/// returns may be older than the store by then.
-#[derive(Clone)]
-struct AnswersLate(MemorySource);
-
-impl ParameterSource for AnswersLate {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            let read = self.0.get_parameters(names, decrypt).await;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            read
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.0.get_parameters_by_path(query)
-    }
-    fn describe(&self) -> String {
-        "a store that answers late".into()
-    }
-}
-
 /// A `Three` over a source that answers each call 100 ms after reading.
 async fn slow_three() -> (MemorySource, Counting, Live<Three>) {
     let memory = MemorySource::new();
     for name in ["a", "b", "c"] {
         memory.put(&format!("/merged/{name}"), "0");
     }
-    let source = Counting::new(AnswersLate(memory.clone()));
+    let source = Counting::new(Late::by(memory.clone(), Duration::from_millis(100)));
     let config = Three::loader()
         .source(source.clone())
         .event_spread(Duration::ZERO)
@@ -196,46 +166,6 @@ struct Eleven {
     k: String,
 }
 
-/// Reads at once and answers 100 ms later; while `throttling` is on,
-/// throttles every call that does not ask for `/a`.
-#[derive(Clone)]
-struct LateAndThrottling {
-    inner: MemorySource,
-    throttling: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl ParameterSource for LateAndThrottling {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            let throttled = self.throttling.load(std::sync::atomic::Ordering::SeqCst)
-                && !names.iter().any(|name| name.ends_with("/a"));
-            let read = self.inner.get_parameters(names, decrypt).await;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            match throttled {
-                true => Err(SourceError::new(
-                    ssm_config::source::SourceErrorKind::Throttled,
-                    "GetParameters",
-                    "Rate exceeded",
-                )),
-                false => read,
-            }
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.inner.get_parameters_by_path(query)
-    }
-    fn describe(&self) -> String {
-        "a store that answers late and throttles".into()
-    }
-}
-
 /// A refresh cut short by throttling keeps what it read for the next one;
 /// what it read of a name an event named while it ran predates the change
 /// and is not kept, or a later refresh would bring the old value back.
@@ -245,19 +175,16 @@ async fn what_a_throttled_refresh_read_before_an_event_is_not_carried_over() {
     for name in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"] {
         memory.put(&format!("/carried/{name}"), "old");
     }
-    let source = LateAndThrottling {
-        inner: memory.clone(),
-        throttling: std::sync::Arc::default(),
-    };
+    // Every call but the one asking for `a` is throttled while on.
+    let source = Late::by(memory.clone(), Duration::from_millis(100))
+        .throttling(|asked| !asked.iter().any(|name| name.ends_with("/a")));
     let config = Eleven::loader()
         .source(source.clone())
         .event_spread(Duration::ZERO)
         .load()
         .await
         .unwrap();
-    source
-        .throttling
-        .store(true, std::sync::atomic::Ordering::SeqCst);
+    source.throttle(true);
     let cut_short = tokio::spawn({
         let config = config.clone();
         async move { config.refresh().await.map(drop) }
@@ -270,9 +197,7 @@ async fn what_a_throttled_refresh_read_before_an_event_is_not_carried_over() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(config.get().a, "new", "the event's targeted read");
 
-    source
-        .throttling
-        .store(false, std::sync::atomic::Ordering::SeqCst);
+    source.throttle(false);
     let refreshed = config.refresh().await.unwrap();
     assert_eq!(refreshed.a, "new", "the old `a` is not carried back in");
 }

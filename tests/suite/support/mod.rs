@@ -7,6 +7,7 @@ pub mod bound;
 pub mod counting;
 pub mod emulator;
 pub mod faulty;
+pub mod late;
 #[macro_use]
 pub mod process;
 pub mod proxy;
