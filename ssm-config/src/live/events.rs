@@ -8,7 +8,8 @@ use tokio::time::Instant;
 
 use super::Live;
 use super::change::{EventError, IntoChange, ParameterChange};
-use super::refresh::Shared;
+use super::event_state::Pending;
+use super::refresh::{Kind, Shared};
 use super::targets::Plan;
 use crate::SsmConfig;
 
@@ -57,7 +58,10 @@ impl<T: SsmConfig> Live<T> {
     /// group, as [`refresh`](Live::refresh) does: an operation they do not
     /// know, a name read under several selectors (or by name and by a
     /// walk), a name bound by ARN, a walk filtered by KMS key or label, and
-    /// the [watched](crate::Loader::watch) parameter.
+    /// the [watched](crate::Loader::watch) parameter; and events naming so
+    /// many names that reading them would take more calls than a full load
+    /// (more than a thousand changes waiting are not kept, and load
+    /// everything).
     ///
     /// A targeted refresh does not move [`loaded_at`](Live::loaded_at): the
     /// other values are as old as the last full load, and
@@ -148,7 +152,7 @@ impl<T: SsmConfig> Live<T> {
             let mut events = shared.events();
             events.applied += 1;
             events.wanted += 1;
-            events.add_pending([change]);
+            events.pending.add([change]);
             if events.running {
                 return Ok(Applied::Refreshing);
             }
@@ -199,17 +203,20 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
             continue;
         }
         shared.settle().await;
-        let (covers, changes) = {
+        let (covers, pending) = {
             let mut events = shared.events();
             events.last = Some(Instant::now());
             (events.wanted, std::mem::take(&mut events.pending))
         };
-        let changes: Arc<[ParameterChange]> = changes.into();
         let pace = event_pace(shared.settings.event_spread);
-        let succeeded = shared
-            .refresh_for_changes(Arc::clone(&changes), pace)
-            .await
-            .is_ok();
+        let outcome = match &pending {
+            Pending::Changes(changes) => {
+                let changes: Arc<[ParameterChange]> = changes.clone().into();
+                shared.refresh_for_changes(changes, pace).await
+            }
+            Pending::Everything => shared.refresh_as(Kind::Full, pace).await,
+        };
+        let succeeded = outcome.is_ok();
         let wait = {
             let mut events = shared.events();
             match (succeeded, events.wanted == covers) {
@@ -222,8 +229,8 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
                 (true, false) => Duration::ZERO,
                 (false, _) => {
                     // Read again with the changes that came meanwhile.
-                    let meanwhile = std::mem::take(&mut events.pending);
-                    events.add_pending(changes.iter().cloned().chain(meanwhile));
+                    let meanwhile = std::mem::replace(&mut events.pending, pending);
+                    events.pending.merge(meanwhile);
                     shared.until_retry()
                 }
             }

@@ -47,7 +47,8 @@ fn operation(change: &ParameterChange) -> Operation {
 }
 
 /// What `changes` call for together: their reads merged into one, or a
-/// full reload when any of them needs one.
+/// full reload when any of them needs one, or when reading them all would
+/// take more calls than a full load.
 pub(crate) fn plan_all<'a>(
     changes: impl IntoIterator<Item = &'a ParameterChange>,
     bound: &Bound,
@@ -63,6 +64,8 @@ pub(crate) fn plan_all<'a>(
     }
     match merged.is_empty() {
         true => Plan::Nothing,
+        // So many names changed that reading them costs more than a load.
+        false if merged.calls() > bound.full_load_calls() => Plan::Full,
         false => Plan::Read(merged),
     }
 }
@@ -196,8 +199,14 @@ mod tests {
             vec![],
         );
         let plan = |n: &str, op: &str| plan(&change(n, op), &b, None);
-        assert_eq!(plan("/a/host", "Update"), reads(std::slice::from_ref(&latest)));
-        assert_eq!(plan("/a/host", "Create"), reads(std::slice::from_ref(&latest)));
+        assert_eq!(
+            plan("/a/host", "Update"),
+            reads(std::slice::from_ref(&latest))
+        );
+        assert_eq!(
+            plan("/a/host", "Create"),
+            reads(std::slice::from_ref(&latest))
+        );
         assert_eq!(plan("/a/host", "Delete"), reads(&[latest]));
         assert_eq!(plan("/a/host", "LabelParameterVersion"), Plan::Nothing);
         assert_eq!(plan("/a/cert", "Update"), Plan::Nothing);
@@ -250,6 +259,19 @@ mod tests {
             ),
             Plan::Full
         );
+    }
+
+    #[test]
+    fn more_names_than_a_full_load_reads_reload_everything() {
+        let names: Vec<_> = (0..12).map(|i| name(&format!("/a/n{i}"), None)).collect();
+        let b = bound(names, vec![walk("/a/w", PathFilters::default())]);
+        // A full load: two calls for the names, one page for the walk.
+        assert_eq!(b.full_load_calls(), 3);
+        let changes: Vec<_> = (0..40)
+            .map(|i| change(&format!("/a/w/x{i}"), "Create"))
+            .collect();
+        assert!(matches!(plan_all(&changes[..30], &b, None), Plan::Read(_)));
+        assert_eq!(plan_all(&changes, &b, None), Plan::Full);
     }
 
     #[test]

@@ -88,6 +88,23 @@ pub(crate) struct Bound {
 }
 
 impl Bound {
+    /// The calls a full load of the same takes, about: one per ten names,
+    /// and one per page of ten (at least one) per walk.
+    pub fn full_load_calls(&self) -> usize {
+        use known::Known;
+        let pages: usize = self
+            .requests
+            .paths
+            .iter()
+            .map(|walk| {
+                self.read
+                    .path(walk)
+                    .map_or(1, |found| found.len().div_ceil(10).max(1))
+            })
+            .sum();
+        self.requests.names.len().div_ceil(10) + pages
+    }
+
     /// The name requests that read `name` (under any selector, or by ARN).
     pub fn names_reading<'a>(
         &'a self,

@@ -42,6 +42,11 @@ impl Rereads {
         }
     }
 
+    /// The `GetParameters` calls reading these takes, about.
+    pub fn calls(&self) -> usize {
+        self.requests().names.len().div_ceil(10)
+    }
+
     /// Every name to ask for, each once: a walk's parameter is asked for
     /// bare, decrypted as the walk decrypts.
     fn requests(&self) -> Requests {

@@ -421,3 +421,23 @@ async fn secret_rotation_events_refresh_the_secrets_the_config_reads() {
     let err = config.apply_event(&nameless).unwrap_err().to_string();
     assert!(err.contains("names no secret"), "{err}");
 }
+
+/// A flood of events for names under a walk costs one full load, not a
+/// call per ten names: reading them would cost more than the load.
+#[tokio::test(start_paused = true)]
+async fn a_flood_of_changes_costs_one_full_load() {
+    let (memory, source) = seeded();
+    let config = loaded(&source).await;
+    for i in 0..2_000 {
+        let name = format!("/events/routes/r{i}");
+        memory.put(&name, "new");
+        config.apply_event(event(&name, "Create")).unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(config.get().routes.len(), 2_001);
+    assert_eq!(
+        (source.get_parameters_calls(), source.by_path_calls()),
+        (1, 201),
+        "one load: `host`, and the walk's 201 pages of ten"
+    );
+}
