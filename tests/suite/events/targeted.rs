@@ -201,3 +201,59 @@ async fn what_a_throttled_refresh_read_before_an_event_is_not_carried_over() {
     let refreshed = config.refresh().await.unwrap();
     assert_eq!(refreshed.a, "new", "the old `a` is not carried back in");
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/gated", validate = Self::ordered)]
+struct Gated {
+    low: u16,
+    high: u16,
+}
+
+impl Gated {
+    fn ordered(&self) -> Result<(), String> {
+        match self.low <= self.high {
+            true => Ok(()),
+            false => Err(format!("low {} is above high {}", self.low, self.high)),
+        }
+    }
+}
+
+/// A targeted refresh passes the same gate as any refresh: a value that
+/// does not convert, or a struct its validation refuses, is not published.
+#[tokio::test(start_paused = true)]
+async fn a_targeted_refresh_is_converted_and_validated_like_any() {
+    let memory = MemorySource::new();
+    memory.put("/gated/low", "1");
+    memory.put("/gated/high", "5");
+    let config = Gated::loader()
+        .source(memory.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+    let error_after = |config: &Live<Gated>| {
+        let status = config.status();
+        status.last_error.map(|e| e.error.to_string())
+    };
+
+    memory.put("/gated/low", "not a number");
+    config.apply_event(event("/gated/low", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let text = error_after(&config).expect("a failed refresh");
+    assert!(
+        text.contains("low") && text.contains("/gated/low"),
+        "{text}"
+    );
+    assert_eq!(config.get().low, 1, "the last good snapshot stays");
+
+    memory.put("/gated/low", "9");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let text = error_after(&config).expect("a refused refresh");
+    assert!(text.contains("low 9 is above high 5"), "{text}");
+    assert_eq!(config.get().low, 1);
+
+    memory.put("/gated/high", "10");
+    config.apply_event(event("/gated/high", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!((config.get().low, config.get().high), (9, 10));
+}
