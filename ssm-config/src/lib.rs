@@ -387,6 +387,7 @@ mod metadata;
 pub mod metrics;
 mod name;
 mod observe;
+mod operation;
 pub mod origin;
 mod overlap;
 mod placeholder;

@@ -34,7 +34,7 @@ mod recorded {
     use std::time::Duration;
 
     use crate::load::fetched::{Action, CallOutcome, Calls};
-    use crate::observe::Operation;
+    use crate::operation::Operation;
 
     pub(crate) fn operation(config: &'static str, operation: Operation, ok: bool, took: Duration) {
         let outcome = if ok { "ok" } else { "error" };
@@ -90,7 +90,7 @@ mod unrecorded {
     use std::time::Duration;
 
     use crate::load::fetched::Calls;
-    use crate::observe::Operation;
+    use crate::operation::Operation;
 
     pub(crate) fn operation(_: &'static str, _: Operation, _: bool, _: Duration) {}
     pub(crate) fn calls(_: &'static str, _: &Calls) {}

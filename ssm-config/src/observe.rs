@@ -13,23 +13,7 @@ use crate::load::fetched::{Action, CallOutcome, Calls};
 use crate::load::resolved::Requests;
 use crate::source::SourceErrorKind;
 
-/// What is observed: a first load, a refresh, a doctor's check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Operation {
-    Load,
-    Refresh,
-    Check,
-}
-
-impl Operation {
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::Load => "load",
-            Operation::Refresh => "refresh",
-            Operation::Check => "check",
-        }
-    }
-}
+pub(crate) use crate::operation::Operation;
 
 /// One operation under way: its span, and when it started.
 pub(crate) struct Observation {

@@ -8,6 +8,7 @@ mod change;
 mod derived;
 mod event_state;
 mod events;
+mod flight;
 mod health;
 mod on_error;
 mod rebuilt;

@@ -2,20 +2,21 @@
 //! snapshot, and refreshes that run one at a time in a task of their own,
 //! shared by everyone who asks while one is under way. A caller that stops
 //! waiting (a timeout, a dropped request) leaves the refresh running; the
-//! callers after it join it.
+//! callers after it join it (see [`flight`](super::flight)). A refresh
+//! loads the whole group, checks the watched parameter, or reads only what
+//! change events named ([`targets`](super::targets)).
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared as SharedFuture};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::change::ParameterChange;
 use super::event_state::Events;
+use super::flight::Flight;
 use super::health::Health;
 use super::snapshot::Published;
 use super::status::{LastError, Refresher, Status};
@@ -24,7 +25,7 @@ use super::watched::{Verdict, Watch};
 use tracing::Instrument;
 
 use crate::SsmConfig;
-use crate::error::{Error, Problem};
+use crate::error::Error;
 use crate::load::carried::Carried;
 use crate::load::{Group, Loaded};
 use crate::observe::{Observation, Operation};
@@ -38,7 +39,6 @@ pub(crate) struct Settings {
 
 /// A refresh's result: the snapshot it published, or why it failed.
 pub(crate) type Outcome<T> = Result<Arc<Published<T>>, Error>;
-type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 
 /// What a refresh does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +63,9 @@ pub(crate) struct Shared<T> {
     /// The refresh under way, if any, with its number and kind. One at a
     /// time: a targeted refresh builds on the snapshot current when it
     /// starts, which is still current when it publishes.
-    flight: Mutex<Option<(u64, Kind, Flight<T>)>>,
+    pub(super) flight: Mutex<Option<(u64, Kind, Flight<T>)>>,
     watch: Option<Watch>,
-    flights: AtomicU64,
+    pub(super) flights: AtomicU64,
     health: Mutex<Health>,
     events: Mutex<Events>,
     /// What a refresh cut short by throttling or a timeout did read, for
@@ -174,80 +174,9 @@ impl<T: SsmConfig> Shared<T> {
         self.fly(Kind::Targeted, pace, changes).await
     }
 
-    /// Joins the refresh under way when it serves `kind`, or starts one
-    /// once none is under way.
-    async fn fly(
-        self: &Arc<Self>,
-        kind: Kind,
-        pace: Duration,
-        changes: Arc<[ParameterChange]>,
-    ) -> Outcome<T> {
-        loop {
-            let (serves, flight) = {
-                let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
-                match slot.as_ref() {
-                    Some((_, running, flight)) => {
-                        // Another caller's targeted refresh read other names.
-                        let serves =
-                            *running == Kind::Full || (*running == kind && kind != Kind::Targeted);
-                        (serves, flight.clone())
-                    }
-                    None => {
-                        let id = self.flights.fetch_add(1, Ordering::Relaxed);
-                        let flight = self.start(id, kind, pace, changes.clone());
-                        *slot = Some((id, kind, flight.clone()));
-                        (true, flight)
-                    }
-                }
-            };
-            if serves {
-                return flight.await;
-            }
-            let _other = flight.await;
-        }
-    }
-
-    fn start(
-        self: &Arc<Self>,
-        id: u64,
-        kind: Kind,
-        pace: Duration,
-        changes: Arc<[ParameterChange]>,
-    ) -> Flight<T> {
-        let attempt = {
-            let shared = Arc::clone(self);
-            async move { shared.attempt(id, kind, pace, &changes).await }
-        };
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            // Outside tokio the load runs in the callers' futures; a panic
-            // that escapes the load's own guards (a source's) is caught
-            // here all the same.
-            let weak = Arc::downgrade(self);
-            return async move {
-                match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
-                    Ok(outcome) => outcome,
-                    Err(_payload) => Err(panicked(&weak, id)),
-                }
-            }
-            .boxed()
-            .shared();
-        };
-        let task = runtime.spawn(attempt);
-        let weak = Arc::downgrade(self);
-        async move {
-            match task.await {
-                Ok(outcome) => outcome,
-                Err(join) if join.is_panic() => Err(panicked(&weak, id)),
-                Err(_) => Err(aborted(&weak, id)),
-            }
-        }
-        .boxed()
-        .shared()
-    }
-
     /// One attempt: load, record what happened, and let the next caller
     /// start a new refresh.
-    async fn attempt(
+    pub(super) async fn attempt(
         &self,
         id: u64,
         kind: Kind,
@@ -360,16 +289,9 @@ impl<T: SsmConfig> Shared<T> {
 
     /// Records an attempt's outcome; one that did not read the whole group
     /// leaves the schedule of full refreshes as it was.
-    fn record(&self, outcome: &Outcome<T>, whole: bool) {
+    pub(super) fn record(&self, outcome: &Outcome<T>, whole: bool) {
         let outcome = outcome.as_ref().map(|_| ());
         self.health().record(outcome, self.settings.max_age, whole);
-    }
-
-    fn end_flight(&self, id: u64) {
-        let mut slot = self.flight.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.as_ref().is_some_and(|(current, _, _)| *current == id) {
-            *slot = None;
-        }
     }
 
     /// Swaps in a new snapshot, whose values were all read since
@@ -439,40 +361,3 @@ impl<T: SsmConfig> Shared<T> {
 /// several times the backoff's ceiling under throttling, so an instance
 /// that gets one call through per attempt still completes its load.
 const CARRY_AT_MOST: Duration = Duration::from_secs(3600);
-
-/// The error of a refresh whose load panicked outside the load's own guards
-/// (in a source, say): recorded like any failure, so the backoff applies.
-fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
-    let error = Error::new(
-        T::PLAN.type_name,
-        vec![Problem::Panicked {
-            field: None,
-            name: None,
-            during: "refreshing",
-        }],
-    );
-    tracing::warn!(
-        config = T::PLAN.type_name,
-        error = %error,
-        "refresh failed; keeping the last good configuration"
-    );
-    if let Some(shared) = shared.upgrade() {
-        shared.record(&Err(error.clone()), true);
-        shared.end_flight(id);
-    }
-    error
-}
-
-/// The error of a refresh whose task was dropped with its runtime; the
-/// next caller starts a new one.
-fn aborted<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
-    if let Some(shared) = shared.upgrade() {
-        shared.end_flight(id);
-    }
-    Error::new(
-        T::PLAN.type_name,
-        vec![Problem::Aborted {
-            reason: "the runtime running the refresh shut down".into(),
-        }],
-    )
-}
