@@ -1,4 +1,4 @@
-//! Metrics, behind the `metrics` feature, through the [`metrics`] facade
+//! Metrics, behind the `metrics` feature, through the [`metrics`](https://docs.rs/metrics) facade
 //! crate: install any recorder (Prometheus, StatsD, OpenTelemetry) and
 //! these appear. Every one is labelled `config`, the struct's type name.
 //!
