@@ -53,6 +53,16 @@ pub(crate) enum Kind {
     Targeted,
 }
 
+/// What an attempt read.
+enum Read {
+    /// The whole group (or, in watch mode, the watched parameter).
+    Whole,
+    /// The names change events named.
+    Some,
+    /// Nothing: the changes name nothing the snapshot reads any more.
+    Nothing,
+}
+
 pub(crate) struct Shared<T> {
     pub current: ArcSwap<Published<T>>,
     pub group: Group,
@@ -186,41 +196,46 @@ impl<T: SsmConfig> Shared<T> {
         let config = T::PLAN.type_name;
         let observation =
             Observation::start(Operation::Refresh, config, &self.group.source.describe());
-        let (outcome, whole) = self
+        let (outcome, read) = self
             .load(kind, pace, changes)
             .instrument(observation.span().clone())
             .await;
         // `changed` is recorded where the snapshot is published.
         observation.finish(outcome.as_ref().map(|_| None));
-        self.record(&outcome, whole);
+        match read {
+            Read::Whole => self.record(&outcome, true),
+            Read::Some => self.record(&outcome, false),
+            // Changes the snapshot no longer reads: nothing was tried.
+            Read::Nothing => {}
+        }
         let failures = self.health().consecutive_failures;
         crate::metrics::health(config, self.current.load().loaded_at.elapsed(), failures);
         self.end_flight(id);
         outcome
     }
 
-    /// The attempt's outcome, and whether it read the whole group (a
-    /// targeted refresh that read a few names did not).
+    /// The attempt's outcome, and what it read.
     async fn load(
         &self,
         kind: Kind,
         pace: Duration,
         changes: &[ParameterChange],
-    ) -> (Outcome<T>, bool) {
+    ) -> (Outcome<T>, Read) {
         if kind == Kind::Targeted {
             let base = self.current.load_full();
             let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
             match targets::plan_all(changes, &base.bound, watched) {
-                Plan::Nothing => return (Ok(base), false),
+                Plan::Nothing => return (Ok(base), Read::Nothing),
                 Plan::Read(rereads) => {
                     tracing::Span::current().record("targeted", true);
                     let loaded = self.group.load_targeted::<T>(&base.bound, &rereads).await;
-                    return (loaded.map(|l| self.publish(l, base.loaded_at)), false);
+                    let published = loaded.map(|l| self.publish(l, base.loaded_at));
+                    return (published, Read::Some);
                 }
                 Plan::Full => {}
             }
         }
-        (self.load_whole(kind, pace).await, true)
+        (self.load_whole(kind, pace).await, Read::Whole)
     }
 
     async fn load_whole(&self, kind: Kind, pace: Duration) -> Outcome<T> {
