@@ -160,8 +160,9 @@ fn run(steps: Vec<Step>, seed: u64, spread_ms: u64) {
 }
 
 proptest! {
+    // 64 cases in the test command; `PROPTEST_CASES` asks for more.
     #![proptest_config(ProptestConfig {
-        cases: 64,
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
