@@ -37,9 +37,18 @@ pub struct ParameterMetadata {
 }
 
 impl Metadata {
-    /// When the load happened (wall clock).
+    /// When the values were all read (wall clock): the load, or the full
+    /// refresh, that read the whole group. A change event's targeted
+    /// refresh, which reads a few names, keeps the time it built on (as
+    /// [`Live::loaded_at`](crate::Live::loaded_at) does).
     pub fn loaded_at(&self) -> SystemTime {
         self.loaded_at
+    }
+
+    /// This metadata, for a snapshot built on one whose values were all
+    /// read at `loaded_at`.
+    pub(crate) fn built_on(self, loaded_at: SystemTime) -> Self {
+        Metadata { loaded_at, ..self }
     }
 
     /// A parameter by the name the struct asks for (`/app/db/port`,

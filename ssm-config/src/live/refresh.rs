@@ -229,7 +229,10 @@ impl<T: SsmConfig> Shared<T> {
                 Plan::Read(rereads) => {
                     tracing::Span::current().record("targeted", true);
                     let loaded = self.group.load_targeted::<T>(&base.bound, &rereads).await;
-                    let published = loaded.map(|l| self.publish(l, base.loaded_at));
+                    let published = loaded.map(|loaded| {
+                        let metadata = loaded.metadata.built_on(base.metadata.loaded_at());
+                        self.publish(Loaded { metadata, ..loaded }, base.loaded_at)
+                    });
                     return (published, Read::Some);
                 }
                 Plan::Full => {}

@@ -98,6 +98,7 @@ pub async fn targeted_update_reads_only_that_name(b: &impl Backend) {
     seed(b, "update").await;
     let (config, source) = loaded(b, "update").await;
     let before = config.get();
+    let loaded_at = (config.loaded_at(), config.metadata().loaded_at());
     let version = b.put(&at("update", "host"), "db-2").await;
     apply(&config, change(&at("update", "host"), "Update")).await;
     let after = config.get();
@@ -116,6 +117,11 @@ pub async fn targeted_update_reads_only_that_name(b: &impl Backend) {
         .parameter(&at("update", "host"))
         .expect("the provenance of host");
     assert_eq!(host.version, version, "provenance updated");
+    assert_eq!(
+        (config.loaded_at(), metadata.loaded_at()),
+        loaded_at,
+        "the other values are as old as the load"
+    );
     assert_eq!(before.host, "db-1", "an old snapshot never changes");
 
     // The same value written again wakes no subscriber.
