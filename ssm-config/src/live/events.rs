@@ -140,24 +140,26 @@ impl<T: SsmConfig> Live<T> {
         for name in change.names() {
             shared.forget_carried(name);
         }
-        let spread = shared.settings.event_spread.mul_f64(super::backoff::draw());
-        tracing::debug!(
-            config = T::PLAN.type_name,
-            name = %change.name,
-            operation = %change.operation,
-            ?spread,
-            "change event: refresh scheduled"
-        );
         {
             let mut events = shared.events();
             events.applied += 1;
             events.wanted += 1;
             events.pending.add([change]);
             if events.running {
+                tracing::debug!(
+                    config = T::PLAN.type_name,
+                    "change event: read with the refresh already scheduled"
+                );
                 return Ok(Applied::Refreshing);
             }
             events.running = true;
         }
+        let spread = shared.settings.event_spread.mul_f64(super::backoff::draw());
+        tracing::debug!(
+            config = T::PLAN.type_name,
+            ?spread,
+            "change event: refresh scheduled"
+        );
         runtime.spawn(refresh_for_events(Arc::downgrade(shared), spread));
         Ok(Applied::Refreshing)
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::load::fetched::{Fetched, NameOutcome};
-use crate::load::known::Known;
+use crate::load::known::{Known, NameKey, key};
 use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::source::{Parameter, SourceErrorKind};
 
@@ -16,7 +16,7 @@ use crate::source::{Parameter, SourceErrorKind};
 /// read, and goes once it is too old.
 #[derive(Debug, Default)]
 pub(crate) struct Carried {
-    names: HashMap<(String, bool), (Option<Parameter>, Instant)>,
+    names: HashMap<NameKey, (Option<Parameter>, Instant)>,
     paths: HashMap<PathRequest, (Vec<Parameter>, Instant)>,
     /// The attempt was throttled: the next sends its calls one after
     /// another, so that a throttled call stops the rest unsent.
@@ -68,7 +68,7 @@ impl Carried {
                 NameOutcome::Failed => continue,
             };
             self.names
-                .entry((request.wire(), request.decrypt))
+                .entry(key(request))
                 .or_insert_with(|| (read.cloned(), now));
         }
         for (request, found) in requests.paths.iter().zip(&fetched.paths) {
@@ -86,9 +86,7 @@ impl Carried {
 
 impl Known for Carried {
     fn name(&self, request: &NameRequest) -> Option<Option<&Parameter>> {
-        self.names
-            .get(&(request.wire(), request.decrypt))
-            .map(|(read, _)| read.as_ref())
+        self.names.get(&key(request)).map(|(read, _)| read.as_ref())
     }
 
     fn path(&self, request: &PathRequest) -> Option<&[Parameter]> {
