@@ -146,7 +146,7 @@ impl Group {
         let observation =
             Observation::start(Operation::Load, T::PLAN.type_name, &self.source.describe());
         let loaded = self
-            .load_with::<T>(std::time::Duration::ZERO, None, Operation::Load)
+            .load_with::<T>(std::time::Duration::ZERO, Reuse::Nothing, Operation::Load)
             .instrument(observation.span().clone())
             .await;
         observation.finish(loaded.as_ref().map(|_| None));
@@ -161,13 +161,19 @@ impl Group {
         pace: std::time::Duration,
         carried: Option<&mut Carried>,
     ) -> Result<Loaded<T>, Error> {
-        self.load_with::<T>(pace, carried, Operation::Refresh).await
+        let reuse = match carried {
+            Some(carried) => Reuse::Carried(carried),
+            None => Reuse::Nothing,
+        };
+        self.load_with::<T>(pace, reuse, Operation::Refresh).await
     }
 
-    async fn load_with<T: SsmConfig>(
+    /// A load with this group's settings, its calls spread over `pace`,
+    /// taking `reuse` as read.
+    pub(crate) async fn load_with<T: SsmConfig>(
         &self,
         pace: std::time::Duration,
-        carried: Option<&mut Carried>,
+        reuse: Reuse<'_>,
         operation: Operation,
     ) -> Result<Loaded<T>, Error> {
         let (vars, env) = (
@@ -181,10 +187,6 @@ impl Group {
         let settings = Settings {
             operation,
             ..self.settings(&vars, &env, limits)
-        };
-        let reuse = match carried {
-            Some(carried) => Reuse::Carried(carried),
-            None => Reuse::Nothing,
         };
         load_from::<T>(&*self.source, &settings, reuse).await
     }

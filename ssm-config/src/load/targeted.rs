@@ -3,6 +3,8 @@
 //! and described from what the current snapshot read with those values in
 //! their place, through the same pipeline as any load.
 
+use std::time::Duration;
+
 use crate::SsmConfig;
 use crate::error::Error;
 use crate::load::attempt::Reuse;
@@ -10,7 +12,7 @@ use crate::load::fetch;
 use crate::load::fetched::NameOutcome;
 use crate::load::known::{self, Patched};
 use crate::load::resolved::{NameRequest, PathRequest, Requests};
-use crate::load::{Bound, GivenThenProcess, Group, Loaded, given_then_env, load_from};
+use crate::load::{Bound, Group, Loaded};
 use crate::observe::Operation;
 use crate::source::ForPrefix;
 
@@ -109,14 +111,7 @@ impl Group {
                 patched.set(request, read);
             }
         }
-        let (vars, env) = (
-            given_then_env(&self.vars),
-            GivenThenProcess::given(&self.env),
-        );
-        let settings = crate::load::attempt::Settings {
-            operation: Operation::Refresh,
-            ..self.settings(&vars, &env, self.limits)
-        };
-        load_from::<T>(&*self.source, &settings, Reuse::Known(&patched)).await
+        self.load_with::<T>(Duration::ZERO, Reuse::Known(&patched), Operation::Refresh)
+            .await
     }
 }
