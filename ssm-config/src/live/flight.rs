@@ -9,15 +9,11 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared as SharedFuture};
 
 use super::change::ParameterChange;
-use super::refresh::{Kind, Outcome, Shared};
+use super::refresh::{Flight, Kind, Outcome, Shared};
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
-
-/// The refresh under way, as its callers await it.
-pub(super) type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 
 impl<T: SsmConfig> Shared<T> {
     /// Joins the refresh under way when it serves `kind`, or starts one

@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use futures_util::future::{BoxFuture, Shared as SharedFuture};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::change::ParameterChange;
 use super::event_state::Events;
-use super::flight::Flight;
 use super::health::Health;
 use super::snapshot::Published;
 use super::status::{LastError, Refresher, Status};
@@ -39,6 +39,10 @@ pub(crate) struct Settings {
 
 /// A refresh's result: the snapshot it published, or why it failed.
 pub(crate) type Outcome<T> = Result<Arc<Published<T>>, Error>;
+
+/// The refresh under way, as its callers await it (see
+/// [`flight`](super::flight)).
+pub(super) type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 
 /// What a refresh does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
