@@ -257,3 +257,50 @@ async fn a_targeted_refresh_is_converted_and_validated_like_any() {
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!((config.get().low, config.get().high), (9, 10));
 }
+
+/// A store that stalls, or panics, while an event's targeted read is out:
+/// the read fails within the call timeout, the live handle keeps serving
+/// its snapshot (and a caller's refresh is not held forever behind it),
+/// and the change arrives once the store answers again.
+#[tokio::test(start_paused = true)]
+async fn a_stalled_or_panicking_store_during_a_targeted_read_delays_the_change_only() {
+    let memory = MemorySource::new();
+    for name in ["a", "b", "c"] {
+        memory.put(&format!("/merged/{name}"), "0");
+    }
+    let source = crate::support::faulty::Scripted::new(memory.clone());
+    let config = Three::loader()
+        .source(source.clone())
+        .event_spread(Duration::ZERO)
+        .load()
+        .await
+        .unwrap();
+
+    source.stall(true);
+    memory.put("/merged/a", "1");
+    config.apply_event(event("/merged/a", "Update")).unwrap();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(config.get().a, "0", "reads never wait for the store");
+    let waited = tokio::time::timeout(Duration::from_secs(30), config.refresh()).await;
+    assert!(
+        matches!(waited, Ok(Err(_))),
+        "a caller's refresh ends, failed, within the deadlines"
+    );
+    let status = config.status();
+    let error = status.last_error.expect("the stall is recorded");
+    assert_eq!(
+        error.kind,
+        ssm_config::error::ErrorKind::Source(ssm_config::source::SourceErrorKind::Timeout)
+    );
+
+    source.stall(false);
+    source.panic(true);
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(config.get().a, "0");
+    assert!(config.status().consecutive_failures > 0);
+
+    source.panic(false);
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    assert_eq!(config.get().a, "1", "the retry after the store recovers");
+    assert_eq!(config.status().consecutive_failures, 0);
+}
