@@ -86,6 +86,20 @@ pub enum Problem {
         /// Where the value came from.
         origin: Origin,
     },
+    /// A secret's value came from somewhere other than the store (an
+    /// environment override, a file or layer above it) while the loader
+    /// refuses that: [`Loader::refuse_secret_overrides`](crate::Loader::refuse_secret_overrides).
+    #[error(
+        "field `{field}`: a secret may come only from the store, but its value came from {origin} \
+         (the loader refuses overrides of secrets)"
+    )]
+    SecretOverridden {
+        /// The field.
+        field: String,
+        /// Where the value came from: an environment variable, or a
+        /// parameter or secret with the file or layer that served it.
+        origin: Origin,
+    },
     /// `#[ssm(key = "...")]` named a key the JSON secret does not have.
     #[error("field `{field}`: {origin} {reason} key `{key}`")]
     MissingKey {
@@ -205,6 +219,7 @@ impl Problem {
             Problem::Missing { field, .. }
             | Problem::Invalid { field, .. }
             | Problem::SecureStringNotSecret { field, .. }
+            | Problem::SecretOverridden { field, .. }
             | Problem::MissingKey { field, .. }
             | Problem::Placeholder { field, .. }
             | Problem::InvalidName { field, .. }
@@ -244,7 +259,8 @@ pub enum ErrorKind {
     /// A required parameter or a secret's key is missing, or holds the
     /// placeholder bootstrap wrote.
     Missing,
-    /// A value could not be converted, or a SecureString would be exposed.
+    /// A value could not be converted, a SecureString would be exposed, or
+    /// a secret came from an override the loader refuses.
     Invalid,
     /// A name, selector or `{VAR}` is invalid or unset.
     Name,
@@ -264,7 +280,9 @@ impl Problem {
             Problem::Missing { .. } | Problem::MissingKey { .. } | Problem::Placeholder { .. } => {
                 ErrorKind::Missing
             }
-            Problem::Invalid { .. } | Problem::SecureStringNotSecret { .. } => ErrorKind::Invalid,
+            Problem::Invalid { .. }
+            | Problem::SecureStringNotSecret { .. }
+            | Problem::SecretOverridden { .. } => ErrorKind::Invalid,
             Problem::UnsetVariable { .. }
             | Problem::InvalidVariable { .. }
             | Problem::InvalidName { .. }

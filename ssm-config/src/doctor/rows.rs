@@ -251,6 +251,7 @@ impl Row {
 fn problem_finding(problem: &Problem) -> Finding {
     match problem {
         Problem::SecureStringNotSecret { .. } => Finding::WrongType,
+        Problem::SecretOverridden { .. } => Finding::Overridden,
         Problem::Invalid { .. } | Problem::MissingKey { .. } | Problem::Panicked { .. } => {
             Finding::DoesNotConvert
         }

@@ -11,6 +11,7 @@ use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
 use crate::load::known::Known;
 use crate::load::resolve::{self, Overrides, Resolution};
+use crate::load::stand_ins::{self, SecretOverrides};
 use crate::load::strays::{self, Stray};
 use crate::observe::{self, Operation};
 use crate::source::{ForPrefix, ParameterSource};
@@ -22,6 +23,8 @@ pub(crate) struct Settings<'a> {
     pub lookup: resolve::Lookup<'a>,
     pub overrides: Overrides<'a>,
     pub limits: Limits,
+    /// What to do with a secret that did not come from the store.
+    pub secret_overrides: SecretOverrides,
     /// What the attempt is for: a first load warns of entries no field
     /// reads, a refresh does not (every refresh would say it again).
     pub operation: Operation,
@@ -50,6 +53,7 @@ pub(crate) struct Attempt<T> {
     pub strays: Vec<Stray>,
     /// Where values were looked for: the source's description.
     pub looked_in: String,
+    secret_overrides: SecretOverrides,
     pub value: Option<T>,
 }
 
@@ -111,9 +115,20 @@ impl<T: SsmConfig> Attempt<T> {
             problems: Vec::new(),
             strays,
             looked_in: source.get().describe(),
+            secret_overrides: settings.secret_overrides,
             value: None,
         };
         attempt.rebuild();
+        if settings.operation == Operation::Load
+            && settings.secret_overrides == SecretOverrides::Warn
+        {
+            let stand_ins = stand_ins::find(
+                &attempt.resolution.root,
+                &attempt.resolution.requests,
+                &attempt.fetched,
+            );
+            stand_ins::warn(T::PLAN.type_name, &stand_ins);
+        }
         Ok(attempt)
     }
 
@@ -122,6 +137,14 @@ impl<T: SsmConfig> Attempt<T> {
     pub fn rebuild(&mut self) {
         let mut problems = self.resolution.problems.clone();
         problems.extend(self.fetched.problems.iter().cloned());
+        if self.secret_overrides == SecretOverrides::Refuse {
+            let refused = stand_ins::find(
+                &self.resolution.root,
+                &self.resolution.requests,
+                &self.fetched,
+            );
+            problems.extend(refused.iter().map(stand_ins::StandIn::problem));
+        }
         self.value = build_contained::<T>(Build::new(
             &self.resolution.root,
             &self.resolution.requests,

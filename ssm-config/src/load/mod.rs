@@ -27,6 +27,7 @@ pub(crate) mod fetched;
 pub(crate) mod known;
 pub(crate) mod resolve;
 pub(crate) mod resolved;
+pub(crate) mod stand_ins;
 pub(crate) mod strays;
 pub(crate) mod targeted;
 
@@ -66,6 +67,8 @@ pub(crate) struct Group {
     /// `Loader::env_prefix`.
     pub env_prefix: Option<String>,
     pub limits: Limits,
+    /// `Loader::refuse_secret_overrides`.
+    pub secret_overrides: stand_ins::SecretOverrides,
 }
 
 /// A built struct with what its load knew.
@@ -208,6 +211,7 @@ impl Group {
                 variables: env,
             },
             limits,
+            secret_overrides: self.secret_overrides,
             operation: Operation::Check,
         }
     }

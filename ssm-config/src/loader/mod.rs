@@ -51,6 +51,7 @@ pub struct Loader<T> {
     background: Option<Background>,
     watch: Option<String>,
     full_reload_every: Duration,
+    secret_overrides: load::stand_ins::SecretOverrides,
     config: PhantomData<fn() -> T>,
 }
 
@@ -82,6 +83,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             background: None,
             watch: None,
             full_reload_every: DEFAULT_FULL_RELOAD,
+            secret_overrides: load::stand_ins::SecretOverrides::Warn,
             config: PhantomData,
         }
     }
@@ -195,6 +197,46 @@ impl<T: SsmConfig> Loader<T> {
     /// ```
     pub fn env_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.env_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Refuses a secret whose value did not come from the store: an
+    /// environment override, or a file (or another layer that names
+    /// itself) above it. Meant for production, where such a stand-in is a
+    /// development value left behind.
+    ///
+    /// A secret here is a `Secret<_>` field, a Secrets Manager reference,
+    /// or a SecureString. Each stand-in is a
+    /// [`Problem::SecretOverridden`](crate::error::Problem::SecretOverridden)
+    /// naming the field and where the value came from (never the value): it
+    /// fails a load, and keeps a refresh from being published. Without this
+    /// setting the load goes ahead and its first load warns of each
+    /// stand-in through `tracing`, once.
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, Secret, SsmConfig};
+    /// #[derive(SsmConfig, Debug)]
+    /// #[ssm(prefix = "/prod/orders")]
+    /// struct Orders {
+    ///     db_password: Secret<String>,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let store = MemorySource::new();
+    /// store.put_secure("/prod/orders/db_password", "from-the-store");
+    /// let error = Orders::loader()
+    ///     .source(store)
+    ///     .env_prefix("ORDERS_")
+    ///     .env_override("ORDERS_DB_PASSWORD", "left-behind")
+    ///     .refuse_secret_overrides()
+    ///     .fetch()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("env ORDERS_DB_PASSWORD"));
+    /// assert!(!error.to_string().contains("left-behind"));
+    /// # }
+    /// ```
+    pub fn refuse_secret_overrides(mut self) -> Self {
+        self.secret_overrides = load::stand_ins::SecretOverrides::Refuse;
         self
     }
 

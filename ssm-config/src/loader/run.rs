@@ -97,6 +97,7 @@ impl<T: SsmConfig> Loader<T> {
             env: self.env,
             env_prefix: self.env_prefix,
             limits: self.limits,
+            secret_overrides: self.secret_overrides,
         }
     }
 }
@@ -125,6 +126,7 @@ pub(crate) fn one_shot_settings(
             variables: &load::GivenThenProcess::PROCESS,
         },
         limits: DEFAULT_LIMITS,
+        secret_overrides: crate::load::stand_ins::SecretOverrides::Warn,
         operation,
     }
 }

@@ -4,3 +4,4 @@
 
 mod aws_environment;
 mod files;
+mod secret_stand_ins;
