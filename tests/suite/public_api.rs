@@ -13,7 +13,7 @@ use ssm_config::{Error, Live, Loader, MemorySource, Secret, Snapshot, SsmConfig}
 use ssm_config::bootstrap::{Bootstrap, NewParameter, NewSecret};
 use ssm_config::doctor::{Finding, Report, Row, Severity};
 use ssm_config::error::{ErrorKind, Problem};
-use ssm_config::iam::{IamPolicy, PolicyScope, Statement};
+use ssm_config::iam::{Condition, IamPolicy, PolicyScope, Statement, Widened, Widening};
 use ssm_config::live::{
     Applied, AsyncDerived, Background, Derived, DerivedStatus, EventError, IntoChange, LastError,
     Metadata, ParameterChange, ParameterMetadata, Refresher, Status,

@@ -54,7 +54,8 @@ fn policy_grants_exactly_what_the_struct_reads() {
             "ReadDirectChildrenOfPaths",
             "ReadPathsRecursively",
             "ReadReferencedSecrets",
-            "DecryptSecrets"
+            "DecryptParameters",
+            "DecryptReferencedSecrets"
         ]
     );
 
@@ -87,16 +88,18 @@ fn policy_grants_exactly_what_the_struct_reads() {
         ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-??????"]
     );
 
-    let decrypt = policy.statement("DecryptSecrets").unwrap();
-    assert_eq!(decrypt.actions, ["kms:Decrypt"]);
-    assert_eq!(decrypt.resources, ["*"]);
-    assert_eq!(
-        decrypt.via_services,
-        [
-            "ssm.eu-west-1.amazonaws.com",
-            "secretsmanager.eu-west-1.amazonaws.com"
-        ]
-    );
+    for (sid, service) in [
+        ("DecryptParameters", "ssm"),
+        ("DecryptReferencedSecrets", "secretsmanager"),
+    ] {
+        let decrypt = policy.statement(sid).unwrap();
+        assert_eq!(decrypt.actions, ["kms:Decrypt"]);
+        assert_eq!(decrypt.resources, ["*"]);
+        assert_eq!(
+            decrypt.condition("kms:ViaService").unwrap().values,
+            [format!("{service}.eu-west-1.amazonaws.com")]
+        );
+    }
 }
 
 #[test]
@@ -144,20 +147,23 @@ fn decryption_is_granted_only_where_secure_values_are_read() {
 fn known_keys_replace_the_via_service_condition() {
     let scope = PolicyScope::new("us-gov-west-1", "123456789012").partition("aws-us-gov");
     let policy = Plain::iam_policy(&scope);
-    let decrypt = policy.statement("DecryptSecrets").unwrap();
+    let decrypt = policy.statement("DecryptParameters").unwrap();
     assert_eq!(
         decrypt.resources,
         ["arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     );
-    assert!(decrypt.via_services.is_empty());
+    assert!(decrypt.condition("kms:ViaService").is_none(), "{decrypt:?}");
 
     let given =
         Orders::iam_policy(&self::scope().kms_key("arn:aws:kms:eu-west-1:123456789012:key/k1"));
-    let decrypt = given.statement("DecryptSecrets").unwrap();
-    assert_eq!(
-        decrypt.resources,
-        ["arn:aws:kms:eu-west-1:123456789012:key/k1"]
-    );
+    for sid in ["DecryptParameters", "DecryptReferencedSecrets"] {
+        let decrypt = given.statement(sid).unwrap();
+        assert_eq!(
+            decrypt.resources,
+            ["arn:aws:kms:eu-west-1:123456789012:key/k1"]
+        );
+        assert!(decrypt.condition("kms:ViaService").is_none(), "{decrypt:?}");
+    }
 }
 
 #[test]
@@ -209,4 +215,180 @@ fn the_watched_parameter_is_granted_so_a_load_in_watch_mode_is_allowed() {
         "{read:?}"
     );
     assert!(!read.iter().any(|r| r.contains("staging")), "{read:?}");
+}
+
+/// The statement with this `Sid` in a policy document.
+fn statement<'a>(document: &'a serde_json::Value, sid: &str) -> &'a serde_json::Value {
+    let statements = document["Statement"]
+        .as_array()
+        .expect("a list of statements");
+    statements
+        .iter()
+        .find(|s| s["Sid"] == sid)
+        .unwrap_or_else(|| panic!("no statement `{sid}` in {document:#}"))
+}
+
+#[test]
+fn a_non_recursive_walk_is_granted_only_without_recursion() {
+    let document = Orders::iam_policy(&scope()).to_json();
+    assert_eq!(
+        *statement(&document, "ReadDirectChildrenOfPaths"),
+        serde_json::json!({
+            "Sid": "ReadDirectChildrenOfPaths",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParametersByPath"],
+            "Resource": [format!("{SSM}/prod/orders/workers")],
+            "Condition": { "StringEquals": { "ssm:Recursive": ["false"] } }
+        })
+    );
+    assert_eq!(
+        *statement(&document, "ReadPathsRecursively"),
+        serde_json::json!({
+            "Sid": "ReadPathsRecursively",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParametersByPath"],
+            "Resource": [format!("{SSM}/shared/flags")]
+        })
+    );
+}
+
+#[test]
+fn each_unset_variable_is_named_in_the_notes_with_what_it_widens() {
+    let policy = Orders::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+    let [note] = &policy.notes[..] else {
+        panic!("one note, for IAM_TEST_ENV: {:?}", policy.notes);
+    };
+    assert!(note.contains("`IAM_TEST_ENV`"), "{note}");
+    for widened in [
+        format!("{SSM}/*/orders/db_host"),
+        format!("{SSM}/*/orders/db/password"),
+        format!("{SSM}/*/orders/cache/ttl_secs"),
+        format!("{SSM}/*/orders/workers"),
+    ] {
+        assert!(note.contains(&format!("`{widened}`")), "{note}");
+    }
+    assert!(!note.contains("/shared/"), "{note}");
+
+    let exact = Orders::iam_policy(&scope());
+    assert!(exact.notes.is_empty(), "{:?}", exact.notes);
+}
+
+#[test]
+fn decryption_is_bound_to_the_encryption_context_of_each_read() {
+    let document = Orders::iam_policy(&scope()).to_json();
+    assert_eq!(
+        *statement(&document, "DecryptParameters"),
+        serde_json::json!({
+            "Sid": "DecryptParameters",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": ["*"],
+            "Condition": {
+                "StringEquals": { "kms:ViaService": ["ssm.eu-west-1.amazonaws.com"] },
+                "StringLike": {
+                    "kms:EncryptionContext:PARAMETER_ARN": [format!("{SSM}/prod/orders/db/password")]
+                }
+            }
+        })
+    );
+    assert_eq!(
+        *statement(&document, "DecryptReferencedSecrets"),
+        serde_json::json!({
+            "Sid": "DecryptReferencedSecrets",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": ["*"],
+            "Condition": {
+                "StringEquals": { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com"] },
+                "StringLike": {
+                    "kms:EncryptionContext:SecretARN": [
+                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-??????"
+                    ]
+                }
+            }
+        })
+    );
+
+    // A walk's values are its children: any name under the path.
+    let document = Plain::iam_policy(&scope()).to_json();
+    assert_eq!(
+        statement(&document, "DecryptParameters")["Condition"],
+        serde_json::json!({
+            "StringLike": {
+                "kms:EncryptionContext:PARAMETER_ARN": [
+                    "arn:aws:ssm:eu-west-1:123456789012:parameter/plain/keys/*"
+                ]
+            }
+        })
+    );
+}
+
+#[test]
+fn the_via_service_host_and_the_arns_follow_the_partition() {
+    for (region, partition, host) in [
+        ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+        ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+        ("us-iso-east-1", "aws-iso", "c2s.ic.gov"),
+        ("us-isob-east-1", "aws-iso-b", "sc2s.sgov.gov"),
+        ("eu-west-1", "aws", "amazonaws.com"),
+    ] {
+        let policy = Orders::iam_policy(
+            &PolicyScope::new(region, "123456789012").var("IAM_TEST_ENV", "prod"),
+        );
+        let document = policy.to_json();
+        assert_eq!(
+            statement(&document, "ReadPathsRecursively")["Resource"],
+            serde_json::json!([format!(
+                "arn:{partition}:ssm:{region}:123456789012:parameter/shared/flags"
+            )]),
+            "{region}"
+        );
+        assert_eq!(
+            statement(&document, "DecryptParameters")["Condition"]["StringEquals"]["kms:ViaService"],
+            serde_json::json!([format!("ssm.{region}.{host}")]),
+            "{region}"
+        );
+        assert_eq!(
+            statement(&document, "DecryptReferencedSecrets")["Condition"]["StringEquals"]["kms:ViaService"],
+            serde_json::json!([format!("secretsmanager.{region}.{host}")]),
+            "{region}"
+        );
+    }
+    // A partition given explicitly wins over the region's.
+    let policy = Orders::iam_policy(
+        &PolicyScope::new("cn-north-1", "123456789012")
+            .partition("aws")
+            .var("IAM_TEST_ENV", "prod"),
+    );
+    let document = policy.to_json();
+    assert_eq!(
+        statement(&document, "DecryptParameters")["Condition"]["StringEquals"]["kms:ViaService"],
+        serde_json::json!(["ssm.cn-north-1.amazonaws.com"])
+    );
+}
+
+#[test]
+fn a_caller_can_refuse_a_policy_an_unset_variable_widened() {
+    let widened = Orders::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+    let names: Vec<&str> = widened
+        .widened
+        .iter()
+        .filter(|w| w.variable == "IAM_TEST_ENV")
+        .map(|w| w.resource.as_str())
+        .collect();
+    assert!(
+        names.contains(&format!("{SSM}/*/orders/db_host").as_str()),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), widened.widened.len(), "{:?}", widened.widened);
+
+    let refused = widened.clone().exact().unwrap_err();
+    assert_eq!(refused.variables(), ["IAM_TEST_ENV"]);
+    let message = refused.to_string();
+    assert!(message.contains("`IAM_TEST_ENV`"), "{message}");
+    assert!(message.contains(&format!("{SSM}/*/orders/")), "{message}");
+
+    let exact = Orders::iam_policy(&scope());
+    assert!(exact.widened.is_empty(), "{:?}", exact.widened);
+    assert_eq!(exact.clone().exact().unwrap(), exact);
 }

@@ -1,0 +1,211 @@
+//! The least-privilege IAM policy for exactly what a config struct reads.
+
+mod build;
+mod partition;
+mod scope;
+mod widening;
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::description::StructPlan;
+
+pub use scope::PolicyScope;
+pub use widening::{Widened, Widening};
+
+/// An IAM policy document allowing exactly the reads of a config struct;
+/// see [`SsmConfig::iam_policy`](crate::SsmConfig::iam_policy).
+///
+/// Its statements, in this order, each present only when the struct needs
+/// it:
+///
+/// - `ReadParameters`: `ssm:GetParameters` on each name's ARN (a name
+///   read with a `:3` or `:label` selector has one ARN, without it).
+/// - `ReadDirectChildrenOfPaths`: `ssm:GetParametersByPath` on the path of
+///   each `by_path` walk with `recursive = false`, only with `Recursive`
+///   false (the `ssm:Recursive` condition): a grant on a path would
+///   otherwise allow walking its whole subtree.
+/// - `ReadPathsRecursively`: `ssm:GetParametersByPath` on the path of each
+///   recursive walk, which reads every parameter under it at any depth.
+/// - `ReadReferencedSecrets`: `secretsmanager:GetSecretValue` on each
+///   secret read through `/aws/reference/secretsmanager/...`, any version
+///   (the ARN ends in `-??????`, the six characters Secrets Manager adds).
+/// - `DecryptParameters`: `kms:Decrypt` of the SecureStrings read, only
+///   when Parameter Store's encryption context `PARAMETER_ARN` is one of
+///   their ARNs, or is under a walk's path (`<path>/*`, any depth). On the
+///   keys when every decryption's key is known (`key_id` filters,
+///   [`PolicyScope::kms_key`]), otherwise on any key, but only through
+///   Parameter Store in the scope's region (`kms:ViaService`).
+/// - `DecryptReferencedSecrets`: the same for the secrets, with Secrets
+///   Manager's encryption context `SecretARN`, on the
+///   [`kms_key`](PolicyScope::kms_key)s given or through Secrets Manager.
+///
+/// `Display` prints the JSON document, ready for `aws iam put-role-policy`
+/// or a template. What the document cannot grant by itself, such as the
+/// KMS key of a SecureString another account shares, and each `*` an unset
+/// `{VAR}` put in it, is in [`notes`](IamPolicy::notes), to print beside
+/// it; [`exact`](IamPolicy::exact) refuses a policy an unset variable
+/// widened.
+///
+/// ```
+/// # use ssm_config::{SsmConfig, iam::PolicyScope};
+/// #[derive(SsmConfig)]
+/// #[ssm(prefix = "/{ORDERS_STAGE}/orders")]
+/// struct Orders {
+///     db_host: String,
+/// }
+/// // ORDERS_STAGE is not set in this example's environment.
+/// let scope = PolicyScope::new("eu-west-1", "123456789012");
+/// let widened = Orders::iam_policy(&scope);
+/// assert!(widened.notes[0].contains("`ORDERS_STAGE`"));
+/// assert_eq!(widened.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
+///
+/// let policy = Orders::iam_policy(&scope.var("ORDERS_STAGE", "prod")).exact()?;
+/// assert_eq!(
+///     policy.statement("ReadParameters").unwrap().resources,
+///     ["arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host"]
+/// );
+/// # Ok::<(), ssm_config::iam::Widened>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamPolicy {
+    /// The statements, in the order above.
+    pub statements: Vec<Statement>,
+    /// What else the reads need, and what the policy grants wider than
+    /// they need, one sentence each.
+    pub notes: Vec<String>,
+    /// Each `*` an unset `{VAR}` put in a resource or condition value.
+    pub widened: Vec<Widening>,
+}
+
+/// One statement of an [`IamPolicy`]; its effect is always `Allow`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Says what the statement is for.
+    pub sid: String,
+    /// The actions allowed.
+    pub actions: Vec<String>,
+    /// The resources, sorted.
+    pub resources: Vec<String>,
+    /// What must hold for the statement to apply: every condition, each
+    /// met by any of its values. Empty when there is none.
+    pub conditions: Vec<Condition>,
+}
+
+/// One condition of a [`Statement`]: `{"<operator>": {"<key>": [values]}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The IAM condition operator: `StringEquals`, or `StringLike` where
+    /// values hold `*` or `?`.
+    pub operator: String,
+    /// The condition key, such as `kms:ViaService`.
+    pub key: String,
+    /// The values, sorted; any one satisfies the condition.
+    pub values: Vec<String>,
+}
+
+impl Condition {
+    fn new<V: Into<String>>(
+        operator: &str,
+        key: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Condition {
+            operator: operator.into(),
+            key: key.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl Statement {
+    /// The condition on this key.
+    pub fn condition(&self, key: &str) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.key == key)
+    }
+}
+
+impl IamPolicy {
+    /// The policy document as JSON.
+    pub fn to_json(&self) -> Json {
+        serde_json::to_value(self.document()).unwrap_or(Json::Null)
+    }
+
+    /// The statement with this `Sid`.
+    pub fn statement(&self, sid: &str) -> Option<&Statement> {
+        self.statements.iter().find(|s| s.sid == sid)
+    }
+
+    /// This policy, or [`Widened`] naming each unset variable that made
+    /// it grant `*` in its place: for a pipeline that must never deploy a
+    /// policy wider than one environment.
+    pub fn exact(self) -> Result<IamPolicy, Widened> {
+        match self.widened.is_empty() {
+            true => Ok(self),
+            false => Err(Widened::new(self.widened)),
+        }
+    }
+
+    /// The document with its keys in the order IAM's own documents use.
+    fn document(&self) -> Document<'_> {
+        Document {
+            version: "2012-10-17",
+            statement: self
+                .statements
+                .iter()
+                .map(|s| OrderedStatement {
+                    sid: &s.sid,
+                    effect: "Allow",
+                    action: &s.actions,
+                    resource: &s.resources,
+                    condition: (!s.conditions.is_empty()).then(|| condition_block(&s.conditions)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `{"StringEquals": {"kms:ViaService": [...]}, "StringLike": {...}}`.
+fn condition_block(conditions: &[Condition]) -> Json {
+    let mut block = Map::new();
+    for c in conditions {
+        let by_operator = block
+            .entry(c.operator.clone())
+            .or_insert_with(|| Json::Object(Map::new()));
+        if let Json::Object(keys) = by_operator {
+            keys.insert(c.key.clone(), Json::from(c.values.clone()));
+        }
+    }
+    Json::Object(block)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Document<'a> {
+    version: &'static str,
+    statement: Vec<OrderedStatement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OrderedStatement<'a> {
+    sid: &'a str,
+    effect: &'static str,
+    action: &'a [String],
+    resource: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Json>,
+}
+
+impl fmt::Display for IamPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string_pretty(&self.document()).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
+    build::policy(plan, scope)
+}

@@ -1,0 +1,173 @@
+//! [`PolicyScope`]: the account, region, partition and variables a policy
+//! is written for.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::name::arn_name;
+
+use super::{partition, widening};
+
+/// Where a policy applies: the account, region and partition its ARNs name,
+/// and the values of the prefix's `{VAR}`s.
+///
+/// A variable neither given with [`var`](PolicyScope::var) nor set in the
+/// environment becomes `*` in the ARNs, so the policy covers every value of
+/// it; [`IamPolicy::notes`](super::IamPolicy::notes) says so and
+/// [`IamPolicy::exact`](super::IamPolicy::exact) refuses such a policy.
+///
+/// ```
+/// use ssm_config::iam::PolicyScope;
+///
+/// let scope = PolicyScope::new("eu-west-1", "123456789012")
+///     .partition("aws")
+///     .var("APP_ENV", "prod");
+/// # let _ = scope;
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyScope {
+    pub(super) region: String,
+    account: String,
+    pub(super) partition: String,
+    pub(super) prefix: Option<String>,
+    vars: BTreeMap<String, String>,
+    pub(super) kms_keys: Vec<String>,
+    pub(super) watch: Option<String>,
+}
+
+impl PolicyScope {
+    /// A scope in `region`'s partition: `aws-cn` for `cn-*` regions,
+    /// `aws-us-gov` for `us-gov-*`, the ISO partitions for `us-iso-*`,
+    /// `us-isob-*`, `eu-isoe-*` and `us-isof-*`, `aws-eusc` for `eusc-*`,
+    /// `aws` for the others.
+    pub fn new(region: impl Into<String>, account: impl Into<String>) -> Self {
+        let region = region.into();
+        PolicyScope {
+            partition: partition::of_region(&region).to_owned(),
+            region,
+            account: account.into(),
+            prefix: None,
+            vars: BTreeMap::new(),
+            kms_keys: Vec::new(),
+            watch: None,
+        }
+    }
+
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`, ...), instead of the
+    /// region's. It names the ARNs and the endpoints `kms:ViaService`
+    /// matches.
+    pub fn partition(mut self, partition: impl Into<String>) -> Self {
+        self.partition = partition.into();
+        self
+    }
+
+    /// The value of a prefix variable, instead of the environment's.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// The prefix the loader will use, when it overrides the struct's.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// A KMS key that encrypts the SecureStrings and secrets read:
+    /// `kms:Decrypt` is then granted on the given keys only, instead of on
+    /// any key used through Parameter Store or Secrets Manager. Give a key
+    /// ARN or a key id.
+    pub fn kms_key(mut self, key: impl Into<String>) -> Self {
+        self.kms_keys.push(key.into());
+        self
+    }
+
+    /// The parameter watch mode reads ([`Loader::watch`](crate::Loader::watch)):
+    /// it is granted `ssm:GetParameters` beside the struct's own names,
+    /// `{VAR}`s filled as the prefix's are. [`Loader::iam_policy`](crate::Loader::iam_policy)
+    /// sets it from the loader.
+    pub fn watch(mut self, name: impl Into<String>) -> Self {
+        self.watch = Some(name.into());
+        self
+    }
+
+    /// This scope completed with a loader's settings where it has none of
+    /// its own: its prefix, its variables and its watched parameter.
+    pub(crate) fn completed_by(
+        mut self,
+        prefix: Option<&str>,
+        vars: &HashMap<String, String>,
+        watch: Option<&str>,
+    ) -> Self {
+        if self.prefix.is_none() {
+            self.prefix = prefix.map(str::to_owned);
+        }
+        for (name, value) in vars {
+            self.vars
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+        if self.watch.is_none() {
+            self.watch = watch.map(str::to_owned);
+        }
+        self
+    }
+
+    /// A variable's value: given, else from the environment, else the
+    /// stand-in that becomes `*` and is reported.
+    pub(super) fn lookup(&self, var: &str) -> String {
+        self.vars
+            .get(var)
+            .cloned()
+            .or_else(|| std::env::var(var).ok())
+            .unwrap_or_else(|| widening::unset(var))
+    }
+
+    pub(super) fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account
+        )
+    }
+
+    /// A name's ARN in this scope; a name that is an ARN (a parameter
+    /// shared by another account) is its own.
+    pub(super) fn parameter_arn(&self, name: &str) -> String {
+        if arn_name(name).is_some() {
+            return name.to_owned();
+        }
+        self.arn(
+            "ssm",
+            &format!("parameter/{}", name.trim_start_matches('/')),
+        )
+    }
+
+    /// A secret's ARN pattern: Secrets Manager appends six random
+    /// characters to the name.
+    pub(super) fn secret_arn(&self, secret: &str) -> String {
+        self.arn("secretsmanager", &format!("secret:{secret}-??????"))
+    }
+
+    pub(super) fn key_arn(&self, key: &str) -> Option<String> {
+        if key.starts_with("arn:") {
+            Some(key.to_owned())
+        } else if key.starts_with("alias/") {
+            // IAM authorizes `kms:Decrypt` on the key, not on an alias.
+            None
+        } else {
+            Some(self.arn("kms", &format!("key/{key}")))
+        }
+    }
+
+    /// The host name `kms:ViaService` holds when `service` calls KMS for
+    /// the caller: the service's endpoint in this region, whose DNS suffix
+    /// is the partition's (`ssm.cn-north-1.amazonaws.com.cn`); for a
+    /// partition whose suffix is unknown, `amazonaws.com`, which the notes
+    /// then say.
+    ///
+    /// <https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service>
+    pub(super) fn endpoint(&self, service: &str) -> String {
+        let suffix =
+            partition::dns_suffix(&self.partition).unwrap_or(partition::STANDARD_DNS_SUFFIX);
+        format!("{service}.{}.{suffix}", self.region)
+    }
+}
