@@ -104,6 +104,30 @@ fn spans_of_every_operation() {
     assert!(!text.contains(CANARY), "{text}");
 }
 
+/// `AppConfig::fetch(&source)` is a load like any other: one span of its
+/// own, with the same fields, whether called on the type or the trait.
+#[test]
+fn a_fetch_from_a_borrowed_source_is_a_load_span() {
+    in_own_process!(a_fetch_from_a_borrowed_source_is_a_load_span, env: &[], {
+        let source = source();
+        let (fetched, text) = traced(async {
+            Observed::fetch(&source).await.unwrap();
+            <Observed as SsmConfig>::fetch(&source).await.unwrap();
+        });
+        let () = fetched;
+        let load = r#"operation="load" config="Observed" source="faulty test source""#;
+        assert_eq!(text.matches(load).count(), 2, "{text}");
+        for expected in [
+            "names=2 paths=1 calls.get_parameters=1 calls.get_parameters_by_path=1",
+            r#"outcome="ok""#,
+            "duration_ms=",
+        ] {
+            assert_eq!(text.matches(expected).count(), 2, "{expected}:\n{text}");
+        }
+        assert!(!text.contains(CANARY), "{text}");
+    });
+}
+
 #[test]
 fn metrics_count_loads_refreshes_calls_and_events() {
     let recorder = DebuggingRecorder::new();
@@ -169,11 +193,17 @@ fn metrics_count_loads_refreshes_calls_and_events() {
         ) >= 4
     );
     assert_eq!(
-        counter("ssm_config_events_total", &[("result", "applied")]),
+        counter(
+            "ssm_config_events_total",
+            &[("result", "applied"), ("change", "Update")]
+        ),
         1
     );
     assert_eq!(
-        counter("ssm_config_events_total", &[("result", "ignored")]),
+        counter(
+            "ssm_config_events_total",
+            &[("result", "ignored"), ("change", "none")]
+        ),
         1
     );
     match value("ssm_config_refresh_duration_seconds", &[]) {

@@ -13,6 +13,7 @@ use tracing::Instrument;
 use crate::SsmConfig;
 use crate::error::Problem;
 use crate::load::attempt::{Attempt, Reuse, Settings};
+use crate::load::deadline::Timed;
 use crate::load::fetched::{Fetched, NameOutcome};
 use crate::load::resolved::{NameRequest, Requests};
 use crate::observe::{Observation, Operation};
@@ -48,7 +49,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
     };
     report.would_load = attempt.succeeded();
     let source = ForPrefix::new(source, attempt.resolution.prefix.as_deref());
-    let source = source.get();
+    let source = Timed::new(source.get(), settings.limits.call_timeout);
     // Each row tells its own name's state: a name that failed only
     // because another in its call was denied is read alone, and the struct
     // is built again from those answers.
@@ -146,9 +147,10 @@ fn unread_names(
 }
 
 /// Asks again, one by one and up to `concurrency` at once, for every name
-/// whose call failed or that was missing under a pinned selector.
+/// whose call failed or that was missing under a pinned selector; each
+/// call under the call timeout, as the attempt's were.
 async fn diagnose(
-    source: &dyn ParameterSource,
+    source: Timed<'_>,
     requests: &Requests,
     fetched: &Fetched,
     concurrency: usize,
@@ -169,7 +171,7 @@ async fn diagnose(
 
 /// What asking for one name again tells.
 async fn diagnose_one(
-    source: &dyn ParameterSource,
+    source: Timed<'_>,
     fetched: &Fetched,
     request: &NameRequest,
     outcome: &NameOutcome,
@@ -212,10 +214,7 @@ fn name_specific(fetched: &Fetched, request: &NameRequest) -> bool {
 /// A name whose call failed, asked alone: what it holds, or why it cannot
 /// be read. A denial with decryption is asked once more without, so a KMS
 /// denial is told from an SSM one.
-async fn failed(
-    source: &dyn ParameterSource,
-    request: &NameRequest,
-) -> Result<NameOutcome, Diagnosis> {
+async fn failed(source: Timed<'_>, request: &NameRequest) -> Result<NameOutcome, Diagnosis> {
     let wire = [request.wire()];
     let err = match source.get_parameters(&wire, request.decrypt).await {
         Ok(output) => {
@@ -232,7 +231,7 @@ async fn failed(
 }
 
 async fn denied(
-    source: &dyn ParameterSource,
+    source: Timed<'_>,
     request: &NameRequest,
     wire: &[String],
     err: SourceError,
@@ -269,7 +268,7 @@ fn mentions_kms(err: &SourceError) -> bool {
 }
 
 /// A pinned name that is missing: does the parameter exist at all?
-async fn pinned(source: &dyn ParameterSource, request: &NameRequest) -> Option<Diagnosis> {
+async fn pinned(source: Timed<'_>, request: &NameRequest) -> Option<Diagnosis> {
     let selector = request.selector.as_ref()?;
     let latest = source
         .get_parameters(std::slice::from_ref(&request.name), false)

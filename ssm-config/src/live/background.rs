@@ -9,6 +9,13 @@ use super::backoff::draw;
 use super::refresh::{Kind, Shared};
 use super::status::Refresher;
 use crate::SsmConfig;
+use crate::load::deadline::fraction_of;
+
+/// The longest period the refresher waits out, the horizon tokio's own
+/// timer takes for "never" (30 years): a longer one, from a max age near
+/// `Duration::MAX`, would overflow the clock's `Instant` when added to the
+/// end of the last attempt.
+const NEVER: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
 
 /// When the refresher refreshes ahead of expiry
 /// ([`Loader::refresh_in_background`](crate::Loader::refresh_in_background)).
@@ -82,7 +89,7 @@ impl Background {
         }
     }
 
-    /// How long before expiry to refresh.
+    /// How long before expiry to refresh (at most max age).
     pub fn ahead(mut self, ahead: Duration) -> Self {
         self.ahead = Some(ahead);
         self
@@ -108,8 +115,9 @@ impl Background {
         self.pace.min(self.ahead_of(max_age) / 2)
     }
 
+    /// `ahead`, at most max age: a refresh cannot come before the load.
     fn ahead_of(&self, max_age: Duration) -> Duration {
-        self.ahead.unwrap_or(max_age / 10)
+        self.ahead.unwrap_or(max_age / 10).min(max_age)
     }
 
     /// The wait from the load to the first refresh, for a draw `random` in
@@ -120,9 +128,7 @@ impl Background {
         if !self.spread {
             return self.wait_after_attempt(max_age, random);
         }
-        max_age
-            .saturating_sub(self.ahead_of(max_age))
-            .mul_f64(random.clamp(0.0, 1.0))
+        fraction_of(max_age.saturating_sub(self.ahead_of(max_age)), random)
             .max(Duration::from_millis(10))
     }
 
@@ -131,10 +137,7 @@ impl Background {
     /// cannot spin.
     pub(crate) fn wait_after_attempt(&self, max_age: Duration, random: f64) -> Duration {
         let ahead = self.ahead_of(max_age);
-        let jitter = self
-            .jitter
-            .unwrap_or(max_age / self.jitter_divisor)
-            .mul_f64(random.clamp(0.0, 1.0));
+        let jitter = fraction_of(self.jitter.unwrap_or(max_age / self.jitter_divisor), random);
         max_age
             .saturating_sub(ahead)
             .saturating_sub(jitter)
@@ -170,7 +173,7 @@ pub(crate) fn spawn<T: SsmConfig>(
             // failure the backoff decides instead.
             loop {
                 let wait = match weak.upgrade() {
-                    Some(shared) => shared.until_due(period),
+                    Some(shared) => shared.until_due(period.min(NEVER)),
                     None => return,
                 };
                 if wait.is_zero() {
@@ -234,6 +237,37 @@ mod tests {
             background.pace_window(Duration::from_secs(20)),
             Duration::from_secs(1),
             "at most half of `ahead`, so the refresh ends before expiry"
+        );
+    }
+
+    #[test]
+    fn huge_durations_make_waits_without_overflow() {
+        let huge = Background::new()
+            .ahead(Duration::MAX)
+            .jitter(Duration::MAX)
+            .pace(Duration::MAX);
+        let schedules = [
+            Background::new(),
+            Background::at_expiry(),
+            Background::watching(),
+            Background::new().jitter(Duration::MAX),
+            huge,
+        ];
+        for schedule in schedules {
+            for max_age in [Duration::from_secs(10), Duration::MAX] {
+                for draw in [0.0, 0.5, 1.0] {
+                    assert!(schedule.first_wait(max_age, draw) <= max_age);
+                    assert!(schedule.wait_after_attempt(max_age, draw) >= max_age / 10);
+                }
+                assert!(schedule.pace_window(max_age) <= max_age);
+            }
+        }
+        assert_eq!(
+            Background::new()
+                .jitter(Duration::MAX)
+                .wait_after_attempt(Duration::from_secs(10), 1.0),
+            Duration::from_secs(1),
+            "a tenth of max age at least"
         );
     }
 

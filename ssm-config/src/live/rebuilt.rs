@@ -174,7 +174,10 @@ where
     // Not holding the value while the builder runs: a handle dropped
     // meanwhile ends the task after it.
     drop(inner);
-    let built = std::panic::AssertUnwindSafe(build(Arc::clone(&config)))
+    // The builder is called inside the guard, not only its future awaited:
+    // one that panics before it returns a future fails this rebuild, and
+    // the task lives on for the next change.
+    let built = std::panic::AssertUnwindSafe(async { build(Arc::clone(&config)).await })
         .catch_unwind()
         .await;
     let Some(inner) = weak.upgrade() else {

@@ -20,6 +20,20 @@ use crate::error::{Error, ErrorKind};
 /// assert!(ready);
 /// # Ok(()) }
 /// ```
+///
+/// # Targeted refreshes
+///
+/// A refresh for a change event that reads only the names the event named
+/// ([`Live::apply_event`](super::Live::apply_event)) says nothing of the
+/// rest of the group. So while the last refresh of the whole group (at
+/// expiry, in the background, forced, or for events the rules could not
+/// target) has failed, a targeted one that succeeds leaves
+/// `consecutive_failures` and `last_error` as they are, and the refresher
+/// keeps retrying the whole group after the backoff: the status reads
+/// failing until a refresh of the whole group succeeds. It moves
+/// `last_success`, never `loaded_at` or `snapshot_age`. A targeted one that
+/// fails counts in `consecutive_failures` like any; after failures of
+/// targeted refreshes alone, the next targeted success clears them.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Status {
@@ -28,11 +42,15 @@ pub struct Status {
     pub snapshot_age: Duration,
     /// When the current snapshot was loaded.
     pub loaded_at: Instant,
-    /// When the last load or refresh succeeded.
+    /// When the last load or refresh succeeded, a targeted one included
+    /// (see [Targeted refreshes](#targeted-refreshes)).
     pub last_success: Instant,
-    /// The last failed refresh, if any has failed.
+    /// The last failed refresh, if any has failed. It stays after a
+    /// success; `consecutive_failures` says whether it still stands.
     pub last_error: Option<LastError>,
-    /// Failed refreshes since the last success.
+    /// Failed refreshes since the last success that clears them: one of the
+    /// whole group, or a targeted one when only targeted ones failed (see
+    /// [Targeted refreshes](#targeted-refreshes)).
     pub consecutive_failures: u32,
     /// Whether a refresher keeps the configuration fresh.
     pub refresher: Refresher,
@@ -41,6 +59,10 @@ pub struct Status {
     pub events_applied: u64,
     /// Change events that named nothing it reads.
     pub events_ignored: u64,
+    /// Change events refused because they name a parameter by a name SSM's
+    /// naming rules refuse: forged or garbled
+    /// ([`Applied::Refused`](super::Applied::Refused)).
+    pub events_refused: u64,
 }
 
 /// A failed refresh, as [`Status`] reports it.

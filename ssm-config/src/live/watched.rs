@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
 use crate::load::Group;
-use crate::source::ParameterSource;
+use crate::load::deadline::{Timed, fraction_of};
 
 /// Default for [`Loader::full_reload_every`](crate::Loader::full_reload_every).
 pub(crate) const DEFAULT_FULL_RELOAD: Duration = Duration::from_secs(24 * 60 * 60);
@@ -54,7 +54,7 @@ impl Watch {
                 Filler::checked(lookup).parameter("", template)
             })
             .map_err(|problem| Error::new(config, vec![problem]))?;
-        let version = read_version(&*group.source, &name)
+        let version = read_version(group, &name)
             .await
             .map_err(|problem| Error::new(config, vec![problem]))?;
         Ok(Watch {
@@ -72,14 +72,11 @@ impl Watch {
         self.seen.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Reads the watched parameter: reload when its version moved or the
-    /// safety interval has passed.
-    pub async fn check(
-        &self,
-        source: &dyn ParameterSource,
-        config: &'static str,
-    ) -> Result<Verdict, Error> {
-        let version = read_version(source, &self.name)
+    /// Reads the watched parameter from `group`'s source: reload when its
+    /// version moved or the safety interval has passed. A read that times
+    /// out fails the check, as any failed read does.
+    pub async fn check(&self, group: &Group, config: &'static str) -> Result<Verdict, Error> {
+        let version = read_version(group, &self.name)
             .await
             .map_err(|problem| Error::new(config, vec![problem]))?;
         let seen = self.seen();
@@ -107,11 +104,15 @@ impl Watch {
 
 /// Between nine tenths and all of `every`.
 fn share(every: Duration, random: f64) -> Duration {
-    every.mul_f64(1.0 - 0.1 * random.clamp(0.0, 1.0))
+    fraction_of(every, 1.0 - 0.1 * random.clamp(0.0, 1.0))
 }
 
-/// The version of `name`, or `None` if it does not exist.
-async fn read_version(source: &dyn ParameterSource, name: &str) -> Result<Option<i64>, Problem> {
+/// The version of `name` in `group`'s source, or `None` if it does not
+/// exist; under the group's call timeout, as every call (and its load
+/// timeout, since this one call is the whole read).
+async fn read_version(group: &Group, name: &str) -> Result<Option<i64>, Problem> {
+    let limits = group.limits;
+    let source = Timed::new(&*group.source, limits.call_timeout.min(limits.load_timeout));
     let names = [name.to_owned()];
     let output = source
         .get_parameters(&names, false)
@@ -127,4 +128,18 @@ async fn read_version(source: &dyn ParameterSource, name: &str) -> Result<Option
         .find(|p| p.name == name)
         .or(output.parameters.first())
         .map(|p| p.version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_safety_interval_share_never_overflows() {
+        let every = Duration::from_secs(100);
+        assert_eq!(share(every, 0.0), every);
+        assert_eq!(share(every, 1.0), Duration::from_secs(90));
+        assert_eq!(share(Duration::MAX, 0.0), Duration::MAX);
+        assert!(share(Duration::MAX, 0.5) < Duration::MAX);
+    }
 }

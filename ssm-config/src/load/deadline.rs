@@ -1,7 +1,73 @@
 //! A deadline around one call or one whole load, on tokio's timer (so a
-//! paused clock in tests moves it too).
+//! paused clock in tests moves it too); [`Timed`], the one way the crate
+//! calls a source; and time arithmetic that holds at `Duration::MAX`, which
+//! a user may give any duration setting to mean "never".
 
 use std::time::Duration;
+
+use crate::load::fetched::Action;
+use crate::source::{
+    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
+};
+
+/// A source as the crate calls it: every call under the call timeout
+/// ([`Loader::call_timeout`](crate::Loader::call_timeout)). A group load's
+/// calls, watch mode's read of the watched parameter, the doctor's
+/// follow-up calls and the untyped reads all go through here, so none
+/// waits on a stalled store for ever. A direct call to the
+/// [`ParameterSource`] methods is refused by clippy
+/// (`disallowed-methods` in this crate's `clippy.toml`); only a source
+/// that wraps others, inside the deadline of its own call, makes one.
+#[derive(Clone, Copy)]
+pub(crate) struct Timed<'s> {
+    source: &'s dyn ParameterSource,
+    timeout: Duration,
+}
+
+impl<'s> Timed<'s> {
+    pub fn new(source: &'s dyn ParameterSource, timeout: Duration) -> Self {
+        Timed { source, timeout }
+    }
+
+    /// `GetParameters`; a timeout when no answer came in time.
+    pub async fn get_parameters(
+        &self,
+        names: &[String],
+        with_decryption: bool,
+    ) -> Result<ParametersOutput, SourceError> {
+        #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
+        let call = self.source.get_parameters(names, with_decryption);
+        self.answer(Action::GetParameters, call).await
+    }
+
+    /// One `GetParametersByPath` page; a timeout when no answer came in
+    /// time.
+    pub async fn get_parameters_by_path(&self, query: &PathQuery) -> Result<PathPage, SourceError> {
+        #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
+        let call = self.source.get_parameters_by_path(query);
+        self.answer(Action::GetParametersByPath, call).await
+    }
+
+    /// The source's description, for messages.
+    pub fn describe(&self) -> String {
+        self.source.describe()
+    }
+
+    async fn answer<R>(
+        &self,
+        action: Action,
+        call: BoxFuture<'_, Result<R, SourceError>>,
+    ) -> Result<R, SourceError> {
+        match deadline(self.timeout, call).await {
+            Some(answer) => answer,
+            None => Err(SourceError::new(
+                SourceErrorKind::Timeout,
+                action.name(),
+                format!("no answer within {:?}", self.timeout),
+            )),
+        }
+    }
+}
 
 /// `work`, given up after `limit`, on the tokio runtime's timer. Outside a
 /// runtime, or on one built without `enable_time`, there is no timer, and
@@ -43,5 +109,37 @@ fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
             without.push(runtime);
             None
         }
+    }
+}
+
+/// `whole` times `fraction` (clamped to [0, 1]). `Duration::mul_f64`
+/// panics when the product rounds past `Duration::MAX`, as it does for
+/// `Duration::MAX` times one; this saturates there.
+pub(crate) fn fraction_of(whole: Duration, fraction: f64) -> Duration {
+    let fraction = match fraction.is_nan() {
+        true => 0.0,
+        false => fraction.clamp(0.0, 1.0),
+    };
+    Duration::try_from_secs_f64(whole.as_secs_f64() * fraction)
+        .map_or(whole, |part| part.min(whole))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fraction_of_any_duration_is_within_it() {
+        let ten = Duration::from_secs(10);
+        assert_eq!(fraction_of(ten, 0.5), Duration::from_secs(5));
+        assert_eq!(fraction_of(ten, 0.0), Duration::ZERO);
+        assert_eq!(fraction_of(ten, 1.0), ten);
+        assert_eq!(fraction_of(ten, 2.0), ten);
+        assert_eq!(fraction_of(ten, -1.0), Duration::ZERO);
+        assert_eq!(fraction_of(ten, f64::NAN), Duration::ZERO);
+        assert_eq!(fraction_of(Duration::MAX, 1.0), Duration::MAX);
+        assert_eq!(fraction_of(Duration::MAX, 0.0), Duration::ZERO);
+        let most = fraction_of(Duration::MAX, 1.0 - f64::EPSILON);
+        assert!(most <= Duration::MAX && most > Duration::MAX / 2);
     }
 }

@@ -14,7 +14,7 @@ use futures_util::stream;
 
 use crate::error::Problem;
 use crate::load::batch::{self, Batch};
-use crate::load::deadline::deadline;
+use crate::load::deadline::{Timed, deadline, fraction_of};
 use crate::load::fetched::{Action, CallOutcome, Calls, Fetched, NameOutcome};
 use crate::load::known::Known;
 use crate::load::resolved::{PathRequest, Requests};
@@ -105,8 +105,7 @@ pub(crate) async fn fetch(
         "fetching parameter group"
     );
     let call_state = Call {
-        source,
-        timeout: limits.call_timeout,
+        source: Timed::new(source, limits.call_timeout),
         throttled: AtomicBool::new(false),
         calls: std::sync::Mutex::new(known.map(|k| k.calls()).unwrap_or_default()),
     };
@@ -135,9 +134,11 @@ pub(crate) async fn fetch(
             .into_iter()
             .enumerate()
             .map(|(k, task)| {
-                let at = start + limits.pace.mul_f64(k as f64 / count as f64);
+                let offset = fraction_of(limits.pace, k as f64 / count as f64);
                 Box::pin(async move {
-                    tokio::time::sleep_until(at).await;
+                    // A sleep, not `sleep_until(start + offset)`: tokio's
+                    // sleep takes a moment past the clock's end as never.
+                    tokio::time::sleep(offset.saturating_sub(start.elapsed())).await;
                     task.await
                 }) as BoxFuture<'_, Done>
             })
@@ -209,37 +210,30 @@ fn unfinished(
     }
 }
 
-/// How every call of one fetch goes out: under a deadline, and not at all
-/// once the source has throttled one of them.
+/// How every call of one fetch goes out: [`Timed`], and not at all once
+/// the source has throttled one of them.
 struct Call<'a> {
-    source: &'a dyn ParameterSource,
-    timeout: Duration,
+    source: Timed<'a>,
     throttled: AtomicBool,
     calls: std::sync::Mutex<Calls>,
 }
 
-impl<'c> Call<'c> {
-    async fn send<'s, R>(
-        &'s self,
+impl Call<'_> {
+    /// Sends `call` (a call of [`Call::source`], not yet polled) unless the
+    /// source throttled another, and counts how it ended.
+    async fn send<R>(
+        &self,
         action: Action,
-        call: impl FnOnce(&'s dyn ParameterSource) -> BoxFuture<'s, Result<R, SourceError>>,
+        call: impl Future<Output = Result<R, SourceError>>,
     ) -> Result<R, SourceError> {
-        let operation = action.name();
         if self.throttled.load(Ordering::Relaxed) {
             return Err(SourceError::new(
                 SourceErrorKind::Throttled,
-                operation,
+                action.name(),
                 "not sent: the source throttled another call of this load",
             ));
         }
-        let outcome = match deadline(self.timeout, call(self.source)).await {
-            Some(outcome) => outcome,
-            None => Err(SourceError::new(
-                SourceErrorKind::Timeout,
-                operation,
-                format!("no answer within {:?}", self.timeout),
-            )),
-        };
+        let outcome = call.await;
         let ended = match &outcome {
             Ok(_) => CallOutcome::Ok,
             Err(err) if err.kind() == SourceErrorKind::Throttled => {
@@ -263,11 +257,8 @@ async fn fetch_batch(source: &Call<'_>, requests: &Requests, batch: Batch) -> Do
         .map(|&m| requests.names[m].wire())
         .collect();
     let ask = |names: Vec<String>| async move {
-        source
-            .send(Action::GetParameters, |s| {
-                s.get_parameters(&names, batch.decrypt)
-            })
-            .await
+        let call = source.source.get_parameters(&names, batch.decrypt);
+        source.send(Action::GetParameters, call).await
     };
     let answered = match ask(wire.clone()).await {
         // A missing secret fails the whole call: ask again apart, so the
@@ -352,9 +343,10 @@ async fn walk_path(
 
 impl Pages for Call<'_> {
     fn page<'a>(&'a self, query: &'a PathQuery) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        Box::pin(self.send(Action::GetParametersByPath, move |s| {
-            s.get_parameters_by_path(query)
-        }))
+        Box::pin(self.send(
+            Action::GetParametersByPath,
+            self.source.get_parameters_by_path(query),
+        ))
     }
 
     fn describe(&self) -> String {

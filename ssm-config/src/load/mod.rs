@@ -143,17 +143,17 @@ impl Group {
         make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
     }
 
-    /// The first load of a group, which warns of entries no field reads,
-    /// in a span of its own.
+    /// The first load of a group: see [`first_load`].
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
-        let observation =
-            Observation::start(Operation::Load, T::PLAN.type_name, &self.source.describe());
-        let loaded = self
-            .load_with::<T>(std::time::Duration::ZERO, Reuse::Nothing, Operation::Load)
-            .instrument(observation.span().clone())
-            .await;
-        observation.finish(loaded.as_ref().map(|_| None));
-        loaded
+        let (vars, env) = (
+            given_then_env(&self.vars),
+            GivenThenProcess::given(&self.env),
+        );
+        let settings = Settings {
+            operation: Operation::Load,
+            ..self.settings(&vars, &env, self.limits)
+        };
+        first_load::<T>(&*self.source, &settings).await
     }
 
     /// A load whose calls go out spread over `pace`, keeping what an
@@ -215,6 +215,22 @@ impl Group {
             operation: Operation::Check,
         }
     }
+}
+
+/// A first load, as `Loader::load`, `Loader::fetch` and
+/// `AppConfig::fetch(&source)` make it: in a span of its own, and warning
+/// of entries no field reads. (A refresh runs in its refresh's span, a
+/// check in its check's.)
+pub(crate) async fn first_load<T: SsmConfig>(
+    source: &dyn ParameterSource,
+    settings: &Settings<'_>,
+) -> Result<Loaded<T>, Error> {
+    let observation = Observation::start(Operation::Load, T::PLAN.type_name, &source.describe());
+    let loaded = load_from::<T>(source, settings, Reuse::Nothing)
+        .instrument(observation.span().clone())
+        .await;
+    observation.finish(loaded.as_ref().map(|_| None));
+    loaded
 }
 
 pub(crate) async fn load_from<T: SsmConfig>(

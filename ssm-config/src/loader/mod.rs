@@ -36,6 +36,9 @@ use crate::source::{AwsSource, ParameterSource};
 /// assert_eq!(config.get().db_host, "db.staging");
 /// # Ok(()) }
 /// ```
+///
+/// Every duration setting takes any value up to `Duration::MAX`: a max
+/// age, interval or timeout too long for the clock never passes.
 #[must_use = "a loader does nothing until `.load()` or `.fetch()` is awaited"]
 pub struct Loader<T> {
     source: SourceChoice,
@@ -323,7 +326,8 @@ impl<T: SsmConfig> Loader<T> {
 
     /// How long one call to the source (one `GetParameters`, one page of a
     /// walk) may go unanswered before it fails as a timeout (default 6 s,
-    /// at least 1 ms). SSM answers in tens of milliseconds; the default
+    /// at least 1 ms). Every call has it: a load's, the read of the
+    /// [`watch`](Loader::watch)ed parameter, the doctor's follow-up calls. SSM answers in tens of milliseconds; the default
     /// leaves room for the AWS source's own three attempts of at most 2 s
     /// each. A timed-out call fails the load like any failed call, with
     /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout):
@@ -370,6 +374,8 @@ impl<T: SsmConfig> Loader<T> {
     /// sets another schedule. A watched parameter that does not exist yet
     /// counts as a version of its own: creating it reloads everything.
     /// [`Live::refresh`](crate::Live::refresh) always loads everything.
+    /// The read has the [`call_timeout`](Loader::call_timeout): one that
+    /// times out fails the load, or the refresh, which keeps the snapshot.
     pub fn watch(mut self, name: impl Into<String>) -> Self {
         self.watch = Some(name.into());
         self

@@ -104,12 +104,8 @@ impl<T: SsmConfig> Loader<T> {
 
 /// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
 pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let loaded = load::load_from::<T>(
-        source,
-        &one_shot_settings(crate::observe::Operation::Load),
-        load::attempt::Reuse::Nothing,
-    )
-    .await?;
+    let settings = one_shot_settings(crate::observe::Operation::Load);
+    let loaded = load::first_load::<T>(source, &settings).await?;
     Ok(loaded.value)
 }
 

@@ -89,6 +89,10 @@ impl Layer {
     /// `GetParameters` on this layer. A missing secret fails a whole call
     /// (as on AWS): the names are then asked apart, as a load's fetch asks
     /// them, so the others are still answered here.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a layer is called inside the deadline of the layered call"
+    )]
     async fn get(&self, names: &[String], decrypt: bool) -> Result<ParametersOutput, SourceError> {
         let ask =
             |names: Vec<String>| async move { self.source.get_parameters(&names, decrypt).await };
@@ -111,6 +115,10 @@ impl Layer {
 }
 
 impl Pages for Layer {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a layer is called inside the deadline of the layered call"
+    )]
     fn page<'a>(&'a self, query: &'a PathQuery) -> BoxFuture<'a, Result<PathPage, SourceError>> {
         self.source.get_parameters_by_path(query)
     }

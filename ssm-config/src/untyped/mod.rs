@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
 use crate::load::DEFAULT_LIMITS;
+use crate::load::deadline::Timed;
 use crate::load::fetch;
 use crate::load::fetch::Limits;
 use crate::load::fetched::NameOutcome;
@@ -351,8 +352,8 @@ impl Parameters {
             next_token: None,
             max_pages: self.limits.max_pages,
         };
-        let page = self
-            .source
+        let source = Timed::new(&*self.source, self.limits.call_timeout);
+        let page = source
             .get_parameters_by_path(&query)
             .await
             .map_err(|e| self.failed(path, e))?;
@@ -360,8 +361,7 @@ impl Parameters {
             return Ok(true);
         }
         let names = [path.to_owned()];
-        let output = self
-            .source
+        let output = source
             .get_parameters(&names, false)
             .await
             .map_err(|e| self.failed(path, e))?;

@@ -167,6 +167,41 @@ async fn a_panicking_async_builder_keeps_the_old_value() {
     );
 }
 
+/// A builder that panics before it returns its future fails that rebuild
+/// only: the task lives on, the old value stays, the status says so, and the
+/// next change is built.
+#[tokio::test]
+async fn an_async_builder_that_panics_before_its_future_keeps_the_old_value() {
+    let source = seeded();
+    let config = Db::loader().source(source.clone()).load().await.unwrap();
+    let pool = config
+        .map_async(|db: Arc<Db>| {
+            if db.url == "panic" {
+                panic!("builder bug before its future");
+            }
+            async move { Ok::<_, String>(db.url.clone()) }
+        })
+        .await
+        .unwrap();
+    source.put("/derive/url", "panic");
+    config.refresh().await.unwrap();
+    until(|| pool.status().consecutive_failures == 1).await;
+    assert_eq!(*pool.get(), "db:5432", "the old value stays");
+    let status = pool.status();
+    assert!(
+        status
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("panicked") && !e.contains("builder bug")),
+        "{status:?}"
+    );
+
+    source.put("/derive/url", "db:6543");
+    config.refresh().await.unwrap();
+    until(|| *pool.get() == "db:6543").await;
+    assert_eq!(pool.status().consecutive_failures, 0);
+}
+
 /// Outside a tokio runtime there is nothing to rebuild on: the first value
 /// is built, and the status says it will never be rebuilt, without a
 /// panic.

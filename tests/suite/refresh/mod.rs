@@ -4,5 +4,7 @@
 mod derived;
 mod fleet;
 mod hostile;
+mod huge_durations;
 mod live;
 mod outage;
+mod stalled_watch;

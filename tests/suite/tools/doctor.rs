@@ -393,3 +393,86 @@ async fn one_unset_variable_is_one_error_shown_on_templates() {
         "the cause is said once: {shown}"
     );
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/doc-stall")]
+#[allow(dead_code)] // checked, never used
+struct Pair {
+    host: String,
+    #[ssm(path = "port:2")]
+    port: u16,
+}
+
+/// Denies a call of several names, as a policy denying one of them does;
+/// a call of one name is accepted and never answered, so the doctor's
+/// follow-up calls (each name alone; the latest of a missing pin) stall.
+#[derive(Clone)]
+struct StallsAlone(ssm_config::MemorySource);
+
+impl ssm_config::source::ParameterSource for StallsAlone {
+    fn get_parameters<'a>(
+        &'a self,
+        names: &'a [String],
+        decrypt: bool,
+    ) -> ssm_config::source::BoxFuture<
+        'a,
+        Result<ssm_config::source::ParametersOutput, ssm_config::source::SourceError>,
+    > {
+        use ssm_config::source::{SourceError, SourceErrorKind};
+        Box::pin(async move {
+            match names {
+                [_] if names[0].ends_with(":2") => self.0.get_parameters(names, decrypt).await,
+                [_] => std::future::pending().await,
+                _ => Err(SourceError::new(
+                    SourceErrorKind::AccessDenied,
+                    "GetParameters",
+                    "not authorized to perform ssm:GetParameters",
+                )),
+            }
+        })
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        query: &'a ssm_config::source::PathQuery,
+    ) -> ssm_config::source::BoxFuture<
+        'a,
+        Result<ssm_config::source::PathPage, ssm_config::source::SourceError>,
+    > {
+        self.0.get_parameters_by_path(query)
+    }
+    fn describe(&self) -> String {
+        "a store that stalls on names asked alone".into()
+    }
+}
+
+/// Every call the doctor makes after the attempt has the call deadline:
+/// a store that stalls on them still gets a report, which says so.
+#[test]
+fn follow_up_calls_that_stall_are_reported_as_timeouts() {
+    crate::support::bound::on_paused_clock(|| async {
+        let store = ssm_config::MemorySource::new();
+        store.put("/doc-stall/host", "db");
+        store.put("/doc-stall/port", "5432");
+        let started = tokio::time::Instant::now();
+        let checking = Pair::loader()
+            .source(StallsAlone(store))
+            .call_timeout(std::time::Duration::from_secs(2))
+            .check();
+        let report = tokio::time::timeout(std::time::Duration::from_secs(600), checking)
+            .await
+            .expect("the check ends");
+        assert!(!report.would_load, "{report}");
+        let host = report.row("host").expect("a row for host");
+        assert_eq!(host.finding, Finding::Unreadable, "{report}");
+        assert!(host.detail.contains("no answer within 2s"), "{report}");
+        // `port:2` is missing alone; asking for the latest version stalls,
+        // so it stays a plain missing pin.
+        let port = report.row("port").expect("a row for port");
+        assert_eq!(port.finding, Finding::Missing, "{report}");
+        assert!(
+            started.elapsed() <= std::time::Duration::from_secs(4),
+            "{:?}",
+            started.elapsed()
+        );
+    });
+}

@@ -179,6 +179,12 @@ impl FileSource {
     }
 }
 
+// The file's entries live in a `MemorySource`, read inside the deadline of
+// this source's own call.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the in-memory store of a file is called inside the deadline of the file's call"
+)]
 impl ParameterSource for FileSource {
     fn get_parameters<'a>(
         &'a self,
