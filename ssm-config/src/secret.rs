@@ -158,8 +158,9 @@ impl<T> From<T> for Secret<T> {
 
 /// Lets a `Secret<T>` sit inside a JSON value deserialized with `#[ssm(json)]`.
 ///
-/// A JSON value whose deserialization reached a `Secret` reports a failure
-/// by position only, since serde's messages quote the offending text.
+/// A JSON value whose type holds a `Secret` anywhere reports a failure by
+/// position only, whether or not serde reached the secret, since serde's
+/// messages quote the offending text.
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         MET_SECRET.with(|met| met.set(true));

@@ -1,17 +1,20 @@
 //! A canary secret run through every path a value can leak by: `Debug` of
-//! the config and of errors, `Display` of errors, everything traced at TRACE
-//! level (the AWS SDK's events included), and a panic on a failed load; from
-//! a `MemorySource` (so it runs wherever the tests run), then from moto
-//! through the AWS SDK. One test in a process of its own, as it installs a
-//! global subscriber and a panic hook.
+//! the config and of errors, `Display` of errors and of their chain,
+//! everything traced at TRACE level (the AWS SDK's events included), and a
+//! panic on a failed load; from a `MemorySource` (so it runs wherever the
+//! tests run), an environment override and a file, then from moto through
+//! the AWS SDK, a response that does not parse included. One test in a
+//! process of its own, as it installs a global subscriber and a panic hook.
 
 use std::sync::{Arc, Mutex};
 
 use crate::support::backend::Backend as _;
 use crate::support::emulator::{self, Emulator};
-use crate::support::proxy::Proxy;
+use crate::support::proxy::{Fault, Proxy, Share};
+use crate::support::scratch::TempFile;
 use crate::support::traced::Capture;
-use ssm_config::{Secret, SsmConfig, source::AwsSource};
+use ssm_config::source::{AwsSource, FileSource};
+use ssm_config::{Secret, SsmConfig};
 
 const CANARY: &str = "canary-7f3a9c1e";
 
@@ -55,6 +58,62 @@ struct Creds {
     password: Secret<u16>,
 }
 
+/// `json` values with a secret inside that break before serde reaches the
+/// secret, so nothing in serde's state tells of it: the type must.
+#[derive(SsmConfig, Debug)]
+#[allow(dead_code)] // never loads
+#[ssm(prefix = "/canary/json")]
+struct BrokenJson {
+    #[ssm(json)]
+    wrong_type: Login,
+    #[ssm(json)]
+    no_comma: Login,
+    #[ssm(json)]
+    bare: Login,
+    #[ssm(json)]
+    deep: Vec<Db>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+struct Login {
+    user: String,
+    password: Secret<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+struct Db {
+    host: String,
+    logins: Vec<Login>,
+}
+
+/// Each field of `BrokenJson`, its text, and where the JSON breaks.
+fn broken_json() -> [(&'static str, String, &'static str); 4] {
+    [
+        (
+            "wrong_type",
+            format!(r#"{{"user":7,"password":"{CANARY}"}}"#),
+            "does not fit the type at line 1 column 9",
+        ),
+        (
+            "no_comma",
+            format!(r#"{{"user":"u" "password":"{CANARY}"}}"#),
+            "is not valid JSON at line 1 column 13",
+        ),
+        (
+            "bare",
+            format!(r#""{CANARY}""#),
+            "does not fit the type at line 1 column 17",
+        ),
+        (
+            "deep",
+            format!(r#"[{{"host":1,"logins":[{{"user":"u","password":"{CANARY}"}}]}}]"#),
+            "does not fit the type at line 1 column 10",
+        ),
+    ]
+}
+
 #[test]
 fn a_canary_secret_never_shows() {
     // The subscriber and the panic hook are the process's own.
@@ -75,7 +134,11 @@ async fn canary_in_this_process() {
     let panics = Arc::new(Mutex::new(String::new()));
     std::panic::set_hook(Box::new({
         let panics = panics.clone();
-        move |info| panics.lock().unwrap().push_str(&info.to_string())
+        move |info| {
+            // Shown too, so a failed assertion of this test says why.
+            eprintln!("{info}");
+            panics.lock().unwrap().push_str(&info.to_string());
+        }
     }));
 
     // In memory first, so the check runs even where the emulator cannot
@@ -90,7 +153,11 @@ async fn canary_in_this_process() {
         "/canary/creds",
         &format!(r#"{{"user":"u","password":"{CANARY}"}}"#),
     );
+    for (field, text, _) in broken_json() {
+        memory.put(&format!("/canary/json/{field}"), &text);
+    }
     never_shows(memory, &traced, &panics, false).await;
+    broken_json_from_env_and_file_never_shows(&traced, &panics).await;
 
     let Some(emulator) = Emulator::start().await else {
         return;
@@ -108,9 +175,23 @@ async fn canary_in_this_process() {
             &format!(r#"{{"user":"u","password":"{CANARY}"}}"#),
         )
         .await;
+    for (field, text, _) in broken_json() {
+        emulator.put(&format!("/canary/json/{field}"), &text).await;
+    }
     let proxy = Proxy::start(&emulator.endpoint).await;
     let source = AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
-    never_shows(source, &traced, &panics, true).await;
+    never_shows(source.clone(), &traced, &panics, true).await;
+
+    // An answer that does not parse: its body holds the values asked for,
+    // and the SDK's error holds the body.
+    let body = format!(
+        r#"{{"InvalidParameters":[],"Parameters":[{{"Name":"/canary/password","Type":"SecureString","Value":"{CANARY}","Version":"#
+    );
+    proxy.inject(Fault::Unparsable(body.leak()), Share::Rate(1.0));
+    let unparsable = Good::fetch(&source).await.unwrap_err();
+    let display = unparsable.to_string();
+    assert!(display.contains("could not be parsed"), "{display}");
+    assert_hidden(error_texts(&unparsable), &traced, &panics);
 }
 
 /// The SecureStrings holding the canary.
@@ -149,40 +230,105 @@ async fn never_shows<S: ssm_config::source::ParameterSource + Clone>(
     assert!(panicked.is_err(), "unwrapping the error panics");
 
     let error = Bad::fetch(&source).await.unwrap_err();
-    let shown = [
-        format!("{snapshot:?}"),
-        format!("{config:?}"),
-        format!("{error}"),
-        format!("{error:?}"),
-        format!("{error:#?}"),
-        panics.lock().unwrap().clone(),
-        traced.lock().unwrap().clone(),
-    ];
-    let [_, _, display, _, _, panic, trace] = &shown;
+    let display = error.to_string();
     assert!(display.contains("not_a_number"), "{display}");
     assert!(
         display.contains("field `creds`: the value from /canary/creds version 1 is not a valid `Creds`: the value does not fit the type at line 1 column"),
         "{display}"
     );
+    let panic = panics.lock().unwrap().clone();
     assert!(
         panic.contains("not_a_number"),
         "the panic was captured: {panic}"
     );
     if through_sdk {
+        let trace = traced.lock().unwrap().clone();
         assert!(trace.contains("GetParameters"), "tracing was captured");
     }
-    for (what, text) in [
-        "config Debug",
-        "Live Debug",
-        "error Display",
-        "error Debug",
-        "error Debug (alternate)",
-        "panic",
-        "trace",
-    ]
-    .iter()
-    .zip(&shown)
-    {
+    let broken = BrokenJson::fetch(&source).await.unwrap_err();
+    says_where_the_json_broke(&broken, |field| format!("/canary/json/{field} version 1"));
+    let mut shown = vec![
+        ("config Debug", format!("{snapshot:?}")),
+        ("Live Debug", format!("{config:?}")),
+    ];
+    shown.extend(error_texts(&error));
+    shown.extend(error_texts(&broken));
+    assert_hidden(shown, traced, panics);
+}
+
+/// The same broken values from an environment override and from a file
+/// entry: each goes through the field's own conversion.
+async fn broken_json_from_env_and_file_never_shows(traced: &Mutex<String>, panics: &Mutex<String>) {
+    let mut loader = BrokenJson::loader()
+        .source(ssm_config::MemorySource::new())
+        .env_prefix("CANARY_");
+    for (field, text, _) in broken_json() {
+        loader = loader.env_override(format!("CANARY_{}", field.to_uppercase()), text);
+    }
+    let from_env = loader.load().await.unwrap_err();
+    says_where_the_json_broke(&from_env, |field| {
+        format!("env CANARY_{}", field.to_uppercase())
+    });
+
+    let entries: String = broken_json()
+        .iter()
+        .map(|(field, text, _)| format!("\"/canary/json/{field}\" = '{text}'\n"))
+        .collect();
+    let file = TempFile::new("canary.toml", &format!("[parameters]\n{entries}"));
+    let from_file = BrokenJson::fetch(&FileSource::new(&file.path))
+        .await
+        .unwrap_err();
+    says_where_the_json_broke(&from_file, |field| {
+        format!("/canary/json/{field} version 1 in ")
+    });
+
+    let mut shown = error_texts(&from_env);
+    shown.extend(error_texts(&from_file));
+    assert_hidden(shown, traced, panics);
+}
+
+/// Each field of `BrokenJson` is reported, from `origin(field)`, by where
+/// its JSON broke.
+fn says_where_the_json_broke(error: &ssm_config::Error, origin: impl Fn(&str) -> String) {
+    let display = error.to_string();
+    for (field, _, broke) in broken_json() {
+        let expected = origin(field);
+        let line = display
+            .lines()
+            .find(|line| line.contains(&format!("field `{field}`")))
+            .unwrap_or_else(|| panic!("no problem about `{field}`: {display}"));
+        assert!(
+            line.contains(&expected) && line.contains(&format!("the value {broke}")),
+            "`{field}` from {expected} should break where it does ({broke}): {line}"
+        );
+    }
+}
+
+/// An error as it can be shown: `Display`, `Debug` (plain and alternate)
+/// and the `Display` of each error of its `source` chain.
+fn error_texts(error: &ssm_config::Error) -> Vec<(&'static str, String)> {
+    let mut texts = vec![
+        ("error Display", format!("{error}")),
+        ("error Debug", format!("{error:?}")),
+        ("error Debug (alternate)", format!("{error:#?}")),
+    ];
+    let mut next = std::error::Error::source(error);
+    while let Some(cause) = next {
+        texts.push(("error chain", format!("{cause} / {cause:?}")));
+        next = cause.source();
+    }
+    texts
+}
+
+/// Nothing in `shown`, traced or panicked holds the canary.
+fn assert_hidden(
+    mut shown: Vec<(&'static str, String)>,
+    traced: &Mutex<String>,
+    panics: &Mutex<String>,
+) {
+    shown.push(("panic", panics.lock().unwrap().clone()));
+    shown.push(("trace", traced.lock().unwrap().clone()));
+    for (what, text) in shown {
         assert!(
             !text.contains(CANARY),
             "the canary shows in the {what}:\n{text}"

@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 use crate::Secret;
 
+mod holds_secret;
+
 /// Turns a raw value into `Output`; the error says why not.
 pub trait Convert {
     /// What the value becomes.
@@ -184,14 +186,18 @@ impl<T: serde::de::DeserializeOwned> Convert for Json<T> {
     type Output = T;
     fn convert(&self, raw: &str) -> Result<T, Rejection> {
         let (parsed, met_secret) = crate::secret::watch_deserializing(|| serde_json::from_str(raw));
-        parsed.map_err(|e| match met_secret {
-            // serde's message may quote the secret's text: say where the
-            // JSON broke, not what it said.
-            true => Rejection {
-                reason: located(&e),
-                may_hold_secret: true,
-            },
-            false => e.to_string().into(),
+        parsed.map_err(|e| {
+            // serde's message may quote the text, and the text may be the
+            // secret even when serde broke off before reaching it: for a
+            // type that holds one anywhere, say where the JSON broke, not
+            // what it said.
+            match met_secret || holds_secret::may_hold_secret::<T>() {
+                true => Rejection {
+                    reason: located(&e),
+                    may_hold_secret: true,
+                },
+                false => e.to_string().into(),
+            }
         })
     }
 }
@@ -307,34 +313,105 @@ mod tests {
         }
     }
 
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Creds {
+        user: String,
+        password: Secret<u16>,
+    }
+
+    /// Every way serde fails on a value with a secret inside, the secret
+    /// reached or not: the reason says where, never what.
     #[test]
     fn json_with_a_secret_inside_fails_by_position_only() {
+        let cases = [
+            (
+                r#"{"user":"u","password":"hunter2"}"#,
+                "the value does not fit the type at line 1 column 32",
+            ),
+            (
+                r#"{"user":7,"password":"hunter2"}"#,
+                "the value does not fit the type at line 1 column 9",
+            ),
+            (
+                r#"{"user":"u" "password":"hunter2"}"#,
+                "the value is not valid JSON at line 1 column 13",
+            ),
+            (
+                r#""hunter2""#,
+                "the value does not fit the type at line 1 column 9",
+            ),
+            (
+                r#"{"user":"u","password":"hunt"#,
+                "the value ends too early at line 1 column 28",
+            ),
+        ];
+        for (raw, reason) in cases {
+            let rejection = Json::<Creds>::new().convert(raw).unwrap_err();
+            assert!(rejection.may_hold_secret, "{raw}");
+            assert_eq!(
+                rejection.reason,
+                format!("{reason} (details withheld: the type holds a `Secret`)"),
+                "{raw}"
+            );
+        }
+    }
+
+    /// The `Secret` is found however deep it sits, before serde reaches it.
+    #[test]
+    fn a_secret_deep_inside_is_found_before_serde_reaches_it() {
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
-        struct Creds {
-            user: String,
-            password: Secret<u16>,
+        struct Db {
+            port: u16,
+            replicas: Vec<std::collections::HashMap<String, Option<Box<Creds>>>>,
         }
-        let rejection = Json::<Creds>::new()
-            .convert(r#"{"user":"u","password":"hunter2"}"#)
-            .unwrap_err();
-        assert!(rejection.may_hold_secret);
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Auth {
+            Anonymous,
+            Token(u8),
+            Password {
+                user: String,
+                password: Secret<String>,
+            },
+        }
+        let early = r#"{"port":"hunter2"}"#;
+        let db = Json::<Db>::new().convert(early).unwrap_err();
         assert!(
-            !rejection.reason.contains("hunter2"),
+            db.may_hold_secret && !db.reason.contains("hunter2"),
+            "{db:?}"
+        );
+        let auth = Json::<Vec<Auth>>::new()
+            .convert(r#"["hunter2"]"#)
+            .unwrap_err();
+        assert!(
+            auth.may_hold_secret && !auth.reason.contains("hunter2"),
+            "{auth:?}"
+        );
+        let map = Json::<std::collections::BTreeMap<String, Secret<String>>>::new()
+            .convert(r#"{"a" "hunter2"}"#)
+            .unwrap_err();
+        assert!(map.may_hold_secret, "{map:?}");
+    }
+
+    /// Without a `Secret` anywhere, serde's message (and the value) stay.
+    #[test]
+    fn json_without_a_secret_keeps_serde_message() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Limits {
+            max_items: u32,
+            burst: Option<Vec<u8>>,
+        }
+        let rejection = Json::<Limits>::new()
+            .convert(r#"{"max_items":"ten"}"#)
+            .unwrap_err();
+        assert!(!rejection.may_hold_secret);
+        assert!(
+            rejection.reason.contains(r#"invalid type: string "ten""#),
             "{}",
             rejection.reason
-        );
-        assert_eq!(
-            rejection.reason,
-            "the value does not fit the type at line 1 column 32 (details withheld: the type holds a `Secret`)"
-        );
-        // Before the secret is reached, serde's message is kept.
-        let early = Json::<Creds>::new().convert(r#"{"user":7}"#).unwrap_err();
-        assert!(!early.may_hold_secret);
-        assert!(
-            early.reason.contains("invalid type: integer `7`"),
-            "{}",
-            early.reason
         );
     }
 

@@ -7,7 +7,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::config::SharedHttpClient;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
-use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
 #[cfg(any(feature = "rustls-ring", feature = "fips"))]
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
@@ -314,19 +314,42 @@ where
         SdkError::DispatchFailure(_) => SourceErrorKind::Unreachable,
         _ => kind_of_code(err.code()),
     };
-    // A service's answer says all in its code and message; the SDK's
-    // context for it is a dump of the raw response.
-    if let SdkError::ServiceError(_) = &err
-        && let Some(code) = err.code()
-    {
-        let message = match err.message() {
-            Some(text) if !text.is_empty() => format!("{code}: {text}"),
-            _ => code.to_owned(),
-        };
-        return SourceError::new(kind, operation, message).with_quiet_source(err);
+    // Never the SDK's `DisplayErrorContext` nor any `Debug` of its errors:
+    // they print the raw HTTP response, whose body holds the decrypted
+    // values of the call.
+    let message = match &err {
+        // A service's answer says all in its code and message.
+        SdkError::ServiceError(_) if err.code().is_some() => {
+            let code = err.code().unwrap_or_default();
+            match err.message() {
+                Some(text) if !text.is_empty() => format!("{code}: {text}"),
+                _ => code.to_owned(),
+            }
+        }
+        // The body was read and did not parse: the parser's words may
+        // quote it, and it holds the values asked for.
+        SdkError::ResponseError(response) => format!(
+            "the response (HTTP {}) could not be parsed",
+            response.raw().status().as_u16()
+        ),
+        _ => display_chain(&err),
+    };
+    SourceError::new(kind, operation, message).with_quiet_source(err)
+}
+
+/// The `Display` of `err` and of each error below it, joined by `: `.
+fn display_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(cause) = next {
+        let said = cause.to_string();
+        if !said.is_empty() && !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        next = cause.source();
     }
-    let message = DisplayErrorContext(&err).to_string();
-    SourceError::new(kind, operation, message).with_source(err)
+    text
 }
 
 fn kind_of_code(code: Option<&str>) -> SourceErrorKind {
@@ -355,6 +378,64 @@ fn kind_of_code(code: Option<&str>) -> SourceErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ssm::config::http::HttpResponse;
+    use aws_sdk_ssm::operation::get_parameters::GetParametersError;
+
+    const CANARY: &str = "canary-51d0e7";
+
+    /// An error whose `Debug` differs from its `Display`, as the SDK's own
+    /// timeout error's does.
+    struct Elapsed;
+
+    impl std::fmt::Display for Elapsed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("operation timeout (all attempts including retries) occurred after 5s")
+        }
+    }
+
+    impl std::fmt::Debug for Elapsed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("MaybeTimeoutError { kind: Operation, duration: 5s }")
+        }
+    }
+
+    impl std::error::Error for Elapsed {}
+
+    #[test]
+    fn a_response_that_does_not_parse_is_never_shown() {
+        let body = format!(
+            r#"{{"Parameters":[{{"Name":"/db/password","Type":"SecureString","Value":"{CANARY}","Version":"#
+        );
+        let raw = HttpResponse::new(200.try_into().unwrap(), body.into());
+        let err = SdkError::<GetParametersError, _>::response_error(
+            std::io::Error::other("Error at offset 90: unexpected end of stream"),
+            raw,
+        );
+        let error = source_error("GetParameters", err);
+        let (display, debug) = (error.to_string(), format!("{error:?} {error:#?}"));
+        assert_eq!(
+            display,
+            "GetParameters failed (error): the response (HTTP 200) could not be parsed"
+        );
+        assert!(!debug.contains(CANARY), "{debug}");
+        assert!(debug.contains("could not be parsed"), "{debug}");
+    }
+
+    #[test]
+    fn a_timeout_says_how_long_in_words() {
+        let err = SdkError::<GetParametersError, HttpResponse>::timeout_error(Elapsed);
+        let error = source_error("GetParameters", err);
+        assert_eq!(error.kind(), SourceErrorKind::Timeout);
+        assert_eq!(
+            error.to_string(),
+            "GetParameters failed (timed out): request has timed out: operation timeout (all attempts including retries) occurred after 5s"
+        );
+        let debug = format!("{error:?}");
+        assert!(
+            !debug.contains("TimeoutError(") && !debug.contains("MaybeTimeoutError"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn unknown_parameter_types_fail_closed() {

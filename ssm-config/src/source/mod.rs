@@ -318,7 +318,9 @@ pub enum SourceErrorKind {
 /// text of the underlying error's chain (each part once). So that nothing is
 /// printed twice, [`source`](std::error::Error::source) returns `None`; the
 /// underlying error is at [`cause`](SourceError::cause) for inspection.
-#[derive(Debug)]
+/// `Debug` shows the kind, the operation and the message, never the cause:
+/// an AWS SDK error's `Debug` prints the raw HTTP response, values
+/// included.
 pub struct SourceError {
     kind: SourceErrorKind,
     operation: &'static str,
@@ -382,6 +384,8 @@ impl SourceError {
     }
 
     /// The underlying error, such as the AWS SDK's, when there is one.
+    /// Beware of its `Debug`: the SDK's holds the raw HTTP response, whose
+    /// body holds the decrypted values of the call.
     pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         self.cause.as_deref()
     }
@@ -413,6 +417,17 @@ impl fmt::Display for SourceError {
 }
 
 impl std::error::Error for SourceError {}
+
+/// The cause is left out: see [`SourceError`].
+impl fmt::Debug for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceError")
+            .field("kind", &self.kind)
+            .field("operation", &self.operation)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
 
 impl fmt::Display for SourceErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

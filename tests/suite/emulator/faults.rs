@@ -1,6 +1,7 @@
 //! Faults injected between the library and the emulator by the loopback
 //! proxy: throttling, an emulator gone mid-life, a failing batch, responses
-//! slower than the timeout. Every test is bounded in time.
+//! slower than the timeout, a response that does not parse. Every test is
+//! bounded in time.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -245,6 +246,54 @@ async fn responses_slower_than_the_timeout_fail_instead_of_hanging() {
     );
 }
 
+/// Stands for the decrypted values a response body holds.
+const CANARY: &str = "canary-90c4d2";
+
+/// Answers of 200 whose body holds the canary and does not parse: cut off
+/// in the middle, and the canary where a number belongs.
+const UNPARSABLE: [&str; 2] = [
+    r#"{"InvalidParameters":[],"Parameters":[{"Name":"/faults/host","Type":"SecureString","Value":"canary-90c4d2","Version":"#,
+    r#"{"InvalidParameters":[],"Parameters":[{"Name":"/faults/host","Type":"SecureString","Value":"x","Version":"canary-90c4d2"}]}"#,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_that_does_not_parse_never_shows_its_body() {
+    let Some(emulator) = Emulator::start().await else {
+        return;
+    };
+    let proxy = Proxy::start(&emulator.endpoint).await;
+    for body in UNPARSABLE {
+        assert!(body.contains(CANARY));
+        proxy.inject(Fault::Unparsable(body), Share::Rate(1.0));
+        let loaded = tokio::time::timeout(
+            BOUND,
+            Small::loader().source(source(&proxy, 1, None)).load(),
+        )
+        .await
+        .expect("bounded");
+        let error = loaded.unwrap_err();
+        let display = error.to_string();
+        assert!(
+            display.contains(
+                "GetParameters failed (error): the response (HTTP 200) could not be parsed"
+            ) && display.contains("/faults/host"),
+            "says the call, what went wrong and the names: {display}"
+        );
+        let source_errors: Vec<_> = error.source_errors().collect();
+        for (what, text) in [
+            ("Display", display),
+            ("Debug", format!("{error:?}")),
+            ("Debug (alternate)", format!("{error:#?}")),
+            ("source error Debug", format!("{source_errors:?}")),
+        ] {
+            assert!(
+                !text.contains(CANARY),
+                "the body shows in the {what}:\n{text}"
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_accepts_and_never_answers_fails_in_seconds_with_default_settings() {
     let Some(emulator) = Emulator::start().await else {
@@ -275,6 +324,18 @@ async fn a_store_that_accepts_and_never_answers_fails_in_seconds_with_default_se
     );
     let took = started.elapsed();
     assert!(took < Duration::from_secs(15), "{took:?}");
+    // Said in words, without the SDK's `Debug` of its timeout error.
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(
+            !text.contains("TimeoutError(") && !text.contains("MaybeTimeoutError"),
+            "{text}"
+        );
+    }
+    let said = err.to_string();
+    assert!(
+        said.contains("GetParameters failed (timed out): request has timed out: operation timeout (all attempts including retries) occurred after 5s"),
+        "{said}"
+    );
     let status = config.status();
     assert_eq!(status.last_error.unwrap().kind, err.kind());
     assert!(

@@ -37,6 +37,9 @@ pub enum Fault {
     /// comes (the connection is dropped after the proxy's longest hold, so
     /// a test still ends).
     Stall,
+    /// 200 OK with this body, which does not parse as the action's answer:
+    /// a truncated read, a proxy's page, a corrupted response.
+    Unparsable(&'static str),
 }
 
 /// Which requests a fault hits.
@@ -311,6 +314,7 @@ async fn answer(request: &Message, shared: &Shared) -> Option<Vec<u8>> {
             "InternalServerError",
             "injected by the test proxy",
         )),
+        Some(Fault::Unparsable(body)) => Some(response(200, "OK", &[], body)),
         Some(Fault::Reset) => None,
         Some(Fault::Stall) => {
             tokio::time::sleep(MAX_HOLD).await;
@@ -372,8 +376,17 @@ fn draw_fault(settings: &mut Settings) -> Option<Fault> {
 
 fn error_response(status: u16, reason: &str, code: &str, message: &str) -> Vec<u8> {
     let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+    response(status, reason, &[("x-amzn-errortype", code)], &body)
+}
+
+/// An answer in SSM's JSON protocol.
+fn response(status: u16, reason: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-errortype: {code}\r\ncontent-length: {}\r\n\r\n{body}",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/x-amz-json-1.1\r\n{headers}content-length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
