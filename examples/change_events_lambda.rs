@@ -40,5 +40,6 @@ async fn handle(config: &Live<Config>, event: serde_json::Value) -> Result<Strin
             ))
         }
         Applied::Ignored => Ok("ignored: not a parameter this function reads".into()),
+        Applied::Refused => Ok("refused: the event names no valid parameter".into()),
     }
 }

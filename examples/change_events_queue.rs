@@ -56,6 +56,7 @@ async fn drain(queue: &impl EventQueue, config: &Live<Config>) {
             match config.apply_event(body.as_slice()) {
                 Ok(Applied::Refreshing) => println!("event: refresh scheduled"),
                 Ok(Applied::Ignored) => println!("event: ignored"),
+                Ok(Applied::Refused) => println!("event: refused, forged or garbled"),
                 Err(err) => println!("event: {err}"),
             }
         }

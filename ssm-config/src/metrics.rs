@@ -7,7 +7,7 @@
 //! | `ssm_config_loads_total` | counter | `config`, `outcome` (`ok`, `error`) | first loads (`load()`, `fetch()`) |
 //! | `ssm_config_refreshes_total` | counter | `config`, `outcome` (`ok`, `error`) | refreshes: at expiry, background, forced, event-driven |
 //! | `ssm_config_calls_total` | counter | `config`, `action` (`GetParameters`, `GetParametersByPath`), `outcome` (`ok`, `throttled`, `error`) | calls sent to the source, retries of the SDK not counted apart |
-//! | `ssm_config_events_total` | counter | `config`, `result` (`applied`, `ignored`) | change events given to `Live::apply_event` |
+//! | `ssm_config_events_total` | counter | `config`, `result` (`applied`, `ignored`, `refused`), `change` (the operation as AWS spells it: `Create`, `Update`, `Delete`, `LabelParameterVersion`, `PutSecretValue`, `UpdateSecret`, `UpdateSecretVersionStage`, `RotateSecret`, `DeleteSecret`, `RotationSucceeded`; `unknown` for any other; `none` for an event that is no change) | change events given to `Live::apply_event` |
 //! | `ssm_config_load_duration_seconds` | histogram | `config` | how long each first load took |
 //! | `ssm_config_refresh_duration_seconds` | histogram | `config` | how long each refresh took |
 //! | `ssm_config_snapshot_age_seconds` | gauge | `config` | the current snapshot's age, set after every refresh attempt and on every `Live::status()` |
@@ -67,10 +67,17 @@ mod recorded {
         }
     }
 
-    pub(crate) fn event(config: &'static str, applied: bool) {
-        let result = if applied { "applied" } else { "ignored" };
-        metrics::counter!("ssm_config_events_total", "config" => config, "result" => result)
-            .increment(1);
+    /// `change` is an operation AWS sends, or `unknown`: never an
+    /// event's own text, which would let events mint labels.
+    pub(crate) fn event(config: &'static str, result: &'static str, change: Option<&'static str>) {
+        let change = change.unwrap_or("none");
+        metrics::counter!(
+            "ssm_config_events_total",
+            "config" => config,
+            "result" => result,
+            "change" => change
+        )
+        .increment(1);
     }
 
     pub(crate) fn health(config: &'static str, snapshot_age: Duration, failures: u32) {
@@ -94,7 +101,7 @@ mod unrecorded {
 
     pub(crate) fn operation(_: &'static str, _: Operation, _: bool, _: Duration) {}
     pub(crate) fn calls(_: &'static str, _: &Calls) {}
-    pub(crate) fn event(_: &'static str, _: bool) {}
+    pub(crate) fn event(_: &'static str, _: &'static str, _: Option<&'static str>) {}
     pub(crate) fn health(_: &'static str, _: Duration, _: u32) {}
     pub(crate) fn snapshot_age(_: &'static str, _: Duration) {}
 }

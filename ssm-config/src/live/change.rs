@@ -28,14 +28,16 @@ pub struct ParameterChange {
 /// The prefix under which SSM serves Secrets Manager secrets.
 const SECRET_REFERENCE: &str = "/aws/reference/secretsmanager/";
 
-/// The Secrets Manager API calls that change what a secret reads as.
-const SECRET_CHANGES: &[&str] = &[
-    "PutSecretValue",
-    "UpdateSecret",
-    "UpdateSecretVersionStage",
-    "RotateSecret",
-    "DeleteSecret",
-];
+/// The longest name or secret id an event may hold: what `GetParameter`
+/// takes for a name, ARN included
+/// (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html>),
+/// and what Secrets Manager takes for a secret id
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html>).
+const MOST_NAME_CHARS: usize = 2048;
+
+/// The longest operation or type a Parameter Store change may hold: the
+/// longest AWS sends (`LabelParameterVersion`) with room to spare.
+const MOST_WORD_CHARS: usize = 64;
 
 impl ParameterChange {
     /// Reads an EventBridge event that changes what a configuration may
@@ -43,6 +45,9 @@ impl ParameterChange {
     /// Manager change (`source` "aws.secretsmanager"); or the bare `detail`
     /// object of a Parameter Store change. Any other event is an error here;
     /// [`Live::apply_event`](crate::Live::apply_event) ignores other well-formed AWS events instead.
+    ///
+    /// So is text longer than AWS sends, which is never kept: a name or a
+    /// secret id over 2048 characters, an operation or a type over 64.
     pub fn from_value(event: &Value) -> Result<Self, EventError> {
         classify(event)?.ok_or_else(|| {
             EventError::new("it is an AWS event of another kind, which changes nothing".into())
@@ -60,12 +65,121 @@ impl ParameterChange {
     }
 }
 
+/// An event's operation as traces and metrics may record it: one of the
+/// operations AWS sends, or `Unknown`, never the event's own text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventOperation {
+    Create,
+    Update,
+    Delete,
+    LabelParameterVersion,
+    PutSecretValue,
+    UpdateSecret,
+    UpdateSecretVersionStage,
+    RotateSecret,
+    DeleteSecret,
+    RotationSucceeded,
+    Unknown,
+}
+
+impl EventOperation {
+    const KNOWN: [EventOperation; 10] = [
+        EventOperation::Create,
+        EventOperation::Update,
+        EventOperation::Delete,
+        EventOperation::LabelParameterVersion,
+        EventOperation::PutSecretValue,
+        EventOperation::UpdateSecret,
+        EventOperation::UpdateSecretVersionStage,
+        EventOperation::RotateSecret,
+        EventOperation::DeleteSecret,
+        EventOperation::RotationSucceeded,
+    ];
+
+    /// The operation `text` spells, if AWS sends it.
+    pub fn of(text: &str) -> EventOperation {
+        Self::KNOWN
+            .into_iter()
+            .find(|known| known.name() == text)
+            .unwrap_or(EventOperation::Unknown)
+    }
+
+    /// As AWS spells it; `unknown` for anything else.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventOperation::Create => "Create",
+            EventOperation::Update => "Update",
+            EventOperation::Delete => "Delete",
+            EventOperation::LabelParameterVersion => "LabelParameterVersion",
+            EventOperation::PutSecretValue => "PutSecretValue",
+            EventOperation::UpdateSecret => "UpdateSecret",
+            EventOperation::UpdateSecretVersionStage => "UpdateSecretVersionStage",
+            EventOperation::RotateSecret => "RotateSecret",
+            EventOperation::DeleteSecret => "DeleteSecret",
+            EventOperation::RotationSucceeded => "RotationSucceeded",
+            EventOperation::Unknown => "unknown",
+        }
+    }
+
+    /// The Secrets Manager API calls that change what a secret reads as.
+    fn is_secret_call(self) -> bool {
+        matches!(
+            self,
+            EventOperation::PutSecretValue
+                | EventOperation::UpdateSecret
+                | EventOperation::UpdateSecretVersionStage
+                | EventOperation::RotateSecret
+                | EventOperation::DeleteSecret
+        )
+    }
+}
+
+impl ParameterChange {
+    /// Its operation, as traces and metrics may record it.
+    pub(crate) fn known_operation(&self) -> EventOperation {
+        EventOperation::of(&self.operation)
+    }
+
+    /// The first of its names that breaks SSM's naming rules, and why, by
+    /// the rules a load checks a name given at run time by: no event from
+    /// AWS names such a parameter, and reading one could only fail.
+    pub(crate) fn refused_name(&self) -> Option<(&str, String)> {
+        self.names().find_map(|name| {
+            crate::name::check_name(name)
+                .err()
+                .map(|reason| (name, reason))
+        })
+    }
+}
+
 /// Whether `change` is a Secrets Manager change (a call that changes a
 /// secret, or a rotation), as [`classify`] reads them.
 pub(crate) fn is_secret_change(change: &ParameterChange) -> bool {
+    let operation = change.known_operation();
     change.name.starts_with(SECRET_REFERENCE)
-        && (SECRET_CHANGES.contains(&change.operation.as_str())
-            || change.operation == "RotationSucceeded")
+        && (operation.is_secret_call() || operation == EventOperation::RotationSucceeded)
+}
+
+/// `text` for a log line or an error message: at most `most` characters
+/// (cut in the middle), and anything but printable ASCII escaped, so that a
+/// forged event cannot write control sequences or fake lines into a log.
+pub(crate) fn escaped(text: &str, most: usize) -> String {
+    let count = text.chars().count();
+    let keep = most / 2;
+    let mut shown = String::new();
+    for (at, c) in text.chars().enumerate() {
+        if count > most && at == keep {
+            shown.push_str("...");
+        }
+        if count > most && (keep..count - keep).contains(&at) {
+            continue;
+        }
+        match c {
+            ' '..='~' => shown.push(c),
+            _ => shown.extend(c.escape_unicode()),
+        }
+    }
+    shown
 }
 
 fn parse(event: &[u8]) -> Result<Value, EventError> {
@@ -109,17 +223,30 @@ pub(crate) fn classify(event: &Value) -> Result<Option<ParameterChange>, EventEr
     }
 }
 
-fn text(detail: &Value, key: &str) -> Option<String> {
-    detail.get(key).and_then(Value::as_str).map(str::to_owned)
+/// The text at `pointer` (`/name`) in `detail`, if it is text, refused when
+/// longer than `most` characters: no such event comes from AWS, and none is
+/// kept or quoted.
+fn text(detail: &Value, pointer: &str, most: usize) -> Result<Option<String>, EventError> {
+    let Some(text) = detail.pointer(pointer).and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let count = text.chars().count();
+    if count > most {
+        let field = pointer.trim_start_matches('/').replace('/', ".");
+        return Err(EventError::new(format!(
+            "`detail.{field}` is {count} characters long; AWS sends at most {most}"
+        )));
+    }
+    Ok(Some(text.to_owned()))
 }
 
 fn parameter_change(detail: &Value) -> Result<ParameterChange, EventError> {
     Ok(ParameterChange {
-        name: text(detail, "name")
+        name: text(detail, "/name", MOST_NAME_CHARS)?
             .ok_or_else(|| EventError::new("`detail.name` is missing".into()))?,
-        operation: text(detail, "operation")
+        operation: text(detail, "/operation", MOST_WORD_CHARS)?
             .ok_or_else(|| EventError::new("`detail.operation` is missing".into()))?,
-        kind: text(detail, "type"),
+        kind: text(detail, "/type", MOST_WORD_CHARS)?,
         aliases: Vec::new(),
     })
 }
@@ -128,31 +255,38 @@ fn parameter_change(detail: &Value) -> Result<ParameterChange, EventError> {
 /// an API call (`detail.requestParameters.secretId`) or the service event
 /// `RotationSucceeded` (`detail.additionalEventData.SecretId`).
 fn secret_change(kind: &str, detail: &Value) -> Result<Option<ParameterChange>, EventError> {
-    let Some(operation) = text(detail, "eventName") else {
+    let Some(event_name) = detail.get("eventName").and_then(Value::as_str) else {
         return Err(EventError::new("`detail.eventName` is missing".into()));
     };
-    let secret_id = match (kind, operation.as_str()) {
-        ("AWS API Call via CloudTrail", name) if SECRET_CHANGES.contains(&name) => {
+    // Only the calls and the event below change a secret, and each is known
+    // by its name: the event's own text is never kept.
+    let known = EventOperation::of(event_name);
+    let secret_id = match (kind, known) {
+        ("AWS API Call via CloudTrail", call) if call.is_secret_call() => {
             if detail.get("errorCode").is_some_and(|code| !code.is_null()) {
                 // The call failed: nothing changed.
                 return Ok(None);
             }
-            detail.pointer("/requestParameters/secretId")
+            text(detail, "/requestParameters/secretId", MOST_NAME_CHARS)?
         }
-        ("AWS Service Event via CloudTrail", "RotationSucceeded") => detail
-            .pointer("/additionalEventData/SecretId")
-            .or_else(|| detail.pointer("/additionalEventData/secretId")),
+        ("AWS Service Event via CloudTrail", EventOperation::RotationSucceeded) => {
+            match text(detail, "/additionalEventData/SecretId", MOST_NAME_CHARS)? {
+                Some(id) => Some(id),
+                None => text(detail, "/additionalEventData/secretId", MOST_NAME_CHARS)?,
+            }
+        }
         _ => return Ok(None),
     };
-    let Some(secret_id) = secret_id.and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+    let Some(secret_id) = secret_id.filter(|s| !s.is_empty()) else {
         return Err(EventError::new(format!(
-            "a `{operation}` event names no secret"
+            "a `{}` event names no secret",
+            known.name()
         )));
     };
-    let (name, aliases) = secret_names(secret_id);
+    let (name, aliases) = secret_names(&secret_id);
     Ok(Some(ParameterChange {
         name: format!("{SECRET_REFERENCE}{name}"),
-        operation,
+        operation: known.name().to_owned(),
         kind: None,
         aliases: aliases
             .into_iter()
@@ -232,5 +366,71 @@ impl IntoChange for Value {
 impl IntoChange for ParameterChange {
     fn into_change(self) -> Result<Option<ParameterChange>, EventError> {
         Ok(Some(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn named(name: &str, operation: &str) -> Value {
+        json!({"detail-type": "Parameter Store Change", "source": "aws.ssm",
+            "detail": {"name": name, "operation": operation, "type": "String"}})
+    }
+
+    fn rotated(secret_id: &str) -> Value {
+        json!({"detail-type": "AWS Service Event via CloudTrail", "source": "aws.secretsmanager",
+            "detail": {"eventName": "RotationSucceeded", "additionalEventData": {"SecretId": secret_id}}})
+    }
+
+    #[test]
+    fn fields_longer_than_aws_allows_are_refused_without_being_quoted() {
+        let longest = format!("/{}", "a".repeat(2047));
+        assert!(ParameterChange::from_value(&named(&longest, "Update")).is_ok());
+        let too_long = format!("/{}", "a".repeat(2048));
+        let err = ParameterChange::from_value(&named(&too_long, "Update"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`detail.name`") && err.contains("2048"),
+            "{err}"
+        );
+        assert!(!err.contains("aaaaaaaaaa"), "{err}");
+        let operation = "U".repeat(200);
+        let err = ParameterChange::from_value(&named("/a", &operation))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`detail.operation`"), "{err}");
+        assert!(!err.contains("UUUUUUUUUU"), "{err}");
+        let err = ParameterChange::from_value(&rotated(&"s".repeat(2049)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("SecretId") && err.contains("2048"), "{err}");
+        assert!(ParameterChange::from_value(&rotated(&"s".repeat(2048))).is_ok());
+    }
+
+    #[test]
+    fn escaped_text_is_printable_ascii_and_short() {
+        assert_eq!(escaped("/a/b c", 100), "/a/b c");
+        assert_eq!(
+            escaped("/a\n\u{1b}[2J\u{202e}", 100),
+            "/a\\u{a}\\u{1b}[2J\\u{202e}"
+        );
+        let long = format!("/{}z", "a".repeat(5_000));
+        let shown = escaped(&long, 20);
+        assert_eq!(shown, "/aaaaaaaaa...aaaaaaaaaz");
+    }
+
+    #[test]
+    fn operations_are_known_values_or_unknown() {
+        assert_eq!(EventOperation::of("Update"), EventOperation::Update);
+        assert_eq!(
+            EventOperation::of("RotationSucceeded").name(),
+            "RotationSucceeded"
+        );
+        for forged in ["update", "Update ", "Update\n\u{1b}[31m", "", "Rename"] {
+            assert_eq!(EventOperation::of(forged).name(), "unknown", "{forged:?}");
+        }
     }
 }

@@ -15,6 +15,7 @@ const MOST_PENDING: usize = 1_000;
 pub(crate) struct Events {
     pub applied: u64,
     pub ignored: u64,
+    pub refused: u64,
     /// Events applied so far that need a refresh started after them.
     pub wanted: u64,
     /// A task is scheduled or retrying, and covers every event up to

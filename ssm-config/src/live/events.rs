@@ -7,11 +7,13 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::Live;
-use super::change::{EventError, IntoChange, ParameterChange};
+use super::change::{self, EventError, EventOperation, IntoChange, ParameterChange};
 use super::event_state::Pending;
 use super::refresh::{Kind, Shared};
 use super::targets::Plan;
 use crate::SsmConfig;
+use crate::error::Error;
+use crate::source::SourceErrorKind;
 
 /// Default for [`Loader::event_refresh_interval`](crate::Loader::event_refresh_interval).
 pub(crate) const DEFAULT_EVENT_REFRESH_INTERVAL: Duration = Duration::from_secs(1);
@@ -29,6 +31,23 @@ pub enum Applied {
     /// (an update of a parameter read only at a pinned version or label),
     /// or is an AWS event of another kind.
     Ignored,
+    /// It names a parameter or a secret by a name that breaks SSM's naming
+    /// rules (a selector such as `:0`, a space, a name too long): AWS sends
+    /// no such event, so it is forged or garbled. Nothing is read for it; it
+    /// is counted in [`Status::events_refused`](super::Status::events_refused)
+    /// and logged as a warning, the name escaped and shortened.
+    Refused,
+}
+
+impl Applied {
+    /// As the `result` of the event's span and metric.
+    fn name(self) -> &'static str {
+        match self {
+            Applied::Refreshing => "applied",
+            Applied::Ignored => "ignored",
+            Applied::Refused => "refused",
+        }
+    }
 }
 
 impl<T: SsmConfig> Live<T> {
@@ -82,15 +101,30 @@ impl<T: SsmConfig> Live<T> {
     /// - such refreshes start at most once per
     ///   [`event_refresh_interval`](crate::Loader::event_refresh_interval)
     ///   (1 s by default);
-    /// - a failed one (throttling, an outage, a value that does not
-    ///   convert) is tried again after the backoff until one succeeds, by
-    ///   one task however many events come.
+    /// - one that failed because the store throttled, timed out, could not
+    ///   be reached or panicked is tried again after the backoff until one
+    ///   succeeds, by one task however many events come;
+    /// - one that failed otherwise (a value that does not convert, a request
+    ///   the store refuses) is not tried again as it was: its changes are
+    ///   read once by a full load, as [`refresh`](Live::refresh) does, and
+    ///   if that fails too they are dropped (the failure is in
+    ///   [`status`](Live::status), the refresher tries again at its next
+    ///   turn), so the changes that come after are read on their own.
     ///
     /// Any other well-formed AWS event (another `source` or `detail-type`,
     /// a Secrets Manager call that changes nothing or failed) is ignored.
-    /// Both are counted in [`status`](Live::status). An error means the
-    /// event is malformed (not JSON, no `detail`, a change without a name),
-    /// or that no tokio runtime is there to refresh on.
+    /// A change that names a parameter by a name SSM's naming rules refuse
+    /// is [`Refused`](Applied::Refused): the same rules a load checks names
+    /// by, before anything is planned or read. All three are counted in
+    /// [`status`](Live::status). An error means the event is malformed (not
+    /// JSON, no `detail`, a change without a name, a name longer than the
+    /// 2048 characters AWS allows, an operation or type longer than 64), or
+    /// that no tokio runtime is there to refresh on.
+    ///
+    /// What an event says reaches the `ssm_config` span (field `change`)
+    /// and the `ssm_config_events_total` metric (label `change`) only as an
+    /// operation AWS sends (`Update`, `PutSecretValue`...) or `unknown`,
+    /// and its name only once the naming rules have passed it.
     ///
     /// ```
     /// # use ssm_config::{MemorySource, SsmConfig, live::Applied};
@@ -106,6 +140,9 @@ impl<T: SsmConfig> Live<T> {
     /// let other = r#"{"detail-type": "EC2 Instance State-change Notification",
     ///     "source": "aws.ec2", "detail": {"state": "running"}}"#;
     /// assert_eq!(config.apply_event(other)?, Applied::Ignored);
+    /// let forged = r#"{"detail-type": "Parameter Store Change", "source": "aws.ssm",
+    ///     "detail": {"name": "/app/host:0", "operation": "Update", "type": "String"}}"#;
+    /// assert_eq!(config.apply_event(forged)?, Applied::Refused);
     /// # tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     /// # assert_eq!(config.get().host, "b");
     /// # Ok(()) }
@@ -122,27 +159,43 @@ impl<T: SsmConfig> Live<T> {
         );
         let _in = span.enter();
         let shared = &self.shared;
-        let change = match event.into_change()? {
-            Some(change) if shared.plan(&change) != Plan::Nothing => change,
-            _ => {
-                shared.events().ignored += 1;
-                span.record("result", "ignored");
-                crate::metrics::event(config, false);
-                return Ok(Applied::Ignored);
+        let counted = |applied: Applied, operation: Option<EventOperation>| {
+            let mut events = shared.events();
+            match applied {
+                Applied::Refreshing => events.applied += 1,
+                Applied::Ignored => events.ignored += 1,
+                Applied::Refused => events.refused += 1,
             }
+            span.record("result", applied.name());
+            crate::metrics::event(config, applied.name(), operation.map(EventOperation::name));
+            applied
         };
+        let Some(change) = event.into_change()? else {
+            return Ok(counted(Applied::Ignored, None));
+        };
+        let operation = change.known_operation();
+        span.record("change", operation.name());
+        if let Some((name, reason)) = change.refused_name() {
+            tracing::warn!(
+                config,
+                name = %change::escaped(name, 120),
+                reason = %change::escaped(&reason, 240),
+                "change event refused: it names a parameter by a name SSM's naming rules refuse"
+            );
+            return Ok(counted(Applied::Refused, Some(operation)));
+        }
         span.record("name", change.name.as_str());
-        span.record("change", tracing::field::display(&change.operation));
-        span.record("result", "applied");
-        crate::metrics::event(config, true);
+        if shared.plan(&change) == Plan::Nothing {
+            return Ok(counted(Applied::Ignored, Some(operation)));
+        }
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| EventError::new("no tokio runtime to refresh on".into()))?;
+        counted(Applied::Refreshing, Some(operation));
         for name in change.names() {
             shared.forget_carried(name);
         }
         {
             let mut events = shared.events();
-            events.applied += 1;
             events.wanted += 1;
             events.pending.add([change]);
             if events.running {
@@ -173,6 +226,23 @@ fn event_pace(spread: Duration) -> Duration {
     (spread / 10).min(Duration::from_secs(10))
 }
 
+/// Whether `error` may pass by itself, as an outage does: the store
+/// throttled, timed out or could not be reached, or the refresh was cut
+/// off (a source panicked, the runtime shut down). Anything else (a value
+/// that does not convert or is refused, a request the store refuses, a
+/// denial) fails the same way when tried again.
+fn passes(error: &Error) -> bool {
+    super::flight::cut_off(error)
+        || error.source_errors().any(|error| {
+            matches!(
+                error.kind(),
+                SourceErrorKind::Throttled
+                    | SourceErrorKind::Timeout
+                    | SourceErrorKind::Unreachable
+            )
+        })
+}
+
 /// Marks the event task gone when it ends or is dropped with its runtime,
 /// so the next event starts another.
 struct NotRunningOnDrop<T: SsmConfig>(Option<Weak<Shared<T>>>);
@@ -189,19 +259,25 @@ impl<T: SsmConfig> Drop for NotRunningOnDrop<T> {
 /// the latest event has succeeded: one task, whatever the number of events
 /// meanwhile. Refreshes start at most once per event refresh interval,
 /// after any refresh under way (which may have read the old value); a
-/// failed one (throttling, an outage) is tried again after the backoff.
+/// failed one (throttling, an outage) is tried again after the backoff. One
+/// that failed for another reason is tried once more as a full load, then
+/// dropped, so that it never holds up the changes that come after it.
 async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duration) {
     let mut running = NotRunningOnDrop(Some(weak.clone()));
     tokio::time::sleep(spread).await;
     loop {
         let Some(shared) = weak.upgrade() else { return };
-        let due = shared
-            .events()
-            .last
-            .map(|last| last + shared.settings.event_refresh_interval);
-        if let Some(due) = due.filter(|due| *due > Instant::now()) {
+        // What is left of the interval, not `last + interval`: that
+        // overflows the clock for an interval of `Duration::MAX` (never).
+        let wait = shared.events().last.map(|last| {
+            shared
+                .settings
+                .event_refresh_interval
+                .saturating_sub(last.elapsed())
+        });
+        if let Some(wait) = wait.filter(|wait| !wait.is_zero()) {
             drop(shared);
-            tokio::time::sleep_until(due).await;
+            tokio::time::sleep(wait).await;
             continue;
         }
         shared.settle().await;
@@ -218,23 +294,46 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
             }
             Pending::Everything => shared.refresh_as(Kind::Full, pace).await,
         };
-        let succeeded = outcome.is_ok();
         let wait = {
             let mut events = shared.events();
-            match (succeeded, events.wanted == covers) {
-                (true, true) => {
+            match outcome {
+                Ok(_) if events.wanted == covers => {
                     // Under the lock, so an event from now on starts a task.
                     events.running = false;
                     running.0 = None;
                     return;
                 }
-                (true, false) => Duration::ZERO,
-                (false, _) => {
+                Ok(_) => Duration::ZERO,
+                Err(error) if passes(&error) => {
                     // Read again with the changes that came meanwhile.
                     let meanwhile = std::mem::replace(&mut events.pending, pending);
                     events.pending.merge(meanwhile);
                     shared.until_retry()
                 }
+                Err(_) => match pending {
+                    // Read as they were they would fail again, and hold up
+                    // every change after them: a full load reads them once.
+                    Pending::Changes(_) => {
+                        tracing::debug!(
+                            config = T::PLAN.type_name,
+                            "change event: the targeted refresh failed; loading everything once"
+                        );
+                        events.pending.merge(Pending::Everything);
+                        Duration::ZERO
+                    }
+                    // A full load failed on what it read: the changes are
+                    // dropped, and those that came meanwhile go on alone.
+                    Pending::Everything if events.wanted == covers => {
+                        tracing::debug!(
+                            config = T::PLAN.type_name,
+                            "change event: the full load failed too; the changes are dropped"
+                        );
+                        events.running = false;
+                        running.0 = None;
+                        return;
+                    }
+                    Pending::Everything => Duration::ZERO,
+                },
             }
         };
         drop(shared);

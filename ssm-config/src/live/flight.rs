@@ -93,6 +93,24 @@ impl<T: SsmConfig> Shared<T> {
     }
 }
 
+/// What a refresh that panicked outside the load's own guards was doing.
+const OUTSIDE_THE_LOAD: &str = "refreshing";
+
+/// Whether `error` is that of a refresh that did not end by itself: its
+/// load panicked outside the load's own guards (in a source, say), or its
+/// runtime shut down. Neither says anything of the values it was reading.
+pub(super) fn cut_off(error: &Error) -> bool {
+    error.problems().iter().any(|problem| match problem {
+        Problem::Panicked {
+            field: None,
+            name: None,
+            during,
+        } => *during == OUTSIDE_THE_LOAD,
+        Problem::Aborted { .. } => true,
+        _ => false,
+    })
+}
+
 /// The error of a refresh whose load panicked outside the load's own guards
 /// (in a source, say): recorded like any failure, so the backoff applies.
 fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
@@ -101,7 +119,7 @@ fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
         vec![Problem::Panicked {
             field: None,
             name: None,
-            during: "refreshing",
+            during: OUTSIDE_THE_LOAD,
         }],
     );
     tracing::warn!(

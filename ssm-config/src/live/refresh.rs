@@ -250,7 +250,7 @@ impl<T: SsmConfig> Shared<T> {
             return Ok(self.publish(self.load_group(pace).await?, Instant::now()));
         };
         let config = T::PLAN.type_name;
-        let version = match (kind, watch.check(&*self.group.source, config).await?) {
+        let version = match (kind, watch.check(&self.group, config).await?) {
             (Kind::Check, Verdict::Unchanged) => return Ok(self.confirm()),
             (_, Verdict::Reload(version)) => version,
             (Kind::Full | Kind::Targeted, Verdict::Unchanged) => watch.version(),
@@ -263,8 +263,7 @@ impl<T: SsmConfig> Shared<T> {
     /// Loads the whole group, keeping what the last attempt read if it was
     /// cut short by throttling or a timeout not long ago.
     async fn load_group(&self, pace: Duration) -> Result<Loaded<T>, Error> {
-        let mut carried = std::mem::take(&mut *self.carried());
-        carried.take_forgotten();
+        let mut carried = std::mem::replace(&mut *self.carried(), Carried::stand_in());
         carried.expire(
             self.settings
                 .max_age
@@ -272,14 +271,12 @@ impl<T: SsmConfig> Shared<T> {
                 .min(CARRY_AT_MOST),
         );
         let loaded = self.group.load_paced::<T>(pace, Some(&mut carried)).await;
-        // Change events during the load were recorded on the empty stand-in:
-        // what the load read of those names may predate the change.
+        // Change events during the load were recorded on the stand-in: what
+        // the load read of those names may predate the change.
         let mut slot = self.carried();
-        let meanwhile = std::mem::replace(&mut *slot, carried).take_forgotten();
-        for name in meanwhile {
-            slot.forget(&name);
+        if let Some(meanwhile) = std::mem::replace(&mut *slot, carried).take_forgotten() {
+            slot.forget_all(meanwhile);
         }
-        slot.take_forgotten();
         loaded
     }
 
@@ -356,9 +353,9 @@ impl<T: SsmConfig> Shared<T> {
     pub fn status(&self) -> Status {
         let loaded_at = self.current.load().loaded_at;
         crate::metrics::snapshot_age(T::PLAN.type_name, loaded_at.elapsed());
-        let (events_applied, events_ignored) = {
+        let (events_applied, events_ignored, events_refused) = {
             let events = self.events();
-            (events.applied, events.ignored)
+            (events.applied, events.ignored, events.refused)
         };
         let health = self.health();
         Status {
@@ -374,6 +371,7 @@ impl<T: SsmConfig> Shared<T> {
             refresher: Refresher::from_u8(self.refresher.load(Ordering::Acquire)),
             events_applied,
             events_ignored,
+            events_refused,
         }
     }
 }

@@ -35,13 +35,14 @@ enum Operation {
 }
 
 fn operation(change: &ParameterChange) -> Operation {
+    use super::change::EventOperation as Sent;
     if super::change::is_secret_change(change) {
         return Operation::Secret;
     }
-    match change.operation.as_str() {
-        "Create" | "Update" => Operation::Write,
-        "Delete" => Operation::Delete,
-        "LabelParameterVersion" => Operation::Label,
+    match change.known_operation() {
+        Sent::Create | Sent::Update => Operation::Write,
+        Sent::Delete => Operation::Delete,
+        Sent::LabelParameterVersion => Operation::Label,
         _ => Operation::Unknown,
     }
 }

@@ -2,9 +2,11 @@
 //! under a bound walk or the watched parameter schedules one refresh,
 //! coalesced and rate-limited; others are ignored and counted. Events in
 //! the documented EventBridge shape; tokio's paused clock. `targeted` holds
-//! the races of a targeted refresh, `model` its property test; its rules,
-//! against moto and `MemorySource`, are in `scenarios/targeted.rs`.
+//! the races of a targeted refresh, `model` its property test, `hostile`
+//! forged events and changes whose read fails; its rules, against moto and
+//! `MemorySource`, are in `scenarios/targeted.rs`.
 
+mod hostile;
 mod model;
 mod targeted;
 

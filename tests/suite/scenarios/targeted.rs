@@ -220,12 +220,16 @@ pub async fn targeted_delete_follows_default_option_and_required(b: &impl Backen
     );
     assert_eq!(config.get().host, "db-1", "the last good snapshot stays");
 
-    // Put back, the retry succeeds with it.
+    // Put back, its event reads it (a change that failed is not read again
+    // and again); a full load the failure escalated to stands as failed
+    // until one succeeds.
     b.put(&at("delete", "host"), "db-back").await;
-    until(&config, "the retry after the put", |c| {
+    apply(&config, change(&at("delete", "host"), "Create")).await;
+    until(&config, "the read after the put", |c| {
         c.get().host == "db-back"
     })
     .await;
+    config.refresh().await.unwrap();
     assert_eq!(config.status().consecutive_failures, 0);
 }
 
