@@ -73,7 +73,11 @@ impl Health {
     pub fn until_due(&self, period: Duration) -> Duration {
         let due = match self.retry_not_before {
             Some(retry) => retry,
-            None => self.last_attempt_end + period,
+            // A period past the clock's end (`Duration::MAX`) is never due.
+            None => match self.last_attempt_end.checked_add(period) {
+                Some(due) => due,
+                None => return period,
+            },
         };
         due.saturating_duration_since(Instant::now())
     }
@@ -129,6 +133,12 @@ mod tests {
             "the last error stays on record"
         );
         assert!(health.until_due(Duration::from_secs(3600)) > Duration::from_secs(3000));
+    }
+
+    #[test]
+    fn a_period_past_the_clock_is_never_due() {
+        let health = Health::loaded(Instant::now());
+        assert_eq!(health.until_due(Duration::MAX), Duration::MAX);
     }
 
     #[test]
