@@ -68,7 +68,7 @@ pub fn check_walk(full: &str) -> Result<(), String> {
 }
 
 /// A whole by-path name may not list the Secrets Manager reference path.
-fn check_walk_target(full: &str) -> Result<(), String> {
+pub(crate) fn check_walk_target(full: &str) -> Result<(), String> {
     if full == SECRETS_REFERENCE || full.starts_with(&format!("{SECRETS_REFERENCE}/")) {
         return Err(format!(
             "`{SECRETS_REFERENCE}` cannot be listed by path; read each secret with `#[ssm(secret = \"...\")]`"

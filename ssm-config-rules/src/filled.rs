@@ -5,11 +5,11 @@
 use std::fmt;
 
 use crate::arn::check_arn;
-use crate::declared::{check_walk, declared_prefix, declared_segment};
+use crate::declared::{check_walk, check_walk_target, declared_prefix, declared_segment};
 use crate::rules::{
-    SECRETS_REFERENCE, check_filled_name, check_part, check_secret_name, is_arn, join,
+    SECRETS_REFERENCE, check_filled_name, check_name, check_part, check_secret_name, is_arn, join,
 };
-use crate::template::{FillFailure, fill, substitute};
+use crate::template::{FillFailure, fill, fill_keeping_unset, substitute};
 
 /// The variables available to `{VAR}` templates.
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -67,7 +67,18 @@ impl fmt::Display for FillError {
 #[derive(Clone, Copy)]
 pub struct Filler<'a> {
     lookup: Lookup<'a>,
-    checked: bool,
+    mode: Mode,
+}
+
+/// What a [`Filler`] checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every value and every name, each variable set.
+    Checked,
+    /// Every value and every name, an unset variable kept as `{VAR}`.
+    KeepingUnset,
+    /// Nothing.
+    Unchecked,
 }
 
 impl<'a> Filler<'a> {
@@ -75,7 +86,19 @@ impl<'a> Filler<'a> {
     pub fn checked(lookup: Lookup<'a>) -> Self {
         Filler {
             lookup,
-            checked: true,
+            mode: Mode::Checked,
+        }
+    }
+
+    /// Fills and checks every name as a load does, except that a variable
+    /// `lookup` has no value for stays in the name as `{VAR}`
+    /// ([`fill_keeping_unset`](crate::fill_keeping_unset)), one segment
+    /// the rules hold to as the build does; for outputs that leave it to
+    /// whoever runs them.
+    pub fn keeping_unset(lookup: Lookup<'a>) -> Self {
+        Filler {
+            lookup,
+            mode: Mode::KeepingUnset,
         }
     }
 
@@ -83,7 +106,7 @@ impl<'a> Filler<'a> {
     pub fn unchecked(lookup: Lookup<'a>) -> Self {
         Filler {
             lookup,
-            checked: false,
+            mode: Mode::Unchecked,
         }
     }
 
@@ -93,10 +116,10 @@ impl<'a> Filler<'a> {
         template: &str,
         check: fn(&str) -> Result<(), String>,
     ) -> Result<String, FillError> {
-        let filled = if self.checked {
-            fill(template, self.lookup)
-        } else {
-            substitute(template, self.lookup)
+        let filled = match self.mode {
+            Mode::Checked => fill(template, self.lookup),
+            Mode::KeepingUnset => fill_keeping_unset(template, self.lookup),
+            Mode::Unchecked => substitute(template, self.lookup),
         };
         let text = filled.map_err(|failure| match failure {
             FillFailure::Malformed(reason) => FillError::Name {
@@ -118,12 +141,29 @@ impl<'a> Filler<'a> {
     }
 
     fn check(&self, name: &str, check: fn(&str) -> Result<(), String>) -> Result<(), FillError> {
-        match self.checked {
-            true => check(name).map_err(|reason| FillError::Name {
+        match self.mode {
+            Mode::Checked | Mode::KeepingUnset => check(name).map_err(|reason| FillError::Name {
                 name: name.to_owned(),
                 reason,
             }),
-            false => Ok(()),
+            Mode::Unchecked => Ok(()),
+        }
+    }
+
+    /// The rule on a whole name: a name a load makes holds no `{VAR}`; one
+    /// kept for an output stands for one segment, as the build checks it.
+    fn whole_name(&self) -> fn(&str) -> Result<(), String> {
+        match self.mode {
+            Mode::KeepingUnset => check_name,
+            Mode::Checked | Mode::Unchecked => check_filled_name,
+        }
+    }
+
+    /// [`Self::whole_name`] for a path listed by `GetParametersByPath`.
+    fn whole_walk(&self) -> fn(&str) -> Result<(), String> {
+        match self.mode {
+            Mode::KeepingUnset => |full| check_name(full).and_then(|()| check_walk_target(full)),
+            Mode::Checked | Mode::Unchecked => check_walk,
         }
     }
 
@@ -144,7 +184,7 @@ impl<'a> Filler<'a> {
             return self.text(path, check_arn);
         }
         let full = join(base, &self.text(path, check_part)?);
-        self.check(&full, check_filled_name)?;
+        self.check(&full, self.whole_name())?;
         Ok(full)
     }
 
@@ -152,7 +192,7 @@ impl<'a> Filler<'a> {
     /// reference path.
     pub fn walk(&self, base: &str, path: &str) -> Result<String, FillError> {
         let full = join(base, &self.text(path, check_part)?);
-        self.check(&full, check_walk)?;
+        self.check(&full, self.whole_walk())?;
         Ok(full)
     }
 

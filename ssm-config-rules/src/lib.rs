@@ -48,5 +48,7 @@ pub use rules::{
     check_env_name, check_filled_name, check_label, check_name, check_secret_name, check_selector,
     is_absolute, is_arn, join, shown, stands_alone, trimmed_len,
 };
-pub use template::{FillFailure, Piece, check_variable_value, fill, pieces, substitute};
+pub use template::{
+    FillFailure, Piece, check_variable_value, fill, fill_keeping_unset, pieces, substitute,
+};
 pub use text::{BOOL_FORMS, DURATION_FORMS, parse_bool, parse_duration};

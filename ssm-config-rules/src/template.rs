@@ -96,7 +96,7 @@ pub fn fill(
     template: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, FillFailure> {
-    fill_with(template, lookup, true)
+    fill_with(template, lookup, Values::Checked)
 }
 
 /// Like [`fill`] without checking the values: for listings, where a value
@@ -105,22 +105,48 @@ pub fn substitute(
     template: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, FillFailure> {
-    fill_with(template, lookup, false)
+    fill_with(template, lookup, Values::Unchecked)
+}
+
+/// Like [`fill`], but a variable `lookup` has no value for stays in the
+/// text as `{VAR}`, for outputs that leave it to whoever runs them. Only a
+/// name a shell can set ([`check_env_name`](crate::check_env_name)) stays;
+/// any other is unset, as [`fill`] says.
+pub fn fill_keeping_unset(
+    template: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, FillFailure> {
+    fill_with(template, lookup, Values::CheckedKeepingUnset)
+}
+
+/// What [`fill_with`] does with the values it looks up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Values {
+    Checked,
+    CheckedKeepingUnset,
+    Unchecked,
 }
 
 fn fill_with(
     template: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
-    check_values: bool,
+    values: Values,
 ) -> Result<String, FillFailure> {
     let mut out = String::with_capacity(template.len());
     for piece in pieces(template).map_err(FillFailure::Malformed)? {
         match piece {
             Piece::Text(text) => out.push_str(text),
             Piece::Variable(variable) => {
-                let value =
-                    lookup(variable).ok_or_else(|| FillFailure::Unset(variable.to_owned()))?;
-                if check_values {
+                let Some(value) = lookup(variable) else {
+                    let kept = values == Values::CheckedKeepingUnset
+                        && crate::check_env_name(variable, true).is_ok();
+                    match kept {
+                        true => out.push_str(&format!("{{{variable}}}")),
+                        false => return Err(FillFailure::Unset(variable.to_owned())),
+                    }
+                    continue;
+                };
+                if values != Values::Unchecked {
                     check_variable_value(&value).map_err(|reason| FillFailure::Invalid {
                         variable: variable.to_owned(),
                         reason,
@@ -205,6 +231,22 @@ mod tests {
                 other => panic!("{variable}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn kept_variables_are_shell_names_and_set_ones_are_checked() {
+        assert_eq!(
+            fill_keeping_unset("/{ENV}/{REGION}", &env),
+            Ok("/prod/{REGION}".into())
+        );
+        assert!(matches!(
+            fill_keeping_unset("/{SPACE}/x", &env),
+            Err(FillFailure::Invalid { .. })
+        ));
+        assert_eq!(
+            fill_keeping_unset("/{1X}/x", &env),
+            Err(FillFailure::Unset("1X".into()))
+        );
     }
 
     #[test]

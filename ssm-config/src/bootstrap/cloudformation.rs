@@ -1,5 +1,6 @@
 //! The CloudFormation template.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::quoting::*;
@@ -9,13 +10,20 @@ impl Bootstrap {
     /// A CloudFormation template (YAML) of the String and StringList
     /// parameters. CloudFormation cannot create SecureStrings: a comment
     /// lists them, and the secrets, for the script or another tool.
+    ///
+    /// Every name and value is a double-quoted YAML scalar; a name with an
+    /// unset `{VAR}` is a `!Sub` that substitutes nothing but the template
+    /// parameter of each variable, whose `AllowedPattern` holds its value
+    /// to one segment, as a load checks it. Refused names
+    /// ([`Bootstrap::refused`]) are listed in a comment, and no resource is
+    /// written for them.
     pub fn cloudformation(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
             "# The String and StringList parameters `{}` reads, from its binding plan.\n\
              # Replace every CHANGE_ME(...) before deploying.",
-            self.config
+            inert(self.config)
         );
         let secure: Vec<&NewParameter> = self
             .parameters
@@ -28,29 +36,44 @@ impl Bootstrap {
                 let _ = writeln!(
                     out,
                     "#   {} ({})",
-                    parameter.name,
-                    parameter.fields.join(", ")
+                    inert(&parameter.name),
+                    inert(&parameter.fields.join(", "))
                 );
             }
         }
         if !self.secrets.is_empty() {
             out.push_str("# Secrets Manager secrets, not created here:\n");
             for secret in &self.secrets {
-                let _ = writeln!(out, "#   {} ({})", secret.name, secret.fields.join(", "));
+                let _ = writeln!(
+                    out,
+                    "#   {} ({})",
+                    inert(&secret.name),
+                    inert(&secret.fields.join(", "))
+                );
             }
         }
-        self.skipped_comment(&mut out, "#");
+        self.not_written_comment(&mut out, "#");
         out.push_str("AWSTemplateFormatVersion: \"2010-09-09\"\n");
         let plain: Vec<&NewParameter> = self
             .parameters
             .iter()
             .filter(|p| p.kind != ParameterType::SecureString)
             .collect();
-        let vars = variables(plain.iter().map(|p| p.name.clone()));
-        if !vars.is_empty() {
+        // Parameters and resources share one namespace of logical IDs.
+        let mut taken = BTreeSet::new();
+        let ids: BTreeMap<&str, String> = variables(plain.iter().map(|p| p.name.as_str()))
+            .into_iter()
+            .map(|var| (var, unique(logical_id(var, "Variable"), &mut taken)))
+            .collect();
+        if !ids.is_empty() {
             out.push_str("Parameters:\n");
-            for var in &vars {
-                let _ = writeln!(out, "  {}:\n    Type: String", logical_id(var));
+            for id in ids.values() {
+                let _ = writeln!(
+                    out,
+                    "  {id}:\n    Type: String\n    \
+                       AllowedPattern: \"^[{SEGMENT_CHARACTERS}]+$\"\n    \
+                       ConstraintDescription: \"one segment of a parameter name: only a-z A-Z 0-9 _ . -\""
+                );
             }
         }
         out.push_str("Resources:");
@@ -59,23 +82,20 @@ impl Bootstrap {
             return out;
         }
         out.push('\n');
-        let mut taken = BTreeSet::new();
         for parameter in plain {
-            let id = unique(logical_id(&parameter.fields[0]), &mut taken);
-            let name = json_string(&parameter.name);
-            let name = match parameter.name.contains('{') {
-                true => format!(
-                    "!Sub {}",
-                    substitute(&name, |var| format!("${{{}}}", logical_id(var)))
-                ),
-                false => name,
-            };
+            let field = parameter.fields.first().map_or("", String::as_str);
+            let id = unique(logical_id(field, "Parameter"), &mut taken);
+            let name = cloudformation_name(&parameter.name, |var| {
+                ids.get(var)
+                    .cloned()
+                    .unwrap_or_else(|| logical_id(var, "Variable"))
+            });
             let _ = writeln!(
                 out,
                 "  {id}:\n    Type: AWS::SSM::Parameter\n    Properties:\n      \
                    Name: {name}\n      Type: {}\n      Value: {}",
                 parameter.kind,
-                json_string(&parameter.placeholder)
+                yaml_string(&parameter.placeholder)
             );
         }
         out

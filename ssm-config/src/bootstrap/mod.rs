@@ -9,7 +9,10 @@ mod terraform;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use ssm_config_rules::Piece;
+
 use crate::description::{Presence, StructPlan};
+use crate::error::Problem;
 use crate::load::resolve;
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
@@ -34,8 +37,35 @@ use crate::source::ParameterType;
 /// missing one is `None`), `by_path` maps (their names are not known in
 /// advance), parameters another account shares by ARN, and versions
 /// pinned above 1.
-/// A `{VAR}` with no value stays a variable of the output: `${VAR}` in the
-/// script, `var.VAR` in Terraform, a template parameter in CloudFormation.
+///
+/// # What is checked, and how names are written
+///
+/// Names are made as a load makes them, by the same rules: the prefix (the
+/// struct's, or one given to [`Loader::prefix`](crate::Loader::prefix) at
+/// run time), each `{VAR}` value, each joined name and each secret name.
+/// What a load would refuse is in [`refused`](Bootstrap::refused), with the
+/// same [`Problem`] a load reports (it names the prefix or name, or the
+/// variable without quoting its value): nothing is written for it, each
+/// output lists it in a comment, and the shell script says what and stops
+/// before it reads or creates anything.
+///
+/// A `{VAR}` with no value stays a variable of the output: `"${VAR}"` in
+/// the script, `var.VAR` in Terraform, a template parameter in
+/// CloudFormation; each output holds its value to one segment (`a-z A-Z
+/// 0-9 _ . -`) when it runs, as a load does. Only a variable a shell can
+/// set stays; any other is refused as unset.
+///
+/// Whatever a name, a placeholder, a field, a label or a line of
+/// [`skipped`](Bootstrap::skipped) holds (all public, so anything), it is
+/// written as text, never as syntax: in the script, each name is one word
+/// of single-quoted pieces around `"${VAR}"`, passed as `--name=...` so
+/// that one starting with `-` is never an option, and each value is
+/// single-quoted; in Terraform, an HCL string that interpolates only
+/// `var.VAR` (`$` and `%` written as `${"$"}` and `${"%"}`); in
+/// CloudFormation, a double-quoted YAML scalar, or a `!Sub` that
+/// substitutes only the variables. Comment lines hold no control, line
+/// separator or bidirectional character: those are written as escapes
+/// (`\n`, `\u{202e}`).
 ///
 /// ```
 /// # use ssm_config::SsmConfig;
@@ -51,10 +81,17 @@ use crate::source::ParameterType;
 /// let bootstrap = Orders::loader().var("APP_ENV", "prod").bootstrap();
 /// let script = bootstrap.shell();
 /// assert!(script.contains("db_host='CHANGE_ME(db_host)'"));
+/// assert!(script.contains("create_parameter '/prod/orders/db_host' String"));
 /// assert!(script.contains("db_port: /prod/orders/db_port has a default in code"));
 /// assert!(!script.contains("CHANGE_ME(db_password)"), "read when it runs");
 /// assert!(bootstrap.terraform().contains(r#"resource "aws_ssm_parameter" "db_host""#));
 /// assert!(bootstrap.cloudformation().contains("#   /prod/orders/db_password"));
+///
+/// // A prefix given at run time is checked as a load checks it.
+/// let refused = Orders::loader().prefix("/prod/$(reboot)").bootstrap();
+/// assert!(refused.parameters.is_empty());
+/// assert!(refused.refused[0].to_string().contains("`/prod/$(reboot)`"));
+/// assert!(refused.shell().contains("exit 1"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Bootstrap {
@@ -65,7 +102,18 @@ pub struct Bootstrap {
     pub secrets: Vec<NewSecret>,
     /// What is not created, and why, one line each.
     pub skipped: Vec<String>,
+    /// What a load would refuse too, as it reports it: a prefix, a name or
+    /// a `{VAR}` value that breaks SSM's rules. Nothing is written for it;
+    /// each output lists it in a comment, and the shell script refuses to
+    /// run while one is listed.
+    pub refused: Vec<Problem>,
 }
+
+/// The characters a `{VAR}` value may hold, as
+/// [`check_variable_value`](ssm_config_rules::check_variable_value) allows
+/// them: the outputs check a value given when they run against it.
+const SEGMENT_CHARACTERS: &str =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
 
 /// One parameter to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,19 +148,13 @@ pub(crate) fn bootstrap(
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
 ) -> Bootstrap {
-    // A value that could not fill a name at load time is no value here
-    // either: the variable stays one of the output's, and nothing but a
-    // checked segment reaches a script.
-    let keep_unset = |var: &str| {
-        let value = lookup(var).filter(|v| ssm_config_rules::check_variable_value(v).is_ok());
-        value.or_else(|| Some(format!("{{{var}}}")))
-    };
-    let resolution = resolve::resolve_unchecked(plan, prefix, &keep_unset);
+    let resolution = resolve::resolve_keeping_unset(plan, prefix, lookup);
     let mut out = Bootstrap {
         config: plan.type_name,
         parameters: Vec::new(),
         secrets: Vec::new(),
         skipped: Vec::new(),
+        refused: resolution.problems,
     };
     gather(&resolution.root, &resolution.requests, &mut out);
     out
@@ -243,55 +285,48 @@ impl NewSecret {
     }
 }
 
-/// The `{VAR}`s left in `text`, in order of first use.
-pub(super) fn variables(texts: impl Iterator<Item = String>) -> Vec<String> {
+/// The `{VAR}`s `names` leave to whoever runs an output, in order of
+/// first use.
+pub(super) fn variables<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for text in texts {
-        let mut rest = text.as_str();
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else { break };
-            let var = &after[..close];
-            if seen.insert(var.to_owned()) {
-                out.push(var.to_owned());
+    for name in names {
+        for piece in quoting::name_pieces(name) {
+            if let Piece::Variable(variable) = piece
+                && seen.insert(variable)
+            {
+                out.push(variable);
             }
-            rest = &after[close + 1..];
         }
     }
-    out
-}
-
-/// `text` with each `{VAR}` written by `write`.
-pub(super) fn substitute(text: &str, write: impl Fn(&str) -> String) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push_str(&rest[..open]);
-        out.push_str(&write(&after[..close]));
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
     out
 }
 
 impl Bootstrap {
-    pub(super) fn names(&self) -> impl Iterator<Item = String> + '_ {
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> + '_ {
         self.parameters
             .iter()
-            .map(|p| p.name.clone())
-            .chain(self.secrets.iter().map(|s| s.name.clone()))
+            .map(|p| p.name.as_str())
+            .chain(self.secrets.iter().map(|s| s.name.as_str()))
     }
 
-    pub(super) fn skipped_comment(&self, out: &mut String, comment: &str) {
-        if self.skipped.is_empty() {
-            return;
+    /// The comment lines that say what is not written, and why: refused
+    /// names first, then what is left out on purpose.
+    pub(super) fn not_written_comment(&self, out: &mut String, comment: &str) {
+        if !self.refused.is_empty() {
+            let _ = writeln!(
+                out,
+                "{comment} Refused, as a load would refuse them; nothing is written for them:"
+            );
+            for problem in &self.refused {
+                let _ = writeln!(out, "{comment}   {}", quoting::inert(&problem.to_string()));
+            }
         }
-        let _ = writeln!(out, "{comment} Not created here:");
-        for line in &self.skipped {
-            let _ = writeln!(out, "{comment}   {line}");
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "{comment} Not created here:");
+            for line in &self.skipped {
+                let _ = writeln!(out, "{comment}   {}", quoting::inert(line));
+            }
         }
     }
 }
@@ -303,19 +338,17 @@ mod tests {
     #[test]
     fn unset_variables_become_the_outputs_own() {
         assert_eq!(
-            variables(
-                [
-                    "/{APP_ENV}/x/{REGION}".to_owned(),
-                    "/{APP_ENV}/y".to_owned()
-                ]
-                .into_iter()
-            ),
+            variables(["/{APP_ENV}/x/{REGION}", "/{APP_ENV}/y", "/{a b}/z"].into_iter()),
             ["APP_ENV", "REGION"]
         );
-        assert_eq!(
-            substitute("/{APP_ENV}/x", |v| format!("${{{v}}}")),
-            "/${APP_ENV}/x"
-        );
-        assert_eq!(quoting::hcl_name("/{APP_ENV}/x"), r#""/${var.APP_ENV}/x""#);
+    }
+
+    #[test]
+    fn a_segment_is_what_a_variable_value_may_hold() {
+        for c in (0u8..=127).map(char::from) {
+            let allowed = SEGMENT_CHARACTERS.contains(c);
+            let rule = ssm_config_rules::check_variable_value(&c.to_string()).is_ok();
+            assert_eq!(allowed, rule, "{c:?}");
+        }
     }
 }

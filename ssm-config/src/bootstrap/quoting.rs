@@ -1,50 +1,177 @@
-//! Quoting for each output: shell words, HCL strings and names, YAML
-//! scalars and CloudFormation logical ids; hostile text stays text.
+//! Quoting for each output: shell words, HCL strings, YAML scalars,
+//! comment lines and identifiers. Whatever a name, a placeholder or a
+//! field holds, it stays text: these are the only ways the outputs write
+//! one.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
-use super::substitute;
+use ssm_config_rules::{Piece, check_env_name, pieces};
 
-/// `text` in single quotes for a POSIX shell.
+/// A name as the outputs write it: text, and each `{VAR}` left to whoever
+/// runs them. A name that is not a well-formed template, or holds a
+/// variable no shell could set, is all text.
+pub(super) fn name_pieces(name: &str) -> Vec<Piece<'_>> {
+    let settable = |piece: &Piece<'_>| match piece {
+        Piece::Variable(variable) => check_env_name(variable, true).is_ok(),
+        Piece::Text(_) => true,
+    };
+    match pieces(name) {
+        Ok(pieces) if pieces.iter().all(settable) => pieces,
+        _ => vec![Piece::Text(name)],
+    }
+}
+
+/// Whether `c` would end a line, or hide or reorder text around it, where
+/// it is written as it is: controls, Unicode line and paragraph
+/// separators, bidirectional and zero-width format characters,
+/// unassigned and private-use code points, combining marks.
+fn hidden(c: char) -> bool {
+    !matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some()
+}
+
+/// `text` for a comment line: each [`hidden`] character as its Rust
+/// escape (`\n`, `\u{202e}`), so a comment stays one line of plain text in
+/// every output.
+pub(super) fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| match hidden(c) {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// `text` as one shell word, in single quotes: nothing in it is expanded.
 pub(super) fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// `text` in an HCL string, with interpolation escaped.
-pub(super) fn hcl_string(text: &str) -> String {
-    let mut out = String::from("\"");
+/// A name as one shell word: its text in single quotes, each `{VAR}` as
+/// `"${VAR}"`, so a variable's value is never split or expanded again.
+pub(super) fn shell_name(name: &str) -> String {
+    let pieces = name_pieces(name);
+    if pieces.is_empty() {
+        return "''".to_owned();
+    }
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => shell_quote(text),
+            Piece::Variable(variable) => format!("\"${{{variable}}}\""),
+        })
+        .collect()
+}
+
+/// A `\u` escape, as both HCL and YAML write one: four hex digits, or
+/// `\U` and eight beyond the Basic Multilingual Plane.
+fn unicode_escape(c: char) -> String {
+    match u32::from(c) {
+        code @ 0..=0xFFFF => format!("\\u{code:04X}"),
+        code => format!("\\U{code:08X}"),
+    }
+}
+
+/// `text` inside an HCL quoted string. `$` and `%` are written as
+/// interpolations of themselves, `${"$"}`: HCL's `$${` escape would turn a
+/// `$` followed by an interpolation into text, and not every parser takes
+/// it without a closing brace.
+fn hcl_text(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+            '$' => out.push_str("${\"$\"}"),
+            '%' => out.push_str("${\"%\"}"),
+            c if hidden(c) => out.push_str(&unicode_escape(c)),
             c => out.push(c),
         }
     }
+}
+
+/// `text` as an HCL string, interpolating nothing.
+pub(super) fn hcl_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    hcl_text(text, &mut out);
     out.push('"');
-    out.replace("${", "$${").replace("%{", "%%{")
+    out
 }
 
-/// A name in HCL, with each unset `{VAR}` read from `var.VAR`.
+/// A name as an HCL string, each unset `{VAR}` read from `var.VAR`.
 pub(super) fn hcl_name(name: &str) -> String {
-    let escaped = hcl_string(name);
-    substitute(&escaped, |var| format!("${{var.{var}}}"))
+    let mut out = String::from("\"");
+    for piece in name_pieces(name) {
+        match piece {
+            Piece::Text(text) => hcl_text(text, &mut out),
+            Piece::Variable(variable) => {
+                let _ = write!(out, "${{var.{variable}}}");
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// An identifier made of a field's path: `cache.ttl_secs` is `cache_ttl_secs`.
-pub(super) fn identifier(field: &str) -> String {
+/// `text` inside a YAML double-quoted scalar: JSON's escapes for `"` and
+/// `\`, and a `\u` escape for each [`hidden`] character, which YAML would
+/// otherwise take as a line break or refuse.
+fn yaml_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if hidden(c) => out.push_str(&unicode_escape(c)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` as a YAML double-quoted scalar.
+pub(super) fn yaml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    yaml_text(text, &mut out);
+    out.push('"');
+    out
+}
+
+/// A name as a CloudFormation value: a plain string, or with unset
+/// `{VAR}`s a `!Sub` that substitutes the template parameter `id(VAR)`
+/// names for each, and nothing else.
+pub(super) fn cloudformation_name(name: &str, id: impl Fn(&str) -> String) -> String {
+    let pieces = name_pieces(name);
+    if !pieces.iter().any(|p| matches!(p, Piece::Variable(_))) {
+        return yaml_string(name);
+    }
+    let mut out = String::from("!Sub \"");
+    for piece in pieces {
+        match piece {
+            // Never `${`, which `!Sub` would substitute: a text piece holds
+            // no brace, each `{` of a template starting a variable.
+            Piece::Text(text) => yaml_text(text, &mut out),
+            Piece::Variable(variable) => {
+                let _ = write!(out, "${{{}}}", id(variable));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An identifier made of a field's path: `cache.ttl_secs` is
+/// `cache_ttl_secs`; `fallback` when nothing of it is ASCII.
+pub(super) fn identifier(field: &str, fallback: &str) -> String {
     let mut id: String = field
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                true => c,
+                false => '_',
+            },
+        )
         .collect();
+    if !id.chars().any(|c| c.is_ascii_alphanumeric()) {
+        id = fallback.to_owned();
+    }
     if !id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         id.insert(0, '_');
     }
@@ -52,16 +179,21 @@ pub(super) fn identifier(field: &str) -> String {
 }
 
 /// A CloudFormation logical ID: letters and digits, `cache.ttl_secs` is
-/// `CacheTtlSecs`.
-pub(super) fn logical_id(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
+/// `CacheTtlSecs`; `fallback` when nothing of it is ASCII.
+pub(super) fn logical_id(text: &str, fallback: &str) -> String {
+    let id: String = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(|word| {
             let mut chars = word.chars();
             let first = chars.next().map(|c| c.to_ascii_uppercase());
             first.into_iter().chain(chars).collect::<String>()
         })
-        .collect()
+        .collect();
+    match id.is_empty() {
+        true => fallback.to_owned(),
+        false => id,
+    }
 }
 
 /// Makes `id` unique among `taken`, by a number after it.
@@ -75,11 +207,6 @@ pub(super) fn unique(id: String, taken: &mut BTreeSet<String>) -> String {
     candidate
 }
 
-/// A double-quoted YAML scalar (YAML's double quotes take JSON's escapes).
-pub(super) fn json_string(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,12 +214,33 @@ mod tests {
     #[test]
     fn quoting_survives_hostile_text() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(hcl_string("a\"${x}%{y}\\"), r#""a\"$${x}%%{y}\\""#);
-        assert_eq!(json_string("a\"\n"), r#""a\"\n""#);
-        assert_eq!(identifier("cache.ttl_secs"), "cache_ttl_secs");
-        assert_eq!(identifier("9lives"), "_9lives");
-        assert_eq!(logical_id("cache.ttl-secs"), "CacheTtlSecs");
-        assert_eq!(logical_id("APP_ENV"), "APPENV");
+        assert_eq!(shell_name("/{APP_ENV}/x"), r#"'/'"${APP_ENV}"'/x'"#);
+        assert_eq!(shell_name("/$(x)/{a b}"), "'/$(x)/{a b}'");
+        assert_eq!(shell_name(""), "''");
+        assert_eq!(
+            hcl_string("a\"${x}%{y}\\\n"),
+            r#""a\"${"$"}{x}${"%"}{y}\\\u000A""#
+        );
+        assert_eq!(hcl_name("/{APP_ENV}/x"), r#""/${var.APP_ENV}/x""#);
+        assert_eq!(hcl_name("/a$/{ENV}"), r#""/a${"$"}/${var.ENV}""#);
+        assert_eq!(yaml_string("a\"\n\u{2028}😀"), r#""a\"\u000A\u2028😀""#);
+        let id = |v: &str| logical_id(v, "Var");
+        assert_eq!(
+            cloudformation_name("/a$/{APP_ENV}", id),
+            r#"!Sub "/a$/${APPENV}""#
+        );
+        assert_eq!(cloudformation_name("/a${b", id), r#""/a${b""#);
+        assert_eq!(inert("a\nb\u{202e}c\"'\\"), "a\\nb\\u{202e}c\"'\\");
+    }
+
+    #[test]
+    fn identifiers_are_ascii_and_never_empty() {
+        assert_eq!(identifier("cache.ttl_secs", "p"), "cache_ttl_secs");
+        assert_eq!(identifier("9lives", "p"), "_9lives");
+        assert_eq!(identifier("名前", "parameter"), "parameter");
+        assert_eq!(logical_id("cache.ttl-secs", "P"), "CacheTtlSecs");
+        assert_eq!(logical_id("APP_ENV", "P"), "APPENV");
+        assert_eq!(logical_id("名前", "Parameter"), "Parameter");
         let mut taken = BTreeSet::new();
         assert_eq!(unique("A".into(), &mut taken), "A");
         assert_eq!(unique("A".into(), &mut taken), "A2");

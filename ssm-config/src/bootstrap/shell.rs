@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 use super::quoting::*;
 use super::*;
 
-/// What the script calls the value of each parameter and secret.
+/// The script's own variables: never one a name reads (a `{VAR}` left to
+/// the script), nor one the shell gives a meaning (all of those are upper
+/// case, and a value's variable is lower case).
 struct Names {
     /// A shell variable per parameter, in `parameters` order: a plain
     /// value's at the top of the script, a SecureString's from the
@@ -20,13 +22,16 @@ struct Names {
     parameters: Vec<String>,
     /// The environment variable of each secret, in `secrets` order.
     secrets: Vec<String>,
+    /// The loop variable of the placeholder check.
+    value: String,
+    /// What `read_secret` reads into, from the environment or the terminal.
+    given: String,
+    /// What `read_secret` reads the file name into.
+    from_file: String,
 }
 
 /// The prefix of the environment variables secret values are read from.
 const SECRET_VARIABLE_PREFIX: &str = "SSM_BOOTSTRAP_";
-
-/// The script's own variables, which no value's may take.
-const RESERVED: [&str; 4] = ["value", "given", "from_file", "what"];
 
 impl Bootstrap {
     /// A POSIX shell script of AWS CLI calls that creates each parameter
@@ -36,6 +41,16 @@ impl Bootstrap {
     /// each secret value when it runs, from `SSM_BOOTSTRAP_<NAME>`, from
     /// the file `SSM_BOOTSTRAP_<NAME>_FILE` names, or from the terminal
     /// without echo.
+    ///
+    /// Each name is one shell word: its text in single quotes and each
+    /// unset `{VAR}` as `"${VAR}"`, passed as `--name=...` so that nothing
+    /// in it is expanded and it can never be taken for an option. A `{VAR}`
+    /// must be set when the script runs, to one segment (`a-z A-Z 0-9 _ .
+    /// -`, as a load checks it), or the script stops before it creates
+    /// anything. Comment lines hold no control character: names, fields
+    /// and reasons are written there with such characters escaped. While
+    /// [`Bootstrap::refused`] lists anything, the script says what and
+    /// stops at once.
     pub fn shell(&self) -> String {
         let names = self.shell_names();
         let mut out = String::new();
@@ -52,60 +67,92 @@ impl Bootstrap {
              # Every value reaches the AWS CLI on its standard input, never as an\n\
              # argument. SecureStrings use the account's default key; add --key-id\n\
              # to choose one.",
-            self.config
+            inert(self.config)
         );
-        self.skipped_comment(&mut out, "#");
+        self.not_written_comment(&mut out, "#");
         out.push_str("set -eu\n");
+        self.refusal(&mut out);
         for var in variables(self.names()) {
-            let _ = writeln!(out, ": \"${{{var}:?set {var}, which the names use}}\"");
+            let _ = writeln!(
+                out,
+                ": \"${{{var}:?set {var}, which the names use}}\"\n\
+                 case \"${{{var}}}\" in\n  \
+                   *[!{SEGMENT_CHARACTERS}]*)\n    \
+                     echo \"{var} fills one segment of a parameter name: use only a-z A-Z 0-9 _ . -; nothing was created\" >&2\n    \
+                     exit 1 ;;\n\
+                 esac"
+            );
         }
         self.plain_values(&mut out, &names);
         self.secret_values(&mut out, &names);
         out.push_str(
             "\ncreate_parameter() {\n  \
-               if aws ssm get-parameter --name \"$1\" >/dev/null 2>&1; then\n    \
+               if aws ssm get-parameter --name=\"$1\" >/dev/null 2>&1; then\n    \
                  echo \"kept     $1\"\n  \
                else\n    \
-                 printf '%s' \"$3\" | aws ssm put-parameter --name \"$1\" --type \"$2\" --value file:///dev/stdin >/dev/null\n    \
+                 printf '%s' \"$3\" | aws ssm put-parameter --name=\"$1\" --type=\"$2\" --value=file:///dev/stdin >/dev/null\n    \
                  echo \"created  $1\"\n  \
                fi\n\
              }\n\n\
              create_secret() {\n  \
-               if aws secretsmanager describe-secret --secret-id \"$1\" >/dev/null 2>&1; then\n    \
+               if aws secretsmanager describe-secret --secret-id=\"$1\" >/dev/null 2>&1; then\n    \
                  echo \"kept     secret $1\"\n  \
                else\n    \
-                 printf '%s' \"$2\" | aws secretsmanager create-secret --name \"$1\" --secret-string file:///dev/stdin >/dev/null\n    \
+                 printf '%s' \"$2\" | aws secretsmanager create-secret --name=\"$1\" --secret-string=file:///dev/stdin >/dev/null\n    \
                  echo \"created  secret $1\"\n  \
                fi\n\
              }\n",
         );
         for (parameter, variable) in self.parameters.iter().zip(&names.parameters) {
-            let name = script_name(&parameter.name);
+            let name = shell_name(&parameter.name);
             let _ = writeln!(
                 out,
                 "\n# {} ({})",
-                parameter.fields.join(", "),
+                inert(&parameter.fields.join(", ")),
                 parameter.kind
             );
             let _ = writeln!(
                 out,
-                "create_parameter \"{name}\" {} \"${variable}\"",
+                "create_parameter {name} {} \"${variable}\"",
                 parameter.kind
             );
             for label in &parameter.labels {
                 let _ = writeln!(
                     out,
-                    "aws ssm label-parameter-version --name \"{name}\" --parameter-version 1 --labels {} >/dev/null",
+                    "aws ssm label-parameter-version --name={name} --parameter-version=1 --labels={} >/dev/null",
                     shell_quote(label)
                 );
             }
         }
         for (secret, variable) in self.secrets.iter().zip(&names.secrets) {
-            let name = script_name(&secret.name);
-            let _ = writeln!(out, "\n# {} (Secrets Manager)", secret.fields.join(", "));
-            let _ = writeln!(out, "create_secret \"{name}\" \"${variable}\"");
+            let _ = writeln!(
+                out,
+                "\n# {} (Secrets Manager)",
+                inert(&secret.fields.join(", "))
+            );
+            let _ = writeln!(
+                out,
+                "create_secret {} \"${variable}\"",
+                shell_name(&secret.name)
+            );
         }
         out
+    }
+
+    /// Stops the script, before it reads or creates anything, while a name
+    /// is refused.
+    fn refusal(&self, out: &mut String) {
+        if self.refused.is_empty() {
+            return;
+        }
+        for problem in &self.refused {
+            let _ = writeln!(
+                out,
+                "echo {} >&2",
+                shell_quote(&inert(&problem.to_string()))
+            );
+        }
+        out.push_str("echo 'a load would refuse these names; nothing was created' >&2\nexit 1\n");
     }
 
     /// The values to fill in, and the check that none is left a
@@ -125,10 +172,11 @@ impl Bootstrap {
             let _ = writeln!(out, "{variable}={}", shell_quote(&parameter.placeholder));
         }
         let all: Vec<String> = plain.iter().map(|(_, v)| format!("\"${v}\"")).collect();
+        let value = &names.value;
         let _ = writeln!(
             out,
-            "for value in {}; do\n  \
-               case \"$value\" in\n    \
+            "for {value} in {}; do\n  \
+               case \"${value}\" in\n    \
                  *'CHANGE_ME('*)\n      \
                    echo \"replace every CHANGE_ME(...) among the values at the top of this script first; nothing was created\" >&2\n      \
                    exit 1 ;;\n  \
@@ -149,7 +197,7 @@ impl Bootstrap {
                 let what = format!(
                     "{}: {} (SecureString)",
                     parameter.fields.join(", "),
-                    script_name(&parameter.name)
+                    parameter.name
                 );
                 (variable.clone(), what)
             })
@@ -160,11 +208,7 @@ impl Bootstrap {
             .zip(&names.secrets)
             .map(|(secret, variable)| {
                 let what = match secret.keys.as_slice() {
-                    [] => format!(
-                        "secret {} ({})",
-                        script_name(&secret.name),
-                        secret.fields.join(", ")
-                    ),
+                    [] => format!("secret {} ({})", secret.name, secret.fields.join(", ")),
                     keys => {
                         let keys: Vec<String> = keys
                             .iter()
@@ -174,7 +218,7 @@ impl Bootstrap {
                         let noun = if keys.len() == 1 { "key" } else { "keys" };
                         format!(
                             "secret {}, JSON with the {noun} {}",
-                            script_name(&secret.name),
+                            secret.name,
                             keys.join(", ")
                         )
                     }
@@ -185,72 +229,80 @@ impl Bootstrap {
         if all.is_empty() {
             return;
         }
-        out.push_str(
+        let (given, from_file) = (&names.given, &names.from_file);
+        let _ = write!(
+            out,
             "\n# Reads the secret value of the variable named $1 (what it is: $2): from the\n\
-             # environment, from the file named by ${1}_FILE, or from the terminal\n\
+             # environment, from the file named by ${{1}}_FILE, or from the terminal\n\
              # without echo. An empty value or a placeholder stops the script.\n\
-             read_secret() {\n  \
-               eval \"given=\\${$1:-}\"\n  \
-               eval \"from_file=\\${$1_FILE:-}\"\n  \
-               if [ -z \"$given\" ] && [ -n \"$from_file\" ]; then\n    \
-                 given=$(cat \"$from_file\")\n  \
-               elif [ -z \"$given\" ] && [ -t 0 ]; then\n    \
+             read_secret() {{\n  \
+               eval \"{given}=\\${{$1:-}}\"\n  \
+               eval \"{from_file}=\\${{$1_FILE:-}}\"\n  \
+               if [ -z \"${given}\" ] && [ -n \"${from_file}\" ]; then\n    \
+                 {given}=$(cat \"${from_file}\")\n  \
+               elif [ -z \"${given}\" ] && [ -t 0 ]; then\n    \
                  printf '%s: ' \"$2\" >&2\n    \
                  trap 'stty echo; exit 1' INT TERM\n    \
                  stty -echo\n    \
-                 IFS= read -r given || true\n    \
+                 IFS= read -r {given} || true\n    \
                  stty echo\n    \
                  trap - INT TERM\n    \
                  printf '\\n' >&2\n  \
                fi\n  \
-               case \"$given\" in\n    \
+               case \"${given}\" in\n    \
                  ''|*'CHANGE_ME('*)\n      \
                    echo \"$2: set $1, or $1_FILE to a file holding it; nothing was created\" >&2\n      \
                    exit 1 ;;\n  \
                esac\n  \
-               eval \"$1=\\$given\"\n\
-             }\n",
+               eval \"$1=\\${given}\"\n\
+             }}\n",
         );
         for (variable, what) in all {
-            let _ = writeln!(out, "read_secret {variable} {}", shell_quote(&what));
+            let _ = writeln!(out, "read_secret {variable} {}", shell_quote(&inert(&what)));
         }
     }
 
     fn shell_names(&self) -> Names {
-        let mut taken: BTreeSet<String> = RESERVED.iter().map(|r| r.to_string()).collect();
+        let mut taken: BTreeSet<String> = variables(self.names())
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let value = unused_name(&mut taken, "value");
+        let given = unused_name(&mut taken, "given");
+        let from_file = unused_name(&mut taken, "from_file");
         let parameters = self
             .parameters
             .iter()
             .map(|parameter| {
                 let field = parameter.fields.first().map_or("value", String::as_str);
                 match parameter.kind {
-                    ParameterType::SecureString => unique(&mut taken, &secret_variable(field)),
-                    _ => unique(&mut taken, &shell_variable(field)),
+                    ParameterType::SecureString => unused_name(&mut taken, &secret_variable(field)),
+                    _ => unused_name(&mut taken, &shell_variable(field)),
                 }
             })
             .collect();
         let secrets = self
             .secrets
             .iter()
-            .map(|secret| unique(&mut taken, &secret_variable(&secret.name)))
+            .map(|secret| unused_name(&mut taken, &secret_variable(&secret.name)))
             .collect();
         Names {
             parameters,
             secrets,
+            value,
+            given,
+            from_file,
         }
     }
 }
 
-/// A name as the script writes it: each unset `{VAR}` read from the
-/// environment.
-fn script_name(name: &str) -> String {
-    substitute(name, |var| format!("${{{var}}}"))
-}
-
 /// `text` as a shell variable: `cache.ttl_secs` is `cache_ttl_secs`; the
-/// outputs' identifier, without the `-` a shell name may not hold.
+/// outputs' identifier in lower case, without the `-` a shell name may not
+/// hold.
 fn shell_variable(text: &str) -> String {
-    identifier(text).replace('-', "_")
+    identifier(text, "value")
+        .replace('-', "_")
+        .to_ascii_lowercase()
 }
 
 /// The environment variable a secret value is read from:
@@ -264,7 +316,7 @@ fn secret_variable(text: &str) -> String {
 }
 
 /// `wanted`, or `wanted_2`, `wanted_3`... when it is taken.
-fn unique(taken: &mut BTreeSet<String>, wanted: &str) -> String {
+fn unused_name(taken: &mut BTreeSet<String>, wanted: &str) -> String {
     let mut candidate = wanted.to_owned();
     let mut n = 1;
     while !taken.insert(candidate.clone()) {
@@ -287,8 +339,10 @@ mod tests {
             "SSM_BOOTSTRAP_PROD_STRIPE_KEYS"
         );
         let mut taken = BTreeSet::from(["value".to_owned()]);
-        assert_eq!(unique(&mut taken, "value"), "value_2");
-        assert_eq!(unique(&mut taken, "value"), "value_3");
-        assert_eq!(unique(&mut taken, "db"), "db");
+        assert_eq!(unused_name(&mut taken, "value"), "value_2");
+        assert_eq!(unused_name(&mut taken, "value"), "value_3");
+        assert_eq!(unused_name(&mut taken, "db"), "db");
+        assert_eq!(shell_variable("名前"), "value");
+        assert_eq!(shell_variable("PATH"), "path");
     }
 }

@@ -9,6 +9,12 @@ impl Bootstrap {
     /// Terraform: an `aws_ssm_parameter` per parameter, and a secret with
     /// its version per secret. SecureString values ignore later changes,
     /// so the real value can be set outside Terraform (and its state).
+    ///
+    /// Every name and value is an HCL string that interpolates nothing but
+    /// the `var.VAR` of each unset `{VAR}`; each such variable is declared
+    /// with a validation that its value is one segment, as a load checks
+    /// it. Refused names ([`Bootstrap::refused`]) are listed in a comment,
+    /// and no resource is written for them.
     pub fn terraform(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -16,15 +22,25 @@ impl Bootstrap {
             "# The parameters and secrets `{}` reads, from its binding plan.\n\
              # Replace every CHANGE_ME(...): no secret value is written here. Terraform keeps\n\
              # values in its state: set real secrets outside it (their values are ignored here).",
-            self.config
+            inert(self.config)
         );
-        self.skipped_comment(&mut out, "#");
+        self.not_written_comment(&mut out, "#");
         for var in variables(self.names()) {
-            let _ = writeln!(out, "\nvariable \"{var}\" {{\n  type = string\n}}");
+            let _ = writeln!(
+                out,
+                "\nvariable \"{var}\" {{\n  \
+                   type = string\n\n  \
+                   validation {{\n    \
+                     condition     = can(regex(\"^[{SEGMENT_CHARACTERS}]+$\", var.{var}))\n    \
+                     error_message = \"The value of {var} must be one segment of a parameter name: only a-z A-Z 0-9 _ . -.\"\n  \
+                   }}\n\
+                 }}"
+            );
         }
         let mut taken = BTreeSet::new();
         for parameter in &self.parameters {
-            let id = unique(identifier(&parameter.fields[0]), &mut taken);
+            let field = parameter.fields.first().map_or("", String::as_str);
+            let id = unique(identifier(field, "parameter"), &mut taken);
             let _ = writeln!(out, "\nresource \"aws_ssm_parameter\" \"{id}\" {{");
             let _ = writeln!(out, "  name  = {}", hcl_name(&parameter.name));
             let _ = writeln!(out, "  type  = \"{}\"", parameter.kind);
@@ -36,13 +52,13 @@ impl Bootstrap {
                 let _ = writeln!(
                     out,
                     "  # Label version 1 {}: aws_ssm_parameter cannot.",
-                    parameter.labels.join(", ")
+                    inert(&parameter.labels.join(", "))
                 );
             }
             out.push_str("}\n");
         }
         for secret in &self.secrets {
-            let id = unique(identifier(&secret.name), &mut taken);
+            let id = unique(identifier(&secret.name, "secret"), &mut taken);
             let _ = writeln!(
                 out,
                 "\nresource \"aws_secretsmanager_secret\" \"{id}\" {{\n  name = {}\n}}",

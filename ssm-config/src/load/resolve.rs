@@ -73,21 +73,29 @@ pub(crate) fn resolve(
     lookup: Lookup<'_>,
     overrides: Overrides<'_>,
 ) -> Resolution {
-    resolve_with(plan, prefix, lookup, true, overrides)
+    resolve_with(plan, prefix, Filler::checked(lookup), overrides)
+}
+
+/// Resolves names as a load does, every name checked by the same rules,
+/// except that an unset `{VAR}` stays in a name as `{VAR}`
+/// ([`Filler::keeping_unset`]): for outputs that leave it to whoever runs
+/// them.
+pub(crate) fn resolve_keeping_unset(
+    plan: &'static StructPlan,
+    prefix: Option<&str>,
+    lookup: Lookup<'_>,
+) -> Resolution {
+    resolve_with(plan, prefix, Filler::keeping_unset(lookup), Overrides::Off)
 }
 
 fn resolve_with(
     plan: &'static StructPlan,
     prefix: Option<&str>,
-    lookup: Lookup<'_>,
-    validate: bool,
+    filler: Filler<'_>,
     overrides: Overrides<'_>,
 ) -> Resolution {
     let mut resolver = Resolver {
-        filler: match validate {
-            true => Filler::checked(lookup),
-            false => Filler::unchecked(lookup),
-        },
+        filler,
         overrides,
         requests: Requests::default(),
         problems: Vec::new(),
@@ -362,5 +370,5 @@ pub(crate) fn resolve_unchecked(
     prefix: Option<&str>,
     lookup: Lookup<'_>,
 ) -> Resolution {
-    resolve_with(plan, prefix, lookup, false, Overrides::Off)
+    resolve_with(plan, prefix, Filler::unchecked(lookup), Overrides::Off)
 }

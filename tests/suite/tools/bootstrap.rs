@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use ssm_config::error::Problem;
 use ssm_config::source::ParameterType;
 use ssm_config::{Secret, SsmConfig};
 
@@ -113,9 +114,9 @@ fn filled_script() -> String {
 async fn the_script_creates_what_a_load_then_reads() {
     let Some(emulator) = moto().await else { return };
     let script = filled_script();
-    // The variable stays a variable of the script.
+    // The variable stays a variable of the script, outside the quotes.
     assert!(
-        script.contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#),
+        script.contains(r#"create_parameter '/'"${BOOT_ENV}"'/orders/db_host'"#),
         "{script}"
     );
     for (_, secret) in SECRETS {
@@ -394,23 +395,34 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
     );
 }
 
+/// A value a load would refuse is refused here too, named by its
+/// variable and never quoted; the script stops before it does anything.
 #[test]
 fn a_hostile_variable_value_never_reaches_the_outputs() {
     let bootstrap = Orders::loader()
         .var("BOOT_ENV", "$(touch /tmp/pwned)`id`")
         .bootstrap();
+    assert!(
+        bootstrap.refused.iter().any(
+            |p| matches!(p, Problem::InvalidVariable { variable, .. } if variable == "BOOT_ENV")
+        ),
+        "{:?}",
+        bootstrap.refused
+    );
     for text in [
         bootstrap.shell(),
         bootstrap.terraform(),
         bootstrap.cloudformation(),
     ] {
         assert!(!text.contains("touch") && !text.contains("`id`"), "{text}");
+        assert!(
+            text.contains("environment variable `BOOT_ENV` cannot fill"),
+            "{text}"
+        );
     }
-    assert!(
-        bootstrap
-            .shell()
-            .contains(r#"create_parameter "/${BOOT_ENV}/orders/db_host""#)
-    );
+    let script = bootstrap.shell();
+    let stop = script.find("exit 1").unwrap();
+    assert!(stop < script.find("read_secret()").unwrap(), "{script}");
 }
 
 #[test]
