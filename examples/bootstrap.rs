@@ -34,5 +34,13 @@ fn main() -> ExitCode {
         }
     };
     print!("{text}");
-    ExitCode::SUCCESS
+    // What a load would refuse is not written; say so where a person sees it.
+    for problem in &bootstrap.refused {
+        eprintln!("refused: {problem}");
+    }
+    if bootstrap.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
