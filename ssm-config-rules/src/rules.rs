@@ -65,16 +65,35 @@ pub fn join(base: &str, path: &str) -> String {
     }
 }
 
-/// `name` for a message: a very long name is cut in the middle.
+/// `name` for a message: a very long name is cut in the middle, and every
+/// control, line-breaking or bidirectional character is escaped (`\n`,
+/// `\u{202e}`), so a name given at run time can neither forge a line of a
+/// log nor hide what it is.
 pub fn shown(name: &str) -> String {
     const KEEP: usize = 30;
     let count = name.chars().count();
     if count <= 2 * KEEP + 10 {
-        return name.to_owned();
+        return escaped(name);
     }
-    let head: String = name.chars().take(KEEP).collect();
-    let tail: String = name.chars().skip(count - KEEP).collect();
+    let head: String = name.chars().take(KEEP).map(shown_char).collect();
+    let tail: String = name.chars().skip(count - KEEP).map(shown_char).collect();
     format!("{head}...{tail}")
+}
+
+/// `text` for a message, whole, with every control, line-breaking or
+/// bidirectional character escaped as [`shown`] escapes it.
+pub fn escaped(text: &str) -> String {
+    text.chars().map(shown_char).collect()
+}
+
+/// One character for a message: itself when it prints as itself, escaped
+/// otherwise (`\n`, `\u{1b}`, `\u{202e}`).
+pub fn shown_char(c: char) -> String {
+    if c.is_ascii_graphic() || c == ' ' {
+        c.to_string()
+    } else {
+        c.escape_debug().to_string()
+    }
 }
 
 fn forbidden_char(text: &str, extra: &str) -> Option<char> {
@@ -102,7 +121,8 @@ pub(crate) fn check_part(text: &str) -> Result<(), String> {
             ""
         };
         return Err(format!(
-            "`{c}` is not allowed in a parameter name: use only a-z A-Z 0-9 _ . - /{hint}"
+            "`{}` is not allowed in a parameter name: use only a-z A-Z 0-9 _ . - /{hint}",
+            shown_char(c)
         ));
     }
     if filled.contains("//") {
@@ -192,7 +212,8 @@ pub fn check_env_name(name: &str, whole: bool) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
     {
         return Err(format!(
-            "`{c}` is not allowed in an environment variable name: use only A-Z a-z 0-9 _"
+            "`{}` is not allowed in an environment variable name: use only A-Z a-z 0-9 _",
+            shown_char(c)
         ));
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -249,7 +270,8 @@ pub fn check_label(label: &str) -> Result<(), String> {
     }
     if let Some(c) = forbidden_char(label, "") {
         return Err(format!(
-            "`{c}` is not allowed in a label: use only a-z A-Z 0-9 _ . -"
+            "`{}` is not allowed in a label: use only a-z A-Z 0-9 _ . -",
+            shown_char(c)
         ));
     }
     Ok(())
@@ -269,7 +291,8 @@ pub fn check_secret_name(name: &str) -> Result<(), String> {
     let template = template::stand_in(name)?;
     if let Some(c) = forbidden_char(&template.filled, "/+=@!") {
         return Err(format!(
-            "`{c}` is not allowed in a secret name: use only a-z A-Z 0-9 / _ + = . @ - !"
+            "`{}` is not allowed in a secret name: use only a-z A-Z 0-9 / _ + = . @ - !",
+            shown_char(c)
         ));
     }
     if template.filled.len() > MAX_SECRET_NAME_LEN {

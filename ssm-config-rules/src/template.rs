@@ -64,12 +64,10 @@ pub fn check_variable_value(value: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "_.-".contains(*c)))
     {
-        let shown = if c.is_ascii_graphic() || c == ' ' {
-            format!("`{c}`")
-        } else {
-            format!("{:?}", c)
-        };
-        return Err(format!("it holds {shown}; use only a-z A-Z 0-9 _ . -"));
+        return Err(format!(
+            "it holds `{}`; use only a-z A-Z 0-9 _ . -",
+            crate::shown_char(c)
+        ));
     }
     Ok(())
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use ssm_config_rules::escaped;
+
 use crate::origin::Origin;
 use crate::source::{SourceError, SourceErrorKind};
 
@@ -115,7 +117,11 @@ pub enum Problem {
         reason: &'static str,
     },
     /// A `{VAR}` in a prefix or path names an unset environment variable.
-    #[error("environment variable `{variable}` is not set (used in `{template}`)")]
+    #[error(
+        "environment variable `{}` is not set (used in `{}`)",
+        escaped(variable),
+        escaped(template)
+    )]
     UnsetVariable {
         /// The variable.
         variable: String,
@@ -126,7 +132,9 @@ pub enum Problem {
     /// value itself is never quoted, at most the one character it may not
     /// hold.
     #[error(
-        "environment variable `{variable}` cannot fill `{{{variable}}}` in `{template}`: {reason}"
+        "environment variable `{0}` cannot fill `{{{0}}}` in `{1}`: {reason}",
+        escaped(variable),
+        escaped(template)
     )]
     InvalidVariable {
         /// The variable.
@@ -137,7 +145,10 @@ pub enum Problem {
         reason: String,
     },
     /// A name that SSM would refuse.
-    #[error("field `{field}`: `{name}` is not a valid parameter name: {reason}")]
+    #[error(
+        "field `{field}`: `{}` is not a valid parameter name: {reason}",
+        escaped(name)
+    )]
     InvalidName {
         /// The field.
         field: String,
@@ -147,7 +158,7 @@ pub enum Problem {
         reason: String,
     },
     /// `Loader::env_prefix` holds a character no variable name may hold.
-    #[error("`Loader::env_prefix(\"{prefix}\")`: {reason}")]
+    #[error("`Loader::env_prefix(\"{}\")`: {reason}", escaped(prefix))]
     InvalidEnvPrefix {
         /// The prefix.
         prefix: String,
@@ -155,7 +166,10 @@ pub enum Problem {
         reason: String,
     },
     /// A malformed version or label selector.
-    #[error("field `{field}`: `{name}` has an invalid selector: {reason}")]
+    #[error(
+        "field `{field}`: `{}` has an invalid selector: {reason}",
+        escaped(name)
+    )]
     InvalidSelector {
         /// The field.
         field: String,

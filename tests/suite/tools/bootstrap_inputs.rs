@@ -40,8 +40,11 @@ fn environment(script: &str) -> Vec<(String, String)> {
 }
 
 /// Whether `refused` holds a problem whose message quotes `text` whole.
+/// Whether a problem names `text`, shown as every message shows it (hidden
+/// characters escaped).
 fn names(refused: &[Problem], text: &str) -> bool {
-    refused.iter().any(|p| p.to_string().contains(text))
+    let shown = ssm_config_rules::escaped(text);
+    refused.iter().any(|p| p.to_string().contains(&shown))
 }
 
 #[test]
@@ -123,7 +126,12 @@ async fn a_load_with_such_a_prefix_fails_naming_it() {
             .fetch()
             .await
             .unwrap_err();
-        assert!(error.to_string().contains(prefix), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains(&ssm_config_rules::escaped(prefix)),
+            "{error}"
+        );
     }
 }
 

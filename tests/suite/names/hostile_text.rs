@@ -1,0 +1,76 @@
+//! Text given at run time (a prefix, an env prefix) that a load refuses is
+//! shown escaped in the error: a newline cannot forge a line of a log, and
+//! a control or bidirectional character cannot hide what the name is.
+
+use ssm_config::{MemorySource, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{HT_ENV}/orders")]
+struct Orders {
+    db_host: String,
+}
+
+/// Whether every line of `text` is the error's own: its first line, or
+/// one of its problems.
+fn lines_are_the_errors_own(text: &str) -> bool {
+    text.lines()
+        .enumerate()
+        .all(|(at, line)| at == 0 || line.starts_with("  - "))
+}
+
+fn no_hidden_characters(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || ('\u{2028}'..='\u{202e}').contains(&c))
+}
+
+#[tokio::test]
+async fn a_refused_prefix_is_shown_escaped() {
+    let cases = [
+        ("/x\nFORGED: all good", "/x\\nFORGED: all good"),
+        ("/x\r\u{1b}[2Kok", "/x\\r\\u{1b}[2Kok"),
+        ("/x\u{202e}gpj.exe", "/x\\u{202e}gpj.exe"),
+        ("/x\u{2028}FORGED", "/x\\u{2028}FORGED"),
+    ];
+    for (prefix, shown) in cases {
+        let error = Orders::loader()
+            .source(MemorySource::new())
+            .prefix(prefix)
+            .var("HT_ENV", "prod")
+            .fetch()
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains(shown), "{text}");
+        assert!(lines_are_the_errors_own(&text), "{text}");
+        assert!(no_hidden_characters(&text), "{text:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_env_prefix_is_shown_escaped() {
+    let error = Orders::loader()
+        .source(MemorySource::new())
+        .var("HT_ENV", "prod")
+        .env_prefix("APP\nFORGED: all good\n")
+        .fetch()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("APP\\nFORGED"), "{text}");
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+}
+
+#[tokio::test]
+async fn an_unset_variable_in_a_hostile_prefix_is_shown_escaped() {
+    let error = Orders::loader()
+        .source(MemorySource::new())
+        .prefix("/{HT_NEVER_SET}\nFORGED: all good")
+        .fetch()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+}
