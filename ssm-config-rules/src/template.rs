@@ -37,7 +37,8 @@ pub fn pieces(template: &str) -> Result<Vec<Piece<'_>>, String> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
             return Err(format!(
-                "`{{{variable}}}` is not an environment variable name: use letters, digits and `_`"
+                "`{{{}}}` is not an environment variable name: use letters, digits and `_`",
+                crate::shown(variable)
             ));
         }
         out.push(Piece::Variable(variable));

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use ssm_config_rules::escaped;
+use ssm_config_rules::shown;
 
 use crate::origin::Origin;
 use crate::source::{SourceError, SourceErrorKind};
@@ -119,8 +119,8 @@ pub enum Problem {
     /// A `{VAR}` in a prefix or path names an unset environment variable.
     #[error(
         "environment variable `{}` is not set (used in `{}`)",
-        escaped(variable),
-        escaped(template)
+        shown(variable),
+        shown(template)
     )]
     UnsetVariable {
         /// The variable.
@@ -133,8 +133,8 @@ pub enum Problem {
     /// hold.
     #[error(
         "environment variable `{0}` cannot fill `{{{0}}}` in `{1}`: {reason}",
-        escaped(variable),
-        escaped(template)
+        shown(variable),
+        shown(template)
     )]
     InvalidVariable {
         /// The variable.
@@ -147,7 +147,7 @@ pub enum Problem {
     /// A name that SSM would refuse.
     #[error(
         "field `{field}`: `{}` is not a valid parameter name: {reason}",
-        escaped(name)
+        shown(name)
     )]
     InvalidName {
         /// The field.
@@ -158,7 +158,7 @@ pub enum Problem {
         reason: String,
     },
     /// `Loader::env_prefix` holds a character no variable name may hold.
-    #[error("`Loader::env_prefix(\"{}\")`: {reason}", escaped(prefix))]
+    #[error("`Loader::env_prefix(\"{}\")`: {reason}", shown(prefix))]
     InvalidEnvPrefix {
         /// The prefix.
         prefix: String,
@@ -168,7 +168,7 @@ pub enum Problem {
     /// A malformed version or label selector.
     #[error(
         "field `{field}`: `{}` has an invalid selector: {reason}",
-        escaped(name)
+        shown(name)
     )]
     InvalidSelector {
         /// The field.

@@ -74,3 +74,48 @@ async fn an_unset_variable_in_a_hostile_prefix_is_shown_escaped() {
     assert!(lines_are_the_errors_own(&text), "{text}");
     assert!(no_hidden_characters(&text), "{text:?}");
 }
+
+#[tokio::test]
+async fn a_hostile_variable_name_in_a_prefix_is_shown_escaped() {
+    let error = Orders::loader()
+        .source(MemorySource::new())
+        .prefix("/{a\nFAKE: INFO all good}\u{1b}[2J")
+        .fetch()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+}
+
+#[tokio::test]
+async fn a_hostile_watched_name_is_shown_escaped() {
+    let source = MemorySource::new();
+    source.put("/prod/orders/db_host", "db");
+    let error = Orders::loader()
+        .source(source)
+        .var("HT_ENV", "prod")
+        .watch("/a\nFAKE: ok\u{1b}[2J")
+        .load()
+        .await
+        .err()
+        .expect("a watched name SSM would refuse fails the load");
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+}
+
+/// A very long refused prefix is cut in the middle, as every name in a
+/// message is.
+#[tokio::test]
+async fn a_huge_refused_prefix_is_cut_in_the_message() {
+    let prefix = format!("/x{}$", "y".repeat(100_000));
+    let error = Orders::loader()
+        .source(MemorySource::new())
+        .prefix(prefix)
+        .var("HT_ENV", "prod")
+        .fetch()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().len() < 2_000, "{} bytes", error.to_string().len());
+}
