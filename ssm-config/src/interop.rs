@@ -4,6 +4,14 @@
 //! redaction, and wiping, which secrecy does on drop itself), and a
 //! `Secret<T>` converts into them.
 //!
+//! Inside a `#[ssm(json)]` type they are not recognised as secrets: their
+//! `Deserialize` (secrecy's `serde` feature) tells nothing, so a `json`
+//! value whose type holds no [`Secret<T>`](crate::Secret) besides them is,
+//! when it fails to parse, reported with serde's message (which may quote
+//! it) and with the value itself.
+//! Inside `json` types use `Secret<T>`, whose failures say only where the
+//! JSON broke, and move it into secrecy's types after the load.
+//!
 //! The derive names [`Secrecy`] whatever the features; without `secrecy`,
 //! the bound it needs is not met, and the error at the field says to enable
 //! the feature.

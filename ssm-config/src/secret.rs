@@ -161,6 +161,14 @@ impl<T> From<T> for Secret<T> {
 /// A JSON value whose type holds a `Secret` anywhere reports a failure by
 /// position only, whether or not serde reached the secret, since serde's
 /// messages quote the offending text.
+///
+/// Only this `Secret` is recognised. A `secrecy::SecretString` or
+/// `secrecy::SecretBox<T>` inside a `json` type (secrecy's `serde` feature)
+/// deserializes as the plain value it holds and tells nothing, so a type
+/// with no `Secret` besides fails as plain JSON does: serde's message, and
+/// the value, may be shown. Inside `json` types use `Secret<T>`, and move
+/// it into secrecy's types after the load if need be (`From<Secret<T>>`,
+/// `secrecy` feature).
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         MET_SECRET.with(|met| met.set(true));

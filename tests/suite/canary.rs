@@ -72,6 +72,8 @@ struct BrokenJson {
     bare: Login,
     #[ssm(json)]
     deep: Vec<Db>,
+    #[ssm(json)]
+    reused_enum: Connection,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -88,8 +90,39 @@ struct Db {
     logins: Vec<Login>,
 }
 
+/// A generic enum used with and without a `Secret`: serde names both uses
+/// alike, and the secret stands where serde expects a variant's name.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+enum Source<T> {
+    Inline(T),
+    File(String),
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+enum Tls {
+    Off,
+    On(Source<String>),
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+enum Auth {
+    None,
+    Token(String),
+    Basic(Source<Secret<String>>),
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // never loads
+struct Connection {
+    tls: Tls,
+    auth: Auth,
+}
+
 /// Each field of `BrokenJson`, its text, and where the JSON breaks.
-fn broken_json() -> [(&'static str, String, &'static str); 4] {
+fn broken_json() -> [(&'static str, String, &'static str); 5] {
     [
         (
             "wrong_type",
@@ -110,6 +143,11 @@ fn broken_json() -> [(&'static str, String, &'static str); 4] {
             "deep",
             format!(r#"[{{"host":1,"logins":[{{"user":"u","password":"{CANARY}"}}]}}]"#),
             "does not fit the type at line 1 column 10",
+        ),
+        (
+            "reused_enum",
+            format!(r#"{{"tls":"Off","auth":{{"Basic":"{CANARY}"}}}}"#),
+            "does not fit the type at line 1 column 46",
         ),
     ]
 }

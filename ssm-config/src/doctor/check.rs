@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use super::rows::{Context, Diagnosis, row};
+use super::rows::{self, Context, Diagnosis, row};
 use super::{Finding, Report};
 use tracing::Instrument;
 
@@ -73,6 +73,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         fetched,
         problems,
         strays,
+        stand_ins,
         ..
     } = attempt;
     // Said once, under the table: problems of no field, and a failure that
@@ -97,6 +98,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         shared: &shared,
     };
     context.rows(&resolution.root, &mut report.rows);
+    rows::mark_stand_ins(&mut report.rows, &stand_ins);
     for problem in &problems {
         if let Problem::Invalidated { at, message } = problem {
             let field = match at.is_empty() {

@@ -110,6 +110,12 @@ pub enum Finding {
     /// `env_prefix`, that no field reads: most likely a typo (a warning,
     /// with the near miss a field does read; the row's field is `-`).
     Unused,
+    /// A secret (a `Secret<_>` or `plaintext` field, a SecureString, a
+    /// Secrets Manager secret, a `json` type that holds a `Secret`) whose
+    /// value comes from an environment override or a layer above the
+    /// store: a warning, and an error when the loader
+    /// [refuses](crate::Loader::refuse_secret_overrides) it.
+    NotFromStore,
     /// The source failed otherwise (throttled, unreachable, a bad file).
     Unreadable,
     /// The name could not be made: an unset or invalid `{VAR}`, a name SSM
@@ -150,6 +156,7 @@ impl Finding {
             Finding::Placeholder => "placeholder",
             Finding::Unencrypted => "unencrypted",
             Finding::Unused => "unused",
+            Finding::NotFromStore => "not from the store",
             Finding::Unreadable => "unreadable",
             Finding::InvalidName => "invalid name",
             Finding::FailsValidation => "fails validation",

@@ -6,6 +6,7 @@ use crate::description::{Presence, ValuePlan};
 use crate::error::Problem;
 use crate::load::build::origin_of;
 use crate::load::fetched::{Fetched, NameOutcome};
+use crate::load::stand_ins::StandIn;
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
 use crate::source::ParameterType;
@@ -251,7 +252,7 @@ impl Row {
 fn problem_finding(problem: &Problem) -> Finding {
     match problem {
         Problem::SecureStringNotSecret { .. } => Finding::WrongType,
-        Problem::SecretOverridden { .. } => Finding::Overridden,
+        Problem::SecretOverridden { .. } => Finding::NotFromStore,
         Problem::Invalid { .. } | Problem::MissingKey { .. } | Problem::Panicked { .. } => {
             Finding::DoesNotConvert
         }
@@ -259,6 +260,21 @@ fn problem_finding(problem: &Problem) -> Finding {
         Problem::Placeholder { .. } => Finding::Placeholder,
         Problem::InvalidName { .. } | Problem::InvalidSelector { .. } => Finding::InvalidName,
         _ => Finding::Unreadable,
+    }
+}
+
+/// Marks the row of each secret that loads from beside the store (in a
+/// load that lets it) as a warning: it loads, but not the store's value.
+pub(super) fn mark_stand_ins(rows: &mut [Row], stand_ins: &[StandIn]) {
+    for row in rows.iter_mut().filter(|row| row.severity == Severity::Ok) {
+        if let Some(stand_in) = stand_ins.iter().find(|s| s.field == row.field) {
+            row.finding = Finding::NotFromStore;
+            row.severity = Severity::Warning;
+            row.detail = format!(
+                "a secret from {}, not from the store; `Loader::refuse_secret_overrides` refuses it",
+                stand_in.origin
+            );
+        }
     }
 }
 

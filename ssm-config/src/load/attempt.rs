@@ -11,7 +11,7 @@ use crate::load::fetch::{self, Limits};
 use crate::load::fetched::Fetched;
 use crate::load::known::Known;
 use crate::load::resolve::{self, Overrides, Resolution};
-use crate::load::stand_ins::{self, SecretOverrides};
+use crate::load::stand_ins::{self, SecretOverrides, StandIn};
 use crate::load::strays::{self, Stray};
 use crate::observe::{self, Operation};
 use crate::source::{ForPrefix, ParameterSource};
@@ -25,6 +25,9 @@ pub(crate) struct Settings<'a> {
     pub limits: Limits,
     /// What to do with a secret that did not come from the store.
     pub secret_overrides: SecretOverrides,
+    /// The stand-ins already warned of, for a group that refreshes; a
+    /// load without one warns of all it finds.
+    pub warned: Option<&'a stand_ins::Warned>,
     /// What the attempt is for: a first load warns of entries no field
     /// reads, a refresh does not (every refresh would say it again).
     pub operation: Operation,
@@ -54,6 +57,9 @@ pub(crate) struct Attempt<T> {
     /// Where values were looked for: the source's description.
     pub looked_in: String,
     secret_overrides: SecretOverrides,
+    /// Secrets whose values came from beside the store: warned of by a
+    /// first load, refused when the loader says so.
+    pub stand_ins: Vec<StandIn>,
     pub value: Option<T>,
 }
 
@@ -116,18 +122,22 @@ impl<T: SsmConfig> Attempt<T> {
             strays,
             looked_in: source.get().describe(),
             secret_overrides: settings.secret_overrides,
+            stand_ins: Vec::new(),
             value: None,
         };
         attempt.rebuild();
-        if settings.operation == Operation::Load
+        // The doctor shows stand-ins in its rows instead.
+        if settings.operation != Operation::Check
             && settings.secret_overrides == SecretOverrides::Warn
         {
-            let stand_ins = stand_ins::find(
-                &attempt.resolution.root,
-                &attempt.resolution.requests,
-                &attempt.fetched,
-            );
-            stand_ins::warn(T::PLAN.type_name, &stand_ins);
+            match settings.warned {
+                Some(warned) => warned.warn_new(T::PLAN.type_name, &attempt.stand_ins),
+                None => {
+                    for stand_in in &attempt.stand_ins {
+                        stand_ins::warn(T::PLAN.type_name, stand_in);
+                    }
+                }
+            }
         }
         Ok(attempt)
     }
@@ -137,22 +147,20 @@ impl<T: SsmConfig> Attempt<T> {
     pub fn rebuild(&mut self) {
         let mut problems = self.resolution.problems.clone();
         problems.extend(self.fetched.problems.iter().cloned());
-        if self.secret_overrides == SecretOverrides::Refuse {
-            let refused = stand_ins::find(
-                &self.resolution.root,
-                &self.resolution.requests,
-                &self.fetched,
-            );
-            problems.extend(refused.iter().map(stand_ins::StandIn::problem));
-        }
+        let mut stand_ins = Vec::new();
         self.value = build_contained::<T>(Build::new(
             &self.resolution.root,
             &self.resolution.requests,
             &self.fetched,
             &mut problems,
+            &mut stand_ins,
             &self.looked_in,
         ));
+        if self.secret_overrides == SecretOverrides::Refuse {
+            problems.extend(stand_ins.iter().map(StandIn::problem));
+        }
         self.problems = problems;
+        self.stand_ins = stand_ins;
     }
 
     /// Whether a load from this attempt succeeds.

@@ -8,6 +8,7 @@ use crate::description::ValuePlan;
 use crate::error::Problem;
 use crate::load::convert::Convert;
 use crate::load::fetched::{Fetched, NameOutcome};
+use crate::load::stand_ins::{self, StandIn};
 use crate::load::resolved::{NameRequest, Node, Requests, Slot};
 use crate::name;
 use crate::origin::Origin;
@@ -20,6 +21,8 @@ pub struct Build<'a> {
     requests: &'a Requests,
     fetched: &'a Fetched,
     problems: &'a mut Vec<Problem>,
+    /// Secrets whose values came from beside the store.
+    stand_ins: &'a mut Vec<StandIn>,
     /// Where values were looked for: the source's description.
     looked_in: &'a str,
     /// The struct being built, dotted from the top; empty for the top.
@@ -32,6 +35,7 @@ impl<'a> Build<'a> {
         requests: &'a Requests,
         fetched: &'a Fetched,
         problems: &'a mut Vec<Problem>,
+        stand_ins: &'a mut Vec<StandIn>,
         looked_in: &'a str,
     ) -> Self {
         Build {
@@ -39,6 +43,7 @@ impl<'a> Build<'a> {
             requests,
             fetched,
             problems,
+            stand_ins,
             looked_in,
             at: String::new(),
         }
@@ -206,6 +211,10 @@ impl<'a> Build<'a> {
                 continue;
             }
             let origin = Origin::of(&parameter.name, parameter);
+            let stand_in = stand_ins::judge(field, plan, parameter, &origin, || {
+                converter.may_hold_secret()
+            });
+            self.stand_ins.extend(stand_in);
             match convert_one(field, parameter, plan, None, converter, origin) {
                 Ok(value) => entries.push((key.to_owned(), value)),
                 Err(problem) => {
@@ -232,6 +241,7 @@ impl<'a> Build<'a> {
             requests: self.requests,
             fetched: self.fetched,
             problems: self.problems,
+            stand_ins: self.stand_ins,
             looked_in: self.looked_in,
             at,
         };
@@ -252,6 +262,10 @@ impl<'a> Build<'a> {
                 let origin = Origin::Env {
                     variable: variable.clone(),
                 };
+                let stand_in = stand_ins::judge(field, plan, &parameter, &origin, || {
+                    converter.may_hold_secret()
+                });
+                self.stand_ins.extend(stand_in);
                 convert_one(field, &parameter, plan, None, converter, origin)
             }
             Slot::Name {
@@ -267,6 +281,10 @@ impl<'a> Build<'a> {
                     NameOutcome::Failed => return None,
                 };
                 let origin = origin_of(&self.requests.names[*request], parameter, *key);
+                let stand_in = stand_ins::judge(field, plan, parameter, &origin, || {
+                    converter.may_hold_secret()
+                });
+                self.stand_ins.extend(stand_in);
                 convert_one(field, parameter, plan, *key, converter, origin)
             }
             _ => return None,

@@ -20,6 +20,13 @@ pub trait Convert {
     type Output;
     /// Converts one raw value.
     fn convert(&self, raw: &str) -> Result<Self::Output, Rejection>;
+
+    /// Whether what this makes may hold a `Secret` though the field is not
+    /// one (JSON whose type has a `Secret` inside): such a value standing
+    /// in for the store's is a secret's stand-in.
+    fn may_hold_secret(&self) -> bool {
+        false
+    }
 }
 
 /// Why a value did not convert. The reason may quote the value; what an
@@ -152,6 +159,9 @@ where
 
 impl<C: Convert> Convert for List<C> {
     type Output = Vec<C::Output>;
+    fn may_hold_secret(&self) -> bool {
+        self.0.may_hold_secret()
+    }
     fn convert(&self, raw: &str) -> Result<Vec<C::Output>, Rejection> {
         if raw.trim().is_empty() {
             return Ok(Vec::new());
@@ -199,6 +209,10 @@ impl<T: serde::de::DeserializeOwned> Convert for Json<T> {
                 false => e.to_string().into(),
             }
         })
+    }
+
+    fn may_hold_secret(&self) -> bool {
+        holds_secret::may_hold_secret::<T>()
     }
 }
 
@@ -393,6 +407,46 @@ mod tests {
             .convert(r#"{"a" "hunter2"}"#)
             .unwrap_err();
         assert!(map.may_hold_secret, "{map:?}");
+    }
+
+    /// A generic enum used with and without a `Secret` inside one type:
+    /// serde's message would quote the secret as an unknown variant.
+    #[test]
+    fn a_secret_in_a_reused_generic_enum_is_found() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Source<T> {
+            Inline(T),
+            File(String),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Tls {
+            Off,
+            On(Source<String>),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Auth {
+            None,
+            Token(String),
+            Basic(Source<Secret<String>>),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Db {
+            tls: Tls,
+            auth: Auth,
+        }
+        let rejection = Json::<Db>::new()
+            .convert(r#"{"tls":"Off","auth":{"Basic":"hunter2-CANARY"}}"#)
+            .unwrap_err();
+        assert!(rejection.may_hold_secret, "{rejection:?}");
+        assert_eq!(
+            rejection.reason,
+            "the value does not fit the type at line 1 column 45 \
+             (details withheld: the type holds a `Secret`)"
+        );
     }
 
     /// Without a `Secret` anywhere, serde's message (and the value) stay.

@@ -69,6 +69,9 @@ pub(crate) struct Group {
     pub limits: Limits,
     /// `Loader::refuse_secret_overrides`.
     pub secret_overrides: stand_ins::SecretOverrides,
+    /// The stand-ins this group's loads have warned of: shared by the
+    /// live handle's refreshes.
+    pub warned: Arc<stand_ins::Warned>,
 }
 
 /// A built struct with what its load knew.
@@ -140,7 +143,8 @@ impl Group {
         make: impl FnOnce(ssm_config_rules::Lookup<'_>) -> Result<String, ssm_config_rules::FillError>,
     ) -> Result<String, Problem> {
         let lookup = given_then_env(&self.vars);
-        make(&lookup).map_err(|err| resolve::fill_problem(&format!("watch `{template}`"), err))
+        let field = format!("watch `{}`", ssm_config_rules::shown(template));
+        make(&lookup).map_err(|err| resolve::fill_problem(&field, err))
     }
 
     /// The first load of a group: see [`first_load`].
@@ -212,6 +216,7 @@ impl Group {
             },
             limits,
             secret_overrides: self.secret_overrides,
+            warned: Some(&self.warned),
             operation: Operation::Check,
         }
     }

@@ -119,7 +119,6 @@ pub(crate) enum Leaf<'a> {
         field: &'a str,
         variable: &'a str,
         text: &'a crate::Secret<String>,
-        value: &'a ValuePlan,
         /// The name the variable stands for, when it could be made.
         shadows: Option<&'a str>,
     },
@@ -180,13 +179,12 @@ impl<'a> Iterator for Leaves<'a> {
                     field,
                     variable,
                     text,
-                    value,
                     shadows,
+                    ..
                 } => Leaf::Env {
                     field,
                     variable,
                     text,
-                    value,
                     shadows: shadows.as_deref(),
                 },
                 Slot::Unresolved { field, template } => Leaf::Unresolved { field, template },

@@ -1,13 +1,15 @@
 //! Secrets whose value did not come from the store: an environment
 //! override, or a file (or another layer that names itself) above it. A
 //! stand-in for a production secret is easy to leave behind and silent
-//! once it loads, so a first load warns of each one, and
-//! `Loader::refuse_secret_overrides` makes each one a problem.
+//! once it loads, so the load or refresh that first serves one warns of
+//! it ([`Warned`]), and `Loader::refuse_secret_overrides` makes each one a
+//! problem.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use crate::description::ValuePlan;
 use crate::error::Problem;
-use crate::load::build::origin_of;
-use crate::load::fetched::{Fetched, NameOutcome};
-use crate::load::resolved::{Leaf, Node, Requests};
 use crate::origin::Origin;
 use crate::source::{Parameter, ParameterType};
 
@@ -39,86 +41,90 @@ impl StandIn {
     }
 }
 
-/// Every secret of `root` whose value came from an override, or from a
-/// source that says where beyond the store (a file, a layer).
-pub(crate) fn find(root: &Node, requests: &Requests, fetched: &Fetched) -> Vec<StandIn> {
-    let mut found = Vec::new();
-    for leaf in root.leaves(requests) {
-        match leaf {
-            Leaf::Env {
-                field,
-                variable,
-                value,
-                shadows,
-                ..
-            } => {
-                let reads_a_secret =
-                    shadows.is_some_and(|name| crate::name::referenced_secret(name).is_some());
-                if value.secret || reads_a_secret {
-                    found.push(StandIn {
-                        field: field.to_owned(),
-                        origin: Origin::Env {
-                            variable: variable.to_owned(),
-                        },
-                    });
-                }
+/// The stand-in a converted value is, if it is one: a value that is
+/// secret (a `Secret<_>` or `plaintext` field, a SecureString, a Secrets
+/// Manager secret, or a type that may hold a `Secret`) and came from an
+/// override, or from a place its source names beyond the store (a file, a
+/// layer). Every value a build converts is judged here, so no kind of
+/// field has a path around it.
+pub(crate) fn judge(
+    field: &str,
+    plan: &ValuePlan,
+    parameter: &Parameter,
+    origin: &Origin,
+    may_hold_secret: impl FnOnce() -> bool,
+) -> Option<StandIn> {
+    let beside_the_store = match origin {
+        Origin::Env { .. } => true,
+        Origin::Parameter { location, .. } | Origin::Secret { location, .. } => location.is_some(),
+        Origin::Default => false,
+    };
+    if !beside_the_store {
+        return None;
+    }
+    let secret = plan.secret
+        || plan.plaintext
+        || parameter.kind == ParameterType::SecureString
+        || matches!(origin, Origin::Secret { .. })
+        || may_hold_secret();
+    secret.then(|| StandIn {
+        field: field.to_owned(),
+        origin: origin.clone(),
+    })
+}
+
+/// The stand-ins a group has warned of, so that each is said once, on the
+/// load or refresh that first serves it: a file that appears after the
+/// first load is warned of too, and a stand-in seen on every refresh is not
+/// said again. Keyed by the field and the place (the variable, or the file
+/// or layer), not the version, so a new value from the same place is not
+/// news.
+#[derive(Debug, Default)]
+pub(crate) struct Warned {
+    said: Mutex<HashSet<(String, String)>>,
+}
+
+/// More places than any real configuration has: past it the memory starts
+/// again, so it stays bounded whatever a source reports.
+const MOST_REMEMBERED: usize = 1024;
+
+impl Warned {
+    /// Warns of each stand-in in `stand_ins` not warned of before.
+    pub fn warn_new(&self, config: &'static str, stand_ins: &[StandIn]) {
+        let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
+        for stand_in in stand_ins {
+            if said.len() >= MOST_REMEMBERED {
+                said.clear();
             }
-            Leaf::Name {
-                field,
-                request,
-                index,
-                key,
-                value,
-                ..
-            } => {
-                if let NameOutcome::Found(parameter) = &fetched.names[index] {
-                    let secret = value.secret || request.is_secret();
-                    if served_beside_the_store(parameter, secret) {
-                        found.push(StandIn {
-                            field: field.to_owned(),
-                            origin: origin_of(request, parameter, key),
-                        });
-                    }
-                }
+            if said.insert((stand_in.field.clone(), stand_in.place())) {
+                warn(config, stand_in);
             }
-            Leaf::Path {
-                field,
-                index,
-                value,
-                ..
-            } => {
-                let entries = fetched.paths[index].iter().flatten();
-                for parameter in entries.filter(|p| served_beside_the_store(p, value.secret)) {
-                    found.push(StandIn {
-                        field: field.to_owned(),
-                        origin: Origin::of(&parameter.name, parameter),
-                    });
-                }
-            }
-            Leaf::Unresolved { .. } => {}
         }
     }
-    found
 }
 
-/// Whether `parameter` is secret (by its field, or by being a SecureString)
-/// and came from a place its source names beyond the store itself.
-fn served_beside_the_store(parameter: &Parameter, secret_field: bool) -> bool {
-    let secret = secret_field || parameter.kind == ParameterType::SecureString;
-    secret && parameter.location.is_some()
-}
-
-/// Warns of each stand-in, naming the field and where its value came from.
-pub(crate) fn warn(config: &'static str, stand_ins: &[StandIn]) {
-    for stand_in in stand_ins {
-        tracing::warn!(
-            config,
-            field = %stand_in.field,
-            origin = %stand_in.origin,
-            "secret `{}` takes its value from {}, not from the store \
-             (`Loader::refuse_secret_overrides` refuses this)",
-            stand_in.field,
-            stand_in.origin
-        );
+impl StandIn {
+    /// Where the value came from, without its version.
+    fn place(&self) -> String {
+        match &self.origin {
+            Origin::Env { variable } => format!("env {variable}"),
+            Origin::Parameter { location, .. } | Origin::Secret { location, .. } => {
+                location.clone().unwrap_or_default()
+            }
+            Origin::Default => String::new(),
+        }
     }
+}
+
+/// Warns of one stand-in, naming the field and where its value came from.
+pub(crate) fn warn(config: &'static str, stand_in: &StandIn) {
+    tracing::warn!(
+        config,
+        field = %stand_in.field,
+        origin = %stand_in.origin,
+        "secret `{}` takes its value from {}, not from the store \
+         (`Loader::refuse_secret_overrides` refuses this)",
+        stand_in.field,
+        stand_in.origin
+    );
 }

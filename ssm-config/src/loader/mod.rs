@@ -208,13 +208,17 @@ impl<T: SsmConfig> Loader<T> {
     /// itself) above it. Meant for production, where such a stand-in is a
     /// development value left behind.
     ///
-    /// A secret here is a `Secret<_>` field, a Secrets Manager reference,
-    /// or a SecureString. Each stand-in is a
+    /// A secret here is a `Secret<_>` or `#[ssm(plaintext)]` field, a
+    /// `json` type that holds a `Secret`, a Secrets Manager reference, or a
+    /// SecureString; a layer above the store is any layer of a
+    /// [`Layered`](crate::source::Layered) source but its last. Each
+    /// stand-in is a
     /// [`Problem::SecretOverridden`](crate::error::Problem::SecretOverridden)
     /// naming the field and where the value came from (never the value): it
     /// fails a load, and keeps a refresh from being published. Without this
-    /// setting the load goes ahead and its first load warns of each
-    /// stand-in through `tracing`, once.
+    /// setting the load goes ahead, the load or refresh that first serves a
+    /// stand-in warns of it through `tracing` (once per field and place),
+    /// and the doctor shows it as a warning row.
     ///
     /// ```
     /// # use ssm_config::{MemorySource, Secret, SsmConfig};

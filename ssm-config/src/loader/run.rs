@@ -98,6 +98,7 @@ impl<T: SsmConfig> Loader<T> {
             env_prefix: self.env_prefix,
             limits: self.limits,
             secret_overrides: self.secret_overrides,
+            warned: Arc::default(),
         }
     }
 }
@@ -123,6 +124,7 @@ pub(crate) fn one_shot_settings(
         },
         limits: DEFAULT_LIMITS,
         secret_overrides: crate::load::stand_ins::SecretOverrides::Warn,
+        warned: None,
         operation,
     }
 }

@@ -74,6 +74,19 @@ impl Layered {
     }
 }
 
+impl Layered {
+    /// `parameter` as the layer at `at` gave it, saying where when that
+    /// layer stands above another and does not say so itself: a value from
+    /// above the bottom layer (the store, as a rule) is never mistaken for
+    /// the store's, in metadata or by a secret's stand-in check.
+    fn located(&self, at: usize, mut parameter: Parameter) -> Parameter {
+        if parameter.location.is_none() && at + 1 < self.layers.len() {
+            parameter.location = Some(self.layers[at].source.describe());
+        }
+        parameter
+    }
+}
+
 impl std::fmt::Debug for Layered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.describe())
@@ -150,7 +163,7 @@ impl ParameterSource for Layered {
         Box::pin(async move {
             let mut remaining: Vec<String> = names.to_vec();
             let mut output = ParametersOutput::default();
-            for layer in &self.layers {
+            for (at, layer) in self.layers.iter().enumerate() {
                 if remaining.is_empty() {
                     break;
                 }
@@ -160,9 +173,10 @@ impl ParameterSource for Layered {
                     Err(err) => return Err(err),
                 };
                 for parameter in answer.parameters {
-                    if let Some(at) = remaining.iter().position(|n| answers(n, &parameter.name)) {
-                        remaining.swap_remove(at);
-                        output.parameters.push(parameter);
+                    if let Some(index) = remaining.iter().position(|n| answers(n, &parameter.name))
+                    {
+                        remaining.swap_remove(index);
+                        output.parameters.push(self.located(at, parameter));
                     }
                 }
             }
@@ -186,7 +200,7 @@ impl ParameterSource for Layered {
             }
             let mut names = HashSet::new();
             let mut parameters = Vec::new();
-            for layer in &self.layers {
+            for (at, layer) in self.layers.iter().enumerate() {
                 let found = match layer.walk(query).await {
                     Ok(found) => found,
                     Err(err) if layer.skips(&err) => continue,
@@ -194,7 +208,7 @@ impl ParameterSource for Layered {
                 };
                 for parameter in found {
                     if names.insert(parameter.name.clone()) {
-                        parameters.push(parameter);
+                        parameters.push(self.located(at, parameter));
                     }
                 }
             }

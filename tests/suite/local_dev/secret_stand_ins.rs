@@ -224,3 +224,166 @@ async fn a_refresh_that_meets_a_refused_secret_override_keeps_the_last_snapshot(
     );
     assert_eq!(live.get().db_password.expose_secret(), "from-the-store");
 }
+
+#[derive(serde::Deserialize, Debug)]
+struct Creds {
+    user: String,
+    password: Secret<String>,
+}
+
+/// Fields that are secret without being `Secret<_>` themselves: a `json`
+/// type that holds one, and a `plaintext` field that reads a SecureString.
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/prod/ledger")]
+struct Ledger {
+    #[ssm(json)]
+    creds: Creds,
+    #[ssm(plaintext)]
+    signing_key: String,
+    token: Secret<String>,
+}
+
+fn ledger_store() -> MemorySource {
+    let store = MemorySource::new();
+    store.put(
+        "/prod/ledger/creds",
+        r#"{"user":"ledger","password":"from-the-store"}"#,
+    );
+    store.put_secure("/prod/ledger/signing_key", "from-the-store");
+    store.put_secure("/prod/ledger/token", "from-the-store");
+    store
+}
+
+#[tokio::test]
+async fn refusing_covers_json_types_that_hold_a_secret_and_plaintext_fields() {
+    let error = Ledger::loader()
+        .source(ledger_store())
+        .env_prefix("LEDGER_")
+        .env_override(
+            "LEDGER_CREDS",
+            &format!(r#"{{"user":"ledger","password":"{CANARY}"}}"#),
+        )
+        .env_override("LEDGER_SIGNING_KEY", CANARY)
+        .refuse_secret_overrides()
+        .fetch()
+        .await
+        .unwrap_err();
+    let mut refused: Vec<&str> = error
+        .problems()
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::SecretOverridden { field, .. } => Some(field.as_str()),
+            _ => None,
+        })
+        .collect();
+    refused.sort();
+    assert_eq!(refused, ["creds", "signing_key"], "{error}");
+    assert!(!format!("{error} {error:?}").contains(CANARY), "{error}");
+}
+
+/// A layer above the store that names no file (a `MemorySource` of
+/// overrides, as `Layered`'s docs show) stands in for the store too.
+#[tokio::test]
+async fn refusing_covers_any_layer_above_the_store() {
+    let overrides = MemorySource::new();
+    overrides.put_secure("/prod/ledger/token", CANARY);
+    let error = Ledger::loader()
+        .source(Layered::new().then(overrides).then(ledger_store()))
+        .refuse_secret_overrides()
+        .fetch()
+        .await
+        .unwrap_err();
+    let refused: Vec<String> = error
+        .problems()
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::SecretOverridden { field, origin } => Some(format!("{field}: {origin}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        ["token: /prod/ledger/token version 1 in memory source"],
+        "{error}"
+    );
+    let loaded = Ledger::loader()
+        .source(
+            Layered::new()
+                .then(MemorySource::new())
+                .then(ledger_store()),
+        )
+        .refuse_secret_overrides()
+        .fetch()
+        .await
+        .expect("values from the bottom layer are the store's");
+    assert_eq!(loaded.token.expose_secret(), "from-the-store");
+}
+
+/// The doctor shows each stand-in: a warning where the load lets it
+/// through, an error (counted, so a pipeline that counts errors stops)
+/// where the loader refuses it.
+#[tokio::test]
+async fn the_doctor_shows_each_stand_in_as_a_warning_or_an_error() {
+    use ssm_config::doctor::{Finding, Severity};
+    let loader = || {
+        Billing::loader()
+            .source(store())
+            .env_prefix("BILLING_")
+            .env_override("BILLING_DB_PASSWORD", CANARY)
+    };
+    let report = loader().check().await;
+    let row = report
+        .row("db_password")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(row.finding, Finding::NotFromStore, "{report}");
+    assert_eq!(row.severity, Severity::Warning, "{report}");
+    assert!(row.detail.contains("env BILLING_DB_PASSWORD"), "{report}");
+    assert!(report.would_load, "{report}");
+
+    let report = loader().refuse_secret_overrides().check().await;
+    let row = report
+        .row("db_password")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(row.finding, Finding::NotFromStore, "{report}");
+    assert_eq!(row.severity, Severity::Error, "{report}");
+    assert!(!report.would_load, "{report}");
+    assert!(report.error_count() >= 1, "{report}");
+    assert!(!report.to_string().contains(CANARY), "{report}");
+}
+
+#[test]
+fn a_stand_in_that_appears_after_the_first_load_is_warned_of_by_the_refresh_that_serves_it() {
+    in_own_process!(
+        a_stand_in_that_appears_after_the_first_load_is_warned_of_by_the_refresh_that_serves_it,
+        env: &[],
+        { warned_when_it_appears() }
+    );
+}
+
+fn warned_when_it_appears() {
+    let file = TempFile::new("appears.toml", "[parameters]\n");
+    let (_, traced) = crate::support::traced::traced(async {
+        let source = Layered::new()
+            .then_optional(FileSource::new(&file.path))
+            .then(store());
+        let live = Billing::loader().source(source).load().await.unwrap();
+        let entry = |value: &str| {
+            format!(
+                "[parameters]\n\"/prod/billing/db/password\" = {{ value = \"{value}\", type = \"SecureString\" }}\n"
+            )
+        };
+        file.write(&entry(CANARY));
+        live.refresh().await.unwrap();
+        assert_eq!(live.get().db_password.expose_secret(), CANARY);
+        file.write(&entry("a-second-left-behind-value"));
+        live.refresh().await.unwrap();
+        live.refresh().await.unwrap();
+    });
+    let warnings: Vec<&str> = traced
+        .lines()
+        .filter(|line| line.starts_with("WARN") && line.contains("db_password"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "said once, when it appeared:\n{traced}");
+    assert!(warnings[0].contains("appears.toml"), "{traced}");
+    assert!(!traced.contains(CANARY), "{traced}");
+}

@@ -9,7 +9,10 @@
 //! with a made-up value, as serde-reflection traces formats, and
 //! `Secret`'s `Deserialize` marks the walk when it is reached. Each
 //! option, sequence and map yields one item (none inside itself, so a
-//! recursive type ends), and an enum is walked once per variant. Whatever
+//! recursive type ends), and an enum is walked once per variant. What the
+//! walk remembers of a type (the variant to walk next, being inside itself)
+//! is keyed by the Rust type, never by serde's name: serde names
+//! `Source<String>` and `Source<Secret<String>>` alike. Whatever
 //! the probe cannot walk to the end (`deserialize_any`, as untagged enums
 //! and `serde_json::Value` use; a made-up value a type refuses, such as an
 //! empty string for an address; a panic; a walk too long or too deep)
@@ -17,8 +20,12 @@
 //! type.
 //!
 //! What no walk can see: a `Deserialize` written by hand that takes another
-//! path for other input, and a secret kept in another type than `Secret`
-//! (`secrecy`'s, or a `String` made secret after deserializing).
+//! path for other input; a secret kept in another type than `Secret`
+//! (`secrecy`'s, whose `Deserialize` tells nothing, or a `String` made
+//! secret after deserializing); two types `std::any::type_name` names
+//! alike, as one path in two versions of a crate: their enums share a
+//! variant to walk when serde names them and their variants alike too, and
+//! a list of one inside a list of the other is taken for recursion.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -62,8 +69,20 @@ pub(super) fn may_hold_secret<T: DeserializeOwned>() -> bool {
     true
 }
 
-/// An enum as serde names it: its name and variant names.
-type EnumKey = (&'static str, &'static [&'static str]);
+/// An enum as the walk tells it apart. Serde's name and variants alone
+/// would give `Source<String>` and `Source<Secret<String>>`, or two `Source`
+/// enums of two modules, one variant to walk, so the second's secret could
+/// be passed by; the Rust type its visitor makes tells them apart.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct EnumKey {
+    /// `std::any::type_name` of the type the enum's visitor makes: the
+    /// enum's full path with its type arguments, for a derived one.
+    rust_type: &'static str,
+    /// Serde's name and variants besides: two types `type_name` names
+    /// alike (one crate in two versions) seldom have these alike too.
+    name: &'static str,
+    variants: &'static [&'static str],
+}
 
 /// Which variant of each enum the next walk takes, and what the last walk
 /// met of them.
@@ -90,7 +109,7 @@ impl Variants {
     }
 
     fn is_last(&self, key: &EnumKey) -> bool {
-        self.next.borrow().get(key).copied().unwrap_or(0) + 1 >= key.1.len()
+        self.next.borrow().get(key).copied().unwrap_or(0) + 1 >= key.variants.len()
     }
 
     /// Moves on each enum met whose inner enums have all been seen in
@@ -131,7 +150,8 @@ struct Walk<'v> {
     steps: Cell<usize>,
     /// The enums whose variant is being walked, outermost first.
     open_enums: RefCell<Vec<EnumKey>>,
-    /// The options, sequences and maps being walked, by type.
+    /// The options, sequences and maps being walked, by the Rust type
+    /// their visitors make (`Vec<Node>`), never by a name serde gives.
     open_repeats: RefCell<Vec<&'static str>>,
 }
 
@@ -300,7 +320,11 @@ impl<'de> de::Deserializer<'de> for Probe<'_, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Inconclusive> {
-        let key = (name, variants);
+        let key = EnumKey {
+            rust_type: std::any::type_name::<V::Value>(),
+            name,
+            variants,
+        };
         let walk = self.walk;
         let chosen = walk.variants.choose(key);
         let variant = *variants.get(chosen).ok_or(Inconclusive)?;
@@ -433,128 +457,4 @@ impl<'de> de::VariantAccess<'de> for Probe<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::{BTreeMap, HashMap};
-
-    use super::may_hold_secret;
-    use crate::Secret;
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    struct Creds {
-        user: String,
-        #[serde(alias = "pass")]
-        password: Secret<String>,
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    struct Plain {
-        #[serde(alias = "n")]
-        count: std::num::NonZeroU32,
-        ratio: f32,
-        tags: Vec<String>,
-        limits: BTreeMap<String, (u8, bool)>,
-        #[serde(default)]
-        next: Option<Box<Plain>>,
-        mode: Mode,
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    enum Mode {
-        Off,
-        Fixed(u8),
-        Range { low: u8, high: u8 },
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    enum Auth {
-        Anonymous,
-        Keyed(Keyed),
-        Password(Creds),
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    enum Keyed {
-        Public(String),
-        Private(Secret<Vec<u8>>),
-    }
-
-    /// An enum inside an enum, holding a secret in the inner enum's last
-    /// variant and the outer enum's middle one.
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    enum Outer {
-        First,
-        Inner(Keyed),
-        Last(u8),
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    enum Tree {
-        Leaf(u8),
-        Branch(Vec<Tree>),
-        Hidden(Secret<u8>),
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    #[serde(untagged)]
-    enum Loose {
-        Number(u8),
-        Text(String),
-    }
-
-    #[test]
-    fn a_secret_is_found_wherever_it_sits() {
-        assert!(may_hold_secret::<Secret<String>>());
-        assert!(may_hold_secret::<Creds>());
-        assert!(may_hold_secret::<Vec<Creds>>());
-        assert!(may_hold_secret::<HashMap<String, Secret<String>>>());
-        assert!(may_hold_secret::<Option<Box<(u8, Creds)>>>());
-        assert!(may_hold_secret::<Auth>());
-        assert!(may_hold_secret::<Outer>());
-        assert!(may_hold_secret::<Tree>());
-        // Deeper than any sensible cut-off by depth.
-        type Deep<T> = Option<Vec<Option<Vec<Option<Vec<Option<Vec<T>>>>>>>>;
-        assert!(may_hold_secret::<Deep<Deep<Deep<Creds>>>>());
-    }
-
-    #[test]
-    fn a_type_without_a_secret_is_cleared() {
-        assert!(!may_hold_secret::<u16>());
-        assert!(!may_hold_secret::<Vec<String>>());
-        assert!(!may_hold_secret::<HashMap<String, Vec<u32>>>());
-        assert!(!may_hold_secret::<Plain>());
-        assert!(!may_hold_secret::<Mode>());
-        #[derive(serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Wide {
-            left: Option<Box<Wide>>,
-            right: Option<Box<Wide>>,
-            items: Vec<Wide>,
-        }
-        assert!(!may_hold_secret::<Wide>());
-    }
-
-    #[test]
-    fn what_cannot_be_walked_counts_as_holding_one() {
-        // `deserialize_any`: the type says nothing of itself.
-        assert!(may_hold_secret::<serde_json::Value>());
-        assert!(may_hold_secret::<Loose>());
-        // A made-up value the type refuses.
-        assert!(may_hold_secret::<std::net::IpAddr>());
-        // A `Deserialize` that panics.
-        struct Panics;
-        impl<'de> serde::Deserialize<'de> for Panics {
-            fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-                panic!("refuses the probe")
-            }
-        }
-        assert!(may_hold_secret::<Panics>());
-    }
-}
+mod tests;
