@@ -1,23 +1,26 @@
 //! A deadline around one call or one whole load, on tokio's timer (so a
-//! paused clock in tests moves it too); [`Timed`], the one way the crate
-//! calls a source; and time arithmetic that holds at `Duration::MAX`, which
-//! a user may give any duration setting to mean "never".
+//! paused clock in tests moves it too); [`Timed`] and [`TimedWriter`], the
+//! one way the crate calls a source and a writer; and time arithmetic that
+//! holds at `Duration::MAX`, which a user may give any duration setting to
+//! mean "never".
 
 use std::time::Duration;
 
 use crate::load::fetched::Action;
 use crate::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
+    BoxFuture, ParameterInfo, ParameterSource, ParameterWriter, ParametersOutput, PathPage,
+    PathQuery, PutParameter, SourceError, SourceErrorKind,
 };
 
 /// A source as the crate calls it: every call under the call timeout
 /// ([`Loader::call_timeout`](crate::Loader::call_timeout)). A group load's
 /// calls, watch mode's read of the watched parameter, the doctor's
-/// follow-up calls and the untyped reads all go through here, so none
-/// waits on a stalled store for ever. A direct call to the
-/// [`ParameterSource`] methods is refused by clippy
-/// (`disallowed-methods` in this crate's `clippy.toml`); only a source
-/// that wraps others, inside the deadline of its own call, makes one.
+/// follow-up calls and the untyped reads all go through here (the untyped
+/// writes through [`TimedWriter`]), so none waits on a stalled store for
+/// ever. A direct call to the [`ParameterSource`] methods is refused by
+/// clippy (`disallowed-methods` in this crate's `clippy.toml`); only a
+/// source that wraps others, inside the deadline of its own call, makes
+/// one.
 #[derive(Clone, Copy)]
 pub(crate) struct Timed<'s> {
     source: &'s dyn ParameterSource,
@@ -37,7 +40,7 @@ impl<'s> Timed<'s> {
     ) -> Result<ParametersOutput, SourceError> {
         #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
         let call = self.source.get_parameters(names, with_decryption);
-        self.answer(Action::GetParameters, call).await
+        answer(self.timeout, Action::GetParameters.name(), call).await
     }
 
     /// One `GetParametersByPath` page; a timeout when no answer came in
@@ -45,27 +48,64 @@ impl<'s> Timed<'s> {
     pub async fn get_parameters_by_path(&self, query: &PathQuery) -> Result<PathPage, SourceError> {
         #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
         let call = self.source.get_parameters_by_path(query);
-        self.answer(Action::GetParametersByPath, call).await
+        answer(self.timeout, Action::GetParametersByPath.name(), call).await
     }
 
     /// The source's description, for messages.
     pub fn describe(&self) -> String {
         self.source.describe()
     }
+}
 
-    async fn answer<R>(
-        &self,
-        action: Action,
-        call: BoxFuture<'_, Result<R, SourceError>>,
-    ) -> Result<R, SourceError> {
-        match deadline(self.timeout, call).await {
-            Some(answer) => answer,
-            None => Err(SourceError::new(
-                SourceErrorKind::Timeout,
-                action.name(),
-                format!("no answer within {:?}", self.timeout),
-            )),
-        }
+/// A writer as the crate calls it: each call under the call timeout, as
+/// [`Timed`] puts each read. The untyped [`info`] and [`update`] go through
+/// here; a direct call to the [`ParameterWriter`] methods is refused by
+/// clippy as the reads are.
+///
+/// [`info`]: crate::untyped::Parameters::info
+/// [`update`]: crate::untyped::Parameters::update
+#[derive(Clone, Copy)]
+pub(crate) struct TimedWriter<'w> {
+    writer: &'w dyn ParameterWriter,
+    timeout: Duration,
+}
+
+impl<'w> TimedWriter<'w> {
+    pub fn new(writer: &'w dyn ParameterWriter, timeout: Duration) -> Self {
+        TimedWriter { writer, timeout }
+    }
+
+    /// `DescribeParameters` for one name; a timeout when no answer came in
+    /// time.
+    pub async fn parameter_info(&self, name: &str) -> Result<Option<ParameterInfo>, SourceError> {
+        #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
+        let call = self.writer.parameter_info(name);
+        answer(self.timeout, "DescribeParameters", call).await
+    }
+
+    /// `PutParameter`; a timeout when no answer came in time. The write
+    /// may still land after it: the caller cannot tell.
+    pub async fn put_parameter(&self, put: &PutParameter) -> Result<i64, SourceError> {
+        #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
+        let call = self.writer.put_parameter(put);
+        answer(self.timeout, "PutParameter", call).await
+    }
+}
+
+/// `call`'s answer, or a timeout error of `operation` once `timeout` has
+/// passed without one.
+async fn answer<R>(
+    timeout: Duration,
+    operation: &'static str,
+    call: BoxFuture<'_, Result<R, SourceError>>,
+) -> Result<R, SourceError> {
+    match deadline(timeout, call).await {
+        Some(answer) => answer,
+        None => Err(SourceError::new(
+            SourceErrorKind::Timeout,
+            operation,
+            format!("no answer within {timeout:?}"),
+        )),
     }
 }
 

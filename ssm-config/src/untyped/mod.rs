@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
 use crate::load::DEFAULT_LIMITS;
-use crate::load::deadline::Timed;
+use crate::load::deadline::{Timed, TimedWriter};
 use crate::load::fetch;
 use crate::load::fetch::Limits;
 use crate::load::fetched::NameOutcome;
@@ -157,8 +157,11 @@ impl Parameters {
         Self::writable(AwsSource::from_env().await)
     }
 
-    fn writer(&self, name: &str) -> Result<&dyn ParameterWriter, Error> {
-        self.writer.as_deref().ok_or_else(|| {
+    /// The writer, under the call timeout as every read is.
+    fn writer(&self, name: &str) -> Result<TimedWriter<'_>, Error> {
+        let writer = self.writer.as_deref();
+        let timed = writer.map(|writer| TimedWriter::new(writer, self.limits.call_timeout));
+        timed.ok_or_else(|| {
             self.failed(
                 name,
                 SourceError::new(
@@ -369,6 +372,10 @@ impl Parameters {
     }
 
     /// The type and KMS key of a parameter, or `None` if it does not exist.
+    /// Like every call here it has the call timeout (6 s, the default of
+    /// [`Loader::call_timeout`](crate::Loader::call_timeout)): a store that
+    /// does not answer fails it with
+    /// [`SourceErrorKind::Timeout`].
     pub async fn info(&self, name: &str) -> Result<Option<ParameterInfo>, Error> {
         self.writer(name)?
             .parameter_info(name)
@@ -378,7 +385,9 @@ impl Parameters {
 
     /// Writes a new value to an existing parameter, keeping its type and KMS
     /// key, and returns the new version. The cached value of that name, and
-    /// every cached path, are dropped.
+    /// every cached path, are dropped. Each of its two calls has the call
+    /// timeout, as [`info`](Parameters::info) says; a `PutParameter` that
+    /// timed out may still have been written.
     pub async fn update(&self, name: &str, value: &str) -> Result<i64, Error> {
         if let Err(reason) = name::check_name(name) {
             return Err(Error::new(UNTYPED, vec![invalid_name(name, reason)]));

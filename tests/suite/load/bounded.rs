@@ -1,16 +1,21 @@
 //! Bounded work: a `GetParametersByPath` walk ends on any repeated token
 //! and at a page cap, and yields between pages so a timeout around a load
-//! fires; the untyped cache holds a bounded number of entries. Each test
-//! stops by itself whether or not the library behaves.
+//! fires; the untyped cache holds a bounded number of entries, and every
+//! untyped call, a write included, has the call timeout. Each test stops
+//! by itself whether or not the library behaves.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ssm_config::error::ErrorKind;
 use ssm_config::{
     MemorySource, SsmConfig,
-    source::{BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError},
+    source::{
+        BoxFuture, ParameterInfo, ParameterSource, ParameterType, ParameterWriter,
+        ParametersOutput, PathPage, PathQuery, PutParameter, SourceError, SourceErrorKind,
+    },
     untyped::Parameters,
 };
 
@@ -143,4 +148,99 @@ async fn the_untyped_cache_holds_at_most_its_bound() {
     parameters.get("/u/a").await.unwrap();
     assert_eq!(memory.calls().get_parameters, 6, "the oldest was evicted");
     assert!(parameters.cached_entries() <= 3);
+}
+
+/// A writer that never answers, but for `parameter_info` when it `knows`
+/// the parameter: every call it stalls is one a deadline must end.
+struct StalledWriter {
+    knows: bool,
+}
+
+impl ParameterSource for StalledWriter {
+    fn get_parameters<'a>(
+        &'a self,
+        _names: &'a [String],
+        _decrypt: bool,
+    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
+        Box::pin(std::future::pending())
+    }
+    fn get_parameters_by_path<'a>(
+        &'a self,
+        _query: &'a PathQuery,
+    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
+        Box::pin(std::future::pending())
+    }
+    fn describe(&self) -> String {
+        "stalled writer".into()
+    }
+}
+
+impl ParameterWriter for StalledWriter {
+    fn parameter_info<'a>(
+        &'a self,
+        _name: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ParameterInfo>, SourceError>> {
+        match self.knows {
+            true => Box::pin(std::future::ready(Ok(Some(ParameterInfo {
+                kind: ParameterType::String,
+                key_id: None,
+            })))),
+            false => Box::pin(std::future::pending()),
+        }
+    }
+    fn put_parameter<'a>(
+        &'a self,
+        _put: &'a PutParameter,
+    ) -> BoxFuture<'a, Result<i64, SourceError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// Every untyped call has the call timeout (6 s by default), writes
+/// included: on a writer that never answers, `info` and `update` fail as
+/// timeouts naming the call, as `get` and `path_exists` do, instead of
+/// waiting for ever (here: a day of paused clock).
+#[test]
+fn untyped_calls_time_out_on_a_stalled_writer() {
+    crate::support::bound::on_paused_clock(|| async {
+        let day = Duration::from_secs(24 * 60 * 60);
+        let bounded = |name: &'static str| {
+            move |answer: Result<ssm_config::Error, tokio::time::error::Elapsed>| {
+                answer.unwrap_or_else(|_| panic!("`{name}` still waits after a day"))
+            }
+        };
+        let stalled = Parameters::writable(StalledWriter { knows: false });
+        let started = tokio::time::Instant::now();
+        let get = tokio::time::timeout(day, async { stalled.get("/u/a").await.unwrap_err() });
+        let get = bounded("get")(get.await);
+        let exists =
+            tokio::time::timeout(day, async { stalled.path_exists("/u").await.unwrap_err() });
+        let exists = bounded("path_exists")(exists.await);
+        let info = tokio::time::timeout(day, async { stalled.info("/u/a").await.unwrap_err() });
+        let info = bounded("info")(info.await);
+        let writes = Parameters::writable(StalledWriter { knows: true });
+        let update =
+            tokio::time::timeout(day, async { writes.update("/u/a", "2").await.unwrap_err() });
+        let update = bounded("update")(update.await);
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_secs(4 * 6),
+            "each call gave up at the call timeout"
+        );
+        for (err, operation) in [
+            (get, "GetParameters"),
+            (exists, "GetParametersByPath"),
+            (info, "DescribeParameters"),
+            (update, "PutParameter"),
+        ] {
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Source(SourceErrorKind::Timeout),
+                "{err}"
+            );
+            let error = err.source_errors().next().expect("a source error");
+            assert_eq!(error.operation(), operation, "{err}");
+            assert!(err.to_string().contains("no answer within 6s"), "{err}");
+        }
+    });
 }

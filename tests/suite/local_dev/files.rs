@@ -933,3 +933,82 @@ async fn a_refresh_does_not_list_the_source_again() {
     Flags::loader().source(source.clone()).check().await;
     assert_eq!(source.listed.load(Ordering::SeqCst), 2, "the doctor lists");
 }
+
+/// A file that never gives its text (a FIFO no one writes to, as a hung
+/// NFS or FUSE mount would act) fails the load as a timeout at the call
+/// timeout, listing for typos included, and the runtime runs its other
+/// tasks meanwhile: the read waits on tokio's blocking pool, where the
+/// deadline abandons it, not on the runtime's one thread.
+#[test]
+fn a_file_that_never_answers_fails_as_a_timeout() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let dir = TempFile::new("unused.toml", "");
+    let fifo = dir.path.with_file_name("stalled.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", fifo.display());
+    let (done, answer) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime");
+        let outcome = runtime.block_on(async move {
+            let ticks = Arc::new(AtomicUsize::new(0));
+            let ticker = tokio::spawn({
+                let ticks = Arc::clone(&ticks);
+                async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        ticks.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+            let started = std::time::Instant::now();
+            let loaded = Flags::loader()
+                .source(FileSource::new(&path))
+                .call_timeout(Duration::from_secs(1))
+                .load_timeout(Duration::from_secs(2))
+                .fetch()
+                .await;
+            ticker.abort();
+            (
+                loaded.map(drop),
+                started.elapsed(),
+                ticks.load(Ordering::SeqCst),
+            )
+        });
+        let _ = done.send(outcome);
+        runtime.shutdown_background();
+    });
+    let answer = answer.recv_timeout(Duration::from_secs(20));
+    // A FIFO opened for reading and writing (which does not wait on Linux)
+    // lets any read still waiting on it end, at the end of the file.
+    drop(
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo),
+    );
+    let (loaded, took, ticks) = answer.expect("the load over a FIFO returned within 20 s");
+    let err = loaded.expect_err("a file that never answers");
+    assert_eq!(
+        err.kind(),
+        ssm_config::error::ErrorKind::Source(SourceErrorKind::Timeout),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no answer within 1s"), "{err}");
+    assert!(
+        took < Duration::from_secs(2),
+        "at the call timeout: {took:?}"
+    );
+    assert!(
+        ticks >= 10,
+        "the runtime ran its other tasks: {ticks} ticks"
+    );
+}

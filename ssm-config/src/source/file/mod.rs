@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value as Json;
 
@@ -12,16 +13,24 @@ use super::{
 };
 
 mod contents;
+mod reading;
 
 use contents::{Contents, store};
+use reading::Reads;
 
 /// Parameters and Secrets Manager secrets from a TOML or JSON file.
 ///
 /// The file is read again on every call, so a refresh sees an edit: a
 /// [`Live`](crate::Live) handle's `subscribe()` and `map()` follow the file
-/// as they follow SSM. It answers as SSM would (types, decryption, secrets
-/// under `/aws/reference/secretsmanager/`, `GetParametersByPath`), so the
-/// same struct loads from the file and from SSM. Every value it returns
+/// as they follow SSM. Under a tokio runtime it is read on the blocking
+/// pool, so a file that never answers (a FIFO no one writes to, a hung
+/// network mount) fails the call with [`SourceErrorKind::Timeout`] at the
+/// [call timeout](crate::Loader::call_timeout), as a stalled store does,
+/// and blocks none of the runtime's own threads.
+///
+/// It answers as SSM would (types, decryption, secrets under
+/// `/aws/reference/secretsmanager/`, `GetParametersByPath`), so the same
+/// struct loads from the file and from SSM. Every value it returns
 /// names the file as its [`location`](super::Parameter::location), which
 /// provenance and messages show.
 ///
@@ -63,12 +72,29 @@ use contents::{Contents, store};
 /// [`SourceErrorKind::Unreachable`], which an optional layer of
 /// [`Layered`](super::Layered) skips; a malformed one names the file, the
 /// line and the entry, never a value.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FileSource {
     path: PathBuf,
     format: Format,
     /// The prefix `[relative]` names are joined to, once a load gives it.
     prefix: Option<String>,
+    reads: Reads,
+    /// The names the last good read found, for [`listed_names`]: listing
+    /// never reads the file again, so a file that never answers cannot hang
+    /// a load after its calls timed out.
+    ///
+    /// [`listed_names`]: ParameterSource::listed_names
+    listed: Arc<Mutex<Option<Vec<String>>>>,
+}
+
+impl std::fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileSource")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,28 +110,27 @@ impl FileSource {
         let json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        FileSource {
-            path,
-            format: if json { Format::Json } else { Format::Toml },
-            prefix: None,
-        }
+        let format = if json { Format::Json } else { Format::Toml };
+        Self::with(path, format)
     }
 
     /// A TOML file, whatever its name.
     pub fn toml(path: impl Into<PathBuf>) -> Self {
-        FileSource {
-            path: path.into(),
-            format: Format::Toml,
-            prefix: None,
-        }
+        Self::with(path.into(), Format::Toml)
     }
 
     /// A JSON file, whatever its name.
     pub fn json(path: impl Into<PathBuf>) -> Self {
+        Self::with(path.into(), Format::Json)
+    }
+
+    fn with(path: PathBuf, format: Format) -> Self {
         FileSource {
-            path: path.into(),
-            format: Format::Json,
+            path,
+            format,
             prefix: None,
+            reads: Reads::default(),
+            listed: Arc::default(),
         }
     }
 
@@ -118,11 +143,19 @@ impl FileSource {
         self.path.display().to_string()
     }
 
-    /// Reads and parses the file into a store answering as SSM does.
-    fn read(&self, operation: &'static str) -> Result<Contents, SourceError> {
+    /// Reads and parses the file into a store answering as SSM does, and
+    /// keeps the names it lists.
+    async fn read(&self, operation: &'static str) -> Result<Contents, SourceError> {
+        let contents = self.read_parsed(operation).await;
+        let listed = contents.as_ref().ok().map(|c| c.listed.clone());
+        *self.listed.lock().unwrap_or_else(|p| p.into_inner()) = listed;
+        contents
+    }
+
+    async fn read_parsed(&self, operation: &'static str) -> Result<Contents, SourceError> {
         // Read whole on each call: a config file is small, and reading it
         // again is what makes an edit reach the next refresh.
-        let text = std::fs::read_to_string(&self.path).map_err(|err| {
+        let text = self.reads.text(&self.path).await.map_err(|err| {
             let kind = match err.kind() {
                 std::io::ErrorKind::NotFound => SourceErrorKind::Unreachable,
                 std::io::ErrorKind::PermissionDenied => SourceErrorKind::AccessDenied,
@@ -192,7 +225,7 @@ impl ParameterSource for FileSource {
         with_decryption: bool,
     ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
         Box::pin(async move {
-            let contents = self.read("GetParameters")?;
+            let contents = self.read("GetParameters").await?;
             let (pinned, rest): (Vec<&String>, Vec<&String>) = names
                 .iter()
                 .partition(|name| contents.pinned.contains_key(name.as_str()));
@@ -236,7 +269,7 @@ impl ParameterSource for FileSource {
         query: &'a PathQuery,
     ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
         Box::pin(async move {
-            let contents = self.read("GetParametersByPath")?;
+            let contents = self.read("GetParametersByPath").await?;
             let mut page = contents.store.get_parameters_by_path(query).await?;
             if query.filters.label.is_none() {
                 page.parameters
@@ -251,14 +284,22 @@ impl ParameterSource for FileSource {
         format!("file `{}`", self.shown())
     }
 
+    /// The names of the last good read. A load lists after its calls, so
+    /// this is the file as the load read it; a file not read yet, or whose
+    /// last read failed (which fails the load itself), lists nothing.
     fn listed_names(&self) -> Option<Vec<String>> {
-        // A file that cannot be read fails the load itself.
-        self.read("listing").ok().map(|contents| contents.listed)
+        self.listed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
+    /// The same file with its `[relative]` names under `prefix`: it lists
+    /// what it reads itself, and shares its turn to read with this one.
     fn under_prefix(&self, prefix: &str) -> Option<Box<dyn ParameterSource>> {
         Some(Box::new(FileSource {
             prefix: Some(prefix.to_owned()),
+            listed: Arc::default(),
             ..self.clone()
         }))
     }
