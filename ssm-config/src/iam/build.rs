@@ -1,18 +1,27 @@
 //! From a struct's plan to the statements of its policy.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use ssm_config_rules::{Filler, Piece, check_variable_value, escaped, pieces};
 
 use crate::description::StructPlan;
+use crate::error::Problem;
 use crate::load::resolve;
 use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
 use crate::source::ParameterType;
 
-use super::widening::Widenings;
+use super::keys::{self, KeyRef};
+use super::widening::{self, WideningCause, Widenings};
 use super::{Condition, IamPolicy, PolicyScope, Statement, partition};
 
-/// What a struct reads, gathered for the policy. Names may hold the
-/// stand-ins of unset variables until the policy is finished.
+/// The variable a prefix a load refuses is replaced by, so every name
+/// under it is made and checked as a load would, `*` in its place. It is
+/// never looked up while it stands in.
+const PREFIX_STAND_IN: &str = "SSM_CONFIG_REFUSED_PREFIX";
+
+/// What a struct reads, gathered for the policy. Names hold the stand-ins
+/// of the values the policy cannot name until the policy is finished.
 #[derive(Default)]
 struct Reads {
     parameters: BTreeSet<String>,
@@ -28,13 +37,35 @@ struct Reads {
     unknown_parameter_key: bool,
     /// Parameters shared by other accounts that may be SecureStrings.
     shared_secure: BTreeSet<String>,
+    /// What each stand-in in the names stands in for.
+    causes: BTreeMap<String, WideningCause>,
+    /// Why a load refuses the prefix, when it does.
+    refused_prefix: Option<String>,
+    /// What a load refuses too, so nothing is granted for it.
+    refused: Vec<Problem>,
 }
 
 pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
-    let reads = gather(plan, scope);
+    let mut reads = gather(plan, scope);
     let parameter_arns =
         |names: &BTreeSet<String>| names.iter().map(|n| scope.parameter_arn(n)).collect();
     let secret_arns: Vec<String> = reads.secrets.iter().map(|s| scope.secret_arn(s)).collect();
+
+    let mut key_notes = Vec::new();
+    let (given, refused) = keys::parse(scope, scope.kms_keys.iter().map(String::as_str));
+    key_notes.extend(
+        refused
+            .iter()
+            .map(|(text, why)| keys::refused_note("`PolicyScope::kms_key`", text, why)),
+    );
+    let (filtered, refused) = keys::parse(scope, reads.key_ids.iter().map(String::as_str));
+    key_notes.extend(
+        refused
+            .iter()
+            .map(|(text, why)| keys::refused_note("a `key_id` filter", text, why)),
+    );
+    // A walk whose filter names no key decrypts with a key nothing names.
+    reads.unknown_parameter_key |= !refused.is_empty();
 
     let mut statements = Vec::new();
     let mut add = |statement: Statement| {
@@ -79,33 +110,32 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
     // with `StringLike`.
     // https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html
     if !reads.decrypted.is_empty() {
-        add(decrypt(
-            scope,
-            "DecryptParameters",
-            "ssm",
-            parameter_keys(&reads, scope),
+        let context = Condition::new(
+            "StringLike",
             "kms:EncryptionContext:PARAMETER_ARN",
-            reads.decrypted.iter().cloned().collect(),
-        ));
+            reads.decrypted.iter().cloned(),
+        );
+        let keys = parameter_keys(&reads, &given, &filtered);
+        for statement in keys::decrypt(scope, "DecryptParameters", "ssm", &keys, context) {
+            add(statement);
+        }
     }
     // Secrets Manager decrypts with `SecretARN` = the secret's full ARN
     // (and `SecretVersionId`, which no policy can know beforehand).
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
     if !secret_arns.is_empty() {
-        add(decrypt(
-            scope,
-            "DecryptReferencedSecrets",
-            "secretsmanager",
-            given_keys(scope).into_iter().collect(),
-            "kms:EncryptionContext:SecretARN",
-            secret_arns,
-        ));
+        let context = Condition::new("StringLike", "kms:EncryptionContext:SecretARN", secret_arns);
+        let sid = "DecryptReferencedSecrets";
+        for statement in keys::decrypt(scope, sid, "secretsmanager", &given, context) {
+            add(statement);
+        }
     }
 
-    finish(statements, &reads, scope)
+    key_notes.extend(keys::alias_notes(&statements));
+    finish(statements, &reads, scope, key_notes)
 }
 
-fn statement(
+pub(super) fn statement(
     sid: &str,
     action: &str,
     resources: Vec<String>,
@@ -119,62 +149,31 @@ fn statement(
     }
 }
 
-/// `kms:Decrypt` for what `service` decrypts for the caller: on `keys`, or
-/// on any key when none is known, then only through `service`; either way
-/// only with an encryption context naming what the struct reads.
-fn decrypt(
-    scope: &PolicyScope,
-    sid: &str,
-    service: &str,
-    keys: Vec<String>,
-    context_key: &str,
-    contexts: Vec<String>,
-) -> Statement {
-    let mut conditions = Vec::new();
-    let resources = match keys.is_empty() {
-        true => {
-            conditions.push(Condition::new(
-                "StringEquals",
-                "kms:ViaService",
-                [scope.endpoint(service)],
-            ));
-            vec!["*".to_owned()]
-        }
-        false => keys,
-    };
-    conditions.push(Condition::new("StringLike", context_key, contexts));
-    statement(sid, "kms:Decrypt", resources, conditions)
-}
-
-fn given_keys(scope: &PolicyScope) -> BTreeSet<String> {
-    scope
-        .kms_keys
-        .iter()
-        .filter_map(|k| scope.key_arn(k))
-        .collect()
-}
-
 /// The keys the parameters read are decrypted with, empty when unknown.
-fn parameter_keys(reads: &Reads, scope: &PolicyScope) -> Vec<String> {
-    let given = given_keys(scope);
-    let filtered: Option<BTreeSet<String>> =
-        reads.key_ids.iter().map(|k| scope.key_arn(k)).collect();
-    let keys = match filtered {
+fn parameter_keys(
+    reads: &Reads,
+    given: &BTreeSet<KeyRef>,
+    filtered: &BTreeSet<KeyRef>,
+) -> BTreeSet<KeyRef> {
+    match (reads.unknown_parameter_key, given.is_empty()) {
         // Every decryption names its key: exactly those keys.
-        Some(keys) if !reads.unknown_parameter_key => keys,
+        (false, _) => filtered.clone(),
         // The scope names the keys of the others.
-        Some(keys) if !given.is_empty() => given.into_iter().chain(keys).collect(),
-        // A filter names an alias, which IAM cannot authorize, or nothing
-        // names the keys.
-        _ => given,
-    };
-    keys.into_iter().collect()
+        (true, false) => given.union(filtered).cloned().collect(),
+        // Nothing names the keys of some.
+        (true, true) => BTreeSet::new(),
+    }
 }
 
-/// The policy with every unset variable's stand-in made `*` and reported,
-/// resources and values sorted, and the notes.
-fn finish(mut statements: Vec<Statement>, reads: &Reads, scope: &PolicyScope) -> IamPolicy {
-    let mut widenings = Widenings::default();
+/// The policy with every stand-in made `*` and reported, resources and
+/// values sorted, and the notes.
+fn finish(
+    mut statements: Vec<Statement>,
+    reads: &Reads,
+    scope: &PolicyScope,
+    key_notes: Vec<String>,
+) -> IamPolicy {
+    let mut widenings = Widenings::new(reads.causes.clone());
     let mut finished = |texts: &mut Vec<String>| {
         let mut done: Vec<String> = texts.iter().map(|t| widenings.finish(t)).collect();
         done.sort();
@@ -199,13 +198,30 @@ fn finish(mut statements: Vec<Statement>, reads: &Reads, scope: &PolicyScope) ->
         })
         .collect();
     notes.extend(widenings.notes());
+    if let Some(reason) = &reads.refused_prefix {
+        let cause = WideningCause::Prefix {
+            reason: reason.clone(),
+        };
+        if !widenings.has(&cause) {
+            notes.push(format!(
+                "The prefix is one a load refuses ({reason}); no name read is under it, so it is not in the policy."
+            ));
+        }
+    }
+    notes.extend(
+        reads
+            .refused
+            .iter()
+            .map(|problem| format!("Nothing is granted for what a load refuses too: {problem}.")),
+    );
+    notes.extend(key_notes);
     let via_service = statements
         .iter()
         .any(|s| s.condition("kms:ViaService").is_some());
     if via_service && partition::dns_suffix(&scope.partition).is_none() {
         notes.push(format!(
             "The partition `{}` is not one this crate knows: the `kms:ViaService` host names assume the DNS suffix `amazonaws.com`; check them against the partition's endpoints.",
-            scope.partition
+            escaped(&scope.partition)
         ));
     }
     IamPolicy {
@@ -220,17 +236,95 @@ fn under(path_arn: &str) -> String {
     format!("{}/*", path_arn.trim_end_matches('/'))
 }
 
+/// Resolves the struct's names as a load does, every value, prefix and
+/// name checked by the same rules (`Filler::keeping_unset`, the filler a
+/// load's differs from only in keeping unset variables). A value the rules
+/// refuse is looked up as unset, and a prefix they refuse is replaced by
+/// a variable: either stays `{VAR}` in the names, and becomes `*`, never
+/// the text itself. A name the rules refuse otherwise is not granted.
 fn gather(plan: &'static StructPlan, scope: &PolicyScope) -> Reads {
-    let lookup = |var: &str| Some(scope.lookup(var));
-    let resolution = resolve::resolve_unchecked(plan, scope.prefix.as_deref(), &lookup);
     let mut reads = Reads::default();
+    let checked = |var: &str| {
+        scope
+            .value(var)
+            .filter(|value| check_variable_value(value).is_ok())
+    };
+    let mut prefix = scope.prefix.as_deref().or(plan.prefix);
+    let stand_in = format!("/{{{PREFIX_STAND_IN}}}");
+    if let Some(Err(err)) = prefix.map(|p| Filler::keeping_unset(&checked).prefix(p)) {
+        reads.refused_prefix = Some(resolve::fill_problem("prefix", err).to_string());
+        prefix = Some(&stand_in);
+    }
+    let prefix_refused = reads.refused_prefix.is_some();
+    let accepted = |var: &str| match prefix_refused && var == PREFIX_STAND_IN {
+        true => None,
+        false => checked(var),
+    };
+    let resolution = resolve::resolve_keeping_unset(plan, prefix, &accepted);
+    reads.refused.extend(resolution.problems);
     gather_node(&resolution.root, &resolution.requests, scope, &mut reads);
     if let Some(watched) = &scope.watch {
-        let filled =
-            ssm_config_rules::substitute(watched, &lookup).unwrap_or_else(|_| watched.clone());
-        reads.parameters.insert(filled);
+        match Filler::keeping_unset(&accepted).parameter("", watched) {
+            Ok(name) => {
+                let name = reads.marked(scope, &name);
+                reads.parameters.insert(name);
+            }
+            Err(err) => {
+                let field = format!("watch `{}`", escaped(watched));
+                reads.refused.push(resolve::fill_problem(&field, err));
+            }
+        }
     }
     reads
+}
+
+impl Reads {
+    /// `name` with each `{VAR}` the resolution kept replaced by its
+    /// stand-in, and what it stands in for recorded.
+    fn marked(&mut self, scope: &PolicyScope, name: &str) -> String {
+        // The names were made by the rules, so their `{VAR}`s parse.
+        let Ok(pieces) = pieces(name) else {
+            return name.to_owned();
+        };
+        let mut marked = String::with_capacity(name.len());
+        for piece in pieces {
+            let variable = match piece {
+                Piece::Text(text) => {
+                    marked.push_str(text);
+                    continue;
+                }
+                Piece::Variable(variable) => variable,
+            };
+            let (key, cause) = match (&self.refused_prefix, variable) {
+                (Some(reason), PREFIX_STAND_IN) => (
+                    String::new(),
+                    WideningCause::Prefix {
+                        reason: reason.clone(),
+                    },
+                ),
+                _ => (variable.to_owned(), cause(scope, variable)),
+            };
+            marked.push_str(&widening::stand_in(&key));
+            self.causes.insert(key, cause);
+        }
+        marked
+    }
+}
+
+/// Why the policy cannot name `variable`'s value.
+fn cause(scope: &PolicyScope, variable: &str) -> WideningCause {
+    match scope
+        .value(variable)
+        .map(|value| check_variable_value(&value))
+    {
+        Some(Err(reason)) => WideningCause::Refused {
+            variable: variable.to_owned(),
+            reason,
+        },
+        _ => WideningCause::Unset {
+            variable: variable.to_owned(),
+        },
+    }
 }
 
 fn gather_node(node: &Node, requests: &Requests, scope: &PolicyScope, reads: &mut Reads) {
@@ -239,16 +333,17 @@ fn gather_node(node: &Node, requests: &Requests, scope: &PolicyScope, reads: &mu
             Leaf::Name {
                 request: r, value, ..
             } => {
-                reads.parameters.insert(r.name.clone());
-                match referenced_secret(&r.name) {
+                let name = reads.marked(scope, &r.name);
+                reads.parameters.insert(name.clone());
+                match referenced_secret(&name) {
                     Some(secret) => {
                         reads.secrets.insert(secret.to_owned());
                     }
                     None if r.decrypt && (value.secret || value.plaintext) => {
-                        reads.decrypted.insert(scope.parameter_arn(&r.name));
+                        reads.decrypted.insert(scope.parameter_arn(&name));
                         reads.unknown_parameter_key = true;
-                        if arn_name(&r.name).is_some() {
-                            reads.shared_secure.insert(r.name.clone());
+                        if arn_name(&name).is_some() {
+                            reads.shared_secure.insert(name);
                         }
                     }
                     None => {}
@@ -257,16 +352,16 @@ fn gather_node(node: &Node, requests: &Requests, scope: &PolicyScope, reads: &mu
             Leaf::Path {
                 request: r, value, ..
             } => {
-                if r.recursive {
-                    reads.recursive_paths.insert(r.path.clone());
-                } else {
-                    reads.paths.insert(r.path.clone());
-                }
+                let path = reads.marked(scope, &r.path);
+                match r.recursive {
+                    true => reads.recursive_paths.insert(path.clone()),
+                    false => reads.paths.insert(path.clone()),
+                };
                 let secure = r.filters.kind == Some(ParameterType::SecureString)
                     || value.secret
                     || value.plaintext;
                 if r.decrypt && secure {
-                    reads.decrypted.insert(under(&scope.parameter_arn(&r.path)));
+                    reads.decrypted.insert(under(&scope.parameter_arn(&path)));
                     match &r.filters.key_id {
                         Some(key) => {
                             reads.key_ids.insert(key.clone());

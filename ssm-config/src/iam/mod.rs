@@ -1,6 +1,7 @@
 //! The least-privilege IAM policy for exactly what a config struct reads.
 
 mod build;
+mod keys;
 mod partition;
 mod scope;
 mod widening;
@@ -13,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::description::StructPlan;
 
 pub use scope::PolicyScope;
-pub use widening::{Widened, Widening};
+pub use widening::{Widened, Widening, WideningCause};
 
 /// An IAM policy document allowing exactly the reads of a config struct;
 /// see [`SsmConfig::iam_policy`](crate::SsmConfig::iam_policy).
@@ -38,16 +39,29 @@ pub use widening::{Widened, Widening};
 ///   keys when every decryption's key is known (`key_id` filters,
 ///   [`PolicyScope::kms_key`]), otherwise on any key, but only through
 ///   Parameter Store in the scope's region (`kms:ViaService`).
-/// - `DecryptReferencedSecrets`: the same for the secrets, with Secrets
-///   Manager's encryption context `SecretARN`, on the
-///   [`kms_key`](PolicyScope::kms_key)s given or through Secrets Manager.
+/// - `DecryptParametersByKeyAlias`: the same on the keys named by an alias
+///   (`alias/orders`, or its ARN). IAM matches a resource against the key,
+///   never its alias, so this grants the keys of the alias's account and
+///   region only while one of their aliases is named
+///   (`kms:ResourceAliases`).
+/// - `DecryptReferencedSecrets`, `DecryptReferencedSecretsByKeyAlias`: the
+///   same for the secrets, with Secrets Manager's encryption context
+///   `SecretARN`, on the [`kms_key`](PolicyScope::kms_key)s given or
+///   through Secrets Manager.
 ///
 /// `Display` prints the JSON document, ready for `aws iam put-role-policy`
 /// or a template. What the document cannot grant by itself, such as the
-/// KMS key of a SecureString another account shares, and each `*` an unset
-/// `{VAR}` put in it, is in [`notes`](IamPolicy::notes), to print beside
-/// it; [`exact`](IamPolicy::exact) refuses a policy an unset variable
-/// widened.
+/// KMS key of a SecureString another account shares, what an alias grant
+/// depends on, and each `*` in the place of a value the policy cannot
+/// name, is in [`notes`](IamPolicy::notes), to print beside it.
+///
+/// Every `{VAR}` value and the prefix are checked by the rules a load
+/// applies: a variable that is unset, or whose value a load refuses (`*`,
+/// `pro?`, `${aws:username}`, `a/b`, an empty one), and a prefix a load
+/// refuses, are never written; `*` stands in their place, listed in
+/// [`widened`](IamPolicy::widened) with its [`WideningCause`].
+/// [`exact`](IamPolicy::exact) refuses such a policy. A name a load refuses
+/// for another reason (too long, say) is not granted, and noted.
 ///
 /// ```
 /// # use ssm_config::{SsmConfig, iam::PolicyScope};
@@ -62,6 +76,10 @@ pub use widening::{Widened, Widening};
 /// assert!(widened.notes[0].contains("`ORDERS_STAGE`"));
 /// assert_eq!(widened.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
 ///
+/// // A value a load refuses is never written either: `*` stands in its place.
+/// let refused = Orders::iam_policy(&scope.clone().var("ORDERS_STAGE", "*"));
+/// assert_eq!(refused.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
+///
 /// let policy = Orders::iam_policy(&scope.var("ORDERS_STAGE", "prod")).exact()?;
 /// assert_eq!(
 ///     policy.statement("ReadParameters").unwrap().resources,
@@ -73,10 +91,12 @@ pub use widening::{Widened, Widening};
 pub struct IamPolicy {
     /// The statements, in the order above.
     pub statements: Vec<Statement>,
-    /// What else the reads need, and what the policy grants wider than
-    /// they need, one sentence each.
+    /// What else the reads need, what the policy grants wider than they
+    /// need, and what it leaves out, a few sentences each.
     pub notes: Vec<String>,
-    /// Each `*` an unset `{VAR}` put in a resource or condition value.
+    /// Each `*` in a resource or condition value in the place of a value
+    /// the policy cannot name: an unset `{VAR}`, or a variable or prefix
+    /// whose value a load refuses.
     pub widened: Vec<Widening>,
 }
 
@@ -97,8 +117,9 @@ pub struct Statement {
 /// One condition of a [`Statement`]: `{"<operator>": {"<key>": [values]}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
-    /// The IAM condition operator: `StringEquals`, or `StringLike` where
-    /// values hold `*` or `?`.
+    /// The IAM condition operator: `StringEquals`, `StringLike` where
+    /// values hold `*` or `?`, or `ForAnyValue:StringEquals` for a key
+    /// with several values (`kms:ResourceAliases`).
     pub operator: String,
     /// The condition key, such as `kms:ViaService`.
     pub key: String,
@@ -138,9 +159,10 @@ impl IamPolicy {
         self.statements.iter().find(|s| s.sid == sid)
     }
 
-    /// This policy, or [`Widened`] naming each unset variable that made
-    /// it grant `*` in its place: for a pipeline that must never deploy a
-    /// policy wider than one environment.
+    /// This policy, or [`Widened`] naming each unset variable, each
+    /// variable whose value a load refuses, and a prefix a load refuses,
+    /// that made it grant `*` in its place: for a pipeline that must never
+    /// deploy a policy wider than one environment.
     pub fn exact(self) -> Result<IamPolicy, Widened> {
         match self.widened.is_empty() {
             true => Ok(self),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::name::arn_name;
 
-use super::{partition, widening};
+use super::partition;
 
 /// Where a policy applies: the account, region and partition its ARNs name,
 /// and the values of the prefix's `{VAR}`s.
@@ -13,7 +13,10 @@ use super::{partition, widening};
 /// A variable neither given with [`var`](PolicyScope::var) nor set in the
 /// environment becomes `*` in the ARNs, so the policy covers every value of
 /// it; [`IamPolicy::notes`](super::IamPolicy::notes) says so and
-/// [`IamPolicy::exact`](super::IamPolicy::exact) refuses such a policy.
+/// [`IamPolicy::exact`](super::IamPolicy::exact) refuses such a policy. A
+/// variable or a prefix holding a value a load refuses (empty, or with a
+/// character such as `/`, `*`, `?` or `$`) is checked by the same rules and
+/// treated the same way: the value is never written into the policy.
 ///
 /// ```
 /// use ssm_config::iam::PolicyScope;
@@ -60,13 +63,16 @@ impl PolicyScope {
         self
     }
 
-    /// The value of a prefix variable, instead of the environment's.
+    /// The value of a prefix variable, instead of the environment's. A
+    /// value a load refuses is never written: the variable becomes `*`, as
+    /// an unset one does.
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.vars.insert(name.into(), value.into());
         self
     }
 
-    /// The prefix the loader will use, when it overrides the struct's.
+    /// The prefix the loader will use, when it overrides the struct's. A
+    /// prefix a load refuses is never written: it becomes `*`.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = Some(prefix.into());
         self
@@ -75,7 +81,11 @@ impl PolicyScope {
     /// A KMS key that encrypts the SecureStrings and secrets read:
     /// `kms:Decrypt` is then granted on the given keys only, instead of on
     /// any key used through Parameter Store or Secrets Manager. Give a key
-    /// ARN or a key id.
+    /// ARN, a key id, an alias name (`alias/orders`) or an alias ARN. IAM
+    /// matches a `Resource` against the key, never its alias, so an alias
+    /// is granted through the `kms:ResourceAliases` condition instead, in
+    /// statements of its own; [`IamPolicy::notes`](super::IamPolicy::notes)
+    /// says so. A text that is none of these is not written, and noted.
     pub fn kms_key(mut self, key: impl Into<String>) -> Self {
         self.kms_keys.push(key.into());
         self
@@ -112,14 +122,13 @@ impl PolicyScope {
         self
     }
 
-    /// A variable's value: given, else from the environment, else the
-    /// stand-in that becomes `*` and is reported.
-    pub(super) fn lookup(&self, var: &str) -> String {
+    /// A variable's value: given, else from the environment, unchecked;
+    /// the policy checks it as a load does before writing it.
+    pub(super) fn value(&self, var: &str) -> Option<String> {
         self.vars
             .get(var)
             .cloned()
             .or_else(|| std::env::var(var).ok())
-            .unwrap_or_else(|| widening::unset(var))
     }
 
     pub(super) fn arn(&self, service: &str, resource: &str) -> String {
@@ -145,17 +154,6 @@ impl PolicyScope {
     /// characters to the name.
     pub(super) fn secret_arn(&self, secret: &str) -> String {
         self.arn("secretsmanager", &format!("secret:{secret}-??????"))
-    }
-
-    pub(super) fn key_arn(&self, key: &str) -> Option<String> {
-        if key.starts_with("arn:") {
-            Some(key.to_owned())
-        } else if key.starts_with("alias/") {
-            // IAM authorizes `kms:Decrypt` on the key, not on an alias.
-            None
-        } else {
-            Some(self.arn("kms", &format!("key/{key}")))
-        }
     }
 
     /// The host name `kms:ViaService` holds when `service` calls KMS for

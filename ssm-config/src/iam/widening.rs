@@ -1,80 +1,155 @@
-//! `{VAR}`s set neither in the scope nor in the environment: each becomes
-//! `*` in the policy, and each such widening is recorded, named in the
-//! notes and refusable with [`IamPolicy::exact`](super::IamPolicy::exact).
+//! Where a policy cannot name one value: a `{VAR}` set neither in the
+//! scope nor in the environment, a `{VAR}` or a prefix whose value a load
+//! refuses. Each becomes `*` in the policy (a refused value is never
+//! written), and each such widening is recorded, named in the notes and
+//! refusable with [`IamPolicy::exact`](super::IamPolicy::exact).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// Stands for an unset variable while names are resolved and joined, so
-/// the finished text can say which variable each `*` comes from. The
-/// delimiter can be in no parameter name, secret name or environment
-/// value.
+/// Stands for a value the policy cannot name while names are resolved and
+/// joined, so the finished text can say what each `*` comes from. The
+/// delimiter can be in no parameter name, secret name or ARN the rules
+/// accept.
 const MARK: char = '\u{1}';
 
-/// The stand-in for the unset variable `name`.
-pub(super) fn unset(name: &str) -> String {
-    format!("{MARK}{name}{MARK}")
+/// The stand-in for the value of `variable`, or for the prefix when
+/// `variable` is empty (no variable is named so).
+pub(super) fn stand_in(variable: &str) -> String {
+    format!("{MARK}{variable}{MARK}")
 }
 
-/// One `*` an unset `{VAR}` put in the policy.
+/// Why a policy grants `*` where one value belongs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WideningCause {
+    /// The `{VAR}` is set neither with
+    /// [`PolicyScope::var`](super::PolicyScope::var) nor in the environment.
+    Unset {
+        /// The variable.
+        variable: String,
+    },
+    /// The `{VAR}` holds a value a load refuses too (empty, or holding a
+    /// character such as `/`, `*`, `?` or `$`), so the value is never
+    /// written into the policy.
+    Refused {
+        /// The variable.
+        variable: String,
+        /// Why, as a load says it: never the value, at most the one
+        /// character it may not hold.
+        reason: String,
+    },
+    /// The prefix ([`PolicyScope::prefix`](super::PolicyScope::prefix),
+    /// [`Loader::prefix`](crate::Loader::prefix)) is one a load refuses
+    /// too, so it is never written into the policy: the whole prefix is
+    /// `*`.
+    Prefix {
+        /// Why, as a load reports it.
+        reason: String,
+    },
+}
+
+/// One `*` the policy grants where it cannot name one value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Widening {
-    /// The variable, set neither with [`PolicyScope::var`](super::PolicyScope::var)
-    /// nor in the environment.
-    pub variable: String,
+    /// What the `*` stands in for, and why.
+    pub cause: WideningCause,
     /// The resource ARN, or condition value, as granted: `*` in the
-    /// variable's place, matching any value of it at any depth (in IAM,
-    /// `*` also matches `/`).
+    /// value's place, matching any value at any depth (in IAM, `*` also
+    /// matches `/`).
     pub resource: String,
 }
 
+impl Widening {
+    /// The `{VAR}` the `*` stands in for; `None` for the prefix.
+    pub fn variable(&self) -> Option<&str> {
+        match &self.cause {
+            WideningCause::Unset { variable } | WideningCause::Refused { variable, .. } => {
+                Some(variable)
+            }
+            WideningCause::Prefix { .. } => None,
+        }
+    }
+}
+
 /// The widenings met while a policy's texts are finished.
-#[derive(Default)]
 pub(super) struct Widenings {
+    /// What each stand-in, by the name between its marks, stands in for.
+    causes: BTreeMap<String, WideningCause>,
     found: BTreeSet<Widening>,
 }
 
 impl Widenings {
+    /// Finishes texts whose stand-ins are named in `causes`; a stand-in
+    /// not in it is an unset variable.
+    pub(super) fn new(causes: BTreeMap<String, WideningCause>) -> Self {
+        Widenings {
+            causes,
+            found: BTreeSet::new(),
+        }
+    }
+
     /// `text` with each stand-in replaced by `*`, every one recorded.
     pub(super) fn finish(&mut self, text: &str) -> String {
         if !text.contains(MARK) {
             return text.to_owned();
         }
         let mut finished = String::with_capacity(text.len());
-        let mut variables = Vec::new();
+        let mut stood_for = Vec::new();
         for (i, piece) in text.split(MARK).enumerate() {
             match i % 2 {
                 0 => finished.push_str(piece),
                 _ => {
                     finished.push('*');
-                    variables.push(piece);
+                    stood_for.push(piece);
                 }
             }
         }
-        for variable in variables {
+        for variable in stood_for {
+            let cause =
+                self.causes
+                    .get(variable)
+                    .cloned()
+                    .unwrap_or_else(|| WideningCause::Unset {
+                        variable: variable.to_owned(),
+                    });
             self.found.insert(Widening {
-                variable: variable.to_owned(),
+                cause,
                 resource: finished.clone(),
             });
         }
         finished
     }
 
-    /// One note per variable, naming everything it widened.
+    /// One note per cause, naming everything it widened.
     pub(super) fn notes(&self) -> Vec<String> {
-        by_variable(self.found.iter())
+        by_cause(self.found.iter())
             .into_iter()
-            .map(|(variable, resources)| {
+            .map(|(cause, resources)| {
                 let listed = resources
                     .iter()
                     .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                format!(
-                    "`{variable}` is set neither with `PolicyScope::var` nor in the environment, so `{{{variable}}}` became `*`, which matches any value at any depth (`*` also matches `/`), in: {listed}. Set it to grant one value, or refuse such a policy with `IamPolicy::exact`."
-                )
+                let any = "which matches any value at any depth (`*` also matches `/`)";
+                match cause {
+                    WideningCause::Unset { variable } => format!(
+                        "`{variable}` is set neither with `PolicyScope::var` nor in the environment, so `{{{variable}}}` became `*`, {any}, in: {listed}. Set it to grant one value, or refuse such a policy with `IamPolicy::exact`."
+                    ),
+                    WideningCause::Refused { variable, reason } => format!(
+                        "`{variable}` holds a value a load refuses ({reason}), so the value is not written: `{{{variable}}}` became `*`, {any}, in: {listed}. Give it a value a load accepts, or refuse such a policy with `IamPolicy::exact`."
+                    ),
+                    WideningCause::Prefix { reason } => format!(
+                        "The prefix is one a load refuses ({reason}), so it is not written: it became `*`, {any}, in: {listed}. Give a prefix a load accepts, or refuse such a policy with `IamPolicy::exact`."
+                    ),
+                }
             })
             .collect()
+    }
+
+    /// Whether some text was widened for `cause`.
+    pub(super) fn has(&self, cause: &WideningCause) -> bool {
+        self.found.iter().any(|w| w.cause == *cause)
     }
 
     pub(super) fn into_list(self) -> Vec<Widening> {
@@ -82,18 +157,19 @@ impl Widenings {
     }
 }
 
-fn by_variable<'a>(
+fn by_cause<'a>(
     widenings: impl Iterator<Item = &'a Widening>,
-) -> BTreeMap<&'a str, Vec<&'a str>> {
-    let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+) -> BTreeMap<&'a WideningCause, Vec<&'a str>> {
+    let mut grouped: BTreeMap<&WideningCause, Vec<&str>> = BTreeMap::new();
     for w in widenings {
-        grouped.entry(&w.variable).or_default().push(&w.resource);
+        grouped.entry(&w.cause).or_default().push(&w.resource);
     }
     grouped
 }
 
-/// A policy [`IamPolicy::exact`](super::IamPolicy::exact) refused: an unset
-/// `{VAR}` made it grant every value of the variable.
+/// A policy [`IamPolicy::exact`](super::IamPolicy::exact) refused: it
+/// grants `*` where a `{VAR}` is unset or holds a value a load refuses, or
+/// where the prefix is one a load refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Widened {
     widenings: Vec<Widening>,
@@ -104,12 +180,17 @@ impl Widened {
         Widened { widenings }
     }
 
-    /// The unset variables, sorted, each once.
+    /// The variables, unset or refused, sorted, each once.
     pub fn variables(&self) -> Vec<&str> {
-        by_variable(self.widenings.iter()).into_keys().collect()
+        let variables: BTreeSet<&str> = self
+            .widenings
+            .iter()
+            .filter_map(Widening::variable)
+            .collect();
+        variables.into_iter().collect()
     }
 
-    /// Every widening: each variable with each resource it widened.
+    /// Every widening: each cause with each resource it widened.
     pub fn widenings(&self) -> &[Widening] {
         &self.widenings
     }
@@ -117,15 +198,27 @@ impl Widened {
 
 impl fmt::Display for Widened {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the IAM policy grants `*` for unset variables:")?;
-        for (variable, resources) in by_variable(self.widenings.iter()) {
-            write!(f, " `{variable}` (in `{}`", resources[0])?;
+        f.write_str("the IAM policy grants `*` where it cannot name one value:")?;
+        for (i, (cause, resources)) in by_cause(self.widenings.iter()).into_iter().enumerate() {
+            f.write_str(if i == 0 { " " } else { "; " })?;
+            match cause {
+                WideningCause::Unset { variable } => write!(f, "`{variable}` is unset")?,
+                WideningCause::Refused { variable, reason } => {
+                    write!(f, "`{variable}` holds a value a load refuses ({reason})")?
+                }
+                WideningCause::Prefix { reason } => {
+                    write!(f, "the prefix is one a load refuses ({reason})")?
+                }
+            }
+            write!(f, " (in `{}`", resources[0])?;
             match resources.len() - 1 {
                 0 => f.write_str(")")?,
                 more => write!(f, " and {more} more)")?,
             }
         }
-        f.write_str("; set each with `PolicyScope::var` or in the environment")
+        f.write_str(
+            "; set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts",
+        )
     }
 }
 
@@ -135,30 +228,52 @@ impl std::error::Error for Widened {}
 mod tests {
     use super::*;
 
-    #[test]
-    fn each_stand_in_becomes_a_wildcard_and_is_recorded() {
-        let mut widenings = Widenings::default();
-        let text = format!("/{}/orders/{}", unset("ENV"), unset("TEAM"));
-        assert_eq!(widenings.finish(&text), "/*/orders/*");
-        assert_eq!(widenings.finish("/plain/name"), "/plain/name");
-        let list = widenings.into_list();
-        let pairs: Vec<(&str, &str)> = list
-            .iter()
-            .map(|w| (w.variable.as_str(), w.resource.as_str()))
-            .collect();
-        assert_eq!(pairs, [("ENV", "/*/orders/*"), ("TEAM", "/*/orders/*")]);
+    fn refused(variable: &str) -> WideningCause {
+        WideningCause::Refused {
+            variable: variable.into(),
+            reason: "it holds `*`".into(),
+        }
     }
 
     #[test]
-    fn the_refusal_names_each_variable_once() {
-        let mut widenings = Widenings::default();
-        widenings.finish(&format!("/{}/a", unset("ENV")));
-        widenings.finish(&format!("/{}/b", unset("ENV")));
-        let refused = Widened::new(widenings.into_list());
-        assert_eq!(refused.variables(), ["ENV"]);
+    fn each_stand_in_becomes_a_wildcard_and_is_recorded() {
+        let causes = BTreeMap::from([("TEAM".to_owned(), refused("TEAM"))]);
+        let mut widenings = Widenings::new(causes);
+        let text = format!("/{}/orders/{}", stand_in("ENV"), stand_in("TEAM"));
+        assert_eq!(widenings.finish(&text), "/*/orders/*");
+        assert_eq!(widenings.finish("/plain/name"), "/plain/name");
+        let list = widenings.into_list();
+        let pairs: Vec<(&WideningCause, &str)> = list
+            .iter()
+            .map(|w| (&w.cause, w.resource.as_str()))
+            .collect();
+        let unset = WideningCause::Unset {
+            variable: "ENV".into(),
+        };
         assert_eq!(
-            refused.to_string(),
-            "the IAM policy grants `*` for unset variables: `ENV` (in `/*/a` and 1 more); set each with `PolicyScope::var` or in the environment"
+            pairs,
+            [(&unset, "/*/orders/*"), (&refused("TEAM"), "/*/orders/*")]
+        );
+    }
+
+    #[test]
+    fn the_refusal_names_each_cause_once() {
+        let prefix = WideningCause::Prefix {
+            reason: "`/*` is refused".into(),
+        };
+        let mut widenings = Widenings::new(BTreeMap::from([
+            (String::new(), prefix),
+            ("TEAM".to_owned(), refused("TEAM")),
+        ]));
+        widenings.finish(&format!("/{}/a", stand_in("ENV")));
+        widenings.finish(&format!("/{}/b", stand_in("ENV")));
+        widenings.finish(&format!("/{}/c", stand_in("TEAM")));
+        widenings.finish(&format!("{}/d", stand_in("")));
+        let refusal = Widened::new(widenings.into_list());
+        assert_eq!(refusal.variables(), ["ENV", "TEAM"]);
+        assert_eq!(
+            refusal.to_string(),
+            "the IAM policy grants `*` where it cannot name one value: `ENV` is unset (in `/*/a` and 1 more); `TEAM` holds a value a load refuses (it holds `*`) (in `/*/c`); the prefix is one a load refuses (`/*` is refused) (in `*/d`); set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts"
         );
     }
 }

@@ -6,7 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
+use ssm_config::iam::PolicyScope;
+use ssm_config::{Secret, SsmConfig};
+
+mod refused;
 
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/{IAM_TEST_ENV}/orders")]
@@ -373,7 +376,7 @@ fn a_caller_can_refuse_a_policy_an_unset_variable_widened() {
     let names: Vec<&str> = widened
         .widened
         .iter()
-        .filter(|w| w.variable == "IAM_TEST_ENV")
+        .filter(|w| w.variable() == Some("IAM_TEST_ENV"))
         .map(|w| w.resource.as_str())
         .collect();
     assert!(
@@ -391,4 +394,112 @@ fn a_caller_can_refuse_a_policy_an_unset_variable_widened() {
     let exact = Orders::iam_policy(&scope());
     assert!(exact.widened.is_empty(), "{:?}", exact.widened);
     assert_eq!(exact.clone().exact().unwrap(), exact);
+}
+
+const KEYS: &str = "arn:aws:kms:eu-west-1:123456789012:key";
+
+#[test]
+fn an_alias_scopes_decryption_to_the_keys_that_carry_it() {
+    let policy = Orders::iam_policy(&scope().kms_key("alias/orders"));
+    // Nothing grants any key through the service: the alias names the key.
+    assert!(policy.statement("DecryptParameters").is_none(), "{policy}");
+    assert!(
+        policy.statement("DecryptReferencedSecrets").is_none(),
+        "{policy}"
+    );
+    let document = policy.to_json();
+    for (sid, context, value) in [
+        (
+            "DecryptParametersByKeyAlias",
+            "kms:EncryptionContext:PARAMETER_ARN",
+            format!("{SSM}/prod/orders/db/password"),
+        ),
+        (
+            "DecryptReferencedSecretsByKeyAlias",
+            "kms:EncryptionContext:SecretARN",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-??????".to_owned(),
+        ),
+    ] {
+        assert_eq!(
+            *statement(&document, sid),
+            serde_json::json!({
+                "Sid": sid,
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt"],
+                "Resource": [format!("{KEYS}/*")],
+                "Condition": {
+                    "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/orders"] },
+                    "StringLike": { context: [value] }
+                }
+            })
+        );
+    }
+    let note = policy
+        .notes
+        .iter()
+        .find(|n| n.contains("`alias/orders`"))
+        .unwrap_or_else(|| panic!("a note on the alias: {:?}", policy.notes));
+    assert!(note.contains("kms:ResourceAliases"), "{note}");
+    assert!(policy.exact().is_ok());
+}
+
+#[test]
+fn an_alias_beside_a_key_id_is_granted_too() {
+    let policy = Orders::iam_policy(
+        &scope()
+            .kms_key("1234abcd-12ab-34cd-56ef-1234567890ab")
+            .kms_key("arn:aws:kms:eu-west-1:111122223333:alias/shared"),
+    );
+    let by_id = policy.statement("DecryptParameters").unwrap();
+    assert_eq!(
+        by_id.resources,
+        [format!("{KEYS}/1234abcd-12ab-34cd-56ef-1234567890ab")]
+    );
+    assert!(by_id.condition("kms:ViaService").is_none(), "{by_id:?}");
+    let by_alias = policy.statement("DecryptParametersByKeyAlias").unwrap();
+    // An alias ARN names the account and region of its key.
+    assert_eq!(
+        by_alias.resources,
+        ["arn:aws:kms:eu-west-1:111122223333:key/*"]
+    );
+    assert_eq!(
+        by_alias.condition("kms:ResourceAliases").unwrap().values,
+        ["alias/shared"]
+    );
+    assert!(policy.notes.iter().any(|n| n.contains("`alias/shared`")));
+}
+
+#[test]
+fn a_key_id_filter_that_names_an_alias_scopes_decryption_by_it() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/plain")]
+    struct AliasFiltered {
+        #[ssm(by_path = "keys", type = "SecureString", key_id = "alias/app")]
+        keys: HashMap<String, Secret<String>>,
+    }
+    let policy = AliasFiltered::iam_policy(&scope());
+    assert!(policy.statement("DecryptParameters").is_none(), "{policy}");
+    let by_alias = policy.statement("DecryptParametersByKeyAlias").unwrap();
+    assert_eq!(by_alias.resources, [format!("{KEYS}/*")]);
+    assert_eq!(
+        by_alias.condition("kms:ResourceAliases").unwrap().values,
+        ["alias/app"]
+    );
+}
+
+#[test]
+fn a_key_that_is_no_key_is_never_written() {
+    let policy = Orders::iam_policy(&scope().kms_key("*").kms_key("alias/${aws:username}"));
+    for sid in ["DecryptParameters", "DecryptReferencedSecrets"] {
+        let decrypt = policy.statement(sid).unwrap();
+        assert_eq!(decrypt.resources, ["*"]);
+        assert!(decrypt.condition("kms:ViaService").is_some(), "{decrypt:?}");
+    }
+    assert!(!policy.to_string().contains('$'), "{policy}");
+    let refused: Vec<&String> = policy
+        .notes
+        .iter()
+        .filter(|n| n.contains("is not written"))
+        .collect();
+    assert_eq!(refused.len(), 2, "{:?}", policy.notes);
 }
