@@ -98,6 +98,23 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
         parameter_arns(&reads.recursive_paths),
         vec![],
     ));
+    // A change event under a walk is read by its name alone (a targeted
+    // refresh sends one `GetParameters`), so a walk's parameters are
+    // granted by name too. IAM has no pattern for one segment: under a walk
+    // that does not descend, deeper names may then be read one by one,
+    // though never listed.
+    let walked_by_name = reads
+        .paths
+        .iter()
+        .chain(&reads.recursive_paths)
+        .map(|path| under(&scope.parameter_arn(path)))
+        .collect();
+    add(statement(
+        "ReadWalkedParametersByName",
+        "ssm:GetParameters",
+        walked_by_name,
+        vec![],
+    ));
     add(statement(
         "ReadReferencedSecrets",
         "secretsmanager:GetSecretValue",

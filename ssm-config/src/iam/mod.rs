@@ -30,6 +30,11 @@ pub use widening::{Widened, Widening, WideningCause};
 ///   otherwise allow walking its whole subtree.
 /// - `ReadPathsRecursively`: `ssm:GetParametersByPath` on the path of each
 ///   recursive walk, which reads every parameter under it at any depth.
+/// - `ReadWalkedParametersByName`: `ssm:GetParameters` on `<path>/*` of
+///   each walk, for the targeted refresh of a change event under it
+///   ([`Live::apply_event`](crate::Live::apply_event) reads that one name).
+///   IAM has no pattern for one segment, so under a walk that does not
+///   descend, deeper names may be read one by one too, though never listed.
 /// - `ReadReferencedSecrets`: `secretsmanager:GetSecretValue` on each
 ///   secret read through `/aws/reference/secretsmanager/...`, any version
 ///   (the ARN ends in `-??????`, the six characters Secrets Manager adds).

@@ -56,6 +56,7 @@ fn policy_grants_exactly_what_the_struct_reads() {
             "ReadParameters",
             "ReadDirectChildrenOfPaths",
             "ReadPathsRecursively",
+            "ReadWalkedParametersByName",
             "ReadReferencedSecrets",
             "DecryptParameters",
             "DecryptReferencedSecrets"
@@ -109,7 +110,7 @@ fn policy_grants_exactly_what_the_struct_reads() {
 fn policy_is_an_iam_json_document() {
     let document = Orders::iam_policy(&scope()).to_json();
     assert_eq!(document["Version"], "2012-10-17");
-    let decrypt = &document["Statement"][4];
+    let decrypt = statement(&document, "DecryptParameters");
     assert_eq!(decrypt["Effect"], "Allow");
     assert_eq!(
         decrypt["Condition"]["StringEquals"]["kms:ViaService"][0],
@@ -251,6 +252,27 @@ fn a_non_recursive_walk_is_granted_only_without_recursion() {
             "Effect": "Allow",
             "Action": ["ssm:GetParametersByPath"],
             "Resource": [format!("{SSM}/shared/flags")]
+        })
+    );
+}
+
+/// A change event under a walk is read by its name alone (a targeted
+/// refresh's one `GetParameters` call), so the policy lets a walk's
+/// parameters be read by name too; without it every such event would be
+/// denied and fall back to a full load.
+#[test]
+fn a_walks_parameters_can_be_read_by_name_for_change_events() {
+    let document = Orders::iam_policy(&scope()).to_json();
+    assert_eq!(
+        *statement(&document, "ReadWalkedParametersByName"),
+        serde_json::json!({
+            "Sid": "ReadWalkedParametersByName",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameters"],
+            "Resource": [
+                format!("{SSM}/prod/orders/workers/*"),
+                format!("{SSM}/shared/flags/*")
+            ]
         })
     );
 }
