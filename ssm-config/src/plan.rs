@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use ssm_config_rules::escaped;
+
 use crate::description::{Presence, StructPlan};
 use crate::load::resolve;
 use crate::load::resolved::Leaf;
@@ -60,10 +62,14 @@ impl fmt::Display for PlannedParameter {
         } else {
             "optional"
         };
+        // The prefix may come from run time: hidden characters are shown
+        // escaped, so a listing line is never split or hidden.
         write!(
             f,
             "{}: {}{} ({kind}, {required})",
-            self.field, self.name, selector
+            self.field,
+            escaped(&self.name),
+            escaped(&selector)
         )
     }
 }
@@ -140,8 +146,8 @@ impl fmt::Display for Plan {
             .map(|p| {
                 [
                     p.field.clone(),
-                    p.name.clone(),
-                    p.selector.clone().unwrap_or_default(),
+                    escaped(&p.name),
+                    escaped(p.selector.as_deref().unwrap_or_default()),
                     p.kind.describe(),
                     if p.required { "yes" } else { "no" }.to_owned(),
                     p.env.clone().unwrap_or_default(),

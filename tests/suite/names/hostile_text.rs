@@ -117,5 +117,25 @@ async fn a_huge_refused_prefix_is_cut_in_the_message() {
         .fetch()
         .await
         .unwrap_err();
-    assert!(error.to_string().len() < 2_000, "{} bytes", error.to_string().len());
+    assert!(
+        error.to_string().len() < 2_000,
+        "{} bytes",
+        error.to_string().len()
+    );
+}
+
+/// The plan listing takes the loader's prefix as it is given: a newline
+/// in it never makes a line of its own.
+#[test]
+fn the_plan_listing_shows_a_hostile_prefix_escaped() {
+    let plan = Orders::loader()
+        .prefix("/x\nFORGED  row\u{1b}[2J")
+        .var("HT_ENV", "prod")
+        .parameters();
+    let table = plan.to_string();
+    assert_eq!(table.lines().count(), 2, "{table}");
+    assert!(no_hidden_characters(&table), "{table:?}");
+    for parameter in plan.iter() {
+        assert!(no_hidden_characters(&parameter.to_string()), "{parameter}");
+    }
 }
