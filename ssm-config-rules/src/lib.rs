@@ -33,6 +33,7 @@ mod declared;
 mod filled;
 mod reads;
 mod rules;
+mod shells;
 mod template;
 mod text;
 
@@ -44,10 +45,12 @@ pub use declared::{
 pub use filled::{FillError, Filler, Lookup};
 pub use reads::{FNV_OFFSET, Reads, fnv_byte, fnv_bytes, same_bytes, same_option};
 pub use rules::{
-    MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, SECRETS_REFERENCE, Selected,
-    check_env_name, check_filled_name, check_label, check_name, check_secret_name, check_selector,
-    escaped, is_absolute, is_arn, join, shown, shown_char, stands_alone, trimmed_len,
+    MAX_LABEL_LEN, MAX_LEVELS, MAX_NAME_LEN, MAX_SECRET_NAME_LEN, RESERVED_STARTS,
+    SECRETS_REFERENCE, Selected, check_env_name, check_filled_name, check_label, check_name,
+    check_secret_name, check_selector, escaped, is_absolute, is_arn, join, shown, shown_char,
+    stands_alone, trimmed_len,
 };
+pub use shells::set_by_shells;
 pub use template::{
     FillFailure, Piece, check_variable_value, fill, fill_keeping_unset, pieces, substitute,
 };

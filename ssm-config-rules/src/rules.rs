@@ -101,9 +101,15 @@ fn forbidden_char(text: &str, extra: &str) -> Option<char> {
         .find(|c| !(c.is_ascii_alphanumeric() || "_.-".contains(*c) || extra.contains(*c)))
 }
 
+/// What no parameter name (its first segment) and no label may start
+/// with, in any case.
+pub const RESERVED_STARTS: [&str; 2] = ["aws", "ssm"];
+
 fn starts_reserved(text: &str) -> bool {
-    let head = text.get(..3).map(str::to_ascii_lowercase);
-    matches!(head.as_deref(), Some("aws" | "ssm"))
+    RESERVED_STARTS.iter().any(|reserved| {
+        text.get(..reserved.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(reserved))
+    })
 }
 
 /// Rules a name or a part of one breaks on its own, whatever it is joined

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use ssm_config_rules::RESERVED_STARTS;
+
 use super::quoting::*;
+use super::value_rules::{NameKind, value_rules};
 use super::*;
 
 impl Bootstrap {
@@ -13,10 +16,11 @@ impl Bootstrap {
     ///
     /// Every name and value is a double-quoted YAML scalar; a name with an
     /// unset `{VAR}` is a `!Sub` that substitutes nothing but the template
-    /// parameter of each variable, whose `AllowedPattern` holds its value
-    /// to one segment, as a load checks it. Refused names
-    /// ([`Bootstrap::refused`]) are listed in a comment, and no resource is
-    /// written for them.
+    /// parameter of each variable, whose `AllowedPattern` and `MaxLength`
+    /// hold its value to what a load takes where the names use it: one
+    /// segment, no name beginning with `aws` or `ssm`, none too long.
+    /// Refused names ([`Bootstrap::refused`]) are listed in a comment, and
+    /// no resource is written for them.
     pub fn cloudformation(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -65,16 +69,35 @@ impl Bootstrap {
             .into_iter()
             .map(|var| (var, unique(logical_id(var, "Variable"), &mut taken)))
             .collect();
+        let rules = value_rules(plain.iter().map(|p| (p.name.as_str(), NameKind::Parameter)));
         if !ids.is_empty() {
             out.push_str("Parameters:\n");
-            for id in ids.values() {
-                let _ = writeln!(
-                    out,
-                    "  {id}:\n    Type: String\n    \
-                       AllowedPattern: \"^[{SEGMENT_CHARACTERS}]+$\"\n    \
-                       ConstraintDescription: \"one segment of a parameter name: only a-z A-Z 0-9 _ . -\""
-                );
-            }
+        }
+        // `AllowedPattern` and `MaxLength` constrain a String parameter's
+        // value: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+        for (var, id) in &ids {
+            let Some(rule) = rules.get(var) else {
+                continue;
+            };
+            let reserved = match rule.refuses_reserved() {
+                true => format!(
+                    " that does not make it begin with {} in any case",
+                    RESERVED_STARTS.join(" or ")
+                ),
+                false => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {id}:\n    Type: String\n    \
+                   Description: {}\n    \
+                   AllowedPattern: \"{}\"\n    \
+                   MaxLength: {}\n    \
+                   ConstraintDescription: \"one segment of a parameter name (only a-z A-Z 0-9 _ . -){reserved}, at most {} characters\"",
+                yaml_string(&format!("Fills {{{var}}} in the names.")),
+                rule.pattern(),
+                rule.longest,
+                rule.longest
+            );
         }
         out.push_str("Resources:");
         if plain.is_empty() {

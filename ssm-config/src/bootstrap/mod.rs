@@ -5,11 +5,12 @@ mod cloudformation;
 mod quoting;
 mod shell;
 mod terraform;
+mod value_rules;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use ssm_config_rules::Piece;
+use ssm_config_rules::{Piece, RESERVED_STARTS, pieces, set_by_shells, shown};
 
 use crate::description::{Presence, StructPlan};
 use crate::error::Problem;
@@ -19,6 +20,7 @@ use crate::name::{arn_name, referenced_secret};
 use crate::placeholder::placeholder;
 use crate::plan::Selector;
 use crate::source::ParameterType;
+use value_rules::NameKind;
 
 /// What a struct needs created, from `AppConfig::bootstrap()` or
 /// [`Loader::bootstrap`](crate::Loader::bootstrap): every parameter it
@@ -49,11 +51,20 @@ use crate::source::ParameterType;
 /// output lists it in a comment, and the shell script says what and stops
 /// before it reads or creates anything.
 ///
-/// A `{VAR}` with no value stays a variable of the output: `"${VAR}"` in
-/// the script, `var.VAR` in Terraform, a template parameter in
-/// CloudFormation; each output holds its value to one segment (`a-z A-Z
-/// 0-9 _ . -`) when it runs, as a load does. Only a variable a shell can
-/// set stays; any other is refused as unset.
+/// A `{VAR}` with no value stays a variable of the output: the script
+/// reads it once, at its top, into a copy of its own (`"${var_app_env}"`
+/// for `{APP_ENV}`); Terraform declares it (as `var_count` for `{count}`,
+/// a name Terraform reserves); CloudFormation takes it as a template
+/// parameter. When it runs, each output holds the value to what a load
+/// takes where the names use it: one segment (`a-z A-Z 0-9 _ . -`), no
+/// name beginning with `aws` or `ssm` in any case, no name longer than SSM
+/// allows. Terraform and CloudFormation check each variable on its own;
+/// where two decide a name together (side by side in its first segment,
+/// or by their lengths together), the script checks the whole name too.
+/// Only a variable a shell can set, and does not set for itself, stays: one
+/// a shell sets (`_`, `LINENO`, `RANDOM`, `PWD`, `BASH_*`...) is refused
+/// ([`Problem::InvalidVariable`]), any other as unset; so is a name whose
+/// first segment begins with `aws` or `ssm` before its `{VAR}`.
 ///
 /// Whatever a name, a placeholder, a field, a label or a line of
 /// [`skipped`](Bootstrap::skipped) holds (all public, so anything), it is
@@ -63,9 +74,11 @@ use crate::source::ParameterType;
 /// single-quoted; in Terraform, an HCL string that interpolates only
 /// `var.VAR` (`$` and `%` written as `${"$"}` and `${"%"}`); in
 /// CloudFormation, a double-quoted YAML scalar, or a `!Sub` that
-/// substitutes only the variables. Comment lines hold no control, line
-/// separator or bidirectional character: those are written as escapes
-/// (`\n`, `\u{202e}`).
+/// substitutes only the variables. Comment lines, and what the script
+/// prints, hold no control, line separator or bidirectional character:
+/// those are written as escapes (`\n`, `\u{202e}`). The script prints
+/// with `printf '%s\n'`, never `echo` (dash's, `/bin/sh` on Debian and
+/// Ubuntu, reads backslash sequences), so a backslash prints as itself.
 ///
 /// ```
 /// # use ssm_config::SsmConfig;
@@ -157,7 +170,56 @@ pub(crate) fn bootstrap(
         refused: resolution.problems,
     };
     gather(&resolution.root, &resolution.requests, &mut out);
+    refuse_unrunnable(&mut out);
     out
+}
+
+/// Moves to `refused` what no output could create as a load would read
+/// it, whatever is given when it runs: a name whose `{VAR}` a shell sets
+/// for itself ([`set_by_shells`]), and one whose first segment begins with
+/// a reserved word before its variable.
+fn refuse_unrunnable(out: &mut Bootstrap) {
+    let mut refused_variables = BTreeSet::new();
+    let mut refuse = |name: &str, field: &str, refused: &mut Vec<Problem>| {
+        let shell_set = pieces(name).ok().and_then(|pieces| {
+            pieces.into_iter().find_map(|piece| match piece {
+                Piece::Variable(variable) if set_by_shells(variable) => Some(variable),
+                _ => None,
+            })
+        });
+        if let Some(variable) = shell_set {
+            if refused_variables.insert(variable.to_owned()) {
+                refused.push(Problem::InvalidVariable {
+                    variable: variable.to_owned(),
+                    template: name.to_owned(),
+                    reason: format!(
+                        "a shell sets `{variable}` for itself, so a script would not see the value given; \
+                         give it with `Loader::var`, or use another variable"
+                    ),
+                });
+            }
+            return true;
+        }
+        if value_rules::begins_reserved(name) {
+            refused.push(Problem::InvalidName {
+                field: field.to_owned(),
+                name: name.to_owned(),
+                reason: format!(
+                    "`{}` starts with a reserved word: names must not begin with `{}`",
+                    shown(name),
+                    RESERVED_STARTS.join("` or `")
+                ),
+            });
+            return true;
+        }
+        false
+    };
+    let first = |fields: &[String]| fields.first().cloned().unwrap_or_default();
+    let refused = &mut out.refused;
+    out.parameters
+        .retain(|p| !refuse(&p.name, &first(&p.fields), refused));
+    out.secrets
+        .retain(|s| !refuse(&s.name, &first(&s.fields), refused));
 }
 
 fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {
@@ -308,6 +370,19 @@ impl Bootstrap {
             .iter()
             .map(|p| p.name.as_str())
             .chain(self.secrets.iter().map(|s| s.name.as_str()))
+    }
+
+    /// Every name, with the rules it is made under.
+    fn kinded_names(&self) -> impl Iterator<Item = (&str, NameKind)> + '_ {
+        let parameters = self
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), NameKind::Parameter));
+        let secrets = self
+            .secrets
+            .iter()
+            .map(|s| (s.name.as_str(), NameKind::Secret));
+        parameters.chain(secrets)
     }
 
     /// The comment lines that say what is not written, and why: refused

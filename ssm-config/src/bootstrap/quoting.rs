@@ -6,14 +6,17 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use ssm_config_rules::{Piece, check_env_name, pieces};
+use ssm_config_rules::{Piece, check_env_name, pieces, set_by_shells};
 
 /// A name as the outputs write it: text, and each `{VAR}` left to whoever
 /// runs them. A name that is not a well-formed template, or holds a
-/// variable no shell could set, is all text.
+/// variable no shell could set or one a shell sets for itself, is all
+/// text.
 pub(super) fn name_pieces(name: &str) -> Vec<Piece<'_>> {
     let settable = |piece: &Piece<'_>| match piece {
-        Piece::Variable(variable) => check_env_name(variable, true).is_ok(),
+        Piece::Variable(variable) => {
+            check_env_name(variable, true).is_ok() && !set_by_shells(variable)
+        }
         Piece::Text(_) => true,
     };
     match pieces(name) {
@@ -48,8 +51,19 @@ pub(super) fn shell_quote(text: &str) -> String {
 }
 
 /// A name as one shell word: its text in single quotes, each `{VAR}` as
-/// `"${VAR}"`, so a variable's value is never split or expanded again.
-pub(super) fn shell_name(name: &str) -> String {
+/// `"${copy}"`, the script's own variable `copy(VAR)` names, so a
+/// variable's value is never split or expanded again.
+pub(super) fn shell_name(name: &str, copy: impl Fn(&str) -> String) -> String {
+    shell_word(name, shell_quote, copy)
+}
+
+/// A name as one shell word for a message: [`shell_name`] with its text
+/// [`inert`], so printing it shows the name and writes nothing else.
+pub(super) fn shell_shown_name(name: &str, copy: impl Fn(&str) -> String) -> String {
+    shell_word(name, |text| shell_quote(&inert(text)), copy)
+}
+
+fn shell_word(name: &str, text: impl Fn(&str) -> String, copy: impl Fn(&str) -> String) -> String {
     let pieces = name_pieces(name);
     if pieces.is_empty() {
         return "''".to_owned();
@@ -57,8 +71,8 @@ pub(super) fn shell_name(name: &str) -> String {
     pieces
         .iter()
         .map(|piece| match piece {
-            Piece::Text(text) => shell_quote(text),
-            Piece::Variable(variable) => format!("\"${{{variable}}}\""),
+            Piece::Text(written) => text(written),
+            Piece::Variable(variable) => format!("\"${{{}}}\"", copy(variable)),
         })
         .collect()
 }
@@ -97,14 +111,15 @@ pub(super) fn hcl_string(text: &str) -> String {
     out
 }
 
-/// A name as an HCL string, each unset `{VAR}` read from `var.VAR`.
-pub(super) fn hcl_name(name: &str) -> String {
+/// A name as an HCL string, each unset `{VAR}` read from `var.NAME`, the
+/// Terraform variable `id(VAR)` names.
+pub(super) fn hcl_name(name: &str, id: impl Fn(&str) -> String) -> String {
     let mut out = String::from("\"");
     for piece in name_pieces(name) {
         match piece {
             Piece::Text(text) => hcl_text(text, &mut out),
             Piece::Variable(variable) => {
-                let _ = write!(out, "${{var.{variable}}}");
+                let _ = write!(out, "${{var.{}}}", id(variable));
             }
         }
     }
@@ -214,15 +229,25 @@ mod tests {
     #[test]
     fn quoting_survives_hostile_text() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_name("/{APP_ENV}/x"), r#"'/'"${APP_ENV}"'/x'"#);
-        assert_eq!(shell_name("/$(x)/{a b}"), "'/$(x)/{a b}'");
-        assert_eq!(shell_name(""), "''");
+        let copy = |v: &str| format!("var_{}", v.to_ascii_lowercase());
+        assert_eq!(
+            shell_name("/{APP_ENV}/x", copy),
+            r#"'/'"${var_app_env}"'/x'"#
+        );
+        assert_eq!(shell_name("/$(x)/{a b}", copy), "'/$(x)/{a b}'");
+        assert_eq!(shell_name("/{_}/{LINENO}", copy), "'/{_}/{LINENO}'");
+        assert_eq!(shell_name("", copy), "''");
+        assert_eq!(
+            shell_shown_name("/\u{1b}[2J\\c/{APP_ENV}", copy),
+            r#"'/\u{1b}[2J\c/'"${var_app_env}""#
+        );
         assert_eq!(
             hcl_string("a\"${x}%{y}\\\n"),
             r#""a\"${"$"}{x}${"%"}{y}\\\u000A""#
         );
-        assert_eq!(hcl_name("/{APP_ENV}/x"), r#""/${var.APP_ENV}/x""#);
-        assert_eq!(hcl_name("/a$/{ENV}"), r#""/a${"$"}/${var.ENV}""#);
+        let same = |v: &str| v.to_owned();
+        assert_eq!(hcl_name("/{APP_ENV}/x", same), r#""/${var.APP_ENV}/x""#);
+        assert_eq!(hcl_name("/a$/{ENV}", same), r#""/a${"$"}/${var.ENV}""#);
         assert_eq!(yaml_string("a\"\n\u{2028}😀"), r#""a\"\u000A\u2028😀""#);
         let id = |v: &str| logical_id(v, "Var");
         assert_eq!(

@@ -6,15 +6,18 @@
 //! and shell history would show (and which AWS CLI v1 would fetch, were it
 //! a URL).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use ssm_config_rules::RESERVED_STARTS;
+
 use super::quoting::*;
+use super::value_rules::{reserved_name_patterns, value_rules, whole_names};
 use super::*;
 
 /// The script's own variables: never one a name reads (a `{VAR}` left to
-/// the script), nor one the shell gives a meaning (all of those are upper
-/// case, and a value's variable is lower case).
+/// the script), nor one the shell gives a meaning (a lower-case name is
+/// never [`set_by_shells`](ssm_config_rules::set_by_shells)).
 struct Names {
     /// A shell variable per parameter, in `parameters` order: a plain
     /// value's at the top of the script, a SecureString's from the
@@ -28,6 +31,11 @@ struct Names {
     given: String,
     /// What `read_secret` reads the file name into.
     from_file: String,
+    /// The script's own copy of each `{VAR}`: read from the environment
+    /// once, at the top, checked, and the only one used after.
+    copies: BTreeMap<String, String>,
+    /// A whole name the values of several variables decide, to check.
+    whole: String,
 }
 
 /// The prefix of the environment variables secret values are read from.
@@ -43,14 +51,17 @@ impl Bootstrap {
     /// without echo.
     ///
     /// Each name is one shell word: its text in single quotes and each
-    /// unset `{VAR}` as `"${VAR}"`, passed as `--name=...` so that nothing
-    /// in it is expanded and it can never be taken for an option. A `{VAR}`
-    /// must be set when the script runs, to one segment (`a-z A-Z 0-9 _ .
-    /// -`, as a load checks it), or the script stops before it creates
-    /// anything. Comment lines hold no control character: names, fields
-    /// and reasons are written there with such characters escaped. While
-    /// [`Bootstrap::refused`] lists anything, the script says what and
-    /// stops at once.
+    /// unset `{VAR}` as `"${var_...}"`, the script's own copy, passed as
+    /// `--name=...` so that nothing in it is expanded and it can never be
+    /// taken for an option. A `{VAR}` must be set when the script runs; it
+    /// is read once, at the top, into that copy, which is checked as a
+    /// load checks the names it fills (one segment, `a-z A-Z 0-9 _ . -`; no
+    /// name beginning with `aws` or `ssm`; none too long), or the script
+    /// stops before it creates anything. Comment lines and printed lines
+    /// hold no control character: names, fields and reasons are written
+    /// there with such characters escaped, and printed with `printf '%s\n'`,
+    /// never `echo`. While [`Bootstrap::refused`] lists anything, the
+    /// script says what and stops at once.
     pub fn shell(&self) -> String {
         let names = self.shell_names();
         let mut out = String::new();
@@ -72,39 +83,33 @@ impl Bootstrap {
         self.not_written_comment(&mut out, "#");
         out.push_str("set -eu\n");
         self.refusal(&mut out);
-        for var in variables(self.names()) {
-            let _ = writeln!(
-                out,
-                ": \"${{{var}:?set {var}, which the names use}}\"\n\
-                 case \"${{{var}}}\" in\n  \
-                   *[!{SEGMENT_CHARACTERS}]*)\n    \
-                     echo \"{var} fills one segment of a parameter name: use only a-z A-Z 0-9 _ . -; nothing was created\" >&2\n    \
-                     exit 1 ;;\n\
-                 esac"
-            );
-        }
+        self.variable_checks(&mut out, &names);
+        self.whole_name_checks(&mut out, &names);
         self.plain_values(&mut out, &names);
         self.secret_values(&mut out, &names);
         out.push_str(
-            "\ncreate_parameter() {\n  \
+            "\n# Each creates the name $1 unless it exists; $4 (or $3 for a secret), when\n\
+             # given, is the name as printed, its hidden characters escaped.\n\
+             create_parameter() {\n  \
                if aws ssm get-parameter --name=\"$1\" >/dev/null 2>&1; then\n    \
-                 echo \"kept     $1\"\n  \
+                 printf 'kept     %s\\n' \"${4:-$1}\"\n  \
                else\n    \
                  printf '%s' \"$3\" | aws ssm put-parameter --name=\"$1\" --type=\"$2\" --value=file:///dev/stdin >/dev/null\n    \
-                 echo \"created  $1\"\n  \
+                 printf 'created  %s\\n' \"${4:-$1}\"\n  \
                fi\n\
              }\n\n\
              create_secret() {\n  \
                if aws secretsmanager describe-secret --secret-id=\"$1\" >/dev/null 2>&1; then\n    \
-                 echo \"kept     secret $1\"\n  \
+                 printf 'kept     secret %s\\n' \"${3:-$1}\"\n  \
                else\n    \
                  printf '%s' \"$2\" | aws secretsmanager create-secret --name=\"$1\" --secret-string=file:///dev/stdin >/dev/null\n    \
-                 echo \"created  secret $1\"\n  \
+                 printf 'created  secret %s\\n' \"${3:-$1}\"\n  \
                fi\n\
              }\n",
         );
+        let copy = |var: &str| names.copies.get(var).cloned().unwrap_or_default();
         for (parameter, variable) in self.parameters.iter().zip(&names.parameters) {
-            let name = shell_name(&parameter.name);
+            let name = shell_name(&parameter.name, copy);
             let _ = writeln!(
                 out,
                 "\n# {} ({})",
@@ -113,8 +118,9 @@ impl Bootstrap {
             );
             let _ = writeln!(
                 out,
-                "create_parameter {name} {} \"${variable}\"",
-                parameter.kind
+                "create_parameter {name} {} \"${variable}\"{}",
+                parameter.kind,
+                shown_argument(&parameter.name, copy)
             );
             for label in &parameter.labels {
                 let _ = writeln!(
@@ -132,8 +138,9 @@ impl Bootstrap {
             );
             let _ = writeln!(
                 out,
-                "create_secret {} \"${variable}\"",
-                shell_name(&secret.name)
+                "create_secret {} \"${variable}\"{}",
+                shell_name(&secret.name, copy),
+                shown_argument(&secret.name, copy)
             );
         }
         out
@@ -146,13 +153,94 @@ impl Bootstrap {
             return;
         }
         for problem in &self.refused {
+            print_error(out, &problem.to_string());
+        }
+        print_error(out, "a load would refuse these names; nothing was created");
+        out.push_str("exit 1\n");
+    }
+
+    /// Reads each `{VAR}` the names leave to the script once, into the
+    /// script's own copy, and holds the copy to what a load takes where
+    /// the names use it: one segment, no reserved start, not too long.
+    fn variable_checks(&self, out: &mut String, names: &Names) {
+        let rules = value_rules(self.kinded_names());
+        for var in variables(self.names()) {
+            let copy = &names.copies[var];
             let _ = writeln!(
                 out,
-                "echo {} >&2",
-                shell_quote(&inert(&problem.to_string()))
+                ": \"${{{var}:?set {var}, which the names use}}\"\n\
+                 {copy}=${var}\n\
+                 case \"${copy}\" in\n  \
+                   *[!{SEGMENT_CHARACTERS}]*)"
             );
+            error_and_exit(
+                out,
+                &format!("{var} fills one segment of a parameter name: use only a-z A-Z 0-9 _ . -"),
+                Within::CaseBranch,
+            );
+            let Some(rule) = rules.get(var) else {
+                out.push_str("esac\n");
+                continue;
+            };
+            if rule.refuses_reserved() {
+                let _ = writeln!(out, "  {})", rule.shell_patterns());
+                error_and_exit(
+                    out,
+                    &format!(
+                        "{var} would make a parameter name begin with {}, in any case, which SSM refuses",
+                        RESERVED_STARTS.join(" or ")
+                    ),
+                    Within::CaseBranch,
+                );
+            }
+            out.push_str("esac\n");
+            let longest = rule.longest;
+            let _ = writeln!(out, "if [ \"${{#{copy}}}\" -gt {longest} ]; then");
+            error_and_exit(
+                out,
+                &format!(
+                    "{var} is longer than {longest} characters: a name it fills would be longer than SSM allows"
+                ),
+                Within::IfBlock,
+            );
+            out.push_str("fi\n");
         }
-        out.push_str("echo 'a load would refuse these names; nothing was created' >&2\nexit 1\n");
+    }
+
+    /// Checks whole each name that several variables' values decide
+    /// together: its length, and whether its first segment begins with a
+    /// reserved word.
+    fn whole_name_checks(&self, out: &mut String, names: &Names) {
+        let copy = |var: &str| names.copies.get(var).cloned().unwrap_or_default();
+        let whole = &names.whole;
+        for check in whole_names(self.kinded_names()) {
+            let shown = format!("`{}`", check.name);
+            let _ = writeln!(out, "{whole}={}", shell_name(check.name, copy));
+            if check.shared_length {
+                let longest = check.kind.longest();
+                let _ = writeln!(out, "if [ \"${{#{whole}}}\" -gt {longest} ]; then");
+                error_and_exit(
+                    out,
+                    &format!(
+                        "{shown} would be longer than the {longest} characters SSM allows, with the values given"
+                    ),
+                    Within::IfBlock,
+                );
+                out.push_str("fi\n");
+            }
+            if check.shared_start {
+                let _ = writeln!(out, "case \"${whole}\" in\n  {})", reserved_name_patterns());
+                error_and_exit(
+                    out,
+                    &format!(
+                        "{shown} would begin with {}, in any case, with the values given, which SSM refuses",
+                        RESERVED_STARTS.join(" or ")
+                    ),
+                    Within::CaseBranch,
+                );
+                out.push_str("esac\n");
+            }
+        }
     }
 
     /// The values to fill in, and the check that none is left a
@@ -178,7 +266,7 @@ impl Bootstrap {
             "for {value} in {}; do\n  \
                case \"${value}\" in\n    \
                  *'CHANGE_ME('*)\n      \
-                   echo \"replace every CHANGE_ME(...) among the values at the top of this script first; nothing was created\" >&2\n      \
+                   printf '%s\\n' 'replace every CHANGE_ME(...) among the values at the top of this script first; nothing was created' >&2\n      \
                    exit 1 ;;\n  \
                esac\n\
              done",
@@ -251,7 +339,7 @@ impl Bootstrap {
                fi\n  \
                case \"${given}\" in\n    \
                  ''|*'CHANGE_ME('*)\n      \
-                   echo \"$2: set $1, or $1_FILE to a file holding it; nothing was created\" >&2\n      \
+                   printf '%s: set %s, or %s_FILE to a file holding it; nothing was created\\n' \"$2\" \"$1\" \"$1\" >&2\n      \
                    exit 1 ;;\n  \
                esac\n  \
                eval \"$1=\\${given}\"\n\
@@ -270,6 +358,14 @@ impl Bootstrap {
         let value = unused_name(&mut taken, "value");
         let given = unused_name(&mut taken, "given");
         let from_file = unused_name(&mut taken, "from_file");
+        let whole = unused_name(&mut taken, "whole");
+        let copies = variables(self.names())
+            .into_iter()
+            .map(|var| {
+                let copy = unused_name(&mut taken, &format!("var_{}", shell_variable(var)));
+                (var.to_owned(), copy)
+            })
+            .collect();
         let parameters = self
             .parameters
             .iter()
@@ -292,7 +388,45 @@ impl Bootstrap {
             value,
             given,
             from_file,
+            copies,
+            whole,
         }
+    }
+}
+
+/// Writes a line that prints `text`, [`inert`], on standard error:
+/// `printf '%s\n'`, which prints its argument as it is, where `echo` (dash's,
+/// `/bin/sh` on Debian and Ubuntu) reads backslash sequences in it.
+fn print_error(out: &mut String, text: &str) {
+    let _ = writeln!(out, "printf '%s\\n' {} >&2", shell_quote(&inert(text)));
+}
+
+/// Where [`error_and_exit`] stops the script.
+#[derive(Clone, Copy)]
+enum Within {
+    /// A `case` branch, which `;;` ends.
+    CaseBranch,
+    /// An `if` block.
+    IfBlock,
+}
+
+/// [`print_error`] with that nothing was created, then `exit 1`.
+fn error_and_exit(out: &mut String, text: &str, within: Within) {
+    let (indent, end) = match within {
+        Within::CaseBranch => ("    ", " ;;"),
+        Within::IfBlock => ("  ", ""),
+    };
+    out.push_str(indent);
+    print_error(out, &format!("{text}; nothing was created"));
+    let _ = writeln!(out, "{indent}exit 1{end}");
+}
+
+/// The name as printed, as one more argument, where it holds a character
+/// [`inert`] escapes; nothing where it prints as it is.
+fn shown_argument(name: &str, copy: impl Fn(&str) -> String + Copy) -> String {
+    match inert(name) == name {
+        true => String::new(),
+        false => format!(" {}", shell_shown_name(name, copy)),
     }
 }
 

@@ -114,9 +114,11 @@ fn filled_script() -> String {
 async fn the_script_creates_what_a_load_then_reads() {
     let Some(emulator) = moto().await else { return };
     let script = filled_script();
-    // The variable stays a variable of the script, outside the quotes.
+    // The variable stays a variable of the script (read once into its own
+    // copy), outside the quotes.
+    assert!(script.contains("var_boot_env=$BOOT_ENV\n"), "{script}");
     assert!(
-        script.contains(r#"create_parameter '/'"${BOOT_ENV}"'/orders/db_host'"#),
+        script.contains(r#"create_parameter '/'"${var_boot_env}"'/orders/db_host'"#),
         "{script}"
     );
     for (_, secret) in SECRETS {

@@ -6,18 +6,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use ssm_config::bootstrap::Bootstrap;
-use ssm_config_rules::{Piece, check_env_name, pieces};
+use ssm_config_rules::{Piece, check_env_name, pieces, set_by_shells};
 
 use super::bootstrap_sandbox::Parsers;
 
 /// The `{VAR}`s of `name` the outputs leave to whoever runs them: those of
-/// a well-formed template that a shell can set.
+/// a well-formed template that a shell can set, and does not set itself.
 pub(super) fn template_variables(name: &str) -> Option<Vec<&str>> {
     let pieces = pieces(name).ok()?;
     let mut variables = Vec::new();
     for piece in pieces {
         if let Piece::Variable(variable) = piece {
             check_env_name(variable, true).ok()?;
+            if set_by_shells(variable) {
+                return None;
+            }
             variables.push(variable);
         }
     }
@@ -40,9 +43,13 @@ pub(super) fn resolved(name: &str, write: &dyn Fn(&str) -> String) -> String {
 }
 
 /// An HCL string as python-hcl2 gives it (quotes and escapes as written)
-/// decoded, each `${var.VAR}` as `{VAR}`. Any other interpolation, or a
+/// decoded, each `${var.NAME}` as the `{VAR}` that `filling` says the
+/// Terraform variable `NAME` fills. Any other interpolation, or a
 /// directive, is an error: the outputs write none.
-fn hcl_value(raw: &serde_json::Value) -> Result<String, String> {
+fn hcl_value(
+    raw: &serde_json::Value,
+    filling: &BTreeMap<String, String>,
+) -> Result<String, String> {
     let raw = raw.as_str().ok_or("not a string")?;
     let inner = raw
         .strip_prefix('"')
@@ -79,7 +86,11 @@ fn hcl_value(raw: &serde_json::Value) -> Result<String, String> {
                     "\"$\"" => out.push('$'),
                     "\"%\"" => out.push('%'),
                     var if var.starts_with("var.") => {
-                        out.push_str(&format!("{{{}}}", &var["var.".len()..]));
+                        let name = &var["var.".len()..];
+                        let filled = filling
+                            .get(name)
+                            .ok_or(format!("`var.{name}` is not declared"))?;
+                        out.push_str(&format!("{{{filled}}}"));
                     }
                     other => return Err(format!("interpolates `{other}`")),
                 }
@@ -121,7 +132,8 @@ pub(super) fn check_terraform(
         "\"aws_secretsmanager_secret_version\"",
     ];
     prop_assert!(kinds.iter().all(|k| known.contains(k)), "{:?}", kinds);
-    let decode = |v: &serde_json::Value| hcl_value(v).map_err(TestCaseError::fail);
+    let filling = filled_variables(&parsed).map_err(TestCaseError::fail)?;
+    let decode = |v: &serde_json::Value| hcl_value(v, &filling).map_err(TestCaseError::fail);
     let parameters = of_type.remove(known[0]).unwrap_or_default();
     prop_assert_eq!(parameters.len(), bootstrap.parameters.len());
     for (body, parameter) in parameters.iter().zip(&bootstrap.parameters) {
@@ -137,13 +149,8 @@ pub(super) fn check_terraform(
         prop_assert_eq!(decode(&body["name"])?, secret.name.clone());
         prop_assert_eq!(decode(&version["secret_string"])?, secret.placeholder());
     }
-    let declared: BTreeSet<String> = parsed["variable"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|v| v.as_object().unwrap().keys())
-        .map(|k| k.trim_matches('"').to_owned())
-        .collect();
+    let declared: BTreeSet<String> = filling.values().cloned().collect();
+    prop_assert_eq!(filling.len(), declared.len(), "one variable per {{VAR}}");
     let used: BTreeSet<String> = bootstrap
         .parameters
         .iter()
@@ -154,6 +161,24 @@ pub(super) fn check_terraform(
         .collect();
     prop_assert_eq!(declared, used);
     Ok(())
+}
+
+/// Each declared Terraform variable, with the `{VAR}` it fills, as its
+/// description names it first: `"Fills {count} in ..."`.
+fn filled_variables(parsed: &serde_json::Value) -> Result<BTreeMap<String, String>, String> {
+    let mut filling = BTreeMap::new();
+    for block in parsed["variable"].as_array().into_iter().flatten() {
+        for (name, body) in block.as_object().unwrap() {
+            let description = body["description"].as_str().unwrap_or_default();
+            let fills = description
+                .split_once('{')
+                .and_then(|(_, rest)| rest.split_once('}'))
+                .map(|(variable, _)| variable.to_owned())
+                .ok_or(format!("{name}: no {{VAR}} in {description:?}"))?;
+            filling.insert(name.trim_matches('"').to_owned(), fills);
+        }
+    }
+    Ok(filling)
 }
 
 /// A name with each variable it leaves to the outputs as `{}`.

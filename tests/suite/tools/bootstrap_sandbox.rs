@@ -117,14 +117,19 @@ impl Sandbox {
         run_bounded(Command::new("sh").arg("-n").arg(&file), &self.bin)
     }
 
-    /// Runs `script` with `env` added, from the empty working directory,
-    /// after clearing the record of an earlier run.
+    /// Runs `script` with `sh`, with `env` added, from the empty working
+    /// directory, after clearing the record of an earlier run.
     pub fn run(&self, script: &str, env: &[(String, String)]) -> Ran {
+        self.run_with("sh", script, env)
+    }
+
+    /// [`Self::run`] with `shell` (`dash`, `bash`).
+    pub fn run_with(&self, shell: &str, script: &str, env: &[(String, String)]) -> Ran {
         let _ = std::fs::remove_file(&self.log);
         let file = self.script_file(script);
         let path = format!("{}:{}", self.bin.display(), std::env::var("PATH").unwrap());
         run_bounded(
-            Command::new("sh")
+            Command::new(shell)
                 .arg(&file)
                 .current_dir(&self.work)
                 .env("PATH", path)
@@ -160,6 +165,24 @@ impl Sandbox {
     }
 }
 
+/// Whether `program` is on the `PATH`.
+pub fn installed(program: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+}
+
+/// The shells a script is run with: dash, whose `echo` reads backslash
+/// escapes (`/bin/sh` on Debian and Ubuntu; `sh` stands in where it is not
+/// installed), and bash where it is.
+pub fn shells() -> Vec<&'static str> {
+    let dash = if installed("dash") { "dash" } else { "sh" };
+    let mut shells = vec![dash];
+    if installed("bash") {
+        shells.push("bash");
+    }
+    shells
+}
+
 /// A value for each secret `script` reads from its environment, as its
 /// `read_secret` lines name them.
 pub fn secret_values(script: &str) -> Vec<(String, String)> {
@@ -183,12 +206,14 @@ pub fn python() -> Option<PathBuf> {
     Some(emulator::venv_bin().join("python"))
 }
 
-/// Reads each file it is given, one request a line (`tf PATH` or `yaml
-/// PATH`), and answers one JSON line: the parse, or the parser's error.
+/// Reads each file it is given, one request a line (`tf PATH`, `yaml
+/// PATH` or `re PATH`), and answers one JSON line: the parse, or the
+/// parser's error. A `re` file holds a JSON pattern and values; the answer
+/// says which values the pattern matches whole.
 /// Terraform comes without its comments, its strings (block labels among
 /// them) as written, quotes and escapes and all; a YAML tag such as `!Sub`
 /// as a one-key object. Files are read exactly: no newline translation.
-const PARSER: &str = "import json, sys, yaml, hcl2
+const PARSER: &str = "import json, re, sys, yaml, hcl2
 from hcl2.utils import SerializationOptions
 class Loader(yaml.SafeLoader): pass
 Loader.add_multi_constructor('!', lambda l, tag, node: {tag: l.construct_scalar(node)})
@@ -200,6 +225,10 @@ for line in sys.stdin:
             text = f.read()
         if kind == 'tf':
             parsed = hcl2.loads(text, serialization_options=options)
+        elif kind == 're':
+            request = json.loads(text)
+            pattern = re.compile(request['pattern'])
+            parsed = [pattern.fullmatch(v) is not None for v in request['values']]
         else:
             parsed = yaml.load(text, Loader=Loader)
         print(json.dumps({'parsed': parsed}), flush=True)
@@ -262,6 +291,15 @@ impl Parsers {
     /// The Terraform as python-hcl2 reads it.
     pub fn terraform(&mut self, text: &str) -> Result<serde_json::Value, String> {
         self.parse("tf", text)
+    }
+
+    /// Which of `values` `pattern` matches whole, as Python's `re` reads
+    /// it (as Terraform's RE2 and CloudFormation read the patterns the
+    /// outputs write: classes, groups, `|`, `*`, `?` and anchors).
+    pub fn matches(&mut self, pattern: &str, values: &[String]) -> Vec<bool> {
+        let request = serde_json::json!({ "pattern": pattern, "values": values });
+        let answer = self.parse("re", &request.to_string()).unwrap();
+        serde_json::from_value(answer).unwrap()
     }
 
     /// The CloudFormation template as PyYAML reads it.

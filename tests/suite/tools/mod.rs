@@ -5,5 +5,6 @@ mod bootstrap_inputs;
 mod bootstrap_parsed;
 mod bootstrap_properties;
 mod bootstrap_sandbox;
+mod bootstrap_shells;
 mod doctor;
 mod iam;
