@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Names use `$APP_ENV` when it is set, and stay a variable of the output
-//! (`${APP_ENV}`, `var.APP_ENV`, a template parameter) when it is not.
+//! (read once into `${var_app_env}`, `var.APP_ENV`, a template parameter) when it is not.
 //! Every value is `CHANGE_ME(field)`, to be filled in (the script refuses
 //! to run while one is left); fields with a default in code are not
 //! created; no secret value is ever written: the script reads each from
