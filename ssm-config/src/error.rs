@@ -166,10 +166,7 @@ pub enum Problem {
         reason: String,
     },
     /// A malformed version or label selector.
-    #[error(
-        "field `{field}`: `{}` has an invalid selector: {reason}",
-        shown(name)
-    )]
+    #[error("field `{field}`: `{}` has an invalid selector: {reason}", shown(name))]
     InvalidSelector {
         /// The field.
         field: String,

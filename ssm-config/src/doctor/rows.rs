@@ -6,8 +6,8 @@ use crate::description::{Presence, ValuePlan};
 use crate::error::Problem;
 use crate::load::build::origin_of;
 use crate::load::fetched::{Fetched, NameOutcome};
-use crate::load::stand_ins::StandIn;
 use crate::load::resolved::{Leaf, Node, Requests};
+use crate::load::stand_ins::StandIn;
 use crate::origin::Origin;
 use crate::source::ParameterType;
 

@@ -226,6 +226,7 @@ async fn a_refresh_that_meets_a_refused_secret_override_keeps_the_last_snapshot(
 }
 
 #[derive(serde::Deserialize, Debug)]
+#[allow(dead_code)] // only loaded (or refused), never read
 struct Creds {
     user: String,
     password: Secret<String>,
@@ -235,6 +236,7 @@ struct Creds {
 /// type that holds one, and a `plaintext` field that reads a SecureString.
 #[derive(SsmConfig, Debug)]
 #[ssm(prefix = "/prod/ledger")]
+#[allow(dead_code)] // only loaded (or refused), never read
 struct Ledger {
     #[ssm(json)]
     creds: Creds,
@@ -261,7 +263,7 @@ async fn refusing_covers_json_types_that_hold_a_secret_and_plaintext_fields() {
         .env_prefix("LEDGER_")
         .env_override(
             "LEDGER_CREDS",
-            &format!(r#"{{"user":"ledger","password":"{CANARY}"}}"#),
+            format!(r#"{{"user":"ledger","password":"{CANARY}"}}"#),
         )
         .env_override("LEDGER_SIGNING_KEY", CANARY)
         .refuse_secret_overrides()
