@@ -175,8 +175,13 @@ pub fn check_name(full: &str) -> Result<(), String> {
         ));
     }
     let under_secrets = full.starts_with(&format!("{SECRETS_REFERENCE}/"));
-    let first = template.filled.trim_start_matches('/');
-    if !template.starts_with_variable && starts_reserved(first) && !under_secrets {
+    // A variable in the first segment leaves its start to load time, but
+    // not the text before it: `/awsx{ENV}` starts with `aws` whatever ENV is.
+    let start = match template.starts_with_variable {
+        true => template.known_start.as_str(),
+        false => template.filled.trim_start_matches('/'),
+    };
+    if starts_reserved(start) && !under_secrets {
         return Err(format!(
             "`{}` starts with a reserved word: names must not begin with `aws` or `ssm`",
             shown(full)
@@ -339,12 +344,17 @@ mod tests {
             "awsx",
             "a/b",
             "/a b",
+            "/awsx{ENV}/app",
+            "/SSM{ENV}",
+            "awsx{ENV}",
         ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
         for good in [
             "/a".repeat(15).as_str(),
             "/{AWS_ENV}/x",
+            "/aw{ENV}/x",
+            "/x{ENV}aws/y",
             "/aws/reference/secretsmanager/db",
             "/app/aws",
             "plain",

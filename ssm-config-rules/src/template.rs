@@ -164,17 +164,23 @@ pub(crate) struct StandIn {
     pub filled: String,
     /// Whether the first segment holds a variable, so its start is unknown.
     pub starts_with_variable: bool,
+    /// The first segment's text before its first variable, when it holds
+    /// one: what the name certainly starts with (`awsx` in `/awsx{ENV}`).
+    pub known_start: String,
 }
 
 pub(crate) fn stand_in(text: &str) -> Result<StandIn, String> {
     let mut filled = String::with_capacity(text.len());
     let mut starts_with_variable = false;
+    let mut known_start = String::new();
     for piece in pieces(text)? {
         match piece {
             Piece::Text(text) => filled.push_str(text),
             Piece::Variable(_) => {
-                if !filled.trim_start_matches('/').contains('/') {
+                let first_segment = filled.trim_start_matches('/');
+                if !starts_with_variable && !first_segment.contains('/') {
                     starts_with_variable = true;
+                    known_start = first_segment.to_owned();
                 }
                 filled.push('v');
             }
@@ -183,6 +189,7 @@ pub(crate) fn stand_in(text: &str) -> Result<StandIn, String> {
     Ok(StandIn {
         filled,
         starts_with_variable,
+        known_start,
     })
 }
 
