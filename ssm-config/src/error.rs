@@ -45,7 +45,7 @@ pub enum Problem {
     #[error(
         "field `{field}`: the value from {origin} is not a valid `{expected}`{}{}",
         reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default(),
-        value.as_ref().map(|v| format!(" (value {v:?})")).unwrap_or_default()
+        value.as_ref().map(|v| format!(" (value {:?})", cut(v))).unwrap_or_default()
     )]
     Invalid {
         /// The field.
@@ -244,6 +244,19 @@ impl Problem {
             | Problem::Source { .. } => None,
         }
     }
+}
+
+/// A value for a message: a long one keeps its head and tail, so one
+/// value cannot make a message of any size.
+fn cut(value: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 40;
+    let count = value.chars().count();
+    if count <= 2 * KEEP + 20 {
+        return value.into();
+    }
+    let head: String = value.chars().take(KEEP).collect();
+    let tail: String = value.chars().skip(count - KEEP).collect();
+    format!("{head}...{tail} ({count} characters)").into()
 }
 
 fn list_names(names: &[String]) -> String {

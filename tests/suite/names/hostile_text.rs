@@ -142,3 +142,53 @@ fn the_plan_listing_shows_a_hostile_prefix_escaped() {
         assert!(no_hidden_characters(&parameter.to_string()), "{parameter}");
     }
 }
+
+/// A local file's path and its keys may come from run time too: shown
+/// escaped, in the error and in a value's origin.
+#[tokio::test]
+async fn a_hostile_file_path_and_key_are_shown_escaped() {
+    use ssm_config::source::FileSource;
+    let error = Orders::loader()
+        .source(FileSource::new(
+            "/nonexistent/q\u{202e}x\n\u{1b}[31mFAKE/missing.toml",
+        ))
+        .var("HT_ENV", "prod")
+        .fetch()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+
+    let file = crate::support::scratch::TempFile::new(
+        "hostile-key.toml",
+        "[parameters]\n\"/m/k\\u202e\\n\\u001b[31m\" = \"x\"\n",
+    );
+    let error = Orders::loader()
+        .source(FileSource::new(&file.path))
+        .var("HT_ENV", "prod")
+        .fetch()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+}
+
+/// A value that does not convert is quoted (when it is no secret), but a
+/// huge one is cut, so one value cannot make a message of any size.
+#[tokio::test]
+async fn a_huge_value_that_does_not_convert_is_cut_in_the_message() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/ht")]
+    #[allow(dead_code)] // only its errors are read
+    struct Port {
+        port: u32,
+    }
+    let source = MemorySource::new();
+    source.put("/ht/port", &"9".repeat(100_000));
+    let error = Port::loader().source(source).fetch().await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.len() < 1_000, "{} bytes", text.len());
+    assert!(text.contains("100000 characters"), "{text}");
+}

@@ -2,6 +2,7 @@
 //! answers for it as SSM would, and the names it lists.
 
 use serde_json::Value as Json;
+use ssm_config_rules::shown;
 
 use crate::name;
 use crate::source::{MemorySource, ParameterType};
@@ -58,15 +59,17 @@ pub(super) fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, Str
     let mut listed: Vec<String> = entries.iter().map(|(name, _)| name.clone()).collect();
     for (key, value) in &entries {
         let key = key.as_str();
-        let (base, selector) =
-            name::split_selector(key).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
-        name::check_name(base).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
+        let (base, selector) = name::split_selector(key)
+            .map_err(|reason| format!("parameter `{}`: {reason}", shown(key)))?;
+        name::check_name(base).map_err(|reason| format!("parameter `{}`: {reason}", shown(key)))?;
         if name::referenced_secret(base).is_some() {
             return Err(format!(
-                "parameter `{key}`: secrets go in the `[secrets]` table, by name"
+                "parameter `{}`: secrets go in the `[secrets]` table, by name",
+                shown(key)
             ));
         }
-        let entry = entry(value).map_err(|reason| format!("parameter `{key}`: {reason}"))?;
+        let entry =
+            entry(value).map_err(|reason| format!("parameter `{}`: {reason}", shown(key)))?;
         match selector {
             None => {
                 source.put_typed(base, &entry.text, Some(entry.kind));
@@ -93,13 +96,14 @@ pub(super) fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, Str
     }
     for (key, value) in table(top, "secrets")? {
         name::check_name(&format!("{}/{key}", ssm_config_rules::SECRETS_REFERENCE))
-            .map_err(|reason| format!("secret `{key}`: {reason}"))?;
+            .map_err(|reason| format!("secret `{}`: {reason}", shown(key)))?;
         let text = match value {
             Json::String(text) => text.clone(),
             Json::Object(_) => value.to_string(),
             _ => {
                 return Err(format!(
-                    "secret `{key}`: a secret is a string, or a table that becomes a JSON secret"
+                    "secret `{}`: a secret is a string, or a table that becomes a JSON secret",
+                    shown(key)
                 ));
             }
         };
@@ -121,7 +125,7 @@ fn table<'a>(
     match top.get(name) {
         None => Ok(None.into_iter().flatten()),
         Some(Json::Object(entries)) => Ok(Some(entries.iter()).into_iter().flatten()),
-        Some(_) => Err(format!("`{name}` is a table of names to values")),
+        Some(_) => Err(format!("`{}` is a table of names to values", shown(name))),
     }
 }
 
@@ -163,7 +167,7 @@ impl<'a> Names<'a> {
                 }
                 _ => {
                     if !self.seen.insert(name.clone()) {
-                        return Err(format!("`{name}` is given twice"));
+                        return Err(format!("`{}` is given twice", shown(&name)));
                     }
                     self.entries.push((name, value));
                 }
@@ -184,7 +188,7 @@ fn entry(value: &Json) -> Result<Entry, String> {
                 .keys()
                 .find(|k| !["value", "type"].contains(&k.as_str()))
             {
-                return Err(format!("unknown key `{other}`: {TYPED}"));
+                return Err(format!("unknown key `{}`: {TYPED}", shown(other)));
             }
             let inner = typed
                 .get("value")

@@ -139,8 +139,10 @@ impl FileSource {
         &self.path
     }
 
+    /// The path for a message, an origin and a layer's description: the
+    /// path may come from run time, so hidden characters are escaped.
     fn shown(&self) -> String {
-        self.path.display().to_string()
+        ssm_config_rules::escaped(&self.path.display().to_string())
     }
 
     /// Reads and parses the file into a store answering as SSM does, and
