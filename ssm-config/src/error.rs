@@ -89,8 +89,9 @@ pub enum Problem {
         origin: Origin,
     },
     /// A secret's value came from somewhere other than the store (an
-    /// environment override, a file or layer above it) while the loader
-    /// refuses that: [`Loader::refuse_secret_overrides`](crate::Loader::refuse_secret_overrides).
+    /// environment override, a default in code, a file or layer above it)
+    /// while the loader refuses that:
+    /// [`Loader::refuse_secret_overrides`](crate::Loader::refuse_secret_overrides).
     #[error(
         "field `{field}`: a secret may come only from the store, but its value came from {origin} \
          (the loader refuses overrides of secrets)"

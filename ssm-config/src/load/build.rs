@@ -120,18 +120,21 @@ impl<'a> Build<'a> {
     ) -> Option<C::Output> {
         match self.lookup(index, converter)? {
             Some(found) => Some(found),
-            None => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(default)) {
-                Ok(value) => Some(value),
-                Err(_payload) => {
-                    let (field, _) = self.describe(index);
-                    self.problems.push(Problem::Panicked {
-                        field: Some(field),
-                        name: None,
-                        during: "making its `#[ssm(default = ...)]` value",
-                    });
-                    None
+            None => {
+                self.note_default(index, converter);
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(default)) {
+                    Ok(value) => Some(value),
+                    Err(_payload) => {
+                        let (field, _) = self.describe(index);
+                        self.problems.push(Problem::Panicked {
+                            field: Some(field),
+                            name: None,
+                            during: "making its `#[ssm(default = ...)]` value",
+                        });
+                        None
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -179,7 +182,27 @@ impl<'a> Build<'a> {
                 return None;
             }
         };
-        self.lookup(index, converter)?.or(Some(fallback))
+        match self.lookup(index, converter)? {
+            Some(found) => Some(found),
+            None => {
+                self.note_default(index, converter);
+                Some(fallback)
+            }
+        }
+    }
+
+    /// Notes the default of the field at `index` as a stand-in when the
+    /// field is secret.
+    fn note_default<C: Convert>(&mut self, index: usize, converter: &C) {
+        if let Slot::Name {
+            field, value: plan, ..
+        } = &self.node.slots[index]
+        {
+            let stand_in = stand_ins::judge(field, plan, None, &Origin::Default, || {
+                converter.may_hold_secret()
+            });
+            self.stand_ins.extend(stand_in);
+        }
     }
 
     /// A `#[ssm(by_path)]` map, keyed by the name below the path.
@@ -211,7 +234,7 @@ impl<'a> Build<'a> {
                 continue;
             }
             let origin = Origin::of(&parameter.name, parameter);
-            let stand_in = stand_ins::judge(field, plan, parameter, &origin, || {
+            let stand_in = stand_ins::judge(field, plan, Some(parameter.kind), &origin, || {
                 converter.may_hold_secret()
             });
             self.stand_ins.extend(stand_in);
@@ -262,7 +285,7 @@ impl<'a> Build<'a> {
                 let origin = Origin::Env {
                     variable: variable.clone(),
                 };
-                let stand_in = stand_ins::judge(field, plan, &parameter, &origin, || {
+                let stand_in = stand_ins::judge(field, plan, Some(parameter.kind), &origin, || {
                     converter.may_hold_secret()
                 });
                 self.stand_ins.extend(stand_in);
@@ -281,7 +304,7 @@ impl<'a> Build<'a> {
                     NameOutcome::Failed => return None,
                 };
                 let origin = origin_of(&self.requests.names[*request], parameter, *key);
-                let stand_in = stand_ins::judge(field, plan, parameter, &origin, || {
+                let stand_in = stand_ins::judge(field, plan, Some(parameter.kind), &origin, || {
                     converter.may_hold_secret()
                 });
                 self.stand_ins.extend(stand_in);

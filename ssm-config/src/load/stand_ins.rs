@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use crate::description::ValuePlan;
 use crate::error::Problem;
 use crate::origin::Origin;
-use crate::source::{Parameter, ParameterType};
+use crate::source::ParameterType;
 
 /// What an attempt does with a secret that did not come from the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,30 +41,29 @@ impl StandIn {
     }
 }
 
-/// The stand-in a converted value is, if it is one: a value that is
-/// secret (a `Secret<_>` or `plaintext` field, a SecureString, a Secrets
-/// Manager secret, or a type that may hold a `Secret`) and came from an
-/// override, or from a place its source names beyond the store (a file, a
-/// layer). Every value a build converts is judged here, so no kind of
+/// The stand-in a value is, if it is one: a value that is secret (a
+/// `Secret<_>` or `plaintext` field, a SecureString, a Secrets Manager
+/// secret, or a type that may hold a `Secret`) and came from an override,
+/// a default in code, or a place its source names beyond the store (a
+/// file, a layer). Every value a build converts is judged here, so no kind of
 /// field has a path around it.
 pub(crate) fn judge(
     field: &str,
     plan: &ValuePlan,
-    parameter: &Parameter,
+    kind: Option<ParameterType>,
     origin: &Origin,
     may_hold_secret: impl FnOnce() -> bool,
 ) -> Option<StandIn> {
     let beside_the_store = match origin {
-        Origin::Env { .. } => true,
+        Origin::Env { .. } | Origin::Default => true,
         Origin::Parameter { location, .. } | Origin::Secret { location, .. } => location.is_some(),
-        Origin::Default => false,
     };
     if !beside_the_store {
         return None;
     }
     let secret = plan.secret
         || plan.plaintext
-        || parameter.kind == ParameterType::SecureString
+        || kind == Some(ParameterType::SecureString)
         || matches!(origin, Origin::Secret { .. })
         || may_hold_secret();
     secret.then(|| StandIn {
@@ -111,7 +110,7 @@ impl StandIn {
             Origin::Parameter { location, .. } | Origin::Secret { location, .. } => {
                 location.clone().unwrap_or_default()
             }
-            Origin::Default => String::new(),
+            Origin::Default => "the default".to_owned(),
         }
     }
 }

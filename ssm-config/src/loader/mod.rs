@@ -204,8 +204,8 @@ impl<T: SsmConfig> Loader<T> {
     }
 
     /// Refuses a secret whose value did not come from the store: an
-    /// environment override, or a file (or another layer that names
-    /// itself) above it. Meant for production, where such a stand-in is a
+    /// environment override, a default in code, or a file (or another
+    /// layer) above it. Meant for production, where such a stand-in is a
     /// development value left behind.
     ///
     /// A secret here is a `Secret<_>` or `#[ssm(plaintext)]` field, a

@@ -389,3 +389,44 @@ fn warned_when_it_appears() {
     assert!(warnings[0].contains("appears.toml"), "{traced}");
     assert!(!traced.contains(CANARY), "{traced}");
 }
+
+/// A secret's default in code is a value from beside the store too: a
+/// development value left behind, refused like any other stand-in.
+#[tokio::test]
+async fn refusing_covers_a_secrets_default_in_code() {
+    #[derive(SsmConfig, Debug)]
+    #[ssm(prefix = "/prod/defaults")]
+    struct Defaults {
+        #[ssm(default = "dev-default-pass")]
+        password: Secret<String>,
+        #[ssm(default = 8080)]
+        port: u16,
+    }
+    let error = Defaults::loader()
+        .source(MemorySource::new())
+        .refuse_secret_overrides()
+        .fetch()
+        .await
+        .unwrap_err();
+    let refused: Vec<(&str, &Origin)> = error
+        .problems()
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::SecretOverridden { field, origin } => Some((field.as_str(), origin)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(refused, [("password", &Origin::Default)], "{error}");
+    assert!(!error.to_string().contains("dev-default-pass"), "{error}");
+
+    let store = MemorySource::new();
+    store.put_secure("/prod/defaults/password", "from-the-store");
+    let config = Defaults::loader()
+        .source(store)
+        .refuse_secret_overrides()
+        .fetch()
+        .await
+        .expect("a default not used is no stand-in, nor a plain field's default");
+    assert_eq!(config.password.expose_secret(), "from-the-store");
+    assert_eq!(config.port, 8080);
+}
