@@ -47,6 +47,17 @@ struct Reads {
 
 pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
     let mut reads = gather(plan, scope);
+    for (part, _, bad) in scope.parts() {
+        if let Some(reason) = bad {
+            let cause = WideningCause::Scope {
+                part: part.to_owned(),
+                reason: format!("it must be {reason}"),
+            };
+            reads
+                .causes
+                .insert(super::scope::scope_stand_in(part), cause);
+        }
+    }
     let parameter_arns =
         |names: &BTreeSet<String>| names.iter().map(|n| scope.parameter_arn(n)).collect();
     let secret_arns: Vec<String> = reads.secrets.iter().map(|s| scope.secret_arn(s)).collect();

@@ -132,10 +132,33 @@ impl PolicyScope {
     }
 
     pub(super) fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{service}:{}:{}:{resource}",
-            self.partition, self.region, self.account
-        )
+        let [partition, region, account] = self.parts().map(|(part, text, bad)| match bad {
+            None => text.to_owned(),
+            Some(_) => super::widening::stand_in(&scope_stand_in(part)),
+        });
+        format!("arn:{partition}:{service}:{region}:{account}:{resource}")
+    }
+
+    /// The partition, region and account, each with why it is no such
+    /// thing, when it is not: checked where they are written, so nothing
+    /// from the scope reaches an ARN unchecked.
+    pub(super) fn parts(&self) -> [(&'static str, &str, Option<&'static str>); 3] {
+        let word = |text: &str| {
+            let ok = !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            (!ok).then_some("one or more of a-z 0-9 -")
+        };
+        let account = |text: &str| {
+            let ok = text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
+            (!ok).then_some("twelve digits")
+        };
+        [
+            ("partition", &self.partition, word(&self.partition)),
+            ("region", &self.region, word(&self.region)),
+            ("account", &self.account, account(&self.account)),
+        ]
     }
 
     /// A name's ARN in this scope; a name that is an ARN (a parameter
@@ -166,6 +189,16 @@ impl PolicyScope {
     pub(super) fn endpoint(&self, service: &str) -> String {
         let suffix =
             partition::dns_suffix(&self.partition).unwrap_or(partition::STANDARD_DNS_SUFFIX);
-        format!("{service}.{}.{suffix}", self.region)
+        let region = match self.parts()[1] {
+            (_, region, None) => region.to_owned(),
+            (part, _, Some(_)) => super::widening::stand_in(&scope_stand_in(part)),
+        };
+        format!("{service}.{region}.{suffix}")
     }
+}
+
+/// The name between a stand-in's marks for a scope part: no `{VAR}` can be
+/// named so, since a variable's name has no space.
+pub(super) fn scope_stand_in(part: &str) -> String {
+    format!("scope {part}")
 }

@@ -1,6 +1,7 @@
 //! Where a policy cannot name one value: a `{VAR}` set neither in the
 //! scope nor in the environment, a `{VAR}` or a prefix whose value a load
-//! refuses. Each becomes `*` in the policy (a refused value is never
+//! refuses, a scope part (partition, region, account) that is no such
+//! thing. Each becomes `*` in the policy (a refused value is never
 //! written), and each such widening is recorded, named in the notes and
 //! refusable with [`IamPolicy::exact`](super::IamPolicy::exact).
 
@@ -47,6 +48,17 @@ pub enum WideningCause {
         /// Why, as a load reports it.
         reason: String,
     },
+    /// The scope's partition, region or account
+    /// ([`PolicyScope::new`](super::PolicyScope::new),
+    /// [`PolicyScope::partition`](super::PolicyScope::partition)) is no
+    /// such thing (`*`, a policy variable, a mistyped value), so it is never
+    /// written into an ARN: it is `*`.
+    Scope {
+        /// `partition`, `region` or `account`.
+        part: String,
+        /// What such a part holds; never the text given.
+        reason: String,
+    },
 }
 
 /// One `*` the policy grants where it cannot name one value.
@@ -67,7 +79,7 @@ impl Widening {
             WideningCause::Unset { variable } | WideningCause::Refused { variable, .. } => {
                 Some(variable)
             }
-            WideningCause::Prefix { .. } => None,
+            WideningCause::Prefix { .. } | WideningCause::Scope { .. } => None,
         }
     }
 }
@@ -142,6 +154,9 @@ impl Widenings {
                     WideningCause::Prefix { reason } => format!(
                         "The prefix is one a load refuses ({reason}), so it is not written: it became `*`, {any}, in: {listed}. Give a prefix a load accepts, or refuse such a policy with `IamPolicy::exact`."
                     ),
+                    WideningCause::Scope { part, reason } => format!(
+                        "The scope's {part} is no {part} ({reason}), so it is not written: it became `*`, {any}, in: {listed}. Give the scope a real {part}, or refuse such a policy with `IamPolicy::exact`."
+                    ),
                 }
             })
             .collect()
@@ -208,6 +223,9 @@ impl fmt::Display for Widened {
                 }
                 WideningCause::Prefix { reason } => {
                     write!(f, "the prefix is one a load refuses ({reason})")?
+                }
+                WideningCause::Scope { part, reason } => {
+                    write!(f, "the scope's {part} is no {part} ({reason})")?
                 }
             }
             write!(f, " (in `{}`", resources[0])?;

@@ -180,3 +180,50 @@ fn a_name_a_load_refuses_is_not_granted_and_is_noted() {
     );
     assert!(policy.widened.is_empty(), "{:?}", policy.widened);
 }
+
+/// The scope's partition, region and account are written into every ARN:
+/// one that is no such thing (`*`, a policy variable) is never written,
+/// but is a `*` the policy names and `exact()` refuses.
+#[test]
+fn a_scope_part_that_is_no_such_thing_is_never_written() {
+    let scopes = [
+        (
+            "partition",
+            account().var("IAM_REFUSED_ENV", "prod").partition("*"),
+        ),
+        (
+            "region",
+            PolicyScope::new("${aws:RequestedRegion}", "123456789012")
+                .var("IAM_REFUSED_ENV", "prod"),
+        ),
+        (
+            "account",
+            PolicyScope::new("eu-west-1", "*").var("IAM_REFUSED_ENV", "prod"),
+        ),
+    ];
+    for (part, scope) in scopes {
+        let policy = Refusing::iam_policy(&scope);
+        let document = policy.to_string();
+        assert!(!document.contains("${"), "{part}: {document}");
+        assert!(
+            policy
+                .widened
+                .iter()
+                .any(|w| matches!(&w.cause, WideningCause::Scope { part: p, .. } if p == part)),
+            "{part}: {:?}",
+            policy.widened
+        );
+        assert!(
+            policy.notes.iter().any(|n| n.contains(part)),
+            "{part}: {:?}",
+            policy.notes
+        );
+        let refusal = policy.exact().unwrap_err();
+        assert!(refusal.to_string().contains(part), "{refusal}");
+    }
+    assert!(
+        Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", "prod"))
+            .exact()
+            .is_ok()
+    );
+}
