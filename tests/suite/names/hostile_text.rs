@@ -25,6 +25,15 @@ fn no_hidden_characters(text: &str) -> bool {
         .any(|c| (c.is_control() && c != '\n') || ('\u{2028}'..='\u{202e}').contains(&c))
 }
 
+/// An error's text, checked to hold no line and no character that is not
+/// its own.
+fn shown_safely(error: &ssm_config::Error) -> String {
+    let text = error.to_string();
+    assert!(lines_are_the_errors_own(&text), "{text}");
+    assert!(no_hidden_characters(&text), "{text:?}");
+    text
+}
+
 #[tokio::test]
 async fn a_refused_prefix_is_shown_escaped() {
     let cases = [
@@ -41,10 +50,8 @@ async fn a_refused_prefix_is_shown_escaped() {
             .fetch()
             .await
             .unwrap_err();
-        let text = error.to_string();
+        let text = shown_safely(&error);
         assert!(text.contains(shown), "{text}");
-        assert!(lines_are_the_errors_own(&text), "{text}");
-        assert!(no_hidden_characters(&text), "{text:?}");
     }
 }
 
@@ -57,10 +64,8 @@ async fn a_refused_env_prefix_is_shown_escaped() {
         .fetch()
         .await
         .unwrap_err();
-    let text = error.to_string();
+    let text = shown_safely(&error);
     assert!(text.contains("APP\\nFORGED"), "{text}");
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
 }
 
 #[tokio::test]
@@ -71,9 +76,7 @@ async fn an_unset_variable_in_a_hostile_prefix_is_shown_escaped() {
         .fetch()
         .await
         .unwrap_err();
-    let text = error.to_string();
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
+    shown_safely(&error);
 }
 
 #[tokio::test]
@@ -84,9 +87,7 @@ async fn a_hostile_variable_name_in_a_prefix_is_shown_escaped() {
         .fetch()
         .await
         .unwrap_err();
-    let text = error.to_string();
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
+    shown_safely(&error);
 }
 
 #[tokio::test]
@@ -103,9 +104,7 @@ async fn a_hostile_watched_name_is_shown_escaped() {
         Ok(_) => panic!("a watched name SSM would refuse fails the load"),
         Err(error) => error,
     };
-    let text = error.to_string();
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
+    shown_safely(&error);
 }
 
 /// A very long refused prefix is cut in the middle, as every name in a
@@ -156,9 +155,7 @@ async fn a_hostile_file_path_and_key_are_shown_escaped() {
         .fetch()
         .await
         .unwrap_err();
-    let text = error.to_string();
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
+    shown_safely(&error);
 
     let file = crate::support::scratch::TempFile::new(
         "hostile-key.toml",
@@ -170,9 +167,7 @@ async fn a_hostile_file_path_and_key_are_shown_escaped() {
         .fetch()
         .await
         .unwrap_err();
-    let text = error.to_string();
-    assert!(lines_are_the_errors_own(&text), "{text}");
-    assert!(no_hidden_characters(&text), "{text:?}");
+    shown_safely(&error);
 }
 
 /// A value that does not convert is quoted (when it is no secret), but a
