@@ -84,7 +84,7 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
             statements.push(statement);
         }
     };
-    add(statement(
+    add(Statement::allowing(
         "ReadParameters",
         "ssm:GetParameters",
         parameter_arns(&reads.parameters),
@@ -97,13 +97,13 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
     // sends `Recursive`.
     // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policy-conditions.html
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
-    add(statement(
+    add(Statement::allowing(
         "ReadDirectChildrenOfPaths",
         "ssm:GetParametersByPath",
         parameter_arns(&reads.paths),
         vec![Condition::new("StringEquals", "ssm:Recursive", ["false"])],
     ));
-    add(statement(
+    add(Statement::allowing(
         "ReadPathsRecursively",
         "ssm:GetParametersByPath",
         parameter_arns(&reads.recursive_paths),
@@ -120,13 +120,13 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
         .chain(&reads.recursive_paths)
         .map(|path| under(&scope.parameter_arn(path)))
         .collect();
-    add(statement(
+    add(Statement::allowing(
         "ReadWalkedParametersByName",
         "ssm:GetParameters",
         walked_by_name,
         vec![],
     ));
-    add(statement(
+    add(Statement::allowing(
         "ReadReferencedSecrets",
         "secretsmanager:GetSecretValue",
         secret_arns.clone(),
@@ -161,20 +161,6 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
 
     key_notes.extend(keys::alias_notes(&statements));
     finish(statements, &reads, scope, key_notes)
-}
-
-pub(super) fn statement(
-    sid: &str,
-    action: &str,
-    resources: Vec<String>,
-    conditions: Vec<Condition>,
-) -> Statement {
-    Statement {
-        sid: sid.into(),
-        actions: vec![action.into()],
-        resources,
-        conditions,
-    }
 }
 
 /// The keys the parameters read are decrypted with, empty when unknown.

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use ssm_config_rules::escaped;
 
-use super::build::statement;
 use super::{Condition, PolicyScope, Statement};
 
 /// The condition key holding the aliases of the key a request uses. It is
@@ -129,7 +128,12 @@ pub(super) fn decrypt(
     const ACTION: &str = "kms:Decrypt";
     if keys.is_empty() {
         let via = Condition::new("StringEquals", "kms:ViaService", [scope.endpoint(service)]);
-        return vec![statement(sid, ACTION, vec!["*".into()], vec![via, context])];
+        return vec![Statement::allowing(
+            sid,
+            ACTION,
+            vec!["*".into()],
+            vec![via, context],
+        )];
     }
     let mut statements = Vec::new();
     let arns: Vec<String> = keys
@@ -140,7 +144,12 @@ pub(super) fn decrypt(
         })
         .collect();
     if !arns.is_empty() {
-        statements.push(statement(sid, ACTION, arns, vec![context.clone()]));
+        statements.push(Statement::allowing(
+            sid,
+            ACTION,
+            arns,
+            vec![context.clone()],
+        ));
     }
     let (mut names, mut patterns) = (BTreeSet::new(), BTreeSet::new());
     for key in keys {
@@ -154,7 +163,7 @@ pub(super) fn decrypt(
     // https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
     if !names.is_empty() {
         let aliases = Condition::new("ForAnyValue:StringEquals", RESOURCE_ALIASES, names);
-        statements.push(statement(
+        statements.push(Statement::allowing(
             &format!("{sid}ByKeyAlias"),
             ACTION,
             patterns.into_iter().collect(),

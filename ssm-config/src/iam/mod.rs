@@ -147,6 +147,21 @@ impl Condition {
 }
 
 impl Statement {
+    /// A statement allowing `action` on `resources` under `conditions`.
+    pub(crate) fn allowing(
+        sid: &str,
+        action: &str,
+        resources: Vec<String>,
+        conditions: Vec<Condition>,
+    ) -> Statement {
+        Statement {
+            sid: sid.into(),
+            actions: vec![action.into()],
+            resources,
+            conditions,
+        }
+    }
+
     /// The condition on this key.
     pub fn condition(&self, key: &str) -> Option<&Condition> {
         self.conditions.iter().find(|c| c.key == key)
