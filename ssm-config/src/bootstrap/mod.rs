@@ -10,7 +10,7 @@ mod value_rules;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use ssm_config_rules::{Piece, RESERVED_STARTS, pieces, set_by_shells, shown};
+use ssm_config_rules::{Piece, pieces, set_by_shells};
 
 use crate::description::{Presence, StructPlan};
 use crate::error::Problem;
@@ -176,50 +176,36 @@ pub(crate) fn bootstrap(
 
 /// Moves to `refused` what no output could create as a load would read
 /// it, whatever is given when it runs: a name whose `{VAR}` a shell sets
-/// for itself ([`set_by_shells`]), and one whose first segment begins with
-/// a reserved word before its variable.
+/// for itself ([`set_by_shells`]). (A name whose first segment begins with
+/// a reserved word before its variable is refused by the rulebook as the
+/// names are made.)
 fn refuse_unrunnable(out: &mut Bootstrap) {
     let mut refused_variables = BTreeSet::new();
-    let mut refuse = |name: &str, field: &str, refused: &mut Vec<Problem>| {
+    let mut refuse = |name: &str, refused: &mut Vec<Problem>| {
         let shell_set = pieces(name).ok().and_then(|pieces| {
             pieces.into_iter().find_map(|piece| match piece {
                 Piece::Variable(variable) if set_by_shells(variable) => Some(variable),
                 _ => None,
             })
         });
-        if let Some(variable) = shell_set {
-            if refused_variables.insert(variable.to_owned()) {
-                refused.push(Problem::InvalidVariable {
-                    variable: variable.to_owned(),
-                    template: name.to_owned(),
-                    reason: format!(
-                        "a shell sets `{variable}` for itself, so a script would not see the value given; \
-                         give it with `Loader::var`, or use another variable"
-                    ),
-                });
-            }
-            return true;
-        }
-        if value_rules::begins_reserved(name) {
-            refused.push(Problem::InvalidName {
-                field: field.to_owned(),
-                name: name.to_owned(),
+        let Some(variable) = shell_set else {
+            return false;
+        };
+        if refused_variables.insert(variable.to_owned()) {
+            refused.push(Problem::InvalidVariable {
+                variable: variable.to_owned(),
+                template: name.to_owned(),
                 reason: format!(
-                    "`{}` starts with a reserved word: names must not begin with `{}`",
-                    shown(name),
-                    RESERVED_STARTS.join("` or `")
+                    "a shell sets `{variable}` for itself, so a script would not see the value given; \
+                     give it with `Loader::var`, or use another variable"
                 ),
             });
-            return true;
         }
-        false
+        true
     };
-    let first = |fields: &[String]| fields.first().cloned().unwrap_or_default();
     let refused = &mut out.refused;
-    out.parameters
-        .retain(|p| !refuse(&p.name, &first(&p.fields), refused));
-    out.secrets
-        .retain(|s| !refuse(&s.name, &first(&s.fields), refused));
+    out.parameters.retain(|p| !refuse(&p.name, refused));
+    out.secrets.retain(|s| !refuse(&s.name, refused));
 }
 
 fn gather(node: &Node, requests: &Requests, out: &mut Bootstrap) {

@@ -49,6 +49,19 @@ fn file_above_the_store() -> TempFile {
     )
 }
 
+/// Each secret a load refused as a stand-in: its field and where its
+/// value came from.
+fn refused(error: &ssm_config::Error) -> Vec<(&str, &Origin)> {
+    error
+        .problems()
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::SecretOverridden { field, origin } => Some((field.as_str(), origin)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_secret_from_an_override_or_a_file_above_the_store_is_warned_of_once() {
     in_own_process!(
@@ -153,14 +166,7 @@ async fn refusing_secret_overrides_fails_the_load_naming_each_field_and_origin()
         .fetch()
         .await
         .unwrap_err();
-    let refused: Vec<(&str, &Origin)> = error
-        .problems()
-        .iter()
-        .filter_map(|problem| match problem {
-            Problem::SecretOverridden { field, origin } => Some((field.as_str(), origin)),
-            _ => None,
-        })
-        .collect();
+    let refused = refused(&error);
     assert_eq!(refused.len(), 2, "{error}");
     assert!(
         refused.contains(&(
@@ -216,10 +222,9 @@ async fn a_refresh_that_meets_a_refused_secret_override_keeps_the_last_snapshot(
     ));
     let error = live.refresh().await.unwrap_err();
     assert!(
-        error
-            .problems()
+        refused(&error)
             .iter()
-            .any(|problem| matches!(problem, Problem::SecretOverridden { field, .. } if field == "db_password")),
+            .any(|(field, _)| *field == "db_password"),
         "{error}"
     );
     assert_eq!(live.get().db_password.expose_secret(), "from-the-store");
@@ -270,13 +275,9 @@ async fn refusing_covers_json_types_that_hold_a_secret_and_plaintext_fields() {
         .fetch()
         .await
         .unwrap_err();
-    let mut refused: Vec<&str> = error
-        .problems()
-        .iter()
-        .filter_map(|problem| match problem {
-            Problem::SecretOverridden { field, .. } => Some(field.as_str()),
-            _ => None,
-        })
+    let mut refused: Vec<&str> = refused(&error)
+        .into_iter()
+        .map(|(field, _)| field)
         .collect();
     refused.sort();
     assert_eq!(refused, ["creds", "signing_key"], "{error}");
@@ -295,13 +296,9 @@ async fn refusing_covers_any_layer_above_the_store() {
         .fetch()
         .await
         .unwrap_err();
-    let refused: Vec<String> = error
-        .problems()
-        .iter()
-        .filter_map(|problem| match problem {
-            Problem::SecretOverridden { field, origin } => Some(format!("{field}: {origin}")),
-            _ => None,
-        })
+    let refused: Vec<String> = refused(&error)
+        .into_iter()
+        .map(|(field, origin)| format!("{field}: {origin}"))
         .collect();
     assert_eq!(
         refused,
@@ -408,14 +405,7 @@ async fn refusing_covers_a_secrets_default_in_code() {
         .fetch()
         .await
         .unwrap_err();
-    let refused: Vec<(&str, &Origin)> = error
-        .problems()
-        .iter()
-        .filter_map(|problem| match problem {
-            Problem::SecretOverridden { field, origin } => Some((field.as_str(), origin)),
-            _ => None,
-        })
-        .collect();
+    let refused = refused(&error);
     assert_eq!(refused, [("password", &Origin::Default)], "{error}");
     assert!(!error.to_string().contains("dev-default-pass"), "{error}");
 

@@ -4,15 +4,12 @@
 //! `refresh_on_error` and the change-event task all come to an end, and a
 //! timed-out read is a failed check that keeps the snapshot.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::support::bound::on_paused_clock;
+use crate::support::faulty::Scripted;
 use ssm_config::error::ErrorKind;
-use ssm_config::source::{
-    BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
-};
+use ssm_config::source::SourceErrorKind;
 use ssm_config::{MemorySource, SsmConfig};
 use tokio::time::Instant;
 
@@ -24,52 +21,13 @@ struct Small {
     host: String,
 }
 
-/// Answers at once, except a call asking for `WATCHED` while stalling: that
-/// one is accepted and never answered.
-#[derive(Clone)]
-struct StallsOnWatched {
-    inner: MemorySource,
-    stalling: Arc<AtomicBool>,
-}
-
-impl StallsOnWatched {
-    fn new() -> Self {
-        let inner = MemorySource::new();
-        inner.put("/stalled/host", "db");
-        inner.put(WATCHED, "1");
-        StallsOnWatched {
-            inner,
-            stalling: Arc::default(),
-        }
-    }
-
-    fn stall(&self, on: bool) {
-        self.stalling.store(on, Ordering::SeqCst);
-    }
-}
-
-impl ParameterSource for StallsOnWatched {
-    fn get_parameters<'a>(
-        &'a self,
-        names: &'a [String],
-        decrypt: bool,
-    ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
-        Box::pin(async move {
-            if self.stalling.load(Ordering::SeqCst) && names.iter().any(|n| n == WATCHED) {
-                std::future::pending::<()>().await;
-            }
-            self.inner.get_parameters(names, decrypt).await
-        })
-    }
-    fn get_parameters_by_path<'a>(
-        &'a self,
-        query: &'a PathQuery,
-    ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
-        self.inner.get_parameters_by_path(query)
-    }
-    fn describe(&self) -> String {
-        "a store that stalls on the watched parameter".into()
-    }
+/// A store that answers at once, except a call asking for `WATCHED`
+/// while stalled: that one is accepted and never answered.
+fn stalls_on_watched() -> Scripted {
+    let inner = MemorySource::new();
+    inner.put("/stalled/host", "db");
+    inner.put(WATCHED, "1");
+    Scripted::new(inner).stalling_only_on(WATCHED)
 }
 
 /// Simulated time a call may take before the test calls it a hang.
@@ -82,7 +40,7 @@ fn is_timeout(err: &ssm_config::Error) -> bool {
 #[test]
 fn a_load_whose_watched_read_stalls_fails_within_the_call_timeout() {
     on_paused_clock(|| async move {
-        let source = StallsOnWatched::new();
+        let source = stalls_on_watched();
         source.stall(true);
         for (timeout, loader) in [
             (Duration::from_secs(6), Small::loader()),
@@ -116,7 +74,7 @@ fn a_load_whose_watched_read_stalls_fails_within_the_call_timeout() {
 #[test]
 fn a_stalled_watched_read_is_a_failed_check_that_ends() {
     on_paused_clock(|| async move {
-        let source = StallsOnWatched::new();
+        let source = stalls_on_watched();
         let max_age = Duration::from_secs(10);
         let call_timeout = Duration::from_secs(2);
         let config = Small::loader()

@@ -79,6 +79,8 @@ pub struct Scripted {
     pub inner: MemorySource,
     delay: Duration,
     stalled: Arc<AtomicBool>,
+    /// While stalled, only calls asking for this name stall.
+    stall_only: Option<&'static str>,
     panicking: Arc<AtomicBool>,
     calls: Arc<AtomicUsize>,
     in_flight: Arc<AtomicUsize>,
@@ -100,6 +102,7 @@ impl Scripted {
             inner,
             delay: Duration::ZERO,
             stalled: Arc::default(),
+            stall_only: None,
             panicking: Arc::default(),
             calls: Arc::default(),
             in_flight: Arc::default(),
@@ -110,6 +113,15 @@ impl Scripted {
     /// Every answer comes `delay` after its call.
     pub fn answering_after(self, delay: Duration) -> Self {
         Scripted { delay, ..self }
+    }
+
+    /// While stalled, only `GetParameters` calls that ask for `name`
+    /// stall; the others answer.
+    pub fn stalling_only_on(self, name: &'static str) -> Self {
+        Scripted {
+            stall_only: Some(name),
+            ..self
+        }
     }
 
     pub fn stall(&self, on: bool) {
@@ -129,15 +141,20 @@ impl Scripted {
         self.most_in_flight.load(Ordering::SeqCst)
     }
 
-    /// Plays the script for one call; returns a guard that holds it in
-    /// flight until the caller's future ends.
-    async fn play(&self) -> InFlight {
+    /// Plays the script for one call asking for `names` (none for a walk);
+    /// returns a guard that holds it in flight until the caller's future
+    /// ends.
+    async fn play(&self, names: &[String]) -> InFlight {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.most_in_flight.fetch_max(now, Ordering::SeqCst);
         let guard = InFlight(Arc::clone(&self.in_flight));
         assert!(!self.panicking.load(Ordering::SeqCst), "a scripted panic");
-        if self.stalled.load(Ordering::SeqCst) {
+        let stalls_here = match self.stall_only {
+            Some(only) => names.iter().any(|name| name == only),
+            None => true,
+        };
+        if stalls_here && self.stalled.load(Ordering::SeqCst) {
             std::future::pending::<()>().await;
         }
         if !self.delay.is_zero() {
@@ -154,7 +171,7 @@ impl ParameterSource for Scripted {
         decrypt: bool,
     ) -> BoxFuture<'a, Result<ParametersOutput, SourceError>> {
         Box::pin(async move {
-            let _in_flight = self.play().await;
+            let _in_flight = self.play(names).await;
             self.inner.get_parameters(names, decrypt).await
         })
     }
@@ -163,7 +180,7 @@ impl ParameterSource for Scripted {
         query: &'a PathQuery,
     ) -> BoxFuture<'a, Result<PathPage, SourceError>> {
         Box::pin(async move {
-            let _in_flight = self.play().await;
+            let _in_flight = self.play(&[]).await;
             self.inner.get_parameters_by_path(query).await
         })
     }
