@@ -20,9 +20,10 @@ use std::process::ExitCode;
 #[path = "common/app_config.rs"]
 mod app_config;
 use app_config::AppConfig;
+use ssm_config::SsmConfig;
 
 fn main() -> ExitCode {
-    let bootstrap = AppConfig::bootstrap();
+    let bootstrap = AppConfig::loader().bootstrap();
     let format = std::env::args().nth(1).unwrap_or_else(|| "shell".into());
     let text = match format.as_str() {
         "shell" => bootstrap.shell(),

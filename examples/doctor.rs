@@ -17,6 +17,7 @@ use std::process::ExitCode;
 #[path = "common/app_config.rs"]
 mod app_config;
 use app_config::AppConfig;
+use ssm_config::SsmConfig;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -25,7 +26,7 @@ async fn main() -> ExitCode {
     if std::env::var_os("APP_ENV").is_none() {
         loader = loader.var("APP_ENV", "prod");
     }
-    let report = loader.check().await;
+    let report = loader.diagnose().await;
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

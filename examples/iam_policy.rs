@@ -54,9 +54,9 @@ fn main() {
     let app_env = args.next().unwrap_or_else(|| "prod".into());
 
     println!("Binding plan of AppConfig (APP_ENV as set in the environment):\n");
-    println!("{}", AppConfig::parameters());
+    println!("{}", AppConfig::loader().plan());
 
     let scope = PolicyScope::new(region, account).var("APP_ENV", app_env);
     println!("IAM policy:\n");
-    println!("{}", AppConfig::iam_policy(&scope));
+    println!("{}", AppConfig::loader().iam_policy(&scope));
 }

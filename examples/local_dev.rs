@@ -18,6 +18,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ssm_config::SsmConfig;
 use ssm_config::doctor::Finding;
 use ssm_config::origin::Origin;
 use ssm_config::source::{FileSource, Layered};
@@ -143,7 +144,7 @@ async fn typo(local: &Path) -> ExitCode {
     let report = AppConfig::loader()
         .source(FileSource::new(local))
         .var("APP_ENV", "dev")
-        .check()
+        .diagnose()
         .await;
     println!("\nAfter adding `ttl_sec = 30` under [parameters.dev.orders.cache], the doctor says:");
     for row in report

@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use ssm_config::MemorySource;
+use ssm_config::{MemorySource, SsmConfig};
 
 // The struct, shared by the examples, is in `examples/common/app_config.rs`
 // (and in the README).
@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
         loader = loader.source(example_store());
     }
 
-    println!("Binding plan:\n{}", AppConfig::parameters());
+    println!("Binding plan:\n{}", AppConfig::loader().plan());
 
     let config = match loader.load().await {
         Ok(config) => config,

@@ -1,6 +1,7 @@
-//! Code generation: a static plan of the struct, a `build` function that asks
-//! the runtime for each field, and the inherent entry points. On errors, the
-//! errors plus a minimal impl, so call sites do not cascade.
+//! Code generation: a static plan of the struct and a `build` function that
+//! asks the runtime for each field; no inherent items, so the struct's own
+//! methods never clash with it. On errors, the errors plus a minimal impl of
+//! the trait, so call sites do not cascade.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -72,7 +73,6 @@ fn generate(c: &Container<'_>) -> TokenStream {
         },
         None => quote!(::core::option::Option::Some(__ssm_value)),
     };
-    let entry_points = entry_points(ident);
     let overlap_checks = nested_overlap_checks(c);
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -99,7 +99,6 @@ fn generate(c: &Container<'_>) -> TokenStream {
                 }
             }
 
-            #entry_points
             #overlap_checks
         };
     }
@@ -137,63 +136,12 @@ fn nested_overlap_checks(c: &Container<'_>) -> TokenStream {
     }
 }
 
-fn entry_points(ident: &syn::Ident) -> TokenStream {
-    quote! {
-        #[automatically_derived]
-        impl #ident {
-            /// Loads every parameter of this configuration in one group fetch
-            /// from AWS SSM, configured from the environment.
-            pub async fn load() -> ::core::result::Result<_ssm::Live<Self>, _ssm::Error> {
-                _ssm::__private::load::<Self>().await
-            }
-
-            /// A loader, to choose the source, prefix and refresh settings.
-            pub fn loader() -> _ssm::Loader<Self> {
-                _ssm::Loader::new()
-            }
-
-            /// Loads this configuration once from `source`.
-            pub async fn fetch<__S: _ssm::source::ParameterSource>(
-                source: &__S,
-            ) -> ::core::result::Result<Self, _ssm::Error> {
-                _ssm::__private::fetch::<Self, __S>(source).await
-            }
-
-            /// Checks every binding against `source` without stopping at the
-            /// first problem: one row per field, and whether a load would
-            /// succeed.
-            pub async fn check<__S: _ssm::source::ParameterSource>(
-                source: &__S,
-            ) -> _ssm::doctor::Report {
-                _ssm::__private::check::<Self, __S>(source).await
-            }
-
-            /// The binding plan: every field with its parameter name and kind.
-            pub fn parameters() -> _ssm::plan::Plan {
-                _ssm::__private::parameters::<Self>()
-            }
-
-            /// What this struct needs created, as a shell script, Terraform or
-            /// CloudFormation, with placeholders for every secret.
-            pub fn bootstrap() -> _ssm::bootstrap::Bootstrap {
-                _ssm::__private::bootstrap::<Self>()
-            }
-
-            /// The least-privilege IAM policy for exactly what this struct reads.
-            pub fn iam_policy(scope: &_ssm::iam::PolicyScope) -> _ssm::iam::IamPolicy {
-                _ssm::__private::iam_policy::<Self>(scope)
-            }
-        }
-    }
-}
-
 fn fallback(input: &DeriveInput, krate: &syn::Path, compile_errors: TokenStream) -> TokenStream {
     let ident = &input.ident;
     let type_name = ident.to_string();
     if !input.generics.params.is_empty() {
         return compile_errors;
     }
-    let entry_points = entry_points(ident);
     quote! {
         #compile_errors
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -212,7 +160,6 @@ fn fallback(input: &DeriveInput, krate: &syn::Path, compile_errors: TokenStream)
                     ::core::option::Option::None
                 }
             }
-            #entry_points
         };
     }
 }

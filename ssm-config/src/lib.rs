@@ -73,9 +73,7 @@
 //!   [`Problem::Invalidated`](error::Problem::Invalidated), and keeps a
 //!   refresh from being published: the last good snapshot stays and
 //!   subscribers are not woken. Its error's `Display` is shown as it is, in
-//!   errors, logs and the doctor: keep secret values out of it. Do not name
-//!   it `check`: the derive gives the struct a `check` of its own (the
-//!   doctor).
+//!   errors, logs and the doctor: keep secret values out of it.
 //!
 //! ```
 //! # use ssm_config::{MemorySource, SsmConfig};
@@ -96,7 +94,7 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let source = MemorySource::new();
 //! source.put("/app/size", "0");
-//! let err = Pool::fetch(&source).await.unwrap_err();
+//! let err = Pool::fetch(source.clone()).await.unwrap_err();
 //! assert_eq!(err.to_string(), "cannot load `Pool`: validation failed: a pool of 0 connections");
 //! # }
 //! ```
@@ -153,7 +151,7 @@
 //! let source = MemorySource::new();
 //! source.put("/app/timeout", "1m30s");
 //! source.put("/app/keep_alive", "yes");
-//! let http = Http::fetch(&source).await.unwrap();
+//! let http = Http::fetch(source.clone()).await.unwrap();
 //! assert_eq!((http.timeout, http.idle), (Duration::from_secs(90), Duration::from_secs(30)));
 //! assert!(http.keep_alive);
 //! # }
@@ -263,7 +261,7 @@
 //! [`MemorySource`] is an in-memory Parameter Store with SSM's semantics
 //! (types, versions, labels, selectors, paths and paging, secret
 //! references, the 10-name limit) that counts the calls it answers. Seed it
-//! and hand it to [`Loader::source`] or `AppConfig::fetch(&source)`; no
+//! and hand it to [`Loader::source`] or `AppConfig::fetch(source.clone())`; no
 //! AWS account or network is involved, as in the example at the top. Any
 //! other store can stand in by implementing [`ParameterSource`](source::ParameterSource).
 //!
@@ -273,7 +271,7 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let source = MemorySource::new();
 //! source.put("/app/port", "eighty");
-//! let error = AppConfig::fetch(&source).await.unwrap_err();
+//! let error = AppConfig::fetch(source.clone()).await.unwrap_err();
 //! assert!(error.to_string().contains("field `port`: the value from /app/port version 1 is not a valid `u16`"));
 //! assert_eq!(source.calls().get_parameters, 1);
 //! # }
@@ -281,22 +279,22 @@
 //!
 //! # Least-privilege IAM
 //!
-//! `AppConfig::iam_policy(&scope)` gives the IAM policy document that
-//! allows exactly the reads of the struct, and `AppConfig::parameters()`
+//! `AppConfig::loader().iam_policy(&scope)` gives the IAM policy document that
+//! allows exactly the reads of the struct, and `AppConfig::loader().plan()`
 //! the binding plan, which prints as a table; see [`IamPolicy`](iam::IamPolicy).
 //!
 //! ```
 //! # use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
 //! # #[derive(SsmConfig)] #[ssm(prefix = "/prod/orders")]
 //! # struct AppConfig { db_host: String, #[ssm(secret = "prod/stripe")] stripe: Secret<String> }
-//! let policy = AppConfig::iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
+//! let policy = AppConfig::loader().iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
 //! let reads = policy.statement("ReadParameters").unwrap();
 //! assert!(reads.resources.contains(
 //!     &"arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host".to_string()
 //! ));
 //! assert!(policy.statement("ReadReferencedSecrets").is_some());
 //! println!("{policy}"); // the JSON document
-//! println!("{}", AppConfig::parameters());
+//! println!("{}", AppConfig::loader().plan());
 //! ```
 //!
 //! # Local development, the doctor, bootstrap
@@ -318,9 +316,9 @@
 //!     .load()
 //!     .await?;
 //! println!("{}", config.metadata().origin("host").unwrap()); // /app/host version 1
-//! let report = AppConfig::check(&laptop).await;
+//! let report = AppConfig::loader().source(laptop.clone()).diagnose().await;
 //! assert!(report.would_load);
-//! println!("{}", AppConfig::bootstrap().shell());
+//! println!("{}", AppConfig::loader().bootstrap().shell());
 //! # Ok(()) }
 //! ```
 //!
@@ -338,8 +336,8 @@
 //!   and for local development [`FileSource`](source::FileSource) and
 //!   [`Layered`](source::Layered);
 //! - [`origin`]: where each value came from, [`Origin`](origin::Origin);
-//! - [`doctor`]: `AppConfig::check(&source)`'s [`Report`](doctor::Report);
-//! - [`bootstrap`]: `AppConfig::bootstrap()`, the parameters a struct needs as
+//! - [`doctor`]: `AppConfig::loader().source(source.clone()).diagnose()`'s [`Report`](doctor::Report);
+//! - [`bootstrap`]: `AppConfig::loader().bootstrap()`, the parameters a struct needs as
 //!   a shell script, Terraform or CloudFormation;
 //! - [`untyped`]: [`Parameters`](untyped::Parameters), for names known only at run time;
 //! - [`plan`]: the binding [`Plan`](plan::Plan) and [`Selector`](plan::Selector);
@@ -415,16 +413,22 @@ pub use serde_json;
 /// A configuration struct bound to Parameter Store; implement it with
 /// `#[derive(SsmConfig)]`.
 ///
-/// Every entry point is here, so generic code over `T: SsmConfig` can do
-/// all a concrete struct can. The derive also gives the struct the same
-/// functions as inherent ones, so no import of this trait is needed.
+/// This trait is the one way in: [`load`](SsmConfig::load) for a live
+/// handle from AWS, [`fetch`](SsmConfig::fetch) for one value from a source
+/// of your own, and [`loader`](SsmConfig::loader) for everything else (the
+/// prefix, variables, refresh policy, and the tools: the plan, the doctor,
+/// bootstrap, the IAM policy). `load` and `fetch` are shorthands for a
+/// default loader, so every load takes the same path, with the same span
+/// and metrics. The derive adds no inherent methods: the struct's own
+/// `load`, `check` or `validate` compile beside it. The trait comes into
+/// scope with the derive's own import, `use ssm_config::SsmConfig`.
 ///
 /// ```
 /// use ssm_config::{MemorySource, SsmConfig};
 ///
-/// /// Checks any configuration, then loads it.
-/// async fn check_then_fetch<T: SsmConfig>(source: &MemorySource) -> Result<T, ssm_config::Error> {
-///     let report = T::check(source).await;
+/// /// Diagnoses any configuration, then loads it.
+/// async fn diagnose_then_fetch<T: SsmConfig>(source: MemorySource) -> Result<T, ssm_config::Error> {
+///     let report = T::loader().source(source.clone()).diagnose().await;
 ///     assert!(report.would_load, "{report}");
 ///     T::fetch(source).await
 /// }
@@ -437,7 +441,7 @@ pub use serde_json;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
 /// let source = MemorySource::new();
 /// source.put("/app/host", "db");
-/// let config: AppConfig = check_then_fetch(&source).await?;
+/// let config: AppConfig = diagnose_then_fetch(source).await?;
 /// assert_eq!(config.host, "db");
 /// # Ok(()) }
 /// ```
@@ -449,48 +453,24 @@ pub trait SsmConfig: Sized + Send + Sync + 'static {
     fn build(build: &mut __private::Build<'_>) -> Option<Self>;
 
     /// Loads every parameter of this configuration in one group fetch from
-    /// AWS SSM, configured from the environment, and returns a live handle.
+    /// AWS SSM, configured from the environment, and returns a live handle:
+    /// `Self::loader().load()`.
     fn load() -> impl std::future::Future<Output = Result<Live<Self>, Error>> + Send {
-        __private::load::<Self>()
+        Self::loader().load()
     }
 
-    /// Loads this configuration once from `source`, without a handle.
-    fn fetch<S: source::ParameterSource>(
-        source: &S,
+    /// Loads this configuration once from `source`, without a handle:
+    /// `Self::loader().source(source).fetch()`. A [`MemorySource`] is
+    /// cheap to clone and its clones share one store.
+    fn fetch(
+        source: impl source::ParameterSource,
     ) -> impl std::future::Future<Output = Result<Self, Error>> + Send {
-        __private::fetch::<Self, S>(source)
+        Self::loader().source(source).fetch()
     }
 
-    /// Checks every binding against `source` without stopping at the first
-    /// problem: one row per field, and whether a load would succeed; see
-    /// [`doctor::Report`].
-    fn check<S: source::ParameterSource>(
-        source: &S,
-    ) -> impl std::future::Future<Output = doctor::Report> + Send {
-        __private::check::<Self, S>(source)
-    }
-
-    /// What this struct needs created, as a shell script, Terraform or
-    /// CloudFormation, with placeholders for every secret; see
-    /// [`Bootstrap`](bootstrap::Bootstrap).
-    fn bootstrap() -> bootstrap::Bootstrap {
-        __private::bootstrap::<Self>()
-    }
-
-    /// A [`Loader`] to choose the source, prefix and refresh settings.
+    /// A [`Loader`] to choose the source, prefix, variables and refresh
+    /// policy, and to reach the tools with those settings.
     fn loader() -> Loader<Self> {
         Loader::new()
-    }
-
-    /// The binding plan: every field with its full name, selector and kind,
-    /// `{VAR}`s filled from the environment where set. It prints as a table.
-    fn parameters() -> plan::Plan {
-        __private::parameters::<Self>()
-    }
-
-    /// The least-privilege IAM policy for exactly the names and paths this
-    /// struct reads; see [`IamPolicy`](iam::IamPolicy).
-    fn iam_policy(scope: &iam::PolicyScope) -> iam::IamPolicy {
-        __private::iam_policy::<Self>(scope)
     }
 }

@@ -1,4 +1,4 @@
-//! The binding plan: what `AppConfig::parameters()` lists (every field with
+//! The binding plan: what `AppConfig::loader().plan()` lists (every field with
 //! its full name, selector and kind) and the [`Selector`] of a pinned
 //! version.
 

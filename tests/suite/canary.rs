@@ -226,7 +226,7 @@ async fn canary_in_this_process() {
         r#"{{"InvalidParameters":[],"Parameters":[{{"Name":"/canary/password","Type":"SecureString","Value":"{CANARY}","Version":"#
     );
     proxy.inject(Fault::Unparsable(body.leak()), Share::Rate(1.0));
-    let unparsable = Good::fetch(&source).await.unwrap_err();
+    let unparsable = Good::fetch(source.clone()).await.unwrap_err();
     let display = unparsable.to_string();
     assert!(display.contains("could not be parsed"), "{display}");
     assert_hidden(error_texts(&unparsable), &traced, &panics);
@@ -261,13 +261,13 @@ async fn never_shows<S: ssm_config::source::ParameterSource + Clone>(
     assert_eq!(snapshot.all["one"].expose_secret(), CANARY);
     config.refresh().await.unwrap();
 
-    let loaded = Bad::fetch(&source).await;
+    let loaded = Bad::fetch(source.clone()).await;
     assert_eq!(loaded.as_ref().unwrap_err().problems().len(), 6);
     // What a service does with a config it cannot run without.
     let panicked = std::thread::spawn(move || loaded.expect("configuration")).join();
     assert!(panicked.is_err(), "unwrapping the error panics");
 
-    let error = Bad::fetch(&source).await.unwrap_err();
+    let error = Bad::fetch(source.clone()).await.unwrap_err();
     let display = error.to_string();
     assert!(display.contains("not_a_number"), "{display}");
     assert!(
@@ -283,7 +283,7 @@ async fn never_shows<S: ssm_config::source::ParameterSource + Clone>(
         let trace = traced.lock().unwrap().clone();
         assert!(trace.contains("GetParameters"), "tracing was captured");
     }
-    let broken = BrokenJson::fetch(&source).await.unwrap_err();
+    let broken = BrokenJson::fetch(source.clone()).await.unwrap_err();
     says_where_the_json_broke(&broken, |field| format!("/canary/json/{field} version 1"));
     let mut shown = vec![
         ("config Debug", format!("{snapshot:?}")),
@@ -313,7 +313,7 @@ async fn broken_json_from_env_and_file_never_shows(traced: &Mutex<String>, panic
         .map(|(field, text, _)| format!("\"/canary/json/{field}\" = '{text}'\n"))
         .collect();
     let file = TempFile::new("canary.toml", &format!("[parameters]\n{entries}"));
-    let from_file = BrokenJson::fetch(&FileSource::new(&file.path))
+    let from_file = BrokenJson::fetch(FileSource::new(&file.path))
         .await
         .unwrap_err();
     says_where_the_json_broke(&from_file, |field| {

@@ -45,7 +45,7 @@ async fn exercise(source: &Faulty) {
     source.fail(true);
     config.refresh().await.unwrap_err();
     source.fail(false);
-    let report = Observed::loader().source(source.clone()).check().await;
+    let report = Observed::loader().source(source.clone()).diagnose().await;
     assert!(report.would_load);
     let event = r#"{"detail-type": "Parameter Store Change", "source": "aws.ssm",
         "detail": {"name": "/observed/host", "operation": "Update", "type": "String"}}"#;
@@ -104,15 +104,15 @@ fn spans_of_every_operation() {
     assert!(!text.contains(CANARY), "{text}");
 }
 
-/// `AppConfig::fetch(&source)` is a load like any other: one span of its
+/// `AppConfig::fetch(source.clone())` is a load like any other: one span of its
 /// own, with the same fields, whether called on the type or the trait.
 #[test]
 fn a_fetch_from_a_borrowed_source_is_a_load_span() {
     in_own_process!(a_fetch_from_a_borrowed_source_is_a_load_span, env: &[], {
         let source = source();
         let (fetched, text) = traced(async {
-            Observed::fetch(&source).await.unwrap();
-            <Observed as SsmConfig>::fetch(&source).await.unwrap();
+            Observed::fetch(source.clone()).await.unwrap();
+            <Observed as SsmConfig>::fetch(source.clone()).await.unwrap();
         });
         let () = fetched;
         let load = r#"operation="load" config="Observed" source="faulty test source""#;

@@ -37,9 +37,54 @@ struct Api {
 /// them.
 fn generic_entry_points<T: SsmConfig>() {
     let _: fn() -> Loader<T> = T::loader;
-    let _: fn() -> Plan = T::parameters;
-    let _: fn(&PolicyScope) -> IamPolicy = T::iam_policy;
-    let _: fn() -> Bootstrap = T::bootstrap;
+    let _ = T::load;
+    let _ = |source: MemorySource| T::fetch(source);
+}
+
+/// The derive adds no inherent methods: a struct's own `load`, `fetch`,
+/// `check`, `loader` and `validate` compile beside it, and the trait's
+/// entry points stay reachable through the trait.
+#[derive(SsmConfig)]
+#[ssm(prefix = "/own", validate = Self::check)]
+struct OwnMethods {
+    value: String,
+}
+
+impl OwnMethods {
+    fn load() -> &'static str {
+        "own load"
+    }
+    fn fetch(&self) -> &str {
+        &self.value
+    }
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    fn validate(&self) -> bool {
+        true
+    }
+    fn loader() -> u8 {
+        7
+    }
+}
+
+#[tokio::test]
+async fn a_structs_own_methods_compile_beside_the_derive() {
+    assert_eq!(OwnMethods::load(), "own load");
+    assert_eq!(OwnMethods::loader(), 7);
+    let source = MemorySource::new();
+    source.put("/own/value", "v");
+    let config = <OwnMethods as SsmConfig>::fetch(source.clone())
+        .await
+        .unwrap();
+    assert_eq!(config.fetch(), "v");
+    assert!(config.validate() && config.check().is_ok());
+    let live = <OwnMethods as SsmConfig>::loader()
+        .source(source)
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(live.get().value, "v");
 }
 
 #[test]
@@ -58,7 +103,7 @@ fn the_public_api_is_what_the_docs_say() {
     let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_pages(n);
     let _: fn(Loader<Api>, Background) -> Loader<Api> = |l, b| l.refresh_in_background(b);
     let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, n| l.watch(n);
-    let _: fn(&Loader<Api>) -> Plan = Loader::parameters;
+    let _: fn(&Loader<Api>) -> Plan = Loader::plan;
     let _: fn(&Loader<Api>) -> Bootstrap = Loader::bootstrap;
     let _: fn(&Loader<Api>, &PolicyScope) -> IamPolicy = Loader::iam_policy;
     // The live handle's reads, one return type.

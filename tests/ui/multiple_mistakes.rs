@@ -24,6 +24,6 @@ struct AppConfig {
 
 fn main() {
     let _ = AppConfig::loader();
-    let _ = AppConfig::parameters();
+    let _ = AppConfig::loader().plan();
     let _ = AppConfig::load();
 }

@@ -22,7 +22,7 @@ use crate::plan::Selector;
 use crate::source::ParameterType;
 use value_rules::NameKind;
 
-/// What a struct needs created, from `AppConfig::bootstrap()` or
+/// What a struct needs created, from `AppConfig::loader().bootstrap()` or
 /// [`Loader::bootstrap`](crate::Loader::bootstrap): every parameter it
 /// reads with its type, and every secret, each with a clear placeholder,
 /// `CHANGE_ME(field)`, for the value only a person knows. A value still

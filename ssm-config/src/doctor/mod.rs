@@ -1,5 +1,5 @@
 //! The doctor: [`Report`], one row per binding, from
-//! `AppConfig::check(&source)` or [`Loader::check`](crate::Loader::check).
+//! `AppConfig::loader().source(source.clone()).diagnose()` or [`Loader::check`](crate::Loader::check).
 //!
 //! A check reads what a load reads, builds the struct the same way, and
 //! then, where something failed, asks again name by name to say why: a
@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::origin::Origin;
 /// What a check found for every binding of a struct; see
-/// `AppConfig::check(&source)`.
+/// `AppConfig::loader().source(source.clone()).diagnose()`.
 ///
 /// `Display` prints a table and a verdict; `Serialize` gives the same as
 /// data, for a deploy pipeline.

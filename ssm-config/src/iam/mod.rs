@@ -77,15 +77,15 @@ pub use widening::{Widened, Widening, WideningCause};
 /// }
 /// // ORDERS_STAGE is not set in this example's environment.
 /// let scope = PolicyScope::new("eu-west-1", "123456789012");
-/// let widened = Orders::iam_policy(&scope);
+/// let widened = Orders::loader().iam_policy(&scope);
 /// assert!(widened.notes[0].contains("`ORDERS_STAGE`"));
 /// assert_eq!(widened.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
 ///
 /// // A value a load refuses is never written either: `*` stands in its place.
-/// let refused = Orders::iam_policy(&scope.clone().var("ORDERS_STAGE", "*"));
+/// let refused = Orders::loader().iam_policy(&scope.clone().var("ORDERS_STAGE", "*"));
 /// assert_eq!(refused.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
 ///
-/// let policy = Orders::iam_policy(&scope.var("ORDERS_STAGE", "prod")).exact()?;
+/// let policy = Orders::loader().iam_policy(&scope.var("ORDERS_STAGE", "prod")).exact()?;
 /// assert_eq!(
 ///     policy.statement("ReadParameters").unwrap().resources,
 ///     ["arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host"]

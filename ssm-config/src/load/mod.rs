@@ -223,7 +223,7 @@ impl Group {
 }
 
 /// A first load, as `Loader::load`, `Loader::fetch` and
-/// `AppConfig::fetch(&source)` make it: in a span of its own, and warning
+/// `AppConfig::fetch(source.clone())` make it: in a span of its own, and warning
 /// of entries no field reads. (A refresh runs in its refresh's span, a
 /// check in its check's.)
 pub(crate) async fn first_load<T: SsmConfig>(
@@ -288,20 +288,18 @@ pub(crate) async fn load_from<T: SsmConfig>(
 /// (`Loader::env_override`) are read.
 #[derive(Clone, Copy)]
 pub(crate) struct GivenThenProcess<'a> {
-    given: Option<&'a HashMap<String, String>>,
+    given: &'a HashMap<String, String>,
 }
 
 impl<'a> GivenThenProcess<'a> {
     pub fn given(given: &'a HashMap<String, String>) -> Self {
-        GivenThenProcess { given: Some(given) }
+        GivenThenProcess { given }
     }
-
-    /// The process environment alone.
-    pub const PROCESS: GivenThenProcess<'static> = GivenThenProcess { given: None };
 
     pub fn get(&self, name: &str) -> Option<String> {
         self.given
-            .and_then(|given| given.get(name).cloned())
+            .get(name)
+            .cloned()
             .or_else(|| std::env::var(name).ok())
     }
 }
@@ -312,10 +310,7 @@ impl resolve::Variables for GivenThenProcess<'_> {
     }
 
     fn names(&self) -> Vec<String> {
-        let given = self
-            .given
-            .into_iter()
-            .flat_map(|given| given.keys().cloned());
+        let given = self.given.keys().cloned();
         let process = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
         given.chain(process).collect()
     }
@@ -326,9 +321,4 @@ pub(crate) fn given_then_env(
     given: &HashMap<String, String>,
 ) -> impl Fn(&str) -> Option<String> + Sync + '_ {
     move |var: &str| GivenThenProcess::given(given).get(var)
-}
-
-/// `{VAR}`s from the process environment.
-pub(crate) fn env_lookup(var: &str) -> Option<String> {
-    GivenThenProcess::PROCESS.get(var)
 }

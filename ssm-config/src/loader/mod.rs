@@ -250,7 +250,7 @@ impl<T: SsmConfig> Loader<T> {
     /// The binding plan as this loader would read it: its prefix, its
     /// variables, and the variables [`env_prefix`](Loader::env_prefix)
     /// lets override each field, in the plan's `ENV` column.
-    pub fn parameters(&self) -> crate::plan::Plan {
+    pub fn plan(&self) -> crate::plan::Plan {
         let lookup = load::given_then_env(&self.vars);
         crate::plan::Plan::new(crate::plan::planned_parameters(
             T::PLAN,
@@ -426,5 +426,3 @@ impl<T: SsmConfig> Loader<T> {
 }
 
 mod run;
-
-pub(crate) use run::{fetch_from, one_shot_settings};

@@ -1,5 +1,5 @@
 //! What a [`Loader`] does once configured: load a live handle, fetch once,
-//! or check.
+//! or diagnose.
 
 use std::sync::Arc;
 
@@ -7,8 +7,8 @@ use super::{Loader, SourceChoice};
 use crate::SsmConfig;
 use crate::error::Error;
 use crate::live::{Live, LiveOptions, Watch};
-use crate::load::{self, DEFAULT_LIMITS, Group};
-use crate::source::{AwsSource, ParameterSource};
+use crate::load::{self, Group};
+use crate::source::AwsSource;
 
 impl<T: SsmConfig> Loader<T> {
     /// Loads the whole group once and returns a live handle.
@@ -45,8 +45,9 @@ impl<T: SsmConfig> Loader<T> {
         Ok(Live::new(loaded, group, options))
     }
 
-    /// Checks every binding against the source, with this loader's prefix,
-    /// variables and overrides, without stopping at the first problem: see
+    /// The doctor: diagnoses every binding against the source, with this
+    /// loader's prefix, variables and overrides, without stopping at the
+    /// first problem: see
     /// [`doctor::Report`](crate::doctor::Report).
     ///
     /// ```
@@ -64,7 +65,7 @@ impl<T: SsmConfig> Loader<T> {
     /// let source = MemorySource::new();
     /// source.put("/qa/orders/db_host", "db.qa");
     /// source.put("/qa/orders/timeout_ms", "soon");
-    /// let report = Orders::loader().source(source).var("APP_ENV", "qa").check().await;
+    /// let report = Orders::loader().source(source).var("APP_ENV", "qa").diagnose().await;
     /// assert!(!report.would_load);
     /// assert_eq!(report.row("db_host").unwrap().finding, Finding::Present);
     /// assert_eq!(report.row("db_port").unwrap().finding, Finding::Defaulted);
@@ -72,7 +73,7 @@ impl<T: SsmConfig> Loader<T> {
     /// println!("{report}");
     /// # }
     /// ```
-    pub async fn check(self) -> crate::doctor::Report {
+    pub async fn diagnose(self) -> crate::doctor::Report {
         let group = self.into_group().await;
         let vars = load::given_then_env(&group.vars);
         let env = load::GivenThenProcess::given(&group.env);
@@ -100,31 +101,5 @@ impl<T: SsmConfig> Loader<T> {
             secret_overrides: self.secret_overrides,
             warned: Arc::default(),
         }
-    }
-}
-
-/// One load from a borrowed source: what `AppConfig::fetch(&source)` does.
-pub(crate) async fn fetch_from<T: SsmConfig>(source: &dyn ParameterSource) -> Result<T, Error> {
-    let settings = one_shot_settings(crate::observe::Operation::Load);
-    let loaded = load::first_load::<T>(source, &settings).await?;
-    Ok(loaded.value)
-}
-
-/// The settings of `AppConfig::fetch(&source)` and `AppConfig::check(&source)`:
-/// the struct's own prefix, the environment, the defaults.
-pub(crate) fn one_shot_settings(
-    operation: crate::observe::Operation,
-) -> crate::load::attempt::Settings<'static> {
-    crate::load::attempt::Settings {
-        prefix: None,
-        lookup: &load::env_lookup,
-        overrides: crate::load::resolve::Overrides::On {
-            prefix: None,
-            variables: &load::GivenThenProcess::PROCESS,
-        },
-        limits: DEFAULT_LIMITS,
-        secret_overrides: crate::load::stand_ins::SecretOverrides::Warn,
-        warned: None,
-        operation,
     }
 }

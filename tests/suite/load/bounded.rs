@@ -94,7 +94,7 @@ fn a_walk_ends_on_a_token_cycle() {
     // a, b, c, a, b, c, ...: no token twice in a row, yet a cycle.
     let source = Paging::new(|page| Some(["a", "b", "c"][page % 3].to_owned()));
     let pages = Arc::clone(&source.pages);
-    let err = bounded(move || Box::pin(async move { Walked::fetch(&source).await }))
+    let err = bounded(move || Box::pin(async move { Walked::fetch(source.clone()).await }))
         .unwrap_err()
         .to_string();
     assert!(err.contains("NextToken `a` again"), "{err}");

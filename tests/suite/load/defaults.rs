@@ -42,20 +42,26 @@ struct Sound {
 #[tokio::test]
 async fn a_default_that_does_not_convert_fails_every_load() {
     let source = MemorySource::new();
-    let missing = Broken::fetch(&source).await.unwrap_err().to_string();
+    let missing = Broken::fetch(source.clone()).await.unwrap_err().to_string();
     assert!(
         missing.contains("field `colour`: the value from the default is not a valid `Colour`: unknown colour `purple`"),
         "{missing}"
     );
     source.put("/defaults/colour", "red");
-    let present = Broken::fetch(&source).await.unwrap_err().to_string();
+    let present = Broken::fetch(source.clone()).await.unwrap_err().to_string();
     assert_eq!(present, missing, "present or not, the default is wrong");
 }
 
 #[tokio::test]
 async fn a_default_that_converts_is_used_only_when_missing() {
     let source = MemorySource::new();
-    assert_eq!(Sound::fetch(&source).await.unwrap().colour, Colour::Blue);
+    assert_eq!(
+        Sound::fetch(source.clone()).await.unwrap().colour,
+        Colour::Blue
+    );
     source.put("/defaults/colour", "red");
-    assert_eq!(Sound::fetch(&source).await.unwrap().colour, Colour::Red);
+    assert_eq!(
+        Sound::fetch(source.clone()).await.unwrap().colour,
+        Colour::Red
+    );
 }

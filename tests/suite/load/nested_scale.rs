@@ -146,7 +146,7 @@ pub struct Big {
 
 #[tokio::test]
 async fn thirty_nested_structs_of_thirty_fields_load_all_900_parameters() {
-    let plan = Big::parameters();
+    let plan = Big::loader().plan();
     let names: Vec<String> = plan.iter().map(|p| p.name.clone()).collect();
     assert_eq!(names.len(), 900);
     let source = MemorySource::new();
@@ -217,7 +217,7 @@ mod filtered_walks {
         memory.put("/shared/settings/name", "orders");
         memory.put_string_list("/shared/settings/zones", ["a", "b"]);
         memory.put_secure_with_key("/shared/settings/token", "t0k3n", "alias/app");
-        let settings = Settings::fetch(&memory).await.unwrap();
+        let settings = Settings::fetch(memory.clone()).await.unwrap();
         assert_eq!(settings.strings.map.keys().collect::<Vec<_>>(), ["name"]);
         assert_eq!(settings.lists.map["zones"], ["a", "b"]);
         assert_eq!(settings.encrypted.map["token"].expose_secret(), "t0k3n");

@@ -79,7 +79,7 @@ struct Service {
 async fn throttling_is_reported_as_such_with_the_names_it_hit() {
     let source = Flaky::new(SourceErrorKind::Throttled);
     source.fail(true);
-    let err = Service::fetch(&source).await.unwrap_err();
+    let err = Service::fetch(source.clone()).await.unwrap_err();
     assert!(err.is_throttled() && !err.is_access_denied());
     assert_eq!(
         err.problems().len(),
@@ -99,7 +99,7 @@ async fn throttling_is_reported_as_such_with_the_names_it_hit() {
 async fn access_denied_is_told_apart() {
     let source = Flaky::new(SourceErrorKind::AccessDenied);
     source.fail(true);
-    let err = Service::fetch(&source).await.unwrap_err();
+    let err = Service::fetch(source.clone()).await.unwrap_err();
     assert!(err.is_access_denied() && !err.is_throttled());
     assert!(
         matches!(&err.problems()[0], Problem::Source { error, .. } if error.kind() == SourceErrorKind::AccessDenied)
@@ -146,7 +146,7 @@ async fn a_source_error_prints_its_cause_chain_once() {
     // Nor is it when a failed load is reported the same way.
     let source = Flaky::new(SourceErrorKind::Unreachable);
     source.fail(true);
-    let err = Service::fetch(&source).await.unwrap_err();
+    let err = Service::fetch(source.clone()).await.unwrap_err();
     assert_eq!(report(&err).matches("injected failure").count(), 2, "{err}");
     assert_eq!(report(&err), err.to_string());
 }

@@ -28,7 +28,7 @@ fn load(source: &MemorySource) -> Result<Values, ssm_config::Error> {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(Values::fetch(source))
+        .block_on(Values::fetch(source.clone()))
 }
 
 fn seeded(list: &[String], port: &str, secret_port: &str, json: &str) -> MemorySource {

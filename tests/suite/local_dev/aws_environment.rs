@@ -30,7 +30,7 @@ fn load_reads_endpoint_region_and_credentials_from_the_environment() {
             .expect("load through the environment");
         assert_eq!(config.get().host, "from-env");
         assert_eq!(config.get().password.expose_secret(), "pw");
-        assert_eq!(FromEnv::parameters()[0].name, "/envtest/svc/host");
+        assert_eq!(FromEnv::loader().plan()[0].name, "/envtest/svc/host");
         return;
     }
     runtime.block_on(async {

@@ -125,7 +125,7 @@ async fn a_json_file_has_the_same_shape() {
         "secrets": {"dev/stripe": "{\"api_key\": \"sk_json\"}"}
     }"#;
     let file = TempFile::new("local.json", json);
-    let c = Orders::fetch(&FileSource::new(&file.path)).await.unwrap();
+    let c = Orders::fetch(FileSource::new(&file.path)).await.unwrap();
     assert_eq!((c.db_host.as_str(), c.db_port), ("json-host", 5433));
     assert_eq!(c.limits.max_items, 7);
     assert_eq!(c.stripe_key.expose_secret(), "sk_json");
@@ -158,7 +158,7 @@ async fn labels_types_and_secure_strings_follow_the_file() {
         "/dev/orders/db/password" = { value = "file-canary-51ab", type = "SecureString" }
         "#,
     );
-    let err = Pinned::fetch(&FileSource::new(&file.path))
+    let err = Pinned::fetch(FileSource::new(&file.path))
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -217,7 +217,7 @@ async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
         ("[params]\n", "unknown table `params`"),
     ] {
         let file = TempFile::new("bad.toml", text);
-        let err = Orders::fetch(&FileSource::new(&file.path))
+        let err = Orders::fetch(FileSource::new(&file.path))
             .await
             .unwrap_err();
         let shown = err.to_string();
@@ -234,7 +234,7 @@ async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
 async fn a_malformed_file_is_one_problem_about_the_file() {
     let file = TempFile::new("bad.toml", "[parameters]\n\"/dev/orders/db_host\" = = 1\n");
     let source = FileSource::new(&file.path);
-    let err = Orders::fetch(&source).await.unwrap_err();
+    let err = Orders::fetch(source.clone()).await.unwrap_err();
     assert_eq!(err.problems().len(), 1, "{err}");
     let shown = err.to_string();
     assert!(
@@ -247,7 +247,7 @@ async fn a_malformed_file_is_one_problem_about_the_file() {
         ssm_config::error::ErrorKind::Source(SourceErrorKind::Malformed)
     );
 
-    let report = Orders::check(&source).await;
+    let report = Orders::loader().source(source.clone()).diagnose().await;
     let text = report.to_string();
     assert_eq!(text.matches("line 2 column").count(), 1, "{text}");
     assert_eq!(report.error_count(), 1, "{text}");
@@ -431,13 +431,13 @@ async fn an_optional_layer_is_skipped_only_when_it_cannot_be_reached() {
     let optional = Layered::new()
         .then_optional(FileSource::new(&missing))
         .then(base.clone());
-    let c = Precedence::fetch(&optional).await.unwrap();
+    let c = Precedence::fetch(optional.clone()).await.unwrap();
     assert_eq!(c.from_first, "b");
 
     let required = Layered::new()
         .then(FileSource::new(&missing))
         .then(base.clone());
-    let err = Precedence::fetch(&required).await.unwrap_err();
+    let err = Precedence::fetch(required.clone()).await.unwrap_err();
     assert!(
         err.source_errors()
             .any(|e| e.kind() == SourceErrorKind::Unreachable),
@@ -449,7 +449,9 @@ async fn an_optional_layer_is_skipped_only_when_it_cannot_be_reached() {
     let optional_but_broken = Layered::new()
         .then_optional(FileSource::new(&broken.path))
         .then(base);
-    let err = Precedence::fetch(&optional_but_broken).await.unwrap_err();
+    let err = Precedence::fetch(optional_but_broken.clone())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not valid TOML"), "{err}");
 }
 
@@ -498,13 +500,13 @@ fn the_plan_names_the_variable_that_overrides_each_field() {
         let row = plan.iter().find(|p| p.field == field).unwrap();
         row.env.clone()
     };
-    let own = Orders::parameters();
+    let own = Orders::loader().plan();
     assert_eq!(env_of(&own, "log_level").as_deref(), Some("ORDERS_LOG"));
     assert_eq!(env_of(&own, "db_port"), None);
     assert!(own.to_string().lines().next().unwrap().ends_with("ENV"));
 
     let loader = Orders::loader().env_prefix("ORDERS_").prefix("/qa/orders");
-    let plan = loader.parameters();
+    let plan = loader.plan();
     assert_eq!(env_of(&plan, "db_port").as_deref(), Some("ORDERS_DB_PORT"));
     assert_eq!(
         env_of(&plan, "cache.ttl_secs").as_deref(),
@@ -557,13 +559,13 @@ async fn a_name_the_file_gives_only_by_label_is_missing_to_unpinned_fields() {
         "labelled.toml",
         "[parameters]\n\"/lab/latest:blue\" = \"b\"\n",
     );
-    let c = Labelled::fetch(&FileSource::new(&file.path)).await.unwrap();
+    let c = Labelled::fetch(FileSource::new(&file.path)).await.unwrap();
     assert_eq!(c.blue, "b");
     assert_eq!(c.latest, None, "no plain entry: no latest version");
     assert!(c.all.is_empty(), "{:?}", c.all);
 
     file.write("[parameters]\n\"/lab/latest\" = \"plain\"\n\"/lab/latest:blue\" = \"b\"\n");
-    let c = Labelled::fetch(&FileSource::new(&file.path)).await.unwrap();
+    let c = Labelled::fetch(FileSource::new(&file.path)).await.unwrap();
     assert_eq!((c.latest.as_deref(), c.blue.as_str()), (Some("plain"), "b"));
     assert_eq!(c.all["latest"], "plain");
 }
@@ -637,7 +639,7 @@ password = { value = "file-canary-51ab", type = "SecureString" }
 "#;
     let file = TempFile::new("nested.toml", NESTED);
     let source = FileSource::new(&file.path);
-    let c = Orders::fetch(&source).await.unwrap();
+    let c = Orders::fetch(source.clone()).await.unwrap();
     assert_eq!(c.db_host, "localhost");
     assert_eq!(c.db_port, 5432);
     assert_eq!(c.db_password.expose_secret(), "file-canary-51ab");
@@ -654,7 +656,7 @@ password = { value = "file-canary-51ab", type = "SecureString" }
     // about the file, not a silent second version.
     let twice = format!("{NESTED}\n[parameters.\"/dev/orders\"]\nlog_level = \"debug\"\n");
     let file = TempFile::new("twice.toml", &twice);
-    let err = Orders::fetch(&FileSource::new(&file.path))
+    let err = Orders::fetch(FileSource::new(&file.path))
         .await
         .unwrap_err();
     assert!(
@@ -754,7 +756,7 @@ limits.deep.hourly = 1
         assert_eq!(config.limits["daily"], 5);
         Flags::loader()
             .source(FileSource::new(&file.path))
-            .check()
+            .diagnose()
             .await
     });
     assert!(
@@ -812,7 +814,7 @@ fn override_variable_typo() {
         };
         let config = loader().fetch().await.unwrap();
         assert!(!config.enabled && config.dark_mode);
-        loader().check().await
+        loader().diagnose().await
     });
     assert!(traced.contains("SSM_CONFIG_TEST_FLAGS_ENABLD"), "{traced}");
     let row = report
@@ -930,7 +932,7 @@ async fn a_refresh_does_not_list_the_source_again() {
         config.refresh().await.unwrap();
     }
     assert_eq!(source.listed.load(Ordering::SeqCst), 1, "not on refreshes");
-    Flags::loader().source(source.clone()).check().await;
+    Flags::loader().source(source.clone()).diagnose().await;
     assert_eq!(source.listed.load(Ordering::SeqCst), 2, "the doctor lists");
 }
 

@@ -330,7 +330,7 @@ async fn the_doctor_shows_each_stand_in_as_a_warning_or_an_error() {
             .env_prefix("BILLING_")
             .env_override("BILLING_DB_PASSWORD", CANARY)
     };
-    let report = loader().check().await;
+    let report = loader().diagnose().await;
     let row = report
         .row("db_password")
         .unwrap_or_else(|| panic!("{report}"));
@@ -339,7 +339,7 @@ async fn the_doctor_shows_each_stand_in_as_a_warning_or_an_error() {
     assert!(row.detail.contains("env BILLING_DB_PASSWORD"), "{report}");
     assert!(report.would_load, "{report}");
 
-    let report = loader().refuse_secret_overrides().check().await;
+    let report = loader().refuse_secret_overrides().diagnose().await;
     let row = report
         .row("db_password")
         .unwrap_or_else(|| panic!("{report}"));

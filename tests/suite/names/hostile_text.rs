@@ -133,7 +133,7 @@ fn the_plan_listing_shows_a_hostile_prefix_escaped() {
     let plan = Orders::loader()
         .prefix("/x\nFORGED  row\u{1b}[2J")
         .var("HT_ENV", "prod")
-        .parameters();
+        .plan();
     let table = plan.to_string();
     assert_eq!(table.lines().count(), 2, "{table}");
     assert!(no_hidden_characters(&table), "{table:?}");

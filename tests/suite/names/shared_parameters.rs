@@ -187,7 +187,7 @@ async fn results_named_by_arn_match_too() {
 
 #[test]
 fn the_policy_names_the_arn_and_the_owners_key() {
-    let policy = UsesShared::iam_policy(&PolicyScope::new("eu-west-1", "999999999999"));
+    let policy = UsesShared::loader().iam_policy(&PolicyScope::new("eu-west-1", "999999999999"));
     let reads = policy.statement("ReadParameters").unwrap();
     assert!(reads.resources.contains(&SHARED.to_owned()), "{policy}");
     assert!(
@@ -206,7 +206,7 @@ fn the_policy_names_the_arn_and_the_owners_key() {
 
 #[test]
 fn the_plan_lists_the_arn() {
-    let plan = PinsShared::parameters().to_string();
+    let plan = PinsShared::loader().plan().to_string();
     let row = |field: &str| {
         let line = plan.lines().find(|l| l.starts_with(&format!("{field} ")));
         line.map(|l| l.split_whitespace().take(3).collect::<Vec<_>>())

@@ -3,6 +3,7 @@
 //! paces its calls, while a caller's refresh sends them at once. On tokio's
 //! paused clock; `cargo bench --bench fleet` measures whole fleets.
 
+use ssm_config::SsmConfig;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

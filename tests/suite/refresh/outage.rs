@@ -252,14 +252,14 @@ mod panics {
         memory.put("/everywhere/limits", "{}");
         memory.put("/everywhere/present", "yes");
 
-        let err = Everywhere::fetch(&memory).await.unwrap_err();
+        let err = Everywhere::fetch(memory.clone()).await.unwrap_err();
         assert_contained(&err, "defaulted");
         assert!(err.to_string().contains("default"), "{err}");
 
-        let err = Json::fetch(&memory).await.unwrap_err();
+        let err = Json::fetch(memory.clone()).await.unwrap_err();
         assert_contained(&err, "limits");
 
-        let err = Validated::fetch(&memory).await.unwrap_err();
+        let err = Validated::fetch(memory.clone()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Panicked);
         assert!(err.to_string().contains("validating"), "{err}");
         assert!(!err.to_string().contains("boom"), "{err}");
@@ -316,7 +316,7 @@ mod panics {
             let err = block_on(config.refresh()).unwrap_err();
             assert_contained(&err, "value");
             assert_eq!(config.get().value, Touchy("fine".into()));
-            let err = block_on(Panicky::fetch(&memory)).unwrap_err();
+            let err = block_on(Panicky::fetch(memory.clone())).unwrap_err();
             assert_contained(&err, "value");
         });
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -404,14 +404,14 @@ mod validation {
 
     #[tokio::test]
     async fn a_load_that_fails_validation_fails_with_every_other_problem() {
-        let err = Pool::fetch(&store("0", "1")).await.unwrap_err();
+        let err = Pool::fetch(store("0", "1")).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalidated);
         assert_eq!(
             err.to_string(),
             "cannot load `Pool`: validation failed: a pool of 0 connections is not a configuration"
         );
 
-        let err = Pool::fetch(&store("4", "11")).await.unwrap_err();
+        let err = Pool::fetch(store("4", "11")).await.unwrap_err();
         assert!(
             matches!(err.problems(), [Problem::Invalidated { at, .. }] if at == "limits"),
             "{err}"
@@ -424,10 +424,10 @@ mod validation {
 
         // A struct that fails to build is not validated: its problems stand.
         let bad = store("x", "1");
-        let err = Pool::fetch(&bad).await.unwrap_err();
+        let err = Pool::fetch(bad.clone()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
 
-        let fine = Pool::fetch(&store("4", "1")).await.unwrap();
+        let fine = Pool::fetch(store("4", "1")).await.unwrap();
         assert_eq!(fine.size, 4);
     }
 
@@ -463,7 +463,7 @@ mod validation {
 
     #[tokio::test]
     async fn the_doctor_reports_it_as_a_row() {
-        let report = Pool::check(&store("0", "1")).await;
+        let report = Pool::loader().source(store("0", "1")).diagnose().await;
         assert!(!report.would_load);
         let row = report.row("Pool").expect("a row for the struct");
         assert_eq!(row.finding, Finding::FailsValidation);
@@ -472,12 +472,18 @@ mod validation {
         assert_eq!(report.row("size").unwrap().finding, Finding::Present);
         assert!(report.to_string().contains("fails validation"), "{report}");
 
-        let nested = Pool::check(&store("4", "11")).await;
+        let nested = Pool::loader().source(store("4", "11")).diagnose().await;
         assert_eq!(
             nested.row("limits").unwrap().finding,
             Finding::FailsValidation
         );
-        assert!(Pool::check(&store("4", "1")).await.would_load);
+        assert!(
+            Pool::loader()
+                .source(store("4", "1"))
+                .diagnose()
+                .await
+                .would_load
+        );
     }
 }
 

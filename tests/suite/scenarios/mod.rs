@@ -5,6 +5,7 @@ mod targeted;
 
 pub use targeted::*;
 
+use ssm_config::SsmConfig;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -134,7 +135,7 @@ pub async fn every_attribute_and_type(b: &impl Backend) {
 pub async fn fetch_once_from_a_source(b: &impl Backend) {
     b.put("/plain/name", "n").await;
     b.put_list("/plain/ports", &["80", "443"]).await;
-    let config = Plain::fetch(&b.source()).await.unwrap();
+    let config = Plain::fetch(b.source()).await.unwrap();
     assert_eq!(config.name, "n");
     assert_eq!(config.ports, [80, 443]);
     assert_eq!(
@@ -162,7 +163,7 @@ pub async fn ninety_five_names_in_ten_calls(b: &impl Backend) {
     assert_eq!(c.n0.a, "0a");
     assert_eq!(c.n8.j, "8j");
     assert_eq!(c.x5, "x5");
-    assert_eq!(Many::parameters().len(), 95);
+    assert_eq!(Many::loader().plan().len(), 95);
     assert_eq!(source.get_parameters_calls(), 10, "ceil(95/10)");
     for call in source.calls() {
         if let crate::support::counting::Call::GetParameters { names, .. } = call {
@@ -180,7 +181,7 @@ pub async fn by_path_pages_to_the_end(b: &impl Backend) {
     b.put("/fleet/hosts/eu/h99", "10.9.9.9").await;
     b.put("/fleet/hostsx", "not under the path").await;
     let source = b.source();
-    let c = Fleet::fetch(&source).await.unwrap();
+    let c = Fleet::fetch(source.clone()).await.unwrap();
     assert_eq!(c.direct.len(), 25);
     assert_eq!(c.direct["h07"], "10.0.0.7".parse::<IpAddr>().unwrap());
     assert_eq!(c.all.len(), 26);
@@ -203,7 +204,7 @@ pub async fn by_path_filters(b: &impl Backend) {
     let v = b.put("/filtered/labelled", "new").await;
     // moto matches the label on the latest version only; AWS on any version.
     b.label("/filtered/labelled", v, "live").await;
-    let c = Filtered::fetch(&b.source()).await.unwrap();
+    let c = Filtered::fetch(b.source()).await.unwrap();
     assert_eq!(c.secure.len(), 2);
     assert_eq!(c.secure["secure-default"].expose_secret(), "s1");
     assert_eq!(c.lists.len(), 1);
@@ -217,7 +218,7 @@ pub async fn by_path_filters(b: &impl Backend) {
 pub async fn every_problem_reported_at_once(b: &impl Backend) {
     b.put("/broken/port", "eighty").await;
     b.put_secure("/broken/pin", CANARY).await;
-    let err = Broken::fetch(&b.source()).await.unwrap_err();
+    let err = Broken::fetch(b.source()).await.unwrap_err();
     let text = err.to_string();
     assert_eq!(err.problems().len(), 5, "{text}");
     for name in [
@@ -250,7 +251,7 @@ pub async fn every_problem_reported_at_once(b: &impl Backend) {
 /// A SecureString in a plain field says how to fix it; no value leaks.
 pub async fn secure_string_needs_a_secret_field(b: &impl Backend) {
     b.put_secure("/leaky/token", CANARY).await;
-    let err = Leaky::fetch(&b.source()).await.unwrap_err();
+    let err = Leaky::fetch(b.source()).await.unwrap_err();
     assert!(
         matches!(err.problems(), [Problem::SecureStringNotSecret { field, name, origin }] if field == "token" && name == "/leaky/token" && origin.to_string().starts_with("/leaky/token version "))
     );
@@ -264,7 +265,7 @@ pub async fn secure_string_without_decryption(b: &impl Backend) {
     b.put_secure("/nodecrypt/token", CANARY).await;
     b.put("/nodecrypt/inner/plain", "p").await;
     let source = b.source();
-    let c = Encrypted::fetch(&source).await.unwrap();
+    let c = Encrypted::fetch(source.clone()).await.unwrap();
     assert_ne!(c.token.expose_secret(), CANARY, "must not be the plaintext");
     assert_eq!(c.inner.plain, "p");
     let decrypt_flags: Vec<bool> = source
@@ -283,13 +284,13 @@ pub async fn secure_string_without_decryption(b: &impl Backend) {
 /// and the missing secret is named.
 pub async fn missing_secret_among_others(b: &impl Backend) {
     b.put("/withsecret/host", "h").await;
-    let err = WithSecret::fetch(&b.source()).await.unwrap_err();
+    let err = WithSecret::fetch(b.source()).await.unwrap_err();
     assert!(
         matches!(err.problems(), [Problem::Missing { field, name, .. }] if field == "token" && name == "/aws/reference/secretsmanager/absent"),
         "{err}"
     );
     b.put_secret("absent", "now-here").await;
-    let c = WithSecret::fetch(&b.source()).await.unwrap();
+    let c = WithSecret::fetch(b.source()).await.unwrap();
     assert_eq!(c.host, "h");
     assert_eq!(c.token.expose_secret(), "now-here");
 }
@@ -298,7 +299,7 @@ pub async fn missing_secret_among_others(b: &impl Backend) {
 pub async fn secret_keys_are_checked(b: &impl Backend) {
     b.put_secret("keyed/json", r#"{"user":"u"}"#).await;
     b.put_secret("keyed/text", CANARY).await;
-    let err = Keyed::fetch(&b.source()).await.unwrap_err();
+    let err = Keyed::fetch(b.source()).await.unwrap_err();
     let text = err.to_string();
     assert!(
         text.contains("field `from_json`: secret keyed/json has no key `password`"),
@@ -356,7 +357,7 @@ pub async fn refresh_follows_latest_but_not_pins(b: &impl Backend) {
 pub async fn renamed_crate_path_and_rename_rules(b: &impl Backend) {
     b.put("/renamed/maxConnections", "64").await;
     b.put("/renamed/upper/API_URL", "https://api").await;
-    let c = ThroughReexport::fetch(&b.source()).await.unwrap();
+    let c = ThroughReexport::fetch(b.source()).await.unwrap();
     assert_eq!(c.max_connections, 64);
     assert_eq!(c.upper.api_url, "https://api");
 }
@@ -640,7 +641,7 @@ pub async fn durations_booleans_and_secrecy_types(b: &impl Backend) {
     b.put_secure("/spelled/api_key", CANARY).await;
     b.put_secure("/spelled/pin", "1234").await;
     b.put_secret("spelled/token", "tok-secret").await;
-    let c = Spelled::fetch(&b.source()).await.unwrap();
+    let c = Spelled::fetch(b.source()).await.unwrap();
     assert_eq!(c.timeout, Duration::from_secs(5400));
     assert_eq!(c.retry, Some(Duration::from_millis(250)));
     assert_eq!(
@@ -660,7 +661,7 @@ pub async fn durations_booleans_and_secrecy_types(b: &impl Backend) {
     // A value that is no duration names the forms that are.
     b.put("/spelled/timeout", "ninety minutes").await;
     b.put("/spelled/enabled", "sure").await;
-    let err = Spelled::fetch(&b.source()).await.unwrap_err().to_string();
+    let err = Spelled::fetch(b.source()).await.unwrap_err().to_string();
     assert!(
         err.contains("field `timeout`") && err.contains("`250ms`, `30s`, `5m` or `1h30m`"),
         "{err}"
@@ -672,6 +673,6 @@ pub async fn durations_booleans_and_secrecy_types(b: &impl Backend) {
     // A secrecy field is a secret field: a SecureString's value is never
     // quoted, even when it does not convert.
     b.put_secure("/spelled/pin", "not-a-pin-canary").await;
-    let err = Spelled::fetch(&b.source()).await.unwrap_err().to_string();
+    let err = Spelled::fetch(b.source()).await.unwrap_err().to_string();
     assert!(!err.contains("not-a-pin-canary"), "{err}");
 }

@@ -3,6 +3,7 @@
 //! call) and rebuilding from the current snapshot; what the rules cannot
 //! decide reloads the whole group. Each scenario has a prefix of its own.
 
+use ssm_config::SsmConfig;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -102,7 +102,7 @@ fn script_command(script: &Path, emulator: &Emulator) -> Command {
 
 /// The script with every plain placeholder replaced, as a team edits it.
 fn filled_script() -> String {
-    let mut script = Orders::bootstrap().shell();
+    let mut script = Orders::loader().bootstrap().shell();
     for (placeholder, value) in FILLED {
         assert!(script.contains(placeholder), "{placeholder}: {script}");
         script = script.replace(placeholder, value);
@@ -179,7 +179,7 @@ async fn the_script_creates_what_a_load_then_reads() {
 async fn the_script_refuses_to_run_while_a_placeholder_is_left() {
     let Some(emulator) = moto().await else { return };
     let one_left = filled_script().replace("'db.internal'", "'CHANGE_ME(db_host)'");
-    let unedited = Orders::bootstrap().shell();
+    let unedited = Orders::loader().bootstrap().shell();
     for script in [unedited, one_left] {
         let file = TempFile::new("create.sh", &script);
         let output = script_command(&file.path, &emulator).output().unwrap();
@@ -314,7 +314,7 @@ async fn terraform_parses_as_hcl_with_one_resource_per_parameter() {
     let Some(_emulator) = moto().await else {
         return;
     };
-    let terraform = Orders::bootstrap().terraform();
+    let terraform = Orders::loader().bootstrap().terraform();
     let file = TempFile::new("main.tf", &terraform);
     let path = &file.path;
     let json = run(Command::new(emulator::venv_bin().join("python"))
@@ -384,7 +384,7 @@ async fn cloudformation_parses_as_yaml_without_secure_strings() {
     assert!(template.contains("#   boot/stripe"), "{template}");
 
     // With the variable unset, names use a template parameter.
-    let unset = Orders::bootstrap().cloudformation();
+    let unset = Orders::loader().bootstrap().cloudformation();
     let path = file.sibling("unset.yaml", &unset);
     let json = run(Command::new(emulator::venv_bin().join("python"))
         .args(["-c", script])
@@ -438,7 +438,7 @@ fn a_keyed_secret_placeholder_names_the_field_that_reads_the_key() {
         #[ssm(secret = "prod/db", key = "password")]
         password: Secret<String>,
     }
-    let bootstrap = Keyed::bootstrap();
+    let bootstrap = Keyed::loader().bootstrap();
     let secret = &bootstrap.secrets[0];
     assert_eq!(secret.keys, ["password"]);
     assert_eq!(secret.key_fields, ["password"]);

@@ -166,7 +166,7 @@ fn a_name_starting_with_a_dash_is_never_an_option() {
 /// calls anything.
 #[test]
 fn a_variable_given_when_the_script_runs_is_checked() {
-    let script = filled(&Exposed::bootstrap().shell());
+    let script = filled(&Exposed::loader().bootstrap().shell());
     let sandbox = Sandbox::new();
     for value in ["$(touch pwned)", "a/b", "x y", ""] {
         let mut env = environment(&script);

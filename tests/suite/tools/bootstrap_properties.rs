@@ -12,6 +12,7 @@
 //! PROPTEST_CASES=512 cargo test --test suite tools::bootstrap_properties   # a longer run
 //! ```
 
+use ssm_config::SsmConfig;
 use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
 

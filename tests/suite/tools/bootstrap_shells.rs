@@ -5,6 +5,7 @@
 //! a `{VAR}` is read once, from the environment, never from a variable the
 //! shell changes as it runs.
 
+use ssm_config::SsmConfig;
 use ssm_config::error::Problem;
 
 use super::bootstrap_inputs::{Exposed, filled};
@@ -170,7 +171,7 @@ fn a_shell_variable_in_a_public_name_stays_text() {
 /// nothing after the check reads the environment's variable again.
 #[test]
 fn a_variable_is_read_once_and_the_checked_copy_is_used() {
-    let script = filled(&Exposed::bootstrap().shell());
+    let script = filled(&Exposed::loader().bootstrap().shell());
     let reads: Vec<&str> = script
         .lines()
         .filter(|line| line.contains("$HX_ENV") || line.contains("${HX_ENV"))

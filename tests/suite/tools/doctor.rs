@@ -72,7 +72,7 @@ async fn report() -> Option<(Report, Proxy)> {
     let report = Checked::loader()
         .source(source)
         .env_override("DOC_OVERRIDE", "7")
-        .check()
+        .diagnose()
         .await;
     // The emulator's turn ends here; the report and the proxy outlive it.
     drop(emulator);
@@ -174,7 +174,7 @@ struct Healthy {
 async fn a_healthy_struct_reports_that_a_load_would_succeed() {
     let Some(emulator) = moto().await else { return };
     emulator.put("/doc/present", "here").await;
-    let report = Healthy::check(&emulator.source()).await;
+    let report = Healthy::loader().source(emulator.source()).diagnose().await;
     assert!(report.would_load, "{report}");
     assert!(
         report
@@ -193,7 +193,10 @@ struct NoPrefix {
 
 #[tokio::test]
 async fn problems_about_no_field_are_listed_under_the_table() {
-    let report = NoPrefix::check(&ssm_config::MemorySource::new()).await;
+    let report = NoPrefix::loader()
+        .source(ssm_config::MemorySource::new())
+        .diagnose()
+        .await;
     assert!(!report.would_load);
     assert_eq!(report.rows[0].finding, Finding::InvalidName, "{report}");
     assert!(
@@ -213,7 +216,7 @@ async fn an_unreachable_source_is_not_asked_name_by_name() {
     let report = Checked::loader()
         .source(source.clone())
         .env_override("DOC_OVERRIDE", "7")
-        .check()
+        .diagnose()
         .await;
     assert!(!report.would_load);
     let unreadable = report.rows_of(Severity::Error).count();
@@ -261,7 +264,7 @@ async fn each_unmade_name_is_reported_on_its_own_row() {
         .source(ssm_config::MemorySource::new())
         .var("DOC_DB", "awsdb")
         .var("DOC_TOP", "ssmtop")
-        .check()
+        .diagnose()
         .await;
     let detail = |field: &str| report.row(field).unwrap().detail.clone();
     assert!(detail("db.port").contains("/awsdb/port"), "{report}");
@@ -290,7 +293,7 @@ async fn a_bootstrap_placeholder_is_no_value() {
     source.put_secure("/first/password", "CHANGE_ME(password)");
     source.put_secret("first/api", r#"{"token":"CHANGE_ME(token)"}"#);
     source.put_string_list("/first/hosts", ["a", "CHANGE_ME(hosts)"]);
-    let err = FirstDay::fetch(&source).await.unwrap_err();
+    let err = FirstDay::fetch(source.clone()).await.unwrap_err();
     let placeholders: Vec<&str> = err
         .problems()
         .iter()
@@ -311,7 +314,7 @@ async fn a_bootstrap_placeholder_is_no_value() {
         "{err}"
     );
 
-    let report = FirstDay::check(&source).await;
+    let report = FirstDay::loader().source(source.clone()).diagnose().await;
     for field in ["host", "password", "token", "hosts"] {
         let row = report.row(field).unwrap();
         assert_eq!(row.finding, Finding::Placeholder, "{report}");
@@ -330,7 +333,7 @@ async fn a_secret_field_over_an_unencrypted_parameter_is_a_warning() {
     source.put("/first/password", "stored-in-clear");
     source.put_secret("first/api", r#"{"token":"t"}"#);
     source.put_string_list("/first/hosts", ["a"]);
-    let report = FirstDay::check(&source).await;
+    let report = FirstDay::loader().source(source.clone()).diagnose().await;
     assert!(report.would_load, "{report}");
     let row = report.row("password").unwrap();
     assert_eq!(row.finding, Finding::Unencrypted, "{report}");
@@ -367,9 +370,9 @@ struct BillingDb {
 #[tokio::test]
 async fn one_unset_variable_is_one_error_shown_on_templates() {
     let source = ssm_config::MemorySource::new();
-    let err = Billing::fetch(&source).await.unwrap_err();
+    let err = Billing::fetch(source.clone()).await.unwrap_err();
     assert_eq!(err.problems().len(), 1, "{err}");
-    let report = Billing::check(&source).await;
+    let report = Billing::loader().source(source.clone()).diagnose().await;
     let shown = report.to_string();
     assert!(shown.contains("(1 error, 0 warnings)"), "{shown}");
     for (field, name) in [
@@ -457,7 +460,7 @@ fn follow_up_calls_that_stall_are_reported_as_timeouts() {
         let checking = Pair::loader()
             .source(StallsAlone(store))
             .call_timeout(std::time::Duration::from_secs(2))
-            .check();
+            .diagnose();
         let report = tokio::time::timeout(std::time::Duration::from_secs(600), checking)
             .await
             .expect("the check ends");

@@ -28,7 +28,7 @@ fn account() -> PolicyScope {
 /// unset variable gives, its `*` named in the notes with the reason and
 /// refused by `exact()`; neither the document nor the notes quote it.
 fn assert_refused_like_unset(policy: IamPolicy, value: &str) {
-    let unset = Refusing::iam_policy(&account());
+    let unset = Refusing::loader().iam_policy(&account());
     assert_eq!(policy.statements, unset.statements, "{policy}");
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert!(
@@ -73,32 +73,32 @@ fn assert_refused_like_unset(policy: IamPolicy, value: &str) {
 
 #[test]
 fn a_wildcard_value_is_refused_as_a_load_refuses_it() {
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", "*"));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "*"));
     assert_refused_like_unset(policy, "*");
 }
 
 #[test]
 fn a_value_with_a_single_character_wildcard_is_refused() {
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", "pro?"));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "pro?"));
     assert_refused_like_unset(policy, "pro?");
 }
 
 #[test]
 fn a_value_holding_an_iam_policy_variable_is_refused() {
     let value = "${aws:PrincipalTag/env}";
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", value));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", value));
     assert_refused_like_unset(policy, value);
 }
 
 #[test]
 fn a_value_that_climbs_segments_is_refused() {
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", "x/../y"));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "x/../y"));
     assert_refused_like_unset(policy, "x/../y");
 }
 
 #[test]
 fn an_empty_value_is_refused() {
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", ""));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", ""));
     assert_refused_like_unset(policy, "");
 }
 
@@ -112,7 +112,7 @@ fn a_loaders_refused_value_is_refused_in_its_policy_too() {
 
 #[test]
 fn a_prefix_a_load_refuses_is_never_written() {
-    let policy = Plain::iam_policy(&account().prefix("/a?b/*"));
+    let policy = Plain::loader().iam_policy(&account().prefix("/a?b/*"));
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert_eq!(read, &[format!("{SSM}/*/host")]);
     let document = policy.to_string();
@@ -133,7 +133,7 @@ fn a_prefix_a_load_refuses_is_never_written() {
     );
     assert!(policy.exact().unwrap_err().variables().is_empty());
 
-    let policy = Plain::iam_policy(&account().prefix("/*"));
+    let policy = Plain::loader().iam_policy(&account().prefix("/*"));
     assert!(
         policy.notes.iter().any(|n| n.contains("prefix")),
         "{:?}",
@@ -162,7 +162,7 @@ fn a_watched_name_with_a_refused_value_is_widened_and_refusable() {
 fn a_name_a_load_refuses_is_not_granted_and_is_noted() {
     // Fills the prefix, but makes `db/password` longer than SSM allows.
     let long = "a".repeat(995);
-    let policy = Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", long.as_str()));
+    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", long.as_str()));
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert!(
         read.contains(&format!("{SSM}/{long}/orders/db_host")),
@@ -202,7 +202,7 @@ fn a_scope_part_that_is_no_such_thing_is_never_written() {
         ),
     ];
     for (part, scope) in scopes {
-        let policy = Refusing::iam_policy(&scope);
+        let policy = Refusing::loader().iam_policy(&scope);
         let document = policy.to_string();
         assert!(!document.contains("${"), "{part}: {document}");
         assert!(
@@ -222,7 +222,8 @@ fn a_scope_part_that_is_no_such_thing_is_never_written() {
         assert!(refusal.to_string().contains(part), "{refusal}");
     }
     assert!(
-        Refusing::iam_policy(&account().var("IAM_REFUSED_ENV", "prod"))
+        Refusing::loader()
+            .iam_policy(&account().var("IAM_REFUSED_ENV", "prod"))
             .exact()
             .is_ok()
     );
