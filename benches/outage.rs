@@ -10,6 +10,7 @@
 //! cargo bench --bench outage
 //! ```
 
+use ssm_config::live::RefreshPolicy;
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -125,7 +126,7 @@ fn run(outage: Outage) -> Vec<(usize, u64)> {
         };
         let config = Service::loader()
             .source(store.clone())
-            .max_age(MAX_AGE)
+            .refresh(RefreshPolicy::new().max_age(MAX_AGE))
             .load()
             .await
             .unwrap();

@@ -14,6 +14,7 @@
 //! (here two changes, one call), and the rest of the struct comes from the
 //! snapshot; no `GetParametersByPath` walk is made again.
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -81,7 +82,7 @@ async fn main() -> Result<(), ssm_config::Error> {
     let config = Config::loader()
         .source(store.clone())
         // A fleet sets this to its wave's window (README: Running a fleet).
-        .event_spread(Duration::from_millis(50))
+        .refresh(RefreshPolicy::new().event_spread(Duration::from_millis(50)))
         .load()
         .await?;
     println!(

@@ -10,6 +10,7 @@
 //! second, and stops by itself after three. Against Parameter Store the code
 //! is the same without `.source(...)`.
 
+use ssm_config::live::RefreshPolicy;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -39,7 +40,7 @@ async fn main() -> Result<(), ssm_config::Error> {
 
     let config = DbConfig::loader()
         .source(store.clone())
-        .max_age(Duration::from_millis(500))
+        .refresh(RefreshPolicy::new().max_age(Duration::from_millis(500)))
         .load()
         .await?;
 

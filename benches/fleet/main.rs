@@ -13,7 +13,7 @@
 //!
 //! Modes:
 //! - `at expiry`: the default without `refresh_in_background` (Lambda's);
-//! - `background`: `refresh_in_background(Background::new())`, for
+//! - `background`: `refresh_in_background(AheadOfExpiry::new())`, for
 //!   long-running services;
 //! - `watch`: `watch("/fleet/version")`: each cycle reads that one
 //!   parameter, and the group only when it moved (it does not move here).
@@ -23,6 +23,7 @@
 //! mean and the steady peak (after the first max age) and their ratio, and
 //! the seconds over 40 calls.
 
+use ssm_config::live::RefreshPolicy;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,7 +76,7 @@ struct Hundred {
 #[derive(Clone, Copy)]
 enum Mode {
     AtExpiry,
-    Background,
+    AheadOfExpiry,
     Watch,
     /// Max age one hour; every instance gets the change event.
     Events,
@@ -85,7 +86,7 @@ impl Mode {
     fn label(self) -> &'static str {
         match self {
             Mode::AtExpiry => "at expiry",
-            Mode::Background => "background",
+            Mode::AheadOfExpiry => "background",
             Mode::Watch => "watch",
             Mode::Events => "events",
         }
@@ -144,12 +145,18 @@ fn run(instances: usize, mode: Mode, quota: bool, change: bool) -> Outcome {
                 let live = loop {
                     let loader = Hundred::loader().source(recorder.clone());
                     let loader = match mode {
-                        Mode::AtExpiry => loader.max_age(MAX_AGE),
-                        Mode::Background => loader
-                            .max_age(MAX_AGE)
-                            .refresh_in_background(Background::new()),
-                        Mode::Watch => loader.max_age(MAX_AGE).watch("/fleet/version"),
-                        Mode::Events => loader.max_age(HOUR),
+                        Mode::AtExpiry => loader.refresh(RefreshPolicy::new().max_age(MAX_AGE)),
+                        Mode::AheadOfExpiry => loader.refresh(
+                            RefreshPolicy::new()
+                                .max_age(MAX_AGE)
+                                .ahead_of_expiry(AheadOfExpiry::new()),
+                        ),
+                        Mode::Watch => loader.refresh(
+                            RefreshPolicy::new()
+                                .max_age(MAX_AGE)
+                                .watch("/fleet/version"),
+                        ),
+                        Mode::Events => loader.refresh(RefreshPolicy::new().max_age(HOUR)),
                     };
                     match loader.load().await {
                         Ok(live) => break live,
@@ -246,7 +253,12 @@ fn main() {
         waves(&sizes);
         return;
     }
-    const MODES: [Mode; 4] = [Mode::AtExpiry, Mode::Background, Mode::Watch, Mode::Events];
+    const MODES: [Mode; 4] = [
+        Mode::AtExpiry,
+        Mode::AheadOfExpiry,
+        Mode::Watch,
+        Mode::Events,
+    ];
     println!(
         "fleet, real handles on a paused clock: 100 names, max age {} s, one hour, {} s rolling deploy, quota {QUOTA} calls/s\n",
         MAX_AGE.as_secs(),

@@ -5,6 +5,7 @@
 //! with an operation the rules leave to a full reload (ten calls an
 //! instance).
 
+use ssm_config::live::RefreshPolicy;
 use std::time::Duration;
 
 use crate::recorder::Recorder;
@@ -89,8 +90,7 @@ fn wave(case: Case) -> Wave {
         for _ in 0..case.instances {
             let live = Hundred::loader()
                 .source(recorder.clone())
-                .max_age(Duration::from_secs(24 * 3600))
-                .event_spread(case.window)
+                .refresh(RefreshPolicy::new().max_age(Duration::from_secs(24 * 3600)).event_spread(case.window))
                 .load()
                 .await
                 .expect("no quota while loading");

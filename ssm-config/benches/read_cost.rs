@@ -10,6 +10,7 @@
 //! a shared machine falls on all of them alike; the table gives medians and
 //! ratios to the `RwLock` read.
 
+use ssm_config::live::RefreshPolicy;
 use std::hint::black_box;
 use std::sync::{Arc, Barrier, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -76,7 +77,7 @@ fn main() {
     let load = |max_age: Option<Duration>| -> Live<Config> {
         let loader = Config::loader().source(store.clone());
         let loader = match max_age {
-            Some(max_age) => loader.max_age(max_age),
+            Some(max_age) => loader.refresh(RefreshPolicy::new().max_age(max_age)),
             None => loader,
         };
         runtime.block_on(loader.load()).unwrap()

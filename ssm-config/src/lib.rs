@@ -59,7 +59,7 @@
 //!   read from the environment (or [`Loader::var`]) at load time.
 //! - `max_age = 300` or `max_age = "5m"`: how long a snapshot lives, in
 //!   whole seconds or as a duration (`"30s"`, `"5m"`, `"1h30m"`, read by
-//!   `humantime`), as [`Loader::max_age`] takes a `Duration`; at least 1 s
+//!   `humantime`), as [`RefreshPolicy::max_age`](live::RefreshPolicy::max_age) takes a `Duration`; at least 1 s
 //!   (`0` is a compile error).
 //! - `rename_all = "kebab-case"`: how field names become path segments
 //!   (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
@@ -199,7 +199,7 @@
 //! [`Live::get`] returns the current [`Snapshot`] without locking or
 //! waiting, at the same cost on every thread. With `max_age`, a task on the
 //! runtime that loaded the configuration refreshes it as it expires (or
-//! ahead of expiry, with [`Loader::refresh_in_background`]); reads never
+//! ahead of expiry, with [`RefreshPolicy::ahead_of_expiry`](live::RefreshPolicy::ahead_of_expiry)); reads never
 //! fetch. The task follows tokio's clock, so tests that pause time
 //! (`#[tokio::test(start_paused = true)]`) see refreshes as time advances.
 //! [`Live::subscribe`] tells when a refresh changed a value, and
@@ -327,7 +327,7 @@
 //! The crate root holds what a service names every day: [`SsmConfig`],
 //! [`Secret`], [`Live`], [`Snapshot`], [`Loader`], [`Error`] and
 //! [`MemorySource`]. The rest lives in modules:
-//! - [`live`]: [`Background`](live::Background) refresh, [`Derived`](live::Derived)
+//! - [`live`]: [`RefreshPolicy`](live::RefreshPolicy) and [`AheadOfExpiry`](live::AheadOfExpiry), [`Derived`](live::Derived)
 //!   and [`AsyncDerived`](live::AsyncDerived)
 //!   values, [`Status`](live::Status) for readiness probes, [`Metadata`](live::Metadata);
 //! - [`error`]: each [`Problem`](error::Problem) of a load and its [`ErrorKind`](error::ErrorKind);

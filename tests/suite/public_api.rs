@@ -15,8 +15,8 @@ use ssm_config::doctor::{Finding, Report, Row, Severity};
 use ssm_config::error::{ErrorKind, Problem};
 use ssm_config::iam::{Condition, IamPolicy, PolicyScope, Statement, Widened, Widening};
 use ssm_config::live::{
-    Applied, AsyncDerived, Background, Derived, DerivedStatus, EventError, IntoChange, LastError,
-    Metadata, ParameterChange, ParameterMetadata, Refresher, Status,
+    AheadOfExpiry, Applied, AsyncDerived, Derived, DerivedStatus, EventError, IntoChange,
+    LastError, Metadata, ParameterChange, ParameterMetadata, RefreshPolicy, Refresher, Status,
 };
 use ssm_config::origin::Origin;
 use ssm_config::plan::{Plan, PlannedKind, PlannedParameter, Selector};
@@ -95,14 +95,22 @@ fn the_public_api_is_what_the_docs_say() {
     let _: fn(Loader<Api>, &str, &str) -> Loader<Api> = |l, k, v| l.env_override(k, v);
     let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.env_prefix(p);
     let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.prefix(p);
-    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.max_age(d);
     let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.call_timeout(d);
     let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.load_timeout(d);
-    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.event_spread(d);
     let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_concurrency(n);
     let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_pages(n);
-    let _: fn(Loader<Api>, Background) -> Loader<Api> = |l, b| l.refresh_in_background(b);
-    let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, n| l.watch(n);
+    // The refresh policy: one value, handed over whole.
+    let _: fn(Loader<Api>, RefreshPolicy) -> Loader<Api> = Loader::refresh;
+    let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy = RefreshPolicy::max_age;
+    let _: fn(RefreshPolicy, AheadOfExpiry) -> RefreshPolicy = RefreshPolicy::ahead_of_expiry;
+    let _: fn(RefreshPolicy, &str) -> RefreshPolicy = |p, n| p.watch(n);
+    let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy =
+        RefreshPolicy::full_reload_every;
+    let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy =
+        RefreshPolicy::event_refresh_interval;
+    let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy = RefreshPolicy::event_spread;
+    let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy =
+        RefreshPolicy::on_error_interval;
     let _: fn(&Loader<Api>) -> Plan = Loader::plan;
     let _: fn(&Loader<Api>) -> Bootstrap = Loader::bootstrap;
     let _: fn(&Loader<Api>, &PolicyScope) -> IamPolicy = Loader::iam_policy;

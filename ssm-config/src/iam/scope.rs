@@ -91,7 +91,7 @@ impl PolicyScope {
         self
     }
 
-    /// The parameter watch mode reads ([`Loader::watch`](crate::Loader::watch)):
+    /// The parameter watch mode reads ([`RefreshPolicy::watch`](crate::live::RefreshPolicy::watch)):
     /// it is granted `ssm:GetParameters` beside the struct's own names,
     /// `{VAR}`s filled as the prefix's are. [`Loader::iam_policy`](crate::Loader::iam_policy)
     /// sets it from the loader.

@@ -15,12 +15,6 @@ use crate::SsmConfig;
 use crate::error::Error;
 use crate::source::SourceErrorKind;
 
-/// Default for [`Loader::event_refresh_interval`](crate::Loader::event_refresh_interval).
-pub(crate) const DEFAULT_EVENT_REFRESH_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Default for [`Loader::event_spread`](crate::Loader::event_spread).
-pub(crate) const DEFAULT_EVENT_SPREAD: Duration = Duration::from_secs(1);
-
 /// What [`Live::apply_event`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -77,14 +71,14 @@ impl<T: SsmConfig> Live<T> {
     /// group, as [`refresh`](Live::refresh) does: an operation they do not
     /// know, a name read under several selectors (or by name and by a
     /// walk), a name bound by ARN, a walk filtered by KMS key or label, and
-    /// the [watched](crate::Loader::watch) parameter; and events naming so
+    /// the [watched](crate::live::RefreshPolicy::watch) parameter; and events naming so
     /// many names that reading them would take more calls than a full load
     /// (more than a thousand changes waiting are not kept, and load
     /// everything).
     ///
     /// A targeted refresh does not move [`loaded_at`](Live::loaded_at): the
     /// other values are as old as the last full load, and
-    /// [`max_age`](crate::Loader::max_age) still counts from it. Refreshes
+    /// [`max_age`](crate::live::RefreshPolicy::max_age) still counts from it. Refreshes
     /// run one at a time, so a targeted one builds on the snapshot that is
     /// still current when it publishes, and one under way when an event
     /// comes is waited for (it may have read the old value).
@@ -92,14 +86,14 @@ impl<T: SsmConfig> Live<T> {
     /// Scheduling:
     ///
     /// - the refresh starts after a random delay within
-    ///   [`event_spread`](crate::Loader::event_spread) (1 s by default), so
+    ///   [`event_spread`](crate::live::RefreshPolicy::event_spread) (1 s by default), so
     ///   that a fleet which receives one event does not call in the same
     ///   second; a full load's calls go out paced over a tenth of that
     ///   window (at most 10 s);
     /// - events that come before it starts, or while it runs, are read
     ///   together: one call for their names, after any refresh under way;
     /// - such refreshes start at most once per
-    ///   [`event_refresh_interval`](crate::Loader::event_refresh_interval)
+    ///   [`event_refresh_interval`](crate::live::RefreshPolicy::event_refresh_interval)
     ///   (1 s by default);
     /// - one that failed because the store throttled, timed out, could not
     ///   be reached or panicked is tried again after the backoff until one
@@ -207,7 +201,7 @@ impl<T: SsmConfig> Live<T> {
             }
             events.running = true;
         }
-        let spread = shared.settings.event_spread.mul_f64(super::backoff::draw());
+        let spread = shared.policy.event_spread.mul_f64(super::backoff::draw());
         tracing::debug!(
             config = T::PLAN.type_name,
             ?spread,
@@ -271,7 +265,7 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
         // overflows the clock for an interval of `Duration::MAX` (never).
         let wait = shared.events().last.map(|last| {
             shared
-                .settings
+                .policy
                 .event_refresh_interval
                 .saturating_sub(last.elapsed())
         });
@@ -286,7 +280,7 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
             events.last = Some(Instant::now());
             (events.wanted, std::mem::take(&mut events.pending))
         };
-        let pace = event_pace(shared.settings.event_spread);
+        let pace = event_pace(shared.policy.event_spread);
         let outcome = match &pending {
             Pending::Changes(changes) => {
                 let changes: Arc<[ParameterChange]> = changes.clone().into();

@@ -1,8 +1,8 @@
 //! [`Live<T>`]: the handle to a loaded configuration, and what goes with
-//! it: [`Snapshot`], [`Derived`] values, the [`Background`] refresh
-//! schedule and the [`Status`] a readiness probe reads.
+//! it: [`Snapshot`], [`Derived`] values, the [`RefreshPolicy`] and the
+//! [`Status`] a readiness probe reads.
 
-mod background;
+mod ahead_of_expiry;
 mod backoff;
 mod change;
 mod derived;
@@ -13,17 +13,19 @@ mod health;
 mod on_error;
 mod rebuilt;
 mod refresh;
+mod refresh_policy;
+mod refresher;
 mod snapshot;
 mod status;
 mod targets;
 mod watched;
 
-pub use background::Background;
+pub use ahead_of_expiry::AheadOfExpiry;
 pub use change::{EventError, IntoChange, ParameterChange};
 pub use derived::Derived;
 pub use events::Applied;
-pub(crate) use events::{DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD};
 pub use rebuilt::{AsyncDerived, DerivedStatus};
+pub use refresh_policy::RefreshPolicy;
 pub use snapshot::Snapshot;
 pub use status::{LastError, Refresher, Status};
 
@@ -38,8 +40,8 @@ use tokio::sync::watch;
 use crate::SsmConfig;
 use crate::error::Error;
 use crate::load::{Group, Loaded};
-use refresh::{Kind, Settings, Shared};
-pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
+use refresh::{Kind, Shared};
+pub(crate) use watched::Watch;
 
 /// A loaded configuration that can be refreshed while it is in use.
 ///
@@ -97,12 +99,12 @@ pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
 ///
 /// # Refresh
 ///
-/// - With `max_age` (`#[ssm(max_age = SECONDS)]` or [`Loader::max_age`](crate::Loader::max_age)),
+/// - With `max_age` (`#[ssm(max_age = SECONDS)]` or [`RefreshPolicy::max_age`]),
 ///   a task on the tokio runtime that loaded the configuration refreshes it
 ///   when it expires; reads meanwhile get the current snapshot at once, and
 ///   the reads after it is published get the new one.
 ///   [`fresh`](Live::fresh) waits for that refresh instead.
-///   [`Loader::refresh_in_background`](crate::Loader::refresh_in_background)
+///   [`RefreshPolicy::ahead_of_expiry`](crate::live::RefreshPolicy::ahead_of_expiry)
 ///   moves it ahead of expiry, with jitter.
 /// - [`refresh`](Live::refresh) forces one.
 /// - Refreshes are single-flight: the refresher, any number of `fresh()`
@@ -140,7 +142,7 @@ pub(crate) use watched::{DEFAULT_FULL_RELOAD, Watch};
 /// the next invocation thaws the function, and that invocation is served the
 /// previous snapshot meanwhile (the refresh completes during it or early in
 /// the next). Use `fresh().await` where an invocation must never see a value
-/// older than `max_age`. Refreshing ahead of expiry with [`Background`]
+/// older than `max_age`. Refreshing ahead of expiry with [`AheadOfExpiry`]
 /// suits long-running services, not Lambda.
 ///
 /// `Live<T>` is `Clone + Send + Sync`; clones share the same state.
@@ -156,41 +158,33 @@ impl<T> Clone for Live<T> {
     }
 }
 
-/// How a [`Live`] behaves; set through the [`Loader`](crate::Loader).
-pub(crate) struct LiveOptions {
-    pub max_age: Option<Duration>,
-    pub error_refresh_interval: Duration,
-    pub event_refresh_interval: Duration,
-    pub event_spread: Duration,
-    pub background: Option<Background>,
-    pub watch: Option<Watch>,
-}
-
 impl<T: SsmConfig> Live<T> {
-    pub(crate) fn new(loaded: Loaded<T>, group: Group, options: LiveOptions) -> Self {
-        let settings = Settings {
-            max_age: options.max_age,
-            error_refresh_interval: options.error_refresh_interval,
-            event_refresh_interval: options.event_refresh_interval,
-            event_spread: options.event_spread,
+    /// A handle on `loaded` that refreshes by `policy`, whose max age is
+    /// already the struct's where it set none.
+    pub(crate) fn new(
+        loaded: Loaded<T>,
+        group: Group,
+        policy: RefreshPolicy,
+        watch: Option<Watch>,
+    ) -> Self {
+        let schedule = match (policy.ahead_of_expiry, watch.is_some()) {
+            (Some(schedule), _) => Some(schedule),
+            (None, true) => Some(AheadOfExpiry::watching()),
+            (None, false) => None,
         };
-        let watching = options.watch.is_some();
+        let max_age = policy.max_age;
         let live = Live {
-            shared: Arc::new(Shared::new(loaded, group, settings, options.watch)),
+            shared: Arc::new(Shared::new(loaded, group, policy, watch)),
         };
-        let background = match (options.background, watching) {
-            (None, true) => Some(Background::watching()),
-            (background, _) => background,
-        };
-        match (options.max_age, background) {
-            (Some(max_age), schedule) => background::spawn(
+        match (max_age, schedule) {
+            (Some(max_age), schedule) => refresher::spawn(
                 &live.shared,
                 max_age,
-                schedule.unwrap_or_else(Background::at_expiry),
+                schedule.unwrap_or_else(AheadOfExpiry::at_expiry),
             ),
             (None, Some(_)) => tracing::warn!(
                 config = T::PLAN.type_name,
-                "background refresh and watch mode need a max age; not started"
+                "refreshing ahead of expiry and watch mode need a max age; not started"
             ),
             (None, None) => {}
         }
@@ -217,7 +211,7 @@ impl<T: SsmConfig> Live<T> {
     /// last refresh's error at once, without a request.
     pub async fn fresh(&self) -> Result<Snapshot<T>, Error> {
         let current = self.shared.current.load();
-        match self.shared.settings.max_age {
+        match self.shared.policy.max_age {
             Some(max_age) if current.loaded_at.elapsed() >= max_age => {
                 if let Some(error) = self.shared.backing_off() {
                     return Err(error);
@@ -335,7 +329,7 @@ impl<T: SsmConfig> Live<T> {
 
     /// How long a snapshot is meant to live, if it expires at all.
     pub fn max_age(&self) -> Option<Duration> {
-        self.shared.settings.max_age
+        self.shared.policy.max_age
     }
 }
 

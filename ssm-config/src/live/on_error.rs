@@ -13,7 +13,7 @@ impl<T: SsmConfig> Live<T> {
     /// once more with the new snapshot, returning that result.
     ///
     /// Refreshes from here are rate-limited
-    /// ([`Loader::refresh_on_error_interval`](crate::Loader::refresh_on_error_interval),
+    /// ([`RefreshPolicy::on_error_interval`](crate::live::RefreshPolicy::on_error_interval),
     /// 5 s by default): within the interval the call is retried only if
     /// another refresh has already brought a new snapshot, so a dependency
     /// that keeps failing cannot hammer SSM. If the refresh fails, the
@@ -89,7 +89,7 @@ impl<T: SsmConfig> Live<T> {
     fn claim_error_refresh(&self) -> bool {
         let shared = &self.shared;
         let interval =
-            u64::try_from(shared.settings.error_refresh_interval.as_nanos()).unwrap_or(u64::MAX);
+            u64::try_from(shared.policy.on_error_interval.as_nanos()).unwrap_or(u64::MAX);
         let last = shared.last_error_refresh.load(Ordering::Acquire);
         // Stored as time + 1, so 0 means never.
         let now = shared.now_nanos() + 1;

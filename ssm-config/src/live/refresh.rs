@@ -15,6 +15,7 @@ use futures_util::future::{BoxFuture, Shared as SharedFuture};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::RefreshPolicy;
 use super::change::ParameterChange;
 use super::event_state::Events;
 use super::health::Health;
@@ -29,13 +30,6 @@ use crate::error::Error;
 use crate::load::carried::Carried;
 use crate::load::{Group, Loaded};
 use crate::observe::{Observation, Operation};
-
-pub(crate) struct Settings {
-    pub max_age: Option<Duration>,
-    pub error_refresh_interval: Duration,
-    pub event_refresh_interval: Duration,
-    pub event_spread: Duration,
-}
 
 /// A refresh's result: the snapshot it published, or why it failed.
 pub(crate) type Outcome<T> = Result<Arc<Published<T>>, Error>;
@@ -70,7 +64,7 @@ enum Read {
 pub(crate) struct Shared<T> {
     pub current: ArcSwap<Published<T>>,
     pub group: Group,
-    pub settings: Settings,
+    pub policy: RefreshPolicy,
     pub changes: watch::Sender<Arc<T>>,
     /// Time origin for `last_error_refresh`.
     epoch: Instant,
@@ -92,7 +86,12 @@ pub(crate) struct Shared<T> {
 }
 
 impl<T: SsmConfig> Shared<T> {
-    pub fn new(loaded: Loaded<T>, group: Group, settings: Settings, watch: Option<Watch>) -> Self {
+    pub fn new(
+        loaded: Loaded<T>,
+        group: Group,
+        policy: RefreshPolicy,
+        watch: Option<Watch>,
+    ) -> Self {
         let now = Instant::now();
         let value = Arc::new(loaded.value);
         let (changes, _) = watch::channel(Arc::clone(&value));
@@ -105,7 +104,7 @@ impl<T: SsmConfig> Shared<T> {
                 bound: Arc::new(loaded.bound),
             }),
             group,
-            settings,
+            policy,
             changes,
             epoch: now,
             flight: Mutex::new(None),
@@ -265,7 +264,7 @@ impl<T: SsmConfig> Shared<T> {
     async fn load_group(&self, pace: Duration) -> Result<Loaded<T>, Error> {
         let mut carried = std::mem::replace(&mut *self.carried(), Carried::stand_in());
         carried.expire(
-            self.settings
+            self.policy
                 .max_age
                 .unwrap_or(CARRY_AT_MOST)
                 .min(CARRY_AT_MOST),
@@ -310,7 +309,7 @@ impl<T: SsmConfig> Shared<T> {
     /// leaves the schedule of full refreshes as it was.
     pub(super) fn record(&self, outcome: &Outcome<T>, whole: bool) {
         let outcome = outcome.as_ref().map(|_| ());
-        self.health().record(outcome, self.settings.max_age, whole);
+        self.health().record(outcome, self.policy.max_age, whole);
     }
 
     /// Swaps in a new snapshot, whose values were all read since

@@ -13,9 +13,6 @@ use crate::error::{Error, Problem};
 use crate::load::Group;
 use crate::load::deadline::{Timed, fraction_of};
 
-/// Default for [`Loader::full_reload_every`](crate::Loader::full_reload_every).
-pub(crate) const DEFAULT_FULL_RELOAD: Duration = Duration::from_secs(24 * 60 * 60);
-
 /// The watched parameter and what was last seen of it.
 pub(crate) struct Watch {
     pub name: String,

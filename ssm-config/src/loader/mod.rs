@@ -8,9 +8,7 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::SsmConfig;
-use crate::live::{
-    Background, DEFAULT_EVENT_REFRESH_INTERVAL, DEFAULT_EVENT_SPREAD, DEFAULT_FULL_RELOAD,
-};
+use crate::live::RefreshPolicy;
 use crate::load::fetch::Limits;
 use crate::load::{self, DEFAULT_LIMITS};
 use crate::source::{AwsSource, ParameterSource};
@@ -46,24 +44,11 @@ pub struct Loader<T> {
     vars: HashMap<String, String>,
     env: HashMap<String, String>,
     env_prefix: Option<String>,
-    max_age: Option<Duration>,
     limits: Limits,
-    error_refresh_interval: Duration,
-    event_refresh_interval: Duration,
-    event_spread: Duration,
-    background: Option<Background>,
-    watch: Option<String>,
-    full_reload_every: Duration,
+    refresh: RefreshPolicy,
     secret_overrides: load::stand_ins::SecretOverrides,
     config: PhantomData<fn() -> T>,
 }
-
-/// The shortest max age: a shorter one, zero included, is raised to it, so
-/// that no refresh loop spins.
-const MIN_MAX_AGE: Duration = Duration::from_secs(1);
-
-/// Default for [`Loader::refresh_on_error_interval`].
-const DEFAULT_ERROR_REFRESH_INTERVAL: Duration = Duration::from_secs(5);
 
 enum SourceChoice {
     Environment,
@@ -78,14 +63,8 @@ impl<T: SsmConfig> Default for Loader<T> {
             vars: HashMap::new(),
             env: HashMap::new(),
             env_prefix: None,
-            max_age: T::PLAN.max_age_secs.map(Duration::from_secs),
             limits: DEFAULT_LIMITS,
-            error_refresh_interval: DEFAULT_ERROR_REFRESH_INTERVAL,
-            event_refresh_interval: DEFAULT_EVENT_REFRESH_INTERVAL,
-            event_spread: DEFAULT_EVENT_SPREAD,
-            background: None,
-            watch: None,
-            full_reload_every: DEFAULT_FULL_RELOAD,
+            refresh: RefreshPolicy::new(),
             secret_overrides: load::stand_ins::SecretOverrides::Warn,
             config: PhantomData,
         }
@@ -263,10 +242,10 @@ impl<T: SsmConfig> Loader<T> {
     /// The least-privilege IAM policy for what this loader reads: the
     /// struct's names with this loader's prefix and variables (where
     /// `scope` sets none of its own), and the parameter
-    /// [`watch`](Loader::watch) mode reads.
+    /// [`RefreshPolicy::watch`] mode reads.
     ///
     /// ```
-    /// # use ssm_config::{SsmConfig, iam::PolicyScope};
+    /// # use ssm_config::{SsmConfig, iam::PolicyScope, live::RefreshPolicy};
     /// #[derive(SsmConfig)]
     /// #[ssm(prefix = "/{APP_ENV}/orders")]
     /// struct Orders {
@@ -274,7 +253,7 @@ impl<T: SsmConfig> Loader<T> {
     /// }
     /// let policy = Orders::loader()
     ///     .var("APP_ENV", "prod")
-    ///     .watch("/{APP_ENV}/orders/version")
+    ///     .refresh(RefreshPolicy::new().watch("/{APP_ENV}/orders/version"))
     ///     .iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
     /// let read = policy.statement("ReadParameters").unwrap();
     /// assert_eq!(read.resources, [
@@ -283,10 +262,11 @@ impl<T: SsmConfig> Loader<T> {
     /// ]);
     /// ```
     pub fn iam_policy(&self, scope: &crate::iam::PolicyScope) -> crate::iam::IamPolicy {
-        let scope =
-            scope
-                .clone()
-                .completed_by(self.prefix.as_deref(), &self.vars, self.watch.as_deref());
+        let scope = scope.clone().completed_by(
+            self.prefix.as_deref(),
+            &self.vars,
+            self.refresh.watch.as_deref(),
+        );
         crate::iam::policy(T::PLAN, &scope)
     }
 
@@ -297,18 +277,12 @@ impl<T: SsmConfig> Loader<T> {
         crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
     }
 
-    /// Replaces `#[ssm(max_age = ...)]`. A max age under one second
-    /// (zero included) is raised to one second, so that no refresh
-    /// loop spins.
-    pub fn max_age(mut self, max_age: Duration) -> Self {
-        if max_age < MIN_MAX_AGE {
-            tracing::warn!(
-                config = T::PLAN.type_name,
-                ?max_age,
-                "max age raised to the one-second floor"
-            );
-        }
-        self.max_age = Some(max_age.max(MIN_MAX_AGE));
+    /// How the live handle refreshes: at expiry, ahead of expiry, by
+    /// watching one parameter, and how change events are paced; see
+    /// [`RefreshPolicy`]. Replaces the policy given before; a policy that
+    /// sets no max age takes the struct's `#[ssm(max_age)]`.
+    pub fn refresh(mut self, policy: RefreshPolicy) -> Self {
+        self.refresh = policy;
         self
     }
 
@@ -331,7 +305,7 @@ impl<T: SsmConfig> Loader<T> {
     /// How long one call to the source (one `GetParameters`, one page of a
     /// walk) may go unanswered before it fails as a timeout (default 6 s,
     /// at least 1 ms). Every call has it: a load's, the read of the
-    /// [`watch`](Loader::watch)ed parameter, the doctor's follow-up calls. SSM answers in tens of milliseconds; the default
+    /// watched parameter ([`RefreshPolicy::watch`]), the doctor's follow-up calls. SSM answers in tens of milliseconds; the default
     /// leaves room for the AWS source's own three attempts of at most 2 s
     /// each. A timed-out call fails the load like any failed call, with
     /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout):
@@ -344,7 +318,7 @@ impl<T: SsmConfig> Loader<T> {
 
     /// How long a whole load or refresh may take (default 8 s, inside
     /// Lambda's 10 s init phase; at least 1 ms). A background refresh's
-    /// pacing window ([`Background::pace`]) comes on top. A load that runs
+    /// pacing window ([`AheadOfExpiry::pace`](crate::live::AheadOfExpiry::pace)) comes on top. A load that runs
     /// out of time fails with a
     /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout)
     /// problem naming what was not answered. Deadlines need the tokio
@@ -352,75 +326,6 @@ impl<T: SsmConfig> Loader<T> {
     /// load has no timer and runs to its end.
     pub fn load_timeout(mut self, timeout: Duration) -> Self {
         self.limits.load_timeout = timeout.max(Duration::from_millis(1));
-        self
-    }
-
-    /// Refreshes ahead of expiry, with jitter, instead of at expiry; see
-    /// [`Background`]. For long-running services; on Lambda, keep the
-    /// refresh at expiry ([`Live`](crate::Live) explains why).
-    pub fn refresh_in_background(mut self, background: Background) -> Self {
-        self.background = Some(background);
-        self
-    }
-
-    /// Watch mode: each refresh cycle reads only the parameter `name` (a
-    /// full name; `{VAR}`s are filled as usual), and the whole group is
-    /// loaded again only when its version changed, or after
-    /// [`full_reload_every`](Loader::full_reload_every). A 100-name config
-    /// then costs one call per instance per cycle, where it cost ten.
-    ///
-    /// A change to a bound parameter alone is not seen until the watched
-    /// parameter moves (or the safety reload comes): a deploy step bumps it
-    /// after writing the others (`aws ssm put-parameter --overwrite` on it,
-    /// or moving a label). Needs a max age, which becomes the cycle: one
-    /// check a max age (less up to 1% of it, the first anywhere in the first
-    /// cycle), unless [`refresh_in_background`](Loader::refresh_in_background)
-    /// sets another schedule. A watched parameter that does not exist yet
-    /// counts as a version of its own: creating it reloads everything.
-    /// [`Live::refresh`](crate::Live::refresh) always loads everything.
-    /// The read has the [`call_timeout`](Loader::call_timeout): one that
-    /// times out fails the load, or the refresh, which keeps the snapshot.
-    pub fn watch(mut self, name: impl Into<String>) -> Self {
-        self.watch = Some(name.into());
-        self
-    }
-
-    /// In watch mode, the longest time between two full loads, whatever
-    /// the watched parameter says (default 24 hours; each instance draws
-    /// 90% to 100% of it afresh, so a fleet's safety reloads spread out).
-    pub fn full_reload_every(mut self, every: Duration) -> Self {
-        self.full_reload_every = every.max(MIN_MAX_AGE);
-        self
-    }
-
-    /// The least time between two refreshes that change events start
-    /// ([`Live::apply_event`](crate::Live::apply_event), default 1 s): a burst of events costs one
-    /// refresh, and the last change is never lost.
-    pub fn event_refresh_interval(mut self, interval: Duration) -> Self {
-        self.event_refresh_interval = interval;
-        self
-    }
-
-    /// The window within which a refresh that a change event schedules
-    /// ([`Live::apply_event`](crate::Live::apply_event)) starts, at a random point (default 1 s; zero
-    /// starts it at once). A fleet that receives one event spreads its
-    /// refreshes over the window: to stay under SSM's quota, make it at
-    /// least `instances x calls per refresh / quota`, with a fifth on top
-    /// for the randomness. An event naming one parameter costs one call (a
-    /// targeted refresh), so 10,000 instances against the default
-    /// 40 calls/s need 250 s, and a 300 s window; a change that reloads
-    /// the whole group (see [`Live::apply_event`](crate::Live::apply_event))
-    /// costs a call per ten names, with a quarter on top as its calls
-    /// bunch more. The README's fleet section has the arithmetic.
-    pub fn event_spread(mut self, window: Duration) -> Self {
-        self.event_spread = window;
-        self
-    }
-
-    /// The least time between two refreshes forced by
-    /// [`Live::refresh_on_error`](crate::Live::refresh_on_error) (default 5 s).
-    pub fn refresh_on_error_interval(mut self, interval: Duration) -> Self {
-        self.error_refresh_interval = interval;
         self
     }
 }

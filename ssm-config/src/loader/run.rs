@@ -6,43 +6,33 @@ use std::sync::Arc;
 use super::{Loader, SourceChoice};
 use crate::SsmConfig;
 use crate::error::Error;
-use crate::live::{Live, LiveOptions, Watch};
+use crate::live::{Live, Watch};
 use crate::load::{self, Group};
 use crate::source::AwsSource;
 
 impl<T: SsmConfig> Loader<T> {
     /// Loads the whole group once and returns a live handle.
     pub async fn load(self) -> Result<Live<T>, Error> {
-        let (max_age, error_refresh_interval, event_refresh_interval, event_spread, background) = (
-            self.max_age,
-            self.error_refresh_interval,
-            self.event_refresh_interval,
-            self.event_spread,
-            self.background,
-        );
-        let (watch, full_reload_every) = (self.watch.clone(), self.full_reload_every);
+        let policy = self
+            .refresh
+            .clone()
+            .with_default_max_age(T::PLAN.max_age_secs);
         let group = self.into_group().await;
         // The watched version is read beside the group load, not before it:
         // watch mode adds no round trip to start-up.
         let watch = async {
-            match &watch {
-                Some(name) => Watch::start(&group, name, full_reload_every, T::PLAN.type_name)
-                    .await
-                    .map(Some),
+            match &policy.watch {
+                Some(name) => {
+                    Watch::start(&group, name, policy.full_reload_every, T::PLAN.type_name)
+                        .await
+                        .map(Some)
+                }
                 None => Ok(None),
             }
         };
         let (watch, loaded) = futures_util::future::join(watch, group.load::<T>()).await;
         let (watch, loaded) = (watch?, loaded?);
-        let options = LiveOptions {
-            max_age,
-            error_refresh_interval,
-            event_refresh_interval,
-            event_spread,
-            background,
-            watch,
-        };
-        Ok(Live::new(loaded, group, options))
+        Ok(Live::new(loaded, group, policy, watch))
     }
 
     /// The doctor: diagnoses every binding against the source, with this

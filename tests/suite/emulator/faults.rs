@@ -3,6 +3,7 @@
 //! slower than the timeout, a response that does not parse. Every test is
 //! bounded in time.
 
+use ssm_config::live::RefreshPolicy;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -119,7 +120,7 @@ async fn an_unreachable_emulator_keeps_the_last_snapshot_and_recovers() {
     let max_age = Duration::from_millis(200);
     let config = Small::loader()
         .source(source(&proxy, 1, None))
-        .max_age(max_age)
+        .refresh(RefreshPolicy::new().max_age(max_age))
         .load()
         .await
         .unwrap();
@@ -306,7 +307,7 @@ async fn a_store_that_accepts_and_never_answers_fails_in_seconds_with_default_se
     let default_source = || AwsSource::new(emulator::ssm_client(&proxy.endpoint()));
     let config = Small::loader()
         .source(default_source())
-        .max_age(Duration::from_secs(1))
+        .refresh(RefreshPolicy::new().max_age(Duration::from_secs(1)))
         .load()
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 //! none reaches a log, a span or a counter as raw text. On tokio's paused
 //! clock, under a real-time bound.
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -25,7 +26,7 @@ struct Walked {
 async fn walked(source: impl ssm_config::source::ParameterSource) -> ssm_config::Live<Walked> {
     Walked::loader()
         .source(source)
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap()
@@ -132,7 +133,7 @@ fn a_change_that_fails_a_full_load_too_is_dropped_and_blocks_nothing() {
         let source = Counting::new(memory.clone());
         let config = Typed::loader()
             .source(source.clone())
-            .event_spread(Duration::ZERO)
+            .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
             .load()
             .await
             .unwrap();
@@ -191,8 +192,11 @@ fn a_targeted_success_does_not_hide_failing_full_refreshes() {
         let faulty = Faulty::new(memory.clone(), "/health/a", Duration::ZERO);
         let config = Two::loader()
             .source(faulty.clone())
-            .max_age(Duration::from_secs(300))
-            .event_spread(Duration::ZERO)
+            .refresh(
+                RefreshPolicy::new()
+                    .max_age(Duration::from_secs(300))
+                    .event_spread(Duration::ZERO),
+            )
             .load()
             .await
             .unwrap();
@@ -249,7 +253,7 @@ fn an_event_for_a_name_forgets_what_a_cut_short_refresh_read_by_arn() {
         let faulty = Faulty::new(memory.clone(), "/carry/plain/local", Duration::ZERO);
         let config = Shared::loader()
             .source(faulty.clone())
-            .event_spread(Duration::ZERO)
+            .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
             .load()
             .await
             .unwrap();

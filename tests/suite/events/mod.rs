@@ -10,6 +10,7 @@ mod hostile;
 mod model;
 mod targeted;
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -45,7 +46,7 @@ pub(crate) fn event(name: &str, operation: &str) -> serde_json::Value {
 async fn loaded(source: &Counting) -> ssm_config::Live<Evented> {
     let config = Evented::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();
@@ -137,9 +138,12 @@ async fn the_watched_parameter_counts_as_read() {
     memory.put("/events/version", "1");
     let config = Evented::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
-        .max_age(Duration::from_secs(300))
-        .watch("/events/version")
+        .refresh(
+            RefreshPolicy::new()
+                .event_spread(Duration::ZERO)
+                .max_age(Duration::from_secs(300))
+                .watch("/events/version"),
+        )
         .load()
         .await
         .unwrap();
@@ -200,9 +204,9 @@ async fn failing_later(
     let source = Counting::new(faulty.clone());
     let mut loader = Evented::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO);
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO));
     if let Some(max_age) = max_age {
-        loader = loader.max_age(max_age);
+        loader = loader.refresh(RefreshPolicy::new().max_age(max_age));
     }
     let config = loader.load().await.unwrap();
     (memory, faulty, source, config)
@@ -253,7 +257,7 @@ async fn a_fleet_spreads_its_reloads_over_the_window() {
     for _ in 0..50 {
         let config = Evented::loader()
             .source(source.clone())
-            .event_spread(window)
+            .refresh(RefreshPolicy::new().event_spread(window))
             .load()
             .await
             .unwrap();
@@ -358,7 +362,7 @@ async fn secret_rotation_events_refresh_the_secrets_the_config_reads() {
     let source = Counting::new(memory.clone());
     let config = Rotated::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();

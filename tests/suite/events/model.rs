@@ -10,6 +10,7 @@
 //! PROPTEST_CASES=1000 cargo test --test suite events::model
 //! ```
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -110,7 +111,7 @@ fn run(steps: Vec<Step>, seed: u64, spread_ms: u64) {
         let source = Late::jittered(memory.clone(), Duration::from_millis(300), seed);
         let config = Modelled::loader()
             .source(source)
-            .event_spread(Duration::from_millis(spread_ms))
+            .refresh(RefreshPolicy::new().event_spread(Duration::from_millis(spread_ms)))
             .load()
             .await
             .unwrap();

@@ -2,6 +2,7 @@
 //! that come while one is applied are merged into one read, and a targeted
 //! refresh never publishes values older than those it replaces.
 
+use ssm_config::live::RefreshPolicy;
 use std::time::Duration;
 
 use super::event;
@@ -26,7 +27,7 @@ async fn slow_three() -> (MemorySource, Counting, Live<Three>) {
     let source = Counting::new(Late::by(memory.clone(), Duration::from_millis(100)));
     let config = Three::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();
@@ -126,8 +127,11 @@ async fn a_targeted_refresh_keeps_the_age_that_max_age_counts() {
     let source = Counting::new(memory.clone());
     let config = Three::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
-        .max_age(Duration::from_secs(60))
+        .refresh(
+            RefreshPolicy::new()
+                .event_spread(Duration::ZERO)
+                .max_age(Duration::from_secs(60)),
+        )
         .load()
         .await
         .unwrap();
@@ -180,7 +184,7 @@ async fn what_a_throttled_refresh_read_before_an_event_is_not_carried_over() {
         .throttling(|asked| !asked.iter().any(|name| name.ends_with("/a")));
     let config = Eleven::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();
@@ -227,7 +231,7 @@ async fn a_targeted_refresh_is_converted_and_validated_like_any() {
     memory.put("/gated/high", "5");
     let config = Gated::loader()
         .source(memory.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();
@@ -277,7 +281,7 @@ async fn a_stalled_or_panicking_store_during_a_targeted_read_delays_the_change_o
     let source = crate::support::faulty::Scripted::new(memory.clone());
     let config = Three::loader()
         .source(source.clone())
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! shown escaped in the error: a newline cannot forge a line of a log, and
 //! a control or bidirectional character cannot hide what the name is.
 
+use ssm_config::live::RefreshPolicy;
 use ssm_config::{MemorySource, SsmConfig};
 
 #[derive(SsmConfig, Debug)]
@@ -97,7 +98,7 @@ async fn a_hostile_watched_name_is_shown_escaped() {
     let error = match Orders::loader()
         .source(source)
         .var("HT_ENV", "prod")
-        .watch("/a\nFAKE: ok\u{1b}[2J")
+        .refresh(RefreshPolicy::new().watch("/a\nFAKE: ok\u{1b}[2J"))
         .load()
         .await
     {

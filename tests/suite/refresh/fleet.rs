@@ -4,11 +4,12 @@
 //! paused clock; `cargo bench --bench fleet` measures whole fleets.
 
 use ssm_config::SsmConfig;
+use ssm_config::live::RefreshPolicy;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ssm_config::MemorySource;
-use ssm_config::live::Background;
+use ssm_config::live::AheadOfExpiry;
 use ssm_config::source::{
     BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError,
 };
@@ -75,8 +76,11 @@ async fn a_background_refresh_paces_its_calls_and_a_callers_does_not() {
     let source = Timed::new();
     let config = Wide::loader()
         .source(source.clone())
-        .max_age(MAX_AGE)
-        .refresh_in_background(Background::new())
+        .refresh(
+            RefreshPolicy::new()
+                .max_age(MAX_AGE)
+                .ahead_of_expiry(AheadOfExpiry::new()),
+        )
         .load()
         .await
         .unwrap();
@@ -121,8 +125,11 @@ async fn instances_started_together_spread_their_first_refresh_over_the_cycle() 
     for _ in 0..200 {
         let live = Wide::loader()
             .source(source.clone())
-            .max_age(MAX_AGE)
-            .refresh_in_background(Background::new().pace(Duration::ZERO))
+            .refresh(
+                RefreshPolicy::new()
+                    .max_age(MAX_AGE)
+                    .ahead_of_expiry(AheadOfExpiry::new().pace(Duration::ZERO)),
+            )
             .load()
             .await
             .unwrap();
@@ -158,8 +165,11 @@ async fn watch_mode_costs_one_call_a_cycle_and_reloads_when_the_version_moves() 
     let source = Timed::new();
     let config = Wide::loader()
         .source(source.clone())
-        .max_age(MAX_AGE)
-        .watch("/fleet/version")
+        .refresh(
+            RefreshPolicy::new()
+                .max_age(MAX_AGE)
+                .watch("/fleet/version"),
+        )
         .load()
         .await
         .unwrap();
@@ -203,8 +213,11 @@ async fn a_throttled_fleet_keeps_every_snapshot_backs_off_and_converges() {
     for _ in 0..20 {
         let live = Wide::loader()
             .source(source.clone())
-            .max_age(max_age)
-            .refresh_in_background(Background::new())
+            .refresh(
+                RefreshPolicy::new()
+                    .max_age(max_age)
+                    .ahead_of_expiry(AheadOfExpiry::new()),
+            )
             .load()
             .await
             .unwrap();

@@ -4,6 +4,7 @@
 //! is tokio's paused clock where a test depends on it; no assertion is
 //! timed on the machine's clock.
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -52,7 +53,7 @@ async fn a_zero_max_age_is_raised_to_one_second_and_never_spins() {
     let source = Rig::new(Duration::ZERO);
     let config = Cfg::loader()
         .source(source.counted.clone())
-        .max_age(Duration::ZERO)
+        .refresh(RefreshPolicy::new().max_age(Duration::ZERO))
         .load()
         .await
         .unwrap();
@@ -95,7 +96,7 @@ async fn expiry_counts_from_the_end_of_the_last_attempt() {
     let source = Rig::new(Duration::from_secs(5));
     let config = Cfg::loader()
         .source(source.counted.clone())
-        .max_age(Duration::from_secs(10))
+        .refresh(RefreshPolicy::new().max_age(Duration::from_secs(10)))
         .load()
         .await
         .unwrap();
@@ -114,7 +115,7 @@ async fn an_outage_is_not_hammered_by_strict_reads_or_the_refresher() {
     let source = Rig::new(Duration::ZERO);
     let config = Cfg::loader()
         .source(source.counted.clone())
-        .max_age(Duration::from_secs(1))
+        .refresh(RefreshPolicy::new().max_age(Duration::from_secs(1)))
         .load()
         .await
         .unwrap();
@@ -167,7 +168,7 @@ fn status_says_when_the_refresher_is_gone_with_its_runtime() {
         .block_on(
             Cfg::loader()
                 .source(source.counted.clone())
-                .max_age(Duration::from_secs(60))
+                .refresh(RefreshPolicy::new().max_age(Duration::from_secs(60)))
                 .load(),
         )
         .unwrap();

@@ -4,13 +4,14 @@
 //! hook that records every panic of the process, on a paused clock under a
 //! real-time bound.
 
+use ssm_config::live::RefreshPolicy;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::support::bound::on_paused_clock;
 use ssm_config::error::ErrorKind;
-use ssm_config::live::{Background, Refresher};
+use ssm_config::live::{AheadOfExpiry, Refresher};
 use ssm_config::source::SourceErrorKind;
 use ssm_config::{Live, Loader, MemorySource, SsmConfig};
 
@@ -84,7 +85,7 @@ fn max_age() {
     in_own_process!(max_age, env: &[], {
         without_panics(|| async {
             let store = seeded();
-            let config = loaded(Small::loader().max_age(Duration::MAX), &store).await;
+            let config = loaded(Small::loader().refresh(RefreshPolicy::new().max_age(Duration::MAX)), &store).await;
             never_expires(&config, &store, |c: &Small| &c.host).await;
         })
     });
@@ -111,8 +112,7 @@ fn max_age_with_refresh_in_background() {
             let mut configs = Vec::new();
             for _ in 0..8 {
                 let loader = Small::loader()
-                    .max_age(Duration::MAX)
-                    .refresh_in_background(Background::new());
+                    .refresh(RefreshPolicy::new().max_age(Duration::MAX).ahead_of_expiry(AheadOfExpiry::new()));
                 configs.push(loaded(loader, &store).await);
             }
             tokio::time::sleep(YEAR).await;
@@ -130,17 +130,16 @@ fn background_ahead_jitter_and_pace() {
         without_panics(|| async {
             let store = seeded();
             for background in [
-                Background::new().ahead(Duration::MAX),
-                Background::new().jitter(Duration::MAX),
-                Background::new().pace(Duration::MAX),
-                Background::new()
+                AheadOfExpiry::new().ahead(Duration::MAX),
+                AheadOfExpiry::new().jitter(Duration::MAX),
+                AheadOfExpiry::new().pace(Duration::MAX),
+                AheadOfExpiry::new()
                     .ahead(Duration::MAX)
                     .jitter(Duration::MAX)
                     .pace(Duration::MAX),
             ] {
                 let loader = Small::loader()
-                    .max_age(Duration::from_secs(10))
-                    .refresh_in_background(background);
+                    .refresh(RefreshPolicy::new().max_age(Duration::from_secs(10)).ahead_of_expiry(background));
                 let config = loaded(loader, &store).await;
                 store.put("/huge/host", "b");
                 tokio::time::sleep(Duration::from_secs(60)).await;
@@ -159,9 +158,7 @@ fn full_reload_every() {
             let store = seeded();
             // A check an hour: a year of them stays quick in real time.
             let loader = Small::loader()
-                .max_age(Duration::from_secs(3600))
-                .watch("/huge/version")
-                .full_reload_every(Duration::MAX);
+                .refresh(RefreshPolicy::new().max_age(Duration::from_secs(3600)).watch("/huge/version").full_reload_every(Duration::MAX));
             let config = loaded(loader, &store).await;
             store.put("/huge/host", "b");
             tokio::time::sleep(YEAR).await;
@@ -179,7 +176,7 @@ fn event_refresh_interval() {
     in_own_process!(event_refresh_interval, env: &[], {
         without_panics(|| async {
             let store = seeded();
-            let loader = Small::loader().event_refresh_interval(Duration::MAX);
+            let loader = Small::loader().refresh(RefreshPolicy::new().event_refresh_interval(Duration::MAX));
             let config = loaded(loader, &store).await;
             store.put("/huge/host", "b");
             config.apply_event(event("/huge/host").as_str()).unwrap();
@@ -200,7 +197,7 @@ fn event_spread() {
     in_own_process!(event_spread, env: &[], {
         without_panics(|| async {
             let store = seeded();
-            let loader = Small::loader().event_spread(Duration::MAX);
+            let loader = Small::loader().refresh(RefreshPolicy::new().event_spread(Duration::MAX));
             let config = loaded(loader, &store).await;
             store.put("/huge/host", "b");
             config.apply_event(event("/huge/host").as_str()).unwrap();
@@ -215,7 +212,7 @@ fn refresh_on_error_interval() {
     in_own_process!(refresh_on_error_interval, env: &[], {
         without_panics(|| async {
             let store = seeded();
-            let loader = Small::loader().refresh_on_error_interval(Duration::MAX);
+            let loader = Small::loader().refresh(RefreshPolicy::new().on_error_interval(Duration::MAX));
             let config = loaded(loader, &store).await;
             for _ in 0..2 {
                 let called = config
@@ -235,7 +232,7 @@ fn call_and_load_timeouts() {
             let loader = Small::loader()
                 .call_timeout(Duration::MAX)
                 .load_timeout(Duration::MAX)
-                .max_age(Duration::from_secs(10));
+                .refresh(RefreshPolicy::new().max_age(Duration::from_secs(10)));
             let config = loaded(loader, &store).await;
             store.put("/huge/host", "b");
             tokio::time::sleep(Duration::from_secs(60)).await;

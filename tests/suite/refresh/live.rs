@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::support::counting::Counting;
 use crate::support::faulty::Faulty;
-use ssm_config::live::Background;
+use ssm_config::live::{AheadOfExpiry, RefreshPolicy};
 use ssm_config::{Live, MemorySource, SsmConfig};
 
 #[derive(SsmConfig, Debug)]
@@ -405,7 +405,7 @@ async fn refresh_on_error_is_rate_limited() {
     let (_memory, source) = small_source();
     let config = Small::loader()
         .source(source.clone())
-        .refresh_on_error_interval(Duration::from_secs(10))
+        .refresh(RefreshPolicy::new().on_error_interval(Duration::from_secs(10)))
         .load()
         .await
         .unwrap();
@@ -447,12 +447,15 @@ async fn background_refresh_runs_ahead_of_expiry_and_stops_with_the_last_handle(
     let (memory, source) = small_source();
     let config = Small::loader()
         .source(source.clone())
-        .max_age(Duration::from_secs(100))
-        .refresh_in_background(
-            Background::new()
-                .ahead(Duration::from_secs(10))
-                .jitter(Duration::ZERO)
-                .pace(Duration::ZERO),
+        .refresh(
+            RefreshPolicy::new()
+                .max_age(Duration::from_secs(100))
+                .ahead_of_expiry(
+                    AheadOfExpiry::new()
+                        .ahead(Duration::from_secs(10))
+                        .jitter(Duration::ZERO)
+                        .pace(Duration::ZERO),
+                ),
         )
         .load()
         .await
@@ -497,4 +500,44 @@ async fn a_snapshot_outlives_refreshes_and_converts_to_the_shared_arc() {
     assert_eq!(owned.host, "a");
     assert!(!Arc::ptr_eq(&owned, config.get().as_arc()));
     assert!(Arc::ptr_eq(&config.get().into_arc(), config.get().as_arc()));
+}
+
+#[derive(SsmConfig)]
+#[ssm(prefix = "/policy", max_age = 300)]
+struct WithMaxAge {
+    host: String,
+}
+
+/// The refresh policy reaches the handle as it was given: a policy without
+/// a max age keeps the struct's, one with a max age replaces it, and a
+/// second `refresh(..)` replaces the first whole (its watch included).
+#[tokio::test(start_paused = true)]
+async fn the_refresh_policy_reaches_the_handle_whole() {
+    let source = MemorySource::new();
+    source.put("/policy/host", "a");
+    source.put("/policy/version", "1");
+    let loader = || WithMaxAge::loader().source(source.clone());
+
+    let by_struct = loader().refresh(RefreshPolicy::new()).load().await.unwrap();
+    assert_eq!(by_struct.max_age(), Some(Duration::from_secs(300)));
+    assert_eq!(by_struct.get().host, "a");
+
+    let by_policy = loader()
+        .refresh(RefreshPolicy::new().max_age(Duration::from_secs(20)))
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(by_policy.max_age(), Some(Duration::from_secs(20)));
+
+    let replaced = loader()
+        .refresh(RefreshPolicy::new().watch("/policy/version"))
+        .refresh(RefreshPolicy::new().max_age(Duration::from_secs(20)));
+    let calls_before = source.calls().get_parameters;
+    let replaced = replaced.load().await.unwrap();
+    assert_eq!(
+        source.calls().get_parameters - calls_before,
+        1,
+        "one call for the one name: the replaced policy's watch is not read"
+    );
+    assert_eq!(replaced.max_age(), Some(Duration::from_secs(20)));
 }

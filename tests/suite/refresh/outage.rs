@@ -3,6 +3,7 @@
 //! tokio's paused clock (or a plain thread with a bound), so none can hang:
 //! a stall is a timer that fires, and call counts bound the work.
 
+use ssm_config::live::RefreshPolicy;
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -75,7 +76,7 @@ mod stalled_store {
             let max_age = Duration::from_secs(10);
             let config = Small::loader()
                 .source(source.clone())
-                .max_age(max_age)
+                .refresh(RefreshPolicy::new().max_age(max_age))
                 .load()
                 .await
                 .unwrap();
@@ -170,7 +171,7 @@ mod panics {
             let max_age = Duration::from_secs(5);
             let config = Panicky::loader()
                 .source(source.clone())
-                .max_age(max_age)
+                .refresh(RefreshPolicy::new().max_age(max_age))
                 .load()
                 .await
                 .unwrap();
@@ -272,7 +273,7 @@ mod panics {
             let max_age = Duration::from_secs(5);
             let config = Small::loader()
                 .source(source.clone())
-                .max_age(max_age)
+                .refresh(RefreshPolicy::new().max_age(max_age))
                 .load()
                 .await
                 .unwrap();
@@ -438,7 +439,7 @@ mod validation {
             let max_age = Duration::from_secs(5);
             let config = Pool::loader()
                 .source(memory.clone())
-                .max_age(max_age)
+                .refresh(RefreshPolicy::new().max_age(max_age))
                 .load()
                 .await
                 .unwrap();
@@ -606,7 +607,7 @@ mod throttling {
             let source = Counting::new(faulty.clone());
             let config = Small::loader()
                 .source(source.clone())
-                .max_age(Duration::from_secs(30))
+                .refresh(RefreshPolicy::new().max_age(Duration::from_secs(30)))
                 .load()
                 .await
                 .unwrap();
@@ -625,7 +626,7 @@ mod throttling {
 mod pacing {
     use super::throttling::{NAMES, Wide};
     use super::*;
-    use ssm_config::live::Background;
+    use ssm_config::live::AheadOfExpiry;
 
     #[test]
     fn a_paced_background_refresh_keeps_to_max_concurrency() {
@@ -640,8 +641,11 @@ mod pacing {
             let config = Wide::loader()
                 .source(source.clone())
                 .max_concurrency(1)
-                .max_age(Duration::from_secs(300))
-                .refresh_in_background(Background::new().pace(Duration::from_secs(10)))
+                .refresh(
+                    RefreshPolicy::new()
+                        .max_age(Duration::from_secs(300))
+                        .ahead_of_expiry(AheadOfExpiry::new().pace(Duration::from_secs(10))),
+                )
                 .load_timeout(Duration::from_secs(60))
                 .load()
                 .await

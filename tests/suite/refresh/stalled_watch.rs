@@ -4,6 +4,7 @@
 //! `refresh_on_error` and the change-event task all come to an end, and a
 //! timed-out read is a failed check that keeps the snapshot.
 
+use ssm_config::live::RefreshPolicy;
 use std::time::Duration;
 
 use crate::support::bound::on_paused_clock;
@@ -57,8 +58,11 @@ fn a_load_whose_watched_read_stalls_fails_within_the_call_timeout() {
             let started = Instant::now();
             let loading = loader
                 .source(source.clone())
-                .max_age(Duration::from_secs(10))
-                .watch(WATCHED)
+                .refresh(
+                    RefreshPolicy::new()
+                        .max_age(Duration::from_secs(10))
+                        .watch(WATCHED),
+                )
                 .load();
             let err = tokio::time::timeout(HANG, loading)
                 .await
@@ -79,8 +83,7 @@ fn a_stalled_watched_read_is_a_failed_check_that_ends() {
         let call_timeout = Duration::from_secs(2);
         let config = Small::loader()
             .source(source.clone())
-            .max_age(max_age)
-            .watch(WATCHED)
+            .refresh(RefreshPolicy::new().max_age(max_age).watch(WATCHED))
             .call_timeout(call_timeout)
             .load()
             .await

@@ -6,6 +6,7 @@ mod targeted;
 pub use targeted::*;
 
 use ssm_config::SsmConfig;
+use ssm_config::live::RefreshPolicy;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -591,8 +592,11 @@ pub async fn watch_mode_reloads_only_when_the_watched_parameter_moves(b: &impl B
     };
     let config = Watched::loader()
         .source(source.clone())
-        .watch("/watched/version")
-        .max_age(Duration::from_secs(1))
+        .refresh(
+            RefreshPolicy::new()
+                .watch("/watched/version")
+                .max_age(Duration::from_secs(1)),
+        )
         .load()
         .await
         .unwrap();

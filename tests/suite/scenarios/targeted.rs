@@ -4,6 +4,7 @@
 //! decide reloads the whole group. Each scenario has a prefix of its own.
 
 use ssm_config::SsmConfig;
+use ssm_config::live::RefreshPolicy;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -43,8 +44,11 @@ async fn loaded(b: &impl Backend, case: &str) -> (Live<Targeted>, Counting) {
     let config = Targeted::loader()
         .source(source.clone())
         .var("CASE", case)
-        .event_spread(Duration::ZERO)
-        .event_refresh_interval(Duration::from_millis(10))
+        .refresh(
+            RefreshPolicy::new()
+                .event_spread(Duration::ZERO)
+                .event_refresh_interval(Duration::from_millis(10)),
+        )
         .load()
         .await
         .unwrap();
@@ -295,7 +299,7 @@ pub async fn targeted_refresh_falls_back_to_a_full_load(b: &impl Backend) {
     let two = TwoSelectors::loader()
         .source(source.clone())
         .var("CASE", "fallback")
-        .event_spread(Duration::ZERO)
+        .refresh(RefreshPolicy::new().event_spread(Duration::ZERO))
         .load()
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 // The structs exist for their plans; their fields are never read.
 #![allow(dead_code)]
 
+use ssm_config::live::RefreshPolicy;
 use std::collections::{BTreeMap, HashMap};
 
 use ssm_config::iam::PolicyScope;
@@ -198,7 +199,7 @@ fn the_plan_prints_as_a_table() {
 fn the_watched_parameter_is_granted_so_a_load_in_watch_mode_is_allowed() {
     let loader = Orders::loader()
         .var("IAM_TEST_ENV", "staging")
-        .watch("/{IAM_TEST_ENV}/orders/version");
+        .refresh(RefreshPolicy::new().watch("/{IAM_TEST_ENV}/orders/version"));
     let policy = loader.iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert!(

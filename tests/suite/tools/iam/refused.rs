@@ -3,6 +3,7 @@
 //! refuses is not granted.
 
 use ssm_config::iam::{IamPolicy, PolicyScope, WideningCause};
+use ssm_config::live::RefreshPolicy;
 use ssm_config::{Secret, SsmConfig};
 
 use super::{Orders, Plain, SSM};
@@ -147,7 +148,7 @@ fn a_watched_name_with_a_refused_value_is_widened_and_refusable() {
     let policy = Orders::loader()
         .var("IAM_TEST_ENV", "prod")
         .var("IAM_REFUSED_ENV", "a*b")
-        .watch("/{IAM_REFUSED_ENV}/orders/version")
+        .refresh(RefreshPolicy::new().watch("/{IAM_REFUSED_ENV}/orders/version"))
         .iam_policy(&account());
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert!(

@@ -1,24 +1,14 @@
-//! The refresher: one task per loaded configuration with a max age, which
-//! refreshes it when it expires, or ahead of expiry with random jitter so a
-//! fleet of instances does not refresh in the same second.
+//! [`AheadOfExpiry`]: the schedule that refreshes ahead of expiry, with
+//! random jitter, so a fleet of instances does not refresh in the same
+//! second.
 
-use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use super::backoff::draw;
-use super::refresh::{Kind, Shared};
-use super::status::Refresher;
-use crate::SsmConfig;
 use crate::load::deadline::fraction_of;
 
-/// The longest period the refresher waits out, the horizon tokio's own
-/// timer takes for "never" (30 years): a longer one, from a max age near
-/// `Duration::MAX`, would overflow the clock's `Instant` when added to the
-/// end of the last attempt.
-const NEVER: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
-
-/// When the refresher refreshes ahead of expiry
-/// ([`Loader::refresh_in_background`](crate::Loader::refresh_in_background)).
+/// When the refresher refreshes ahead of expiry: the schedule
+/// [`RefreshPolicy::ahead_of_expiry`](super::RefreshPolicy::ahead_of_expiry)
+/// takes.
 ///
 /// Without it, a configuration with a max age is refreshed when it expires.
 /// With it, the refreshes of a fleet spread evenly over time:
@@ -37,7 +27,7 @@ const NEVER: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
 /// tokio runtime that loaded the configuration and ends when the last
 /// [`Live`](super::Live) handle is dropped.
 #[derive(Debug, Clone, Copy)]
-pub struct Background {
+pub struct AheadOfExpiry {
     ahead: Option<Duration>,
     jitter: Option<Duration>,
     /// Without `jitter`, it is max age divided by this.
@@ -47,9 +37,9 @@ pub struct Background {
     spread: bool,
 }
 
-impl Default for Background {
+impl Default for AheadOfExpiry {
     fn default() -> Self {
-        Background {
+        AheadOfExpiry {
             ahead: None,
             jitter: None,
             jitter_divisor: 10,
@@ -59,15 +49,15 @@ impl Default for Background {
     }
 }
 
-impl Background {
+impl AheadOfExpiry {
     /// The defaults.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The schedule used without `refresh_in_background`: at expiry.
+    /// The schedule used without `ahead_of_expiry`: at expiry.
     pub(crate) fn at_expiry() -> Self {
-        Background {
+        AheadOfExpiry {
             ahead: Some(Duration::ZERO),
             jitter: Some(Duration::ZERO),
             jitter_divisor: 10,
@@ -76,11 +66,11 @@ impl Background {
         }
     }
 
-    /// The schedule of watch mode without `refresh_in_background`: one
+    /// The schedule of watch mode without `ahead_of_expiry`: one
     /// cheap check a max age (less up to 1% of it), the first anywhere in
     /// the first max age.
     pub(crate) fn watching() -> Self {
-        Background {
+        AheadOfExpiry {
             ahead: Some(Duration::ZERO),
             jitter: None,
             jitter_divisor: 100,
@@ -109,7 +99,7 @@ impl Background {
         self
     }
 
-    /// The pacing window for `max_age`: [`pace`](Background::pace), at most
+    /// The pacing window for `max_age`: [`pace`](AheadOfExpiry::pace), at most
     /// half of `ahead`.
     pub(crate) fn pace_window(&self, max_age: Duration) -> Duration {
         self.pace.min(self.ahead_of(max_age) / 2)
@@ -122,7 +112,7 @@ impl Background {
 
     /// The wait from the load to the first refresh, for a draw `random` in
     /// [0, 1): anywhere in the first cycle, so that a fleet started together
-    /// spreads out. At expiry (without `refresh_in_background`) it is the
+    /// spreads out. At expiry (without `ahead_of_expiry`) it is the
     /// whole max age.
     pub(crate) fn first_wait(&self, max_age: Duration, random: f64) -> Duration {
         if !self.spread {
@@ -146,62 +136,6 @@ impl Background {
     }
 }
 
-/// Starts the refresher for a configuration with a max age.
-pub(crate) fn spawn<T: SsmConfig>(
-    shared: &Arc<Shared<T>>,
-    max_age: Duration,
-    schedule: Background,
-) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        tracing::warn!(
-            config = T::PLAN.type_name,
-            "no tokio runtime at load time; the configuration will not refresh by itself"
-        );
-        shared.set_refresher(Refresher::Stopped);
-        return;
-    };
-    shared.set_refresher(Refresher::Running);
-    let weak: Weak<Shared<T>> = Arc::downgrade(shared);
-    let stopped = StoppedOnDrop(weak.clone());
-    runtime.spawn(async move {
-        let _stopped = stopped;
-        let pace = schedule.pace_window(max_age);
-        let mut period = schedule.first_wait(max_age, draw());
-        loop {
-            // Any attempt meanwhile (a forced `refresh()`, a `fresh()` that
-            // found the snapshot expired) restarts the period; after a
-            // failure the backoff decides instead.
-            loop {
-                let wait = match weak.upgrade() {
-                    Some(shared) => shared.until_due(period.min(NEVER)),
-                    None => return,
-                };
-                if wait.is_zero() {
-                    break;
-                }
-                tokio::time::sleep(wait).await;
-            }
-            // Holds the state only while refreshing, so dropping the last
-            // handle ends the task at its next wake-up.
-            let Some(shared) = weak.upgrade() else { return };
-            let _logged_there = shared.refresh_as(Kind::Check, pace).await;
-            period = schedule.wait_after_attempt(max_age, draw());
-        }
-    });
-}
-
-/// Marks the refresher stopped when its task ends or is dropped, as it is
-/// when its runtime shuts down.
-struct StoppedOnDrop<T: SsmConfig>(Weak<Shared<T>>);
-
-impl<T: SsmConfig> Drop for StoppedOnDrop<T> {
-    fn drop(&mut self) {
-        if let Some(shared) = self.0.upgrade() {
-            shared.set_refresher(Refresher::Stopped);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,7 +143,7 @@ mod tests {
     #[test]
     fn the_first_refresh_falls_anywhere_in_the_first_cycle() {
         let max_age = Duration::from_secs(300);
-        let background = Background::new();
+        let background = AheadOfExpiry::new();
         assert_eq!(
             background.first_wait(max_age, 0.5),
             Duration::from_secs(135)
@@ -223,12 +157,12 @@ mod tests {
             assert!(wait < Duration::from_secs(270), "{wait:?}");
         }
         // At expiry (Lambda's schedule), the first refresh is at max age.
-        assert_eq!(Background::at_expiry().first_wait(max_age, 0.7), max_age);
+        assert_eq!(AheadOfExpiry::at_expiry().first_wait(max_age, 0.7), max_age);
     }
 
     #[test]
     fn a_refresh_is_paced_over_at_most_half_of_ahead() {
-        let background = Background::new();
+        let background = AheadOfExpiry::new();
         assert_eq!(
             background.pace_window(Duration::from_secs(300)),
             Duration::from_secs(10)
@@ -242,15 +176,15 @@ mod tests {
 
     #[test]
     fn huge_durations_make_waits_without_overflow() {
-        let huge = Background::new()
+        let huge = AheadOfExpiry::new()
             .ahead(Duration::MAX)
             .jitter(Duration::MAX)
             .pace(Duration::MAX);
         let schedules = [
-            Background::new(),
-            Background::at_expiry(),
-            Background::watching(),
-            Background::new().jitter(Duration::MAX),
+            AheadOfExpiry::new(),
+            AheadOfExpiry::at_expiry(),
+            AheadOfExpiry::watching(),
+            AheadOfExpiry::new().jitter(Duration::MAX),
             huge,
         ];
         for schedule in schedules {
@@ -263,7 +197,7 @@ mod tests {
             }
         }
         assert_eq!(
-            Background::new()
+            AheadOfExpiry::new()
                 .jitter(Duration::MAX)
                 .wait_after_attempt(Duration::from_secs(10), 1.0),
             Duration::from_secs(1),
@@ -274,7 +208,7 @@ mod tests {
     #[test]
     fn period_is_ahead_of_expiry_and_jittered() {
         let max_age = Duration::from_secs(300);
-        let background = Background::new();
+        let background = AheadOfExpiry::new();
         assert_eq!(
             background.wait_after_attempt(max_age, 0.0),
             Duration::from_secs(270)
@@ -283,14 +217,14 @@ mod tests {
             background.wait_after_attempt(max_age, 1.0),
             Duration::from_secs(240)
         );
-        let custom = Background::new()
+        let custom = AheadOfExpiry::new()
             .ahead(Duration::from_secs(10))
             .jitter(Duration::ZERO);
         assert_eq!(
             custom.wait_after_attempt(max_age, 0.7),
             Duration::from_secs(290)
         );
-        let silly = Background::new().ahead(Duration::from_secs(400));
+        let silly = AheadOfExpiry::new().ahead(Duration::from_secs(400));
         assert_eq!(
             silly.wait_after_attempt(max_age, 0.5),
             Duration::from_secs(30),
