@@ -157,7 +157,7 @@ mod futures {
 fn workload<T: SsmConfig>() -> Workload {
     let mut names = Vec::new();
     let mut paths = Vec::new();
-    for p in T::parameters() {
+    for p in T::loader().plan() {
         match p.kind {
             PlannedKind::ByPath { .. } => paths.push(p.name),
             _ => names.push(p.name),

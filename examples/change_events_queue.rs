@@ -81,7 +81,7 @@ async fn main() -> Result<(), ssm_config::Error> {
     store.put("/shop/prices/hat", "25");
     let config = Config::loader()
         .source(store.clone())
-        // A fleet sets this to its wave's window (README: Running a fleet).
+        // A fleet sets this to its wave's window (the fleet guide sizes it).
         .refresh(RefreshPolicy::new().event_spread(Duration::from_millis(50)))
         .load()
         .await?;

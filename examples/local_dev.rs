@@ -83,7 +83,7 @@ async fn show(examples: &Path, local: &Path) -> ExitCode {
     println!(
         "Where each value came from (precedence: env > earlier layer > later layer > default):"
     );
-    for (field, origin) in config.metadata().origins() {
+    for (field, origin) in config.get().metadata().origins() {
         println!("  {field:<16} {origin}");
     }
     let snapshot = config.get();
@@ -92,7 +92,7 @@ async fn show(examples: &Path, local: &Path) -> ExitCode {
         snapshot.cache.ttl_secs
     );
 
-    if let Some(origin @ Origin::Env { .. }) = config.metadata().origin("db_host") {
+    if let Some(origin @ Origin::Env { .. }) = config.get().metadata().origin("db_host") {
         println!("db_host comes from {origin}, which wins over any edit of the file");
         return ExitCode::SUCCESS;
     }

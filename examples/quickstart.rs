@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
         loader = loader.source(example_store());
     }
 
-    println!("Binding plan:\n{}", AppConfig::loader().plan());
+    println!("Binding plan:\n{}", loader.plan());
 
     let config = match loader.load().await {
         Ok(config) => config,

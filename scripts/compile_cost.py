@@ -92,7 +92,7 @@ def source(kind: str, shape: "Shape") -> str:
             "plain": 'fn main() { println!("{}", std::mem::size_of::<Big>()); }',
             "serde": 'fn main() { println!("{}", serde_json::from_str::<Big>("{}").is_err()); }',
             "ssm": "fn main() { let source = ssm_config::MemorySource::new(); "
-            "drop(Big::fetch(&source)); drop(Big::parameters()); }",
+            "drop(<Big as ssm_config::SsmConfig>::fetch(source.clone())); drop(<Big as ssm_config::SsmConfig>::loader().plan()); }",
         }[kind]
     )
     return "\n".join(line for line in lines if line) + "\n"

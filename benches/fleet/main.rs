@@ -12,8 +12,8 @@
 //! ```
 //!
 //! Modes:
-//! - `at expiry`: the default without `refresh_in_background` (Lambda's);
-//! - `background`: `refresh_in_background(AheadOfExpiry::new())`, for
+//! - `at expiry`: the default without `RefreshPolicy::ahead_of_expiry` (Lambda's);
+//! - `background`: `RefreshPolicy::ahead_of_expiry(AheadOfExpiry::new())`, for
 //!   long-running services;
 //! - `watch`: `watch("/fleet/version")`: each cycle reads that one
 //!   parameter, and the group only when it moved (it does not move here).
@@ -27,7 +27,7 @@ use ssm_config::live::RefreshPolicy;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ssm_config::live::Background;
+use ssm_config::live::AheadOfExpiry;
 use ssm_config::{Live, SsmConfig};
 use tokio::time::Instant;
 

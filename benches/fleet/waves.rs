@@ -5,6 +5,7 @@
 //! with an operation the rules leave to a full reload (ten calls an
 //! instance).
 
+use ssm_config::SsmConfig;
 use ssm_config::live::RefreshPolicy;
 use std::time::Duration;
 
@@ -75,7 +76,7 @@ struct Case {
 /// them) all receive one change event; with `quota`, from then on the store
 /// throttles above 40 calls a second, each call retried as the SDK's
 /// standard mode does. Each event refresh waits a random delay within
-/// `window` (`Loader::event_spread`).
+/// `window` (`RefreshPolicy::event_spread`).
 fn wave(case: Case) -> Wave {
     let wall = std::time::Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -155,7 +156,7 @@ fn window(instances: usize, refresh: Refresh, margin: f64) -> Duration {
     floor(instances, refresh).mul_f64(margin)
 }
 
-/// The margins the README prescribes: 1.2 x the floor for a targeted
+/// The margins the fleet guide prescribes: 1.2 x the floor for a targeted
 /// refresh's single call, 1.25 x for a full reload's ten (paced over a
 /// tenth of the window, they bunch more).
 const TARGETED_MARGIN: f64 = 1.2;

@@ -83,7 +83,7 @@ fn generate(c: &Container<'_>) -> TokenStream {
 
             #[automatically_derived]
             impl _ssm::SsmConfig for #ident {
-                const PLAN: &'static _ssm::__private::StructPlan = &_ssm::__private::StructPlan {
+                const DESCRIPTION: &'static _ssm::__private::StructDescription = &_ssm::__private::StructDescription {
                     type_name: #type_name,
                     prefix: #prefix,
                     max_age_secs: #max_age,
@@ -118,7 +118,7 @@ fn nested_overlap_checks(c: &Container<'_>) -> TokenStream {
         .map(|(index, field)| {
             quote_spanned! {field.ident.span()=>
                 const _: () = if let ::core::option::Option::Some(__ssm_message) =
-                    __SSM_OVERLAPS.message::<__SSM_LEAVES>(<#ident as _ssm::SsmConfig>::PLAN, #index).get()
+                    __SSM_OVERLAPS.message::<__SSM_LEAVES>(<#ident as _ssm::SsmConfig>::DESCRIPTION, #index).get()
                 {
                     ::core::panic!("{}", __ssm_message)
                 };
@@ -129,9 +129,9 @@ fn nested_overlap_checks(c: &Container<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
-        const __SSM_LEAVES: usize = _ssm::__private::leaf_count(<#ident as _ssm::SsmConfig>::PLAN);
+        const __SSM_LEAVES: usize = _ssm::__private::leaf_count(<#ident as _ssm::SsmConfig>::DESCRIPTION);
         const __SSM_OVERLAPS: _ssm::__private::Overlaps<#field_count> =
-            _ssm::__private::find_overlaps::<__SSM_LEAVES, #field_count>(<#ident as _ssm::SsmConfig>::PLAN);
+            _ssm::__private::find_overlaps::<__SSM_LEAVES, #field_count>(<#ident as _ssm::SsmConfig>::DESCRIPTION);
         #(#checks)*
     }
 }
@@ -149,7 +149,7 @@ fn fallback(input: &DeriveInput, krate: &syn::Path, compile_errors: TokenStream)
             use #krate as _ssm;
             #[automatically_derived]
             impl _ssm::SsmConfig for #ident {
-                const PLAN: &'static _ssm::__private::StructPlan = &_ssm::__private::StructPlan {
+                const DESCRIPTION: &'static _ssm::__private::StructDescription = &_ssm::__private::StructDescription {
                     type_name: #type_name,
                     prefix: ::core::option::Option::None,
                     max_age_secs: ::core::option::Option::None,
@@ -173,7 +173,7 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
             let ty = f.ty;
             quote!(_ssm::__private::Binding::Nested {
                 segment: #segment,
-                plan: <#ty as _ssm::SsmConfig>::PLAN,
+                plan: <#ty as _ssm::SsmConfig>::DESCRIPTION,
             })
         }
         FieldKind::Value {
@@ -222,7 +222,7 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
             })
         }
     };
-    quote!(_ssm::__private::FieldPlan { field: #name, binding: #binding })
+    quote!(_ssm::__private::FieldDescription { field: #name, binding: #binding })
 }
 
 fn presence_tokens(presence: &Presence<'_>) -> TokenStream {
@@ -261,7 +261,7 @@ fn value_plan(
     let list = matches!(converter.shape, Shape::List(_));
     let env = opt_str(env);
     let default_text = opt_str(default_text);
-    quote!(_ssm::__private::ValuePlan {
+    quote!(_ssm::__private::ValueDescription {
         default_text: #default_text,
         expected: #expected,
         secret: #secret,

@@ -17,7 +17,10 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Derives `ssm_config::SsmConfig`; see the `ssm-config` crate's docs.
+/// Derives `ssm_config::SsmConfig`. The macro lives in `ssm-config-derive`,
+/// an implementation detail versioned with `ssm-config`: depend on
+/// `ssm-config` alone, which re-exports it and documents every attribute
+/// on the re-export (its examples are tested there).
 #[proc_macro_derive(SsmConfig, attributes(ssm))]
 pub fn derive_ssm_config(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

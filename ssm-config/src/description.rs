@@ -8,7 +8,7 @@ use crate::source::ParameterType;
 
 /// A config struct: its container attributes and fields.
 #[derive(Debug)]
-pub struct StructPlan {
+pub struct StructDescription {
     /// The struct's name.
     pub type_name: &'static str,
     /// `#[ssm(prefix = "...")]`, unexpanded.
@@ -18,12 +18,12 @@ pub struct StructPlan {
     /// `#[ssm(decrypt = false)]` makes this `false`.
     pub decrypt: bool,
     /// The fields, in declaration order.
-    pub fields: &'static [FieldPlan],
+    pub fields: &'static [FieldDescription],
 }
 
 /// One field and where its value comes from.
 #[derive(Debug)]
-pub struct FieldPlan {
+pub struct FieldDescription {
     /// The field's name in Rust.
     pub field: &'static str,
     /// Where its value comes from.
@@ -40,7 +40,7 @@ pub enum Binding {
         /// The text after `:`, when a version or label is pinned.
         selector: Option<&'static str>,
         /// How the value is used.
-        value: ValuePlan,
+        value: ValueDescription,
     },
     /// A Secrets Manager secret, through SSM's reference path.
     Secret {
@@ -49,7 +49,7 @@ pub enum Binding {
         /// One key of a JSON secret.
         key: Option<&'static str>,
         /// How the value is used.
-        value: ValuePlan,
+        value: ValueDescription,
     },
     /// Every parameter under a path.
     ByPath {
@@ -64,14 +64,14 @@ pub enum Binding {
         /// `label = "..."` filter.
         label: Option<&'static str>,
         /// How each value is used.
-        value: ValuePlan,
+        value: ValueDescription,
     },
     /// Another config struct under an extra segment (`None` for `flatten`).
     Nested {
         /// The extra path segment.
         segment: Option<&'static str>,
         /// The nested struct's plan.
-        plan: &'static StructPlan,
+        plan: &'static StructDescription,
     },
     /// `#[ssm(skip)]`.
     Skip,
@@ -79,7 +79,7 @@ pub enum Binding {
 
 /// How a fetched value becomes the field.
 #[derive(Debug, Clone, Copy)]
-pub struct ValuePlan {
+pub struct ValueDescription {
     /// The field's type as written, for messages.
     pub expected: &'static str,
     /// Whether the field is `Secret<_>` (so values are never quoted).

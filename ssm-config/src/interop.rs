@@ -42,7 +42,7 @@ mod enabled {
 
     use super::SecrecyEnabled;
     use crate::Secret;
-    use crate::load::convert::{Convert, Rejection};
+    use crate::pipeline::convert::{Convert, Rejection};
 
     /// A `secrecy::SecretBox<T>` around another converter.
     pub struct SecrecyBox<C>(C);
@@ -99,7 +99,7 @@ mod enabled {
 #[cfg(not(feature = "secrecy"))]
 mod disabled {
     use super::SecrecyEnabled;
-    use crate::load::convert::Scalar;
+    use crate::pipeline::convert::Scalar;
 
     /// Refused without the `secrecy` feature, at the field.
     pub const fn secrecy_box<F: SecrecyEnabled, C>(inner: C) -> C {

@@ -1,14 +1,14 @@
 //! Typed application configuration from AWS Systems Manager Parameter Store
 //! and Secrets Manager.
 //!
-//! Describe your configuration as a struct, derive [`SsmConfig`], and load it
-//! in one group fetch: every name the struct needs goes out in `GetParameters`
-//! calls of 10 names, issued concurrently, beside the `GetParametersByPath`
-//! walks, each paged to the end. StringLists become `Vec<T>`, SecureStrings and
-//! secrets become a redacting [`Secret<T>`], JSON values deserialize with serde,
-//! and every problem of a load (missing parameters, bad values, unset
-//! variables, AWS errors) is reported at once, naming the field and the
-//! parameter.
+//! Describe the configuration as a struct, derive [`SsmConfig`](macro@SsmConfig),
+//! and load it in one group fetch: every name the struct needs goes out in
+//! `GetParameters` calls of 10 names, issued concurrently, beside the
+//! `GetParametersByPath` walks. StringLists become `Vec<T>`, SecureStrings
+//! and secrets a redacting [`Secret<T>`], JSON values deserialize with
+//! serde, and every problem of a load is reported at once, naming the field
+//! and the parameter. The result is a [`Live`] handle that refreshes while
+//! it is read.
 //!
 //! ```
 //! use std::collections::HashMap;
@@ -33,7 +33,7 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), ssm_config::Error> {
-//! let source = MemorySource::new();
+//! let source = MemorySource::new(); // in production: no source, AWS SSM
 //! source.put("/prod/orders/db_host", "db.internal");
 //! source.put_secure("/prod/orders/db/password", "hunter2");
 //! source.put_string_list("/shared/allowed-ips", ["10.0.0.1", "10.0.0.2"]);
@@ -41,7 +41,7 @@
 //! source.put("/prod/orders/workers/emails", "4");
 //!
 //! let config = AppConfig::loader().source(source).var("APP_ENV", "prod").load().await?;
-//! let snapshot = config.get();
+//! let snapshot = config.get(); // one snapshot per unit of work
 //! assert_eq!(snapshot.db_port, 5432);
 //! assert_eq!(snapshot.db_password.expose_secret(), "hunter2");
 //! assert_eq!(snapshot.workers["emails"], "4");
@@ -49,349 +49,117 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Without `.source(...)`, [`load`](Loader::load) reads AWS SSM as configured
-//! by the environment (region, credentials, `AWS_ENDPOINT_URL`).
-//!
-//! # Attributes
-//!
-//! On the struct:
-//! - `prefix = "/{APP_ENV}/orders"`: the base of relative paths; `{VAR}` is
-//!   read from the environment (or [`Loader::var`]) at load time.
-//! - `max_age = 300` or `max_age = "5m"`: how long a snapshot lives, in
-//!   whole seconds or as a duration (`"30s"`, `"5m"`, `"1h30m"`, read by
-//!   `humantime`), as [`RefreshPolicy::max_age`](live::RefreshPolicy::max_age) takes a `Duration`; at least 1 s
-//!   (`0` is a compile error).
-//! - `rename_all = "kebab-case"`: how field names become path segments
-//!   (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
-//!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`).
-//! - `decrypt = false`: read SecureStrings without decryption.
-//! - `crate = "path::to::ssm_config"`: where the runtime crate is, for
-//!   crates that re-export it.
-//! - `validate = path::to::function`: a `fn(&Self) -> Result<(), E>` with
-//!   `E: Display`, run on every load and refresh once the struct (nested
-//!   structs too) is built. A refusal fails a load with
-//!   [`Problem::Invalidated`](error::Problem::Invalidated), and keeps a
-//!   refresh from being published: the last good snapshot stays and
-//!   subscribers are not woken. Its error's `Display` is shown as it is, in
-//!   errors, logs and the doctor: keep secret values out of it.
-//!
-//! ```
-//! # use ssm_config::{MemorySource, SsmConfig};
-//! #[derive(SsmConfig, Debug)]
-//! #[ssm(prefix = "/app", validate = Self::validate)]
-//! struct Pool {
-//!     size: u32,
-//! }
-//!
-//! impl Pool {
-//!     fn validate(&self) -> Result<(), String> {
-//!         match self.size {
-//!             0 => Err("a pool of 0 connections".into()),
-//!             _ => Ok(()),
-//!         }
-//!     }
-//! }
-//! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let source = MemorySource::new();
-//! source.put("/app/size", "0");
-//! let err = Pool::fetch(source.clone()).await.unwrap_err();
-//! assert_eq!(err.to_string(), "cannot load `Pool`: validation failed: a pool of 0 connections");
-//! # }
-//! ```
-//!
-//! On a field:
-//! - `path = "rel/or/abs"`: the parameter (default: the field name). A leading
-//!   `/` makes it absolute. `path = "name:3"` pins version 3 and
-//!   `path = "name:label"` a label; so do `version = 3` and `label = "..."`.
-//!   A parameter another account shares is named by its ARN,
-//!   `path = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/db-url"`
-//!   (checked at compile time, never joined to the prefix).
-//!   Pinned fields never move on refresh.
-//! - `default = EXPR` or bare `default`: the value when the parameter is
-//!   missing. A string literal goes through the field's conversion, so
-//!   `default = "a,b"` works for a `Vec<String>`; it is converted on every
-//!   load, so one that cannot convert fails every load, and for standard
-//!   scalars (and `Vec`s of them) it fails the build instead.
-//! - `secret = "name"`, with `key = "k"` for one key of a JSON secret: a
-//!   Secrets Manager secret. The field must be `Secret<_>`.
-//! - `json`: the value is JSON, deserialized into the field's type.
-//! - `by_path = "dir"`, `recursive = false`, `type = "String"`,
-//!   `key_id = "..."`, `label = "..."`: every parameter under a path, into a
-//!   `HashMap<String, T>` or `BTreeMap<String, T>` keyed by the name below it.
-//! - `nested = "segment"`, bare `nested`, or `flatten`: another `SsmConfig`
-//!   struct, under the segment given, under the field's own name (after
-//!   `rename_all`), or under no extra segment.
-//! - `skip`: not read; `Default::default()`.
-//! - `plaintext`: accept a SecureString in a field that is not `Secret<_>`.
-//! - `env = "DB_HOST"`: an environment variable that, when set and not
-//!   empty, overrides the parameter (which is then not read), through the
-//!   field's own conversion; see [`Loader::env_prefix`] for one for every
-//!   field.
-//!
-//! Field types: any `T: FromStr`; `std::time::Duration` from `250ms`,
-//! `30s`, `5m`, `1h30m` or a bare number of seconds; `bool` from
-//! `true`/`false`, `yes`/`no`, `on`/`off` or `1`/`0` in any case;
-//! `Option<T>` (missing gives `None`); `Vec<T>` (a StringList, each item
-//! read as above); `Secret<T>` around any of these (or, with the `secrecy`
-//! feature, `secrecy::SecretString` and `secrecy::SecretBox<T>`); JSON
-//! types with `json`; and maps with `by_path`.
-//!
-//! ```
-//! # use std::time::Duration;
-//! # use ssm_config::{MemorySource, SsmConfig};
-//! #[derive(SsmConfig)]
-//! #[ssm(prefix = "/app")]
-//! struct Http {
-//!     timeout: Duration,
-//!     #[ssm(default = "30s")]
-//!     idle: Duration,
-//!     keep_alive: bool,
-//! }
-//! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let source = MemorySource::new();
-//! source.put("/app/timeout", "1m30s");
-//! source.put("/app/keep_alive", "yes");
-//! let http = Http::fetch(source.clone()).await.unwrap();
-//! assert_eq!((http.timeout, http.idle), (Duration::from_secs(90), Duration::from_secs(30)));
-//! assert!(http.keep_alive);
-//! # }
-//! ```
-//!
-//! # Mistakes caught at compile time
-//!
-//! The derive checks every name the struct can produce the way SSM will:
-//! characters outside `a-zA-Z0-9_.-/`, more than 15 levels, more than 1011
-//! characters, a start with `aws` or `ssm`, empty segments, a trailing `/`,
-//! malformed selectors and labels, a secret name with a leading `/` or a
-//! character outside `a-zA-Z0-9/_+=.@-!` (Secrets Manager's own set), a
-//! `by_path` walk under the Secrets Manager reference path. It also refuses
-//! unknown, duplicate and conflicting attributes (with a "did you mean" for
-//! near misses), attributes on the wrong field type, and two fields bound to
-//! one parameter, nested structs included. A field whose type cannot bind
-//! is an error at that field's type, saying what would make it bind (a
-//! `FromStr` implementation, `#[ssm(json)]` for a `Deserialize` type, or
-//! `#[ssm(nested)]` for a struct that derives `SsmConfig`). Every mistake is
-//! reported in the same compile, at the token that holds it.
-//!
-//! The build and the load apply one rulebook (the `ssm-config-rules`
-//! crate): a name the build accepts is accepted at load time, and a load
-//! refuses nothing the build would accept, property-tested on generated
-//! names. Where the build cannot see a name whole, the load checks the rest
-//! before any call: a relative path in a struct without a prefix once it is
-//! joined, a prefix given to [`Loader::prefix`], and every `{VAR}`. A
-//! `{VAR}` fills exactly one segment: its value must be 1 or more characters
-//! of `a-zA-Z0-9_.-` (no `/`, `{` or `}`), it is inserted once and never
-//! expanded again, and any other value fails the load with an error that
-//! names the variable without quoting the value.
-//!
-//! ```compile_fail
-//! # use ssm_config::SsmConfig;
-//! #[derive(SsmConfig)]
-//! #[ssm(prefix = "/app")]
-//! struct AppConfig {
-//!     #[ssm(path = "db host")] // error: ` ` is not allowed in a parameter name
-//!     db_host: String,
-//! }
-//! ```
-//!
-//! # Hot reload
-//!
-//! [`Live::get`] returns the current [`Snapshot`] without locking or
-//! waiting, at the same cost on every thread. With `max_age`, a task on the
-//! runtime that loaded the configuration refreshes it as it expires (or
-//! ahead of expiry, with [`RefreshPolicy::ahead_of_expiry`](live::RefreshPolicy::ahead_of_expiry)); reads never
-//! fetch. The task follows tokio's clock, so tests that pause time
-//! (`#[tokio::test(start_paused = true)]`) see refreshes as time advances.
-//! [`Live::subscribe`] tells when a refresh changed a value, and
-//! [`Live::map`] keeps a value built from the config (a connection pool, a
-//! client) rebuilt when it changes. [`Live::refresh_on_error`] refreshes and
-//! retries a call that failed, say because a password was rotated.
-//!
-//! ```
-//! # use ssm_config::{MemorySource, Secret, SsmConfig};
-//! #[derive(SsmConfig)]
-//! #[ssm(prefix = "/app")]
-//! struct Db {
-//!     password: Secret<String>,
-//! }
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), ssm_config::Error> {
-//! let source = MemorySource::new();
-//! source.put_secure("/app/password", "old");
-//! let config = Db::loader().source(source.clone()).load().await?;
-//! let pool = config.map(|db| format!("pool with {}", db.password.expose_secret()));
-//! let mut changes = config.subscribe();
-//!
-//! source.put_secure("/app/password", "rotated");
-//! let answer = config
-//!     .refresh_on_error(|db| {
-//!         let password = db.password.expose_secret().clone();
-//!         async move { if password == "rotated" { Ok(1) } else { Err("access denied") } }
-//!     })
-//!     .await;
-//! assert_eq!(answer, Ok(1));
-//! assert!(changes.has_changed().unwrap());
-//! assert_eq!(*pool.get(), "pool with rotated");
-//! # Ok(()) }
-//! ```
-//!
-//! # AWS Lambda
-//!
-//! Load once in the function's init, outside the handler, and take one
-//! snapshot per invocation. A frozen execution environment runs no task, but
-//! the refresher's timer counts on the monotonic clock, which runs on while
-//! frozen: the first invocation after a thaw past `max_age` starts the
-//! refresh and is served the previous snapshot meanwhile; [`Live::fresh`]
-//! waits for it when an invocation must not see an old value.
-//!
-//! ```no_run
-//! # use ssm_config::SsmConfig;
-//! # #[derive(SsmConfig)] #[ssm(prefix = "/app", max_age = 300)] struct AppConfig { table: String }
-//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
-//! let config = AppConfig::load().await?; // in init: one group fetch
-//! // in the handler:
-//! let snapshot = config.get();
-//! println!("writing to {}", snapshot.table);
-//! # Ok(()) }
-//! ```
-//!
-//! # Testing your code
-//!
-//! [`MemorySource`] is an in-memory Parameter Store with SSM's semantics
-//! (types, versions, labels, selectors, paths and paging, secret
-//! references, the 10-name limit) that counts the calls it answers. Seed it
-//! and hand it to [`Loader::source`] or `AppConfig::fetch(source.clone())`; no
-//! AWS account or network is involved, as in the example at the top. Any
-//! other store can stand in by implementing [`ParameterSource`](source::ParameterSource).
-//!
-//! ```
-//! # use ssm_config::{MemorySource, SsmConfig};
-//! # #[derive(SsmConfig, Debug)] #[ssm(prefix = "/app")] struct AppConfig { port: u16 }
-//! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let source = MemorySource::new();
-//! source.put("/app/port", "eighty");
-//! let error = AppConfig::fetch(source.clone()).await.unwrap_err();
-//! assert!(error.to_string().contains("field `port`: the value from /app/port version 1 is not a valid `u16`"));
-//! assert_eq!(source.calls().get_parameters, 1);
-//! # }
-//! ```
-//!
-//! # Least-privilege IAM
-//!
-//! `AppConfig::loader().iam_policy(&scope)` gives the IAM policy document that
-//! allows exactly the reads of the struct, and `AppConfig::loader().plan()`
-//! the binding plan, which prints as a table; see [`IamPolicy`](iam::IamPolicy).
-//!
-//! ```
-//! # use ssm_config::{Secret, SsmConfig, iam::PolicyScope};
-//! # #[derive(SsmConfig)] #[ssm(prefix = "/prod/orders")]
-//! # struct AppConfig { db_host: String, #[ssm(secret = "prod/stripe")] stripe: Secret<String> }
-//! let policy = AppConfig::loader().iam_policy(&PolicyScope::new("eu-west-1", "123456789012"));
-//! let reads = policy.statement("ReadParameters").unwrap();
-//! assert!(reads.resources.contains(
-//!     &"arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host".to_string()
-//! ));
-//! assert!(policy.statement("ReadReferencedSecrets").is_some());
-//! println!("{policy}"); // the JSON document
-//! println!("{}", AppConfig::loader().plan());
-//! ```
-//!
-//! # Local development, the doctor, bootstrap
-//!
-//! The same struct loads from a file with environment overrides on a laptop
-//! (see [`Loader::env_prefix`] and [`Layered`](source::Layered)), is checked
-//! against an environment before a deploy, and says what it needs created:
-//!
-//! ```
-//! # use ssm_config::{MemorySource, SsmConfig};
-//! # use ssm_config::source::Layered;
-//! # #[derive(SsmConfig, Debug)] #[ssm(prefix = "/app")] struct AppConfig { host: String, #[ssm(default = 80)] port: u16 }
-//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
-//! let laptop = MemorySource::new(); // or FileSource::new("local.toml")
-//! laptop.put("/app/host", "localhost");
-//! let config = AppConfig::loader()
-//!     .source(Layered::new().then(laptop.clone()))
-//!     .env_prefix("APP_")
-//!     .load()
-//!     .await?;
-//! println!("{}", config.metadata().origin("host").unwrap()); // /app/host version 1
-//! let report = AppConfig::loader().source(laptop.clone()).diagnose().await;
-//! assert!(report.would_load);
-//! println!("{}", AppConfig::loader().bootstrap().shell());
-//! # Ok(()) }
-//! ```
+//! Without `.source(...)`, `AppConfig::load()` reads AWS SSM as the
+//! environment configures the AWS SDK (region, credentials,
+//! `AWS_ENDPOINT_URL`).
 //!
 //! # Where things are
 //!
-//! The crate root holds what a service names every day: [`SsmConfig`],
-//! [`Secret`], [`Live`], [`Snapshot`], [`Loader`], [`Error`] and
-//! [`MemorySource`]. The rest lives in modules:
-//! - [`live`]: [`RefreshPolicy`](live::RefreshPolicy) and [`AheadOfExpiry`](live::AheadOfExpiry), [`Derived`](live::Derived)
-//!   and [`AsyncDerived`](live::AsyncDerived)
-//!   values, [`Status`](live::Status) for readiness probes, [`Metadata`](live::Metadata);
-//! - [`error`]: each [`Problem`](error::Problem) of a load and its [`ErrorKind`](error::ErrorKind);
-//! - [`source`]: the read trait [`ParameterSource`](source::ParameterSource), the
-//!   write trait [`ParameterWriter`](source::ParameterWriter), [`AwsSource`](source::AwsSource),
-//!   and for local development [`FileSource`](source::FileSource) and
-//!   [`Layered`](source::Layered);
-//! - [`origin`]: where each value came from, [`Origin`](origin::Origin);
-//! - [`doctor`]: `AppConfig::loader().source(source.clone()).diagnose()`'s [`Report`](doctor::Report);
-//! - [`bootstrap`]: `AppConfig::loader().bootstrap()`, the parameters a struct needs as
-//!   a shell script, Terraform or CloudFormation;
-//! - [`untyped`]: [`Parameters`](untyped::Parameters), for names known only at run time;
-//! - [`plan`]: the binding [`Plan`](plan::Plan) and [`Selector`](plan::Selector);
-//! - [`iam`]: the least-privilege [`IamPolicy`](iam::IamPolicy).
+//! - [`#[derive(SsmConfig)]`](macro@SsmConfig): the attribute reference,
+//!   every struct and field attribute and the field types.
+//! - The crate root holds what a service names every day: the
+//!   [`SsmConfig`](trait@SsmConfig) trait (`load`, `fetch`, `loader`), the
+//!   [`Loader`] (source, prefix, variables, refresh policy, and the tools),
+//!   [`Live`] and its [`Snapshot`], [`Secret`], [`Error`] and
+//!   [`MemorySource`].
+//! - [`live`]: the [`RefreshPolicy`](live::RefreshPolicy), values derived
+//!   from the configuration, [`Status`](live::Status) for readiness probes,
+//!   change events.
+//! - [`error`]: each [`Problem`](error::Problem) of a load and its
+//!   [`ErrorKind`](error::ErrorKind); [`origin`]: where a value came from.
+//! - [`source`]: the source contract ([`ParameterSource`](source::ParameterSource))
+//!   and the sources: AWS, in memory, files, layers.
+//! - [`plan`]: the binding plan; [`doctor`], [`bootstrap`] and [`iam`]:
+//!   the tools; [`untyped`]: parameters by names known only at run time;
+//!   [`metrics`]: every metric's name and labels.
+//!
+//! # Guides
+//!
+//! - [The live handle](guide::live_handle): loading, snapshots, refresh,
+//!   `subscribe`, `map`, `refresh_on_error`, Lambda.
+//! - [Running a fleet](guide::fleet): the quota arithmetic, refreshing ahead
+//!   of expiry, watch mode, change events.
+//! - [Local development](guide::local_development): files, layers,
+//!   environment overrides, where a value came from.
+//! - [The tools](guide::tools): the binding plan, the doctor, bootstrap,
+//!   the least-privilege IAM policy.
+//! - [Testing your code](guide::testing): [`MemorySource`], failures,
+//!   refreshes.
+//! - [When things go wrong](guide::when_things_go_wrong): errors, what they
+//!   never show, deadlines, backoff, health, spans and metrics.
 //!
 //! # Feature flags
 //!
 //! - `default-https-client` (default): the HTTPS client `aws-config` and
 //!   the SDK use by default, rustls with aws-lc, so a service that already
-//!   builds the SDK builds no second TLS stack.
+//!   builds the SDK builds no second TLS stack. Without a TLS feature, give
+//!   the loader a client of your own ([`Loader::client`],
+//!   [`Loader::sdk_config`]).
 //! - `rustls-ring`: rustls with ring instead of aws-lc.
 //! - `fips`: the SDK's FIPS option, rustls with aws-lc in FIPS mode (its
 //!   build needs cmake and Go, as the SDK's does).
+//! - `doctor`: [`Loader::diagnose`] and the [`doctor`] module.
+//! - `bootstrap`: [`Loader::bootstrap`] and the [`bootstrap`] module.
+//! - `iam`: [`Loader::iam_policy`] and the [`iam`] module.
+//! - `untyped`: the [`untyped`] module.
+//! - `file`: [`FileSource`](source::FileSource), for local development.
+//! - `events`: change events, [`Live::apply_event`].
 //! - `secrecy`: fields of type `secrecy::SecretString` and
 //!   `secrecy::SecretBox<T>`, and `Secret<T>` into them.
 //! - `metrics`: counters, histograms and gauges through the `metrics`
-//!   facade; [`metrics`] lists every name and label.
+//!   facade.
 //!
-//! Without features, every load, refresh, check and change event is a
-//! `tracing` span (`ssm_config`) with the config's type, the source, the
-//! calls by action, the names and paths read, the duration, the outcome and
-//! whether the snapshot changed; never a value.
-//!
-//! Without a TLS feature, give the loader a client of your own
-//! ([`Loader::client`], [`Loader::sdk_config`]). The crate needs a tokio
-//! runtime; `serde` and `serde_json` are re-exported for the generated
-//! code, so a crate using the derive does not depend on them itself.
+//! The crate needs a tokio runtime. `serde` and `serde_json` are
+//! re-exported for the generated code, so a crate using the derive does
+//! not depend on them itself.
 
 #![warn(missing_docs)]
+// The crate docs and guides link the optional tools by name; without
+// their features those items do not exist and the links cannot resolve.
+#![cfg_attr(
+    not(all(
+        feature = "doctor",
+        feature = "bootstrap",
+        feature = "iam",
+        feature = "untyped",
+        feature = "file",
+        feature = "events"
+    )),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // A `Problem` is made once per failed field, off the fast path; its size
 // buys fields a caller can match on directly, with no box to look through.
 #![allow(clippy::result_large_err)]
 
+#[cfg(feature = "bootstrap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bootstrap")))]
 pub mod bootstrap;
 mod description;
+#[cfg(feature = "doctor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "doctor")))]
 pub mod doctor;
 pub mod error;
+pub mod guide;
+#[cfg(feature = "iam")]
+#[cfg_attr(docsrs, doc(cfg(feature = "iam")))]
 pub mod iam;
 mod interop;
 pub mod live;
-mod load;
 mod loader;
-mod metadata;
 pub mod metrics;
 mod name;
 mod observe;
 mod operation;
 pub mod origin;
 mod overlap;
+mod pipeline;
 mod placeholder;
 pub mod plan;
 mod secret;
 pub mod source;
+#[cfg(feature = "untyped")]
+#[cfg_attr(docsrs, doc(cfg(feature = "untyped")))]
 pub mod untyped;
 
 #[doc(hidden)]
@@ -403,7 +171,17 @@ pub use live::{Live, Snapshot};
 pub use loader::Loader;
 pub use secret::Secret;
 pub use source::MemorySource;
+#[doc = include_str!("derive.md")]
 pub use ssm_config_derive::SsmConfig;
+
+// The READMEs' Rust blocks are compiled and run with the doctests; the
+// packaged crate does not need the workspace README, hence the cfg.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;
 
 #[doc(hidden)]
 pub use serde;
@@ -447,7 +225,7 @@ pub use serde_json;
 /// ```
 pub trait SsmConfig: Sized + Send + Sync + 'static {
     #[doc(hidden)]
-    const PLAN: &'static __private::StructPlan;
+    const DESCRIPTION: &'static __private::StructDescription;
 
     #[doc(hidden)]
     fn build(build: &mut __private::Build<'_>) -> Option<Self>;

@@ -33,8 +33,8 @@ pub(crate) use unrecorded::*;
 mod recorded {
     use std::time::Duration;
 
-    use crate::load::fetched::{Action, CallOutcome, Calls};
     use crate::operation::Operation;
+    use crate::pipeline::fetched::{Action, CallOutcome, Calls};
 
     pub(crate) fn operation(config: &'static str, operation: Operation, ok: bool, took: Duration) {
         let outcome = if ok { "ok" } else { "error" };
@@ -44,7 +44,7 @@ mod recorded {
                 "ssm_config_refreshes_total",
                 "ssm_config_refresh_duration_seconds",
             ),
-            Operation::Check => return,
+            Operation::Diagnose => return,
         };
         metrics::counter!(count, "config" => config, "outcome" => outcome).increment(1);
         metrics::histogram!(duration, "config" => config).record(took.as_secs_f64());
@@ -67,6 +67,7 @@ mod recorded {
         }
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// `change` is an operation AWS sends, or `unknown`: never an
     /// event's own text, which would let events mint labels.
     pub(crate) fn event(config: &'static str, result: &'static str, change: Option<&'static str>) {
@@ -96,11 +97,12 @@ mod recorded {
 mod unrecorded {
     use std::time::Duration;
 
-    use crate::load::fetched::Calls;
     use crate::operation::Operation;
+    use crate::pipeline::fetched::Calls;
 
     pub(crate) fn operation(_: &'static str, _: Operation, _: bool, _: Duration) {}
     pub(crate) fn calls(_: &'static str, _: &Calls) {}
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     pub(crate) fn event(_: &'static str, _: &'static str, _: Option<&'static str>) {}
     pub(crate) fn health(_: &'static str, _: Duration, _: u32) {}
     pub(crate) fn snapshot_age(_: &'static str, _: Duration) {}

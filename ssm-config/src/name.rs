@@ -2,38 +2,9 @@
 //! `ssm-config-rules`, which the derive applies at compile time; this
 //! module adapts them to the runtime's types.
 
-use std::fmt;
+use ssm_config_rules as rules;
 
-use ssm_config_rules::{self as rules, Selected};
-
-/// A version selector: `name:3` pins version 3, `name:prod` the label `prod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Selector {
-    /// A version number, 1 or more.
-    Version(u64),
-    /// A label attached to one version.
-    Label(String),
-}
-
-impl fmt::Display for Selector {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Selector::Version(v) => write!(f, "{v}"),
-            Selector::Label(l) => f.write_str(l),
-        }
-    }
-}
-
-impl Selector {
-    /// Parses the part after the `:` of `name:selector`, by the same rules
-    /// `#[derive(SsmConfig)]` applies at compile time.
-    pub fn parse(text: &str) -> Result<Selector, String> {
-        Ok(match rules::check_selector(text)? {
-            Selected::Version(version) => Selector::Version(version),
-            Selected::Label(label) => Selector::Label(label.to_owned()),
-        })
-    }
-}
+use crate::plan::Selector;
 
 /// Splits `name:selector` (or `ARN:selector`) into its parts.
 pub(crate) fn split_selector(full: &str) -> Result<(&str, Option<Selector>), String> {
@@ -61,6 +32,7 @@ pub(crate) fn referenced_secret(name: &str) -> Option<&str> {
         .strip_prefix('/')
 }
 
+#[cfg_attr(not(feature = "events"), allow(dead_code))]
 /// Checks a whole name given at run time: a secret reference by the
 /// secret-name rules, an ARN by the ARN rules, anything else by the
 /// parameter-name rules.

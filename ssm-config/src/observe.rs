@@ -1,5 +1,5 @@
 //! What a tracing backend and a metrics dashboard see: one span per load,
-//! refresh, check and change event, and (with the `metrics` feature) the
+//! refresh, diagnosis and change event, and (with the `metrics` feature) the
 //! counters, histograms and gauges of [`crate::metrics`]. Names, counts,
 //! kinds and durations; never a value.
 
@@ -9,8 +9,8 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use crate::error::{Error, ErrorKind};
-use crate::load::fetched::{Action, CallOutcome, Calls};
-use crate::load::resolved::Requests;
+use crate::pipeline::fetched::{Action, CallOutcome, Calls};
+use crate::pipeline::resolved::Requests;
 use crate::source::SourceErrorKind;
 
 pub(crate) use crate::operation::Operation;

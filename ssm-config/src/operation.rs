@@ -1,11 +1,11 @@
 //! The operations that are observed, by tracing and by metrics alike.
 
-/// What is observed: a first load, a refresh, a doctor's check.
+/// What is observed: a first load, a refresh, the doctor's diagnosis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Operation {
     Load,
     Refresh,
-    Check,
+    Diagnose,
 }
 
 impl Operation {
@@ -13,7 +13,7 @@ impl Operation {
         match self {
             Operation::Load => "load",
             Operation::Refresh => "refresh",
-            Operation::Check => "check",
+            Operation::Diagnose => "diagnose",
         }
     }
 }

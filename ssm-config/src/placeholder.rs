@@ -6,6 +6,7 @@
 const MARK: &str = "CHANGE_ME(";
 
 /// The placeholder of the value `field` reads.
+#[cfg(feature = "bootstrap")]
 pub(crate) fn placeholder(field: &str) -> String {
     format!("{MARK}{field})")
 }

@@ -1,12 +1,14 @@
 //! What `#[derive(SsmConfig)]` expands to reaches only this module and the
 //! public API. Everything here is outside semver.
 
-pub use crate::description::{Binding, FieldPlan, Presence, StructPlan, ValuePlan};
+pub use crate::description::{
+    Binding, FieldDescription, Presence, StructDescription, ValueDescription,
+};
 pub use crate::interop::{Secrecy, secrecy_box, secrecy_string};
-pub use crate::load::build::Build;
-pub use crate::load::convert::{
+pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
+pub use crate::pipeline::build::Build;
+pub use crate::pipeline::convert::{
     BoolText, Convert, DurationText, FromText, Json, List, Rejection, Scalar, SecretOf,
     WipeNothing, WipeProbe, WipeWithZeroize, boolean, duration, scalar,
 };
-pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::source::ParameterType;

@@ -19,6 +19,7 @@ mod canary;
 mod compile_errors;
 mod emulator;
 mod events;
+mod feature_sets;
 mod load;
 mod local_dev;
 mod names;

@@ -1,6 +1,7 @@
 //! What a tracing backend and a metrics recorder see of a load, a refresh,
 //! a failed refresh, a check and a change event: the fields and names the
-//! README's tables document, and never a value.
+//! guide (`guide::when_things_go_wrong`) and the `metrics` module document,
+//! and never a value.
 
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use ssm_config::source::SourceErrorKind;
@@ -80,7 +81,7 @@ fn spans_of_every_operation() {
         r#"outcome="ok""#,
         r#"outcome="error" error_kind="throttled""#,
         "calls.throttled=1",
-        r#"operation="check""#,
+        r#"operation="diagnose""#,
         "would_load=true",
         r#"operation="event" config="Observed""#,
         r#"result="applied""#,

@@ -15,13 +15,14 @@ use ssm_config::doctor::{Finding, Report, Row, Severity};
 use ssm_config::error::{ErrorKind, Problem};
 use ssm_config::iam::{Condition, IamPolicy, PolicyScope, Statement, Widened, Widening};
 use ssm_config::live::{
-    AheadOfExpiry, Applied, AsyncDerived, Derived, DerivedStatus, EventError, IntoChange,
-    LastError, Metadata, ParameterChange, ParameterMetadata, RefreshPolicy, Refresher, Status,
+    AheadOfExpiry, Applied, EventError, IntoChange, LastError, Metadata, ParameterChange,
+    ParameterMetadata, RebuildStatus, RebuiltInTask, RebuiltOnRead, RefreshPolicy, RefresherState,
+    Status,
 };
 use ssm_config::origin::Origin;
 use ssm_config::plan::{Plan, PlannedKind, PlannedParameter, Selector};
 use ssm_config::source::{
-    AwsSource, BoxFuture, CallCounts, FileSource, Layered, Parameter, ParameterInfo,
+    AwsSource, BoxFuture, CallCounts, FileSource, Layered, Limits, Parameter, ParameterInfo,
     ParameterSource, ParameterType, ParameterWriter, ParametersOutput, PathFilters, PathPage,
     PathQuery, PutParameter, SourceError, SourceErrorKind,
 };
@@ -95,10 +96,13 @@ fn the_public_api_is_what_the_docs_say() {
     let _: fn(Loader<Api>, &str, &str) -> Loader<Api> = |l, k, v| l.env_override(k, v);
     let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.env_prefix(p);
     let _: fn(Loader<Api>, &str) -> Loader<Api> = |l, p| l.prefix(p);
-    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.call_timeout(d);
-    let _: fn(Loader<Api>, std::time::Duration) -> Loader<Api> = |l, d| l.load_timeout(d);
-    let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_concurrency(n);
-    let _: fn(Loader<Api>, usize) -> Loader<Api> = |l, n| l.max_pages(n);
+    // The limits: one value, shared with the untyped cache.
+    let _: fn(Loader<Api>, Limits) -> Loader<Api> = Loader::limits;
+    let _: fn(Limits, std::time::Duration) -> Limits = Limits::call_timeout;
+    let _: fn(Limits, std::time::Duration) -> Limits = Limits::load_timeout;
+    let _: fn(Limits, usize) -> Limits = Limits::max_concurrency;
+    let _: fn(Limits, usize) -> Limits = Limits::max_pages;
+    let _: fn(Parameters, Limits) -> Parameters = Parameters::limits;
     // The refresh policy: one value, handed over whole.
     let _: fn(Loader<Api>, RefreshPolicy) -> Loader<Api> = Loader::refresh;
     let _: fn(RefreshPolicy, std::time::Duration) -> RefreshPolicy = RefreshPolicy::max_age;

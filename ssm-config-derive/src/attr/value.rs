@@ -97,7 +97,7 @@ pub(super) fn integer(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option
 
 /// A whole number of seconds, or a duration as people write one (`"30s"`,
 /// `"5m"`, `"1h30m"`), read as a `Duration` field's value is, as
-/// `Loader::max_age` takes a `Duration`.
+/// `RefreshPolicy::max_age` takes a `Duration`.
 pub(super) fn seconds(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<(u64, Span)> {
     let key = key_of(meta);
     let expected = "seconds (`300`) or a duration (`\"5m\"`, `\"1h30m\"`)";

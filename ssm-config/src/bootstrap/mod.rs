@@ -2,6 +2,8 @@
 //! plan, as a shell script, Terraform or CloudFormation; see [`Bootstrap`].
 
 mod cloudformation;
+mod new_parameter;
+mod new_secret;
 mod quoting;
 mod shell;
 mod terraform;
@@ -12,22 +14,25 @@ use std::fmt::Write as _;
 
 use ssm_config_rules::{Piece, pieces, set_by_shells};
 
-use crate::description::{Presence, StructPlan};
+use crate::description::{Presence, StructDescription};
 use crate::error::Problem;
-use crate::load::resolve;
-use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
+use crate::pipeline::resolve;
+use crate::pipeline::resolved::{Leaf, Node, Requests};
 use crate::placeholder::placeholder;
 use crate::plan::Selector;
 use crate::source::ParameterType;
 use value_rules::NameKind;
+
+pub use new_parameter::NewParameter;
+pub use new_secret::NewSecret;
 
 /// What a struct needs created, from `AppConfig::loader().bootstrap()` or
 /// [`Loader::bootstrap`](crate::Loader::bootstrap): every parameter it
 /// reads with its type, and every secret, each with a clear placeholder,
 /// `CHANGE_ME(field)`, for the value only a person knows. A value still
 /// holding a placeholder fails a load
-/// ([`Problem::Placeholder`](crate::error::Problem::Placeholder)) and shows
+/// ([`Problem::Placeholder`]) and shows
 /// as a doctor row of its own, and the shell script refuses to run while
 /// one is left in it. A secret value is never written in an output: the
 /// script reads each from the environment, a file or the terminal.
@@ -128,36 +133,8 @@ pub struct Bootstrap {
 const SEGMENT_CHARACTERS: &str =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
 
-/// One parameter to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewParameter {
-    /// The fields that read it.
-    pub fields: Vec<String>,
-    /// Its full name; an unset `{VAR}` stays as it is.
-    pub name: String,
-    /// Its type: SecureString for `Secret<_>` fields, StringList for lists.
-    pub kind: ParameterType,
-    /// The placeholder of its value, `CHANGE_ME(field)`.
-    pub placeholder: String,
-    /// Labels that fields pin, to attach to the first version.
-    pub labels: Vec<String>,
-}
-
-/// One secret to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSecret {
-    /// The secret's name.
-    pub name: String,
-    /// The JSON keys fields read from it; none when a field reads it whole.
-    pub keys: Vec<String>,
-    /// The field that reads each of `keys`, in the same order.
-    pub key_fields: Vec<String>,
-    /// The fields that read it.
-    pub fields: Vec<String>,
-}
-
 pub(crate) fn bootstrap(
-    plan: &'static StructPlan,
+    plan: &'static StructDescription,
     prefix: Option<&str>,
     lookup: resolve::Lookup<'_>,
 ) -> Bootstrap {
@@ -312,24 +289,6 @@ fn add_secret(out: &mut Bootstrap, name: &str, key: Option<&str>, field: &str) {
     if let Some(key) = key {
         secret.keys.push(key.to_owned());
         secret.key_fields.push(field.to_owned());
-    }
-}
-
-impl NewSecret {
-    /// The placeholder secret: a JSON object of its keys, or one text.
-    pub fn placeholder(&self) -> String {
-        match self.keys.is_empty() {
-            true => placeholder(&self.fields.join(",")),
-            false => {
-                let object: serde_json::Map<String, serde_json::Value> = self
-                    .keys
-                    .iter()
-                    .zip(&self.key_fields)
-                    .map(|(key, field)| (key.clone(), placeholder(field).into()))
-                    .collect();
-                serde_json::Value::Object(object).to_string()
-            }
-        }
     }
 }
 

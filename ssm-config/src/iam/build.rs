@@ -4,16 +4,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ssm_config_rules::{Filler, Piece, check_variable_value, escaped, pieces};
 
-use crate::description::StructPlan;
+use crate::description::StructDescription;
 use crate::error::Problem;
-use crate::load::resolve;
-use crate::load::resolved::{Leaf, Node, Requests};
 use crate::name::{arn_name, referenced_secret};
+use crate::pipeline::resolve;
+use crate::pipeline::resolved::{Leaf, Node, Requests};
 use crate::source::ParameterType;
 
 use super::keys::{self, KeyRef};
-use super::widening::{self, WideningCause, Widenings};
-use super::{Condition, IamPolicy, PolicyScope, Statement, partition};
+use super::widening::{self, Widenings};
+use super::{Condition, IamPolicy, PolicyScope, Statement, WideningCause, partition};
 
 /// The variable a prefix a load refuses is replaced by, so every name
 /// under it is made and checked as a load would, `*` in its place. It is
@@ -45,7 +45,7 @@ struct Reads {
     refused: Vec<Problem>,
 }
 
-pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
+pub(super) fn policy(plan: &'static StructDescription, scope: &PolicyScope) -> IamPolicy {
     let mut reads = gather(plan, scope);
     for (part, _, bad) in scope.parts() {
         if let Some(reason) = bad {
@@ -55,7 +55,7 @@ pub(super) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolic
             };
             reads
                 .causes
-                .insert(super::scope::scope_stand_in(part), cause);
+                .insert(super::policy_scope::scope_stand_in(part), cause);
         }
     }
     let parameter_arns =
@@ -256,7 +256,7 @@ fn under(path_arn: &str) -> String {
 /// refuse is looked up as unset, and a prefix they refuse is replaced by
 /// a variable: either stays `{VAR}` in the names, and becomes `*`, never
 /// the text itself. A name the rules refuse otherwise is not granted.
-fn gather(plan: &'static StructPlan, scope: &PolicyScope) -> Reads {
+fn gather(plan: &'static StructDescription, scope: &PolicyScope) -> Reads {
     let mut reads = Reads::default();
     let checked = |var: &str| {
         scope

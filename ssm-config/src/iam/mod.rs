@@ -3,21 +3,27 @@
 mod build;
 mod keys;
 mod partition;
-mod scope;
+mod policy_scope;
+mod statement;
+mod widened;
 mod widening;
+mod widening_cause;
 
 use std::fmt;
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use crate::description::StructPlan;
+use crate::description::StructDescription;
 
-pub use scope::PolicyScope;
-pub use widening::{Widened, Widening, WideningCause};
+pub use policy_scope::PolicyScope;
+pub use statement::{Condition, Statement};
+pub use widened::Widened;
+pub use widening::Widening;
+pub use widening_cause::WideningCause;
 
 /// An IAM policy document allowing exactly the reads of a config struct;
-/// see [`SsmConfig::iam_policy`](crate::SsmConfig::iam_policy).
+/// see [`Loader::iam_policy`](crate::Loader::iam_policy).
 ///
 /// Its statements, in this order, each present only when the struct needs
 /// it:
@@ -105,69 +111,6 @@ pub struct IamPolicy {
     pub widened: Vec<Widening>,
 }
 
-/// One statement of an [`IamPolicy`]; its effect is always `Allow`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
-    /// Says what the statement is for.
-    pub sid: String,
-    /// The actions allowed.
-    pub actions: Vec<String>,
-    /// The resources, sorted.
-    pub resources: Vec<String>,
-    /// What must hold for the statement to apply: every condition, each
-    /// met by any of its values. Empty when there is none.
-    pub conditions: Vec<Condition>,
-}
-
-/// One condition of a [`Statement`]: `{"<operator>": {"<key>": [values]}}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    /// The IAM condition operator: `StringEquals`, `StringLike` where
-    /// values hold `*` or `?`, or `ForAnyValue:StringEquals` for a key
-    /// with several values (`kms:ResourceAliases`).
-    pub operator: String,
-    /// The condition key, such as `kms:ViaService`.
-    pub key: String,
-    /// The values, sorted; any one satisfies the condition.
-    pub values: Vec<String>,
-}
-
-impl Condition {
-    fn new<V: Into<String>>(
-        operator: &str,
-        key: &str,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
-        Condition {
-            operator: operator.into(),
-            key: key.into(),
-            values: values.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-impl Statement {
-    /// A statement allowing `action` on `resources` under `conditions`.
-    pub(crate) fn allowing(
-        sid: &str,
-        action: &str,
-        resources: Vec<String>,
-        conditions: Vec<Condition>,
-    ) -> Statement {
-        Statement {
-            sid: sid.into(),
-            actions: vec![action.into()],
-            resources,
-            conditions,
-        }
-    }
-
-    /// The condition on this key.
-    pub fn condition(&self, key: &str) -> Option<&Condition> {
-        self.conditions.iter().find(|c| c.key == key)
-    }
-}
-
 impl IamPolicy {
     /// The policy document as JSON.
     pub fn to_json(&self) -> Json {
@@ -248,6 +191,6 @@ impl fmt::Display for IamPolicy {
     }
 }
 
-pub(crate) fn policy(plan: &'static StructPlan, scope: &PolicyScope) -> IamPolicy {
+pub(crate) fn policy(plan: &'static StructDescription, scope: &PolicyScope) -> IamPolicy {
     build::policy(plan, scope)
 }

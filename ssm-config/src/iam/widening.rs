@@ -6,7 +6,8 @@
 //! refusable with [`IamPolicy::exact`](super::IamPolicy::exact).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+
+use super::WideningCause;
 
 /// Stands for a value the policy cannot name while names are resolved and
 /// joined, so the finished text can say what each `*` comes from. The
@@ -18,47 +19,6 @@ const MARK: char = '\u{1}';
 /// `variable` is empty (no variable is named so).
 pub(super) fn stand_in(variable: &str) -> String {
     format!("{MARK}{variable}{MARK}")
-}
-
-/// Why a policy grants `*` where one value belongs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WideningCause {
-    /// The `{VAR}` is set neither with
-    /// [`PolicyScope::var`](super::PolicyScope::var) nor in the environment.
-    Unset {
-        /// The variable.
-        variable: String,
-    },
-    /// The `{VAR}` holds a value a load refuses too (empty, or holding a
-    /// character such as `/`, `*`, `?` or `$`), so the value is never
-    /// written into the policy.
-    Refused {
-        /// The variable.
-        variable: String,
-        /// Why, as a load says it: never the value, at most the one
-        /// character it may not hold.
-        reason: String,
-    },
-    /// The prefix ([`PolicyScope::prefix`](super::PolicyScope::prefix),
-    /// [`Loader::prefix`](crate::Loader::prefix)) is one a load refuses
-    /// too, so it is never written into the policy: the whole prefix is
-    /// `*`.
-    Prefix {
-        /// Why, as a load reports it.
-        reason: String,
-    },
-    /// The scope's partition, region or account
-    /// ([`PolicyScope::new`](super::PolicyScope::new),
-    /// [`PolicyScope::partition`](super::PolicyScope::partition)) is no
-    /// such thing (`*`, a policy variable, a mistyped value), so it is never
-    /// written into an ARN: it is `*`.
-    Scope {
-        /// `partition`, `region` or `account`.
-        part: String,
-        /// What such a part holds; never the text given.
-        reason: String,
-    },
 }
 
 /// One `*` the policy grants where it cannot name one value.
@@ -172,7 +132,7 @@ impl Widenings {
     }
 }
 
-fn by_cause<'a>(
+pub(super) fn by_cause<'a>(
     widenings: impl Iterator<Item = &'a Widening>,
 ) -> BTreeMap<&'a WideningCause, Vec<&'a str>> {
     let mut grouped: BTreeMap<&WideningCause, Vec<&str>> = BTreeMap::new();
@@ -181,66 +141,6 @@ fn by_cause<'a>(
     }
     grouped
 }
-
-/// A policy [`IamPolicy::exact`](super::IamPolicy::exact) refused: it
-/// grants `*` where a `{VAR}` is unset or holds a value a load refuses, or
-/// where the prefix is one a load refuses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Widened {
-    widenings: Vec<Widening>,
-}
-
-impl Widened {
-    pub(super) fn new(widenings: Vec<Widening>) -> Self {
-        Widened { widenings }
-    }
-
-    /// The variables, unset or refused, sorted, each once.
-    pub fn variables(&self) -> Vec<&str> {
-        let variables: BTreeSet<&str> = self
-            .widenings
-            .iter()
-            .filter_map(Widening::variable)
-            .collect();
-        variables.into_iter().collect()
-    }
-
-    /// Every widening: each cause with each resource it widened.
-    pub fn widenings(&self) -> &[Widening] {
-        &self.widenings
-    }
-}
-
-impl fmt::Display for Widened {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the IAM policy grants `*` where it cannot name one value:")?;
-        for (i, (cause, resources)) in by_cause(self.widenings.iter()).into_iter().enumerate() {
-            f.write_str(if i == 0 { " " } else { "; " })?;
-            match cause {
-                WideningCause::Unset { variable } => write!(f, "`{variable}` is unset")?,
-                WideningCause::Refused { variable, reason } => {
-                    write!(f, "`{variable}` holds a value a load refuses ({reason})")?
-                }
-                WideningCause::Prefix { reason } => {
-                    write!(f, "the prefix is one a load refuses ({reason})")?
-                }
-                WideningCause::Scope { part, reason } => {
-                    write!(f, "the scope's {part} is no {part} ({reason})")?
-                }
-            }
-            write!(f, " (in `{}`", resources[0])?;
-            match resources.len() - 1 {
-                0 => f.write_str(")")?,
-                more => write!(f, " and {more} more)")?,
-            }
-        }
-        f.write_str(
-            "; set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts",
-        )
-    }
-}
-
-impl std::error::Error for Widened {}
 
 #[cfg(test)]
 mod tests {
@@ -271,27 +171,6 @@ mod tests {
         assert_eq!(
             pairs,
             [(&unset, "/*/orders/*"), (&refused("TEAM"), "/*/orders/*")]
-        );
-    }
-
-    #[test]
-    fn the_refusal_names_each_cause_once() {
-        let prefix = WideningCause::Prefix {
-            reason: "`/*` is refused".into(),
-        };
-        let mut widenings = Widenings::new(BTreeMap::from([
-            (String::new(), prefix),
-            ("TEAM".to_owned(), refused("TEAM")),
-        ]));
-        widenings.finish(&format!("/{}/a", stand_in("ENV")));
-        widenings.finish(&format!("/{}/b", stand_in("ENV")));
-        widenings.finish(&format!("/{}/c", stand_in("TEAM")));
-        widenings.finish(&format!("{}/d", stand_in("")));
-        let refusal = Widened::new(widenings.into_list());
-        assert_eq!(refusal.variables(), ["ENV", "TEAM"]);
-        assert_eq!(
-            refusal.to_string(),
-            "the IAM policy grants `*` where it cannot name one value: `ENV` is unset (in `/*/a` and 1 more); `TEAM` holds a value a load refuses (it holds `*`) (in `/*/c`); the prefix is one a load refuses (`/*` is refused) (in `*/d`); set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts"
         );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::load::deadline::fraction_of;
+use crate::pipeline::deadline::fraction_of;
 
 /// When the refresher refreshes ahead of expiry: the schedule
 /// [`RefreshPolicy::ahead_of_expiry`](super::RefreshPolicy::ahead_of_expiry)

@@ -1,9 +1,12 @@
 //! What change events have done so far, and the refresh they may have
 //! scheduled: the state a live handle keeps for them.
+// Parsed and tracked for change events; without the `events` feature the
+// refresh still carries them, but nothing makes one.
+#![cfg_attr(not(feature = "events"), allow(dead_code))]
 
 use tokio::time::Instant;
 
-use super::change::ParameterChange;
+use super::parameter_change::ParameterChange;
 
 /// The most changes kept for the next refresh to read; beyond, it loads
 /// everything (reading that many names would cost more than a load of most
@@ -67,10 +70,10 @@ impl Pending {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "events"))]
 mod tests {
     use super::*;
-    use crate::live::change::IntoChange;
+    use crate::live::into_change::IntoChange;
 
     fn change(i: usize) -> ParameterChange {
         serde_json::json!({"name": format!("/a/{i}"), "operation": "Update"})

@@ -7,42 +7,16 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::Live;
-use super::change::{self, EventError, EventOperation, IntoChange, ParameterChange};
+use super::applied::Applied;
+use super::event_error::EventError;
 use super::event_state::Pending;
+use super::into_change::IntoChange;
+use super::parameter_change::{self, EventOperation, ParameterChange};
 use super::refresh::{Kind, Shared};
-use super::targets::Plan;
+use super::targets::EventReads;
 use crate::SsmConfig;
 use crate::error::Error;
 use crate::source::SourceErrorKind;
-
-/// What [`Live::apply_event`] did with an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// It concerns this configuration: a refresh is scheduled (or one
-    /// already scheduled will read it too).
-    Refreshing,
-    /// It names nothing this configuration reads, changes nothing it reads
-    /// (an update of a parameter read only at a pinned version or label),
-    /// or is an AWS event of another kind.
-    Ignored,
-    /// It names a parameter or a secret by a name that breaks SSM's naming
-    /// rules (a selector such as `:0`, a space, a name too long): AWS sends
-    /// no such event, so it is forged or garbled. Nothing is read for it; it
-    /// is counted in [`Status::events_refused`](super::Status::events_refused)
-    /// and logged as a warning, the name escaped and shortened.
-    Refused,
-}
-
-impl Applied {
-    /// As the `result` of the event's span and metric.
-    fn name(self) -> &'static str {
-        match self {
-            Applied::Refreshing => "applied",
-            Applied::Ignored => "ignored",
-            Applied::Refused => "refused",
-        }
-    }
-}
 
 impl<T: SsmConfig> Live<T> {
     /// Acts on a change event from EventBridge: a Parameter Store change
@@ -142,7 +116,7 @@ impl<T: SsmConfig> Live<T> {
     /// # Ok(()) }
     /// ```
     pub fn apply_event(&self, event: impl IntoChange) -> Result<Applied, EventError> {
-        let config = T::PLAN.type_name;
+        let config = T::DESCRIPTION.type_name;
         let span = tracing::info_span!(
             "ssm_config",
             operation = "event",
@@ -172,14 +146,14 @@ impl<T: SsmConfig> Live<T> {
         if let Some((name, reason)) = change.refused_name() {
             tracing::warn!(
                 config,
-                name = %change::escaped(name, 120),
-                reason = %change::escaped(&reason, 240),
+                name = %parameter_change::escaped(name, 120),
+                reason = %parameter_change::escaped(&reason, 240),
                 "change event refused: it names a parameter by a name SSM's naming rules refuse"
             );
             return Ok(counted(Applied::Refused, Some(operation)));
         }
         span.record("name", change.name.as_str());
-        if shared.plan(&change) == Plan::Nothing {
+        if shared.reads_for(&change) == EventReads::Nothing {
             return Ok(counted(Applied::Ignored, Some(operation)));
         }
         let runtime = tokio::runtime::Handle::try_current()
@@ -194,7 +168,7 @@ impl<T: SsmConfig> Live<T> {
             events.pending.add([change]);
             if events.running {
                 tracing::debug!(
-                    config = T::PLAN.type_name,
+                    config = T::DESCRIPTION.type_name,
                     "change event: read with the refresh already scheduled"
                 );
                 return Ok(Applied::Refreshing);
@@ -203,7 +177,7 @@ impl<T: SsmConfig> Live<T> {
         }
         let spread = shared.policy.event_spread.mul_f64(super::backoff::draw());
         tracing::debug!(
-            config = T::PLAN.type_name,
+            config = T::DESCRIPTION.type_name,
             ?spread,
             "change event: refresh scheduled"
         );
@@ -309,7 +283,7 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
                     // every change after them: a full load reads them once.
                     Pending::Changes(_) => {
                         tracing::debug!(
-                            config = T::PLAN.type_name,
+                            config = T::DESCRIPTION.type_name,
                             "change event: the targeted refresh failed; loading everything once"
                         );
                         events.pending.merge(Pending::Everything);
@@ -319,7 +293,7 @@ async fn refresh_for_events<T: SsmConfig>(weak: Weak<Shared<T>>, spread: Duratio
                     // dropped, and those that came meanwhile go on alone.
                     Pending::Everything if events.wanted == covers => {
                         tracing::debug!(
-                            config = T::PLAN.type_name,
+                            config = T::DESCRIPTION.type_name,
                             "change event: the full load failed too; the changes are dropped"
                         );
                         events.running = false;

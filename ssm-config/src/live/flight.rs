@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 
-use super::change::ParameterChange;
+use super::parameter_change::ParameterChange;
 use super::refresh::{Flight, Kind, Outcome, Shared};
 use crate::SsmConfig;
 use crate::error::{Error, Problem};
@@ -96,6 +96,7 @@ impl<T: SsmConfig> Shared<T> {
 /// What a refresh that panicked outside the load's own guards was doing.
 const OUTSIDE_THE_LOAD: &str = "refreshing";
 
+#[cfg_attr(not(feature = "events"), allow(dead_code))]
 /// Whether `error` is that of a refresh that did not end by itself: its
 /// load panicked outside the load's own guards (in a source, say), or its
 /// runtime shut down. Neither says anything of the values it was reading.
@@ -115,7 +116,7 @@ pub(super) fn cut_off(error: &Error) -> bool {
 /// (in a source, say): recorded like any failure, so the backoff applies.
 fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
     let error = Error::new(
-        T::PLAN.type_name,
+        T::DESCRIPTION.type_name,
         vec![Problem::Panicked {
             field: None,
             name: None,
@@ -123,7 +124,7 @@ fn panicked<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
         }],
     );
     tracing::warn!(
-        config = T::PLAN.type_name,
+        config = T::DESCRIPTION.type_name,
         error = %error,
         "refresh failed; keeping the last good configuration"
     );
@@ -140,7 +141,7 @@ fn aborted<T: SsmConfig>(shared: &Weak<Shared<T>>, id: u64) -> Error {
         shared.end_flight(id);
     }
     Error::new(
-        T::PLAN.type_name,
+        T::DESCRIPTION.type_name,
         vec![Problem::Aborted {
             reason: "the runtime running the refresh shut down".into(),
         }],

@@ -82,6 +82,7 @@ impl Health {
         due.saturating_duration_since(Instant::now())
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// Time left in the backoff that follows a failure (at least 10 ms, so
     /// a retry loop cannot spin).
     pub fn until_retry(&self) -> Duration {

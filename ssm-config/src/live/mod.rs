@@ -1,35 +1,59 @@
 //! [`Live<T>`]: the handle to a loaded configuration, and what goes with
-//! it: [`Snapshot`], [`Derived`] values, the [`RefreshPolicy`] and the
+//! it: [`Snapshot`], [`RebuiltOnRead`] values, the [`RefreshPolicy`] and the
 //! [`Status`] a readiness probe reads.
 
 mod ahead_of_expiry;
+#[cfg(feature = "events")]
+mod applied;
 mod backoff;
-mod change;
-mod derived;
+mod event_error;
 mod event_state;
+#[cfg(feature = "events")]
 mod events;
 mod flight;
 mod health;
+#[cfg(feature = "events")]
+mod into_change;
+mod last_error;
+pub(crate) mod metadata;
 mod on_error;
-mod rebuilt;
+mod parameter_change;
+mod parameter_metadata;
+mod rebuild_status;
+mod rebuilt_in_task;
+mod rebuilt_on_read;
 mod refresh;
 mod refresh_policy;
 mod refresher;
+mod refresher_state;
 mod snapshot;
 mod status;
 mod targets;
 mod watched;
 
 pub use ahead_of_expiry::AheadOfExpiry;
-pub use change::{EventError, IntoChange, ParameterChange};
-pub use derived::Derived;
-pub use events::Applied;
-pub use rebuilt::{AsyncDerived, DerivedStatus};
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use applied::Applied;
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use event_error::EventError;
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use into_change::IntoChange;
+pub use last_error::LastError;
+pub use metadata::Metadata;
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use parameter_change::ParameterChange;
+pub use parameter_metadata::ParameterMetadata;
+pub use rebuild_status::RebuildStatus;
+pub use rebuilt_in_task::RebuiltInTask;
+pub use rebuilt_on_read::RebuiltOnRead;
 pub use refresh_policy::RefreshPolicy;
+pub use refresher_state::RefresherState;
 pub use snapshot::Snapshot;
-pub use status::{LastError, Refresher, Status};
-
-pub use crate::metadata::{Metadata, ParameterMetadata};
+pub use status::Status;
 
 use std::fmt;
 use std::sync::Arc;
@@ -39,7 +63,7 @@ use tokio::sync::watch;
 
 use crate::SsmConfig;
 use crate::error::Error;
-use crate::load::{Group, Loaded};
+use crate::pipeline::{Group, Loaded};
 use refresh::{Kind, Shared};
 pub(crate) use watched::Watch;
 
@@ -114,13 +138,13 @@ pub(crate) use watched::Watch;
 ///   after it join it.
 /// - A failed refresh keeps serving the last good snapshot; the error is
 ///   returned (or logged, for the refresher's own). Further attempts from
-///   the refresher and `fresh()` back off: exponential from one second,
-///   full jitter, capped at max age and at ten minutes (ten minutes under
-///   throttling, whatever the max age); meanwhile `fresh()` returns the last error at once.
+///   the refresher and `fresh()` wait out the
+///   [backoff](crate::guide::when_things_go_wrong#backoff); meanwhile
+///   `fresh()` returns the last error at once.
 ///   Expiry counts from the end of the last attempt.
 /// - Every load and refresh has deadlines
-///   ([`Loader::call_timeout`](crate::Loader::call_timeout),
-///   [`Loader::load_timeout`](crate::Loader::load_timeout)): a stalled
+///   ([`Limits::call_timeout`](crate::source::Limits::call_timeout),
+///   [`Limits::load_timeout`](crate::source::Limits::load_timeout)): a stalled
 ///   store fails the attempt as a timeout, so `fresh()` returns within
 ///   them. A panic in code run for the load (a conversion, a default, a
 ///   validation function, a source) fails the attempt too, as
@@ -183,7 +207,7 @@ impl<T: SsmConfig> Live<T> {
                 schedule.unwrap_or_else(AheadOfExpiry::at_expiry),
             ),
             (None, Some(_)) => tracing::warn!(
-                config = T::PLAN.type_name,
+                config = T::DESCRIPTION.type_name,
                 "refreshing ahead of expiry and watch mode need a max age; not started"
             ),
             (None, None) => {}
@@ -202,11 +226,8 @@ impl<T: SsmConfig> Live<T> {
     /// for a refresh and returns the snapshot it published (the error if it
     /// failed).
     ///
-    /// After a failed refresh, further attempts back off: the wait grows
-    /// from one second, doubling with each failure in a row, up to max age
-    /// and at most ten minutes (ten minutes under throttling, whatever the
-    /// max age), and each wait is drawn at
-    /// random below that ceiling (full jitter).
+    /// After a failed refresh, further attempts wait out the
+    /// [backoff](crate::guide::when_things_go_wrong#backoff).
     /// Until it has passed, `fresh()` on an expired snapshot returns the
     /// last refresh's error at once, without a request.
     pub async fn fresh(&self) -> Result<Snapshot<T>, Error> {
@@ -216,7 +237,10 @@ impl<T: SsmConfig> Live<T> {
                 if let Some(error) = self.shared.backing_off() {
                     return Err(error);
                 }
-                let published = self.shared.refresh_as(Kind::Check, Duration::ZERO).await?;
+                let published = self
+                    .shared
+                    .refresh_as(Kind::Scheduled, Duration::ZERO)
+                    .await?;
                 Ok(Snapshot::published(published))
             }
             _ => Ok(Snapshot::new(current)),
@@ -252,12 +276,12 @@ impl<T: SsmConfig> Live<T> {
     /// A value built from the configuration and rebuilt, on the next read,
     /// whenever a refresh changed the configuration: a database pool rebuilt
     /// when its password rotates.
-    pub fn map<U, F>(&self, build: F) -> Derived<T, U>
+    pub fn map<U, F>(&self, build: F) -> RebuiltOnRead<T, U>
     where
         F: Fn(&T) -> U + Send + Sync + 'static,
         U: Send + Sync + 'static,
     {
-        Derived::new(self.clone(), build, Arc::new(|_: &T, _: &T| true))
+        RebuiltOnRead::new(self.clone(), build, Arc::new(|_: &T, _: &T| true))
     }
 
     /// As [`map`](Live::map), rebuilt only when `key` gives another value
@@ -268,30 +292,30 @@ impl<T: SsmConfig> Live<T> {
         &self,
         key: impl Fn(&T) -> K + Send + Sync + 'static,
         build: F,
-    ) -> Derived<T, U>
+    ) -> RebuiltOnRead<T, U>
     where
         K: PartialEq,
         F: Fn(&T) -> U + Send + Sync + 'static,
         U: Send + Sync + 'static,
     {
-        Derived::new(self.clone(), build, derived::by_key(key))
+        RebuiltOnRead::new(self.clone(), build, rebuilt_on_read::by_key(key))
     }
 
     /// A value built by a fallible async builder, and rebuilt off the
     /// request path whenever a refresh changes the configuration: a task of
     /// its own runs the builder, and a failed rebuild keeps the value built
-    /// before (see [`AsyncDerived::status`]). Fails with the builder's error
+    /// before (see [`RebuiltInTask::status`]). Fails with the builder's error
     /// when the first build fails. Rebuilds run on the tokio runtime of the
     /// caller; outside one, the value is built once and its status says it
     /// is never rebuilt.
-    pub async fn map_async<U, E, F, Fut>(&self, build: F) -> Result<AsyncDerived<T, U>, E>
+    pub async fn map_async<U, E, F, Fut>(&self, build: F) -> Result<RebuiltInTask<T, U>, E>
     where
         U: Send + Sync + 'static,
         E: std::fmt::Display,
         F: Fn(Arc<T>) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<U, E>> + Send + 'static,
     {
-        AsyncDerived::start(self, Arc::new(|_: &T, _: &T| true), build).await
+        RebuiltInTask::start(self, Arc::new(|_: &T, _: &T| true), build).await
     }
 
     /// As [`map_async`](Live::map_async), rebuilt only when `key` gives
@@ -300,7 +324,7 @@ impl<T: SsmConfig> Live<T> {
         &self,
         key: impl Fn(&T) -> K + Send + Sync + 'static,
         build: F,
-    ) -> Result<AsyncDerived<T, U>, E>
+    ) -> Result<RebuiltInTask<T, U>, E>
     where
         K: PartialEq,
         U: Send + Sync + 'static,
@@ -308,15 +332,7 @@ impl<T: SsmConfig> Live<T> {
         F: Fn(Arc<T>) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<U, E>> + Send + 'static,
     {
-        AsyncDerived::start(self, derived::by_key(key), build).await
-    }
-
-    /// Version, type and last change of each parameter of the current
-    /// snapshot, and when it was loaded. A refresh may publish another
-    /// snapshot between this call and a `get()`: for the provenance of the
-    /// values in hand, use [`Snapshot::metadata`].
-    pub fn metadata(&self) -> Arc<Metadata> {
-        Arc::clone(&self.shared.current.load().metadata)
+        RebuiltInTask::start(self, rebuilt_on_read::by_key(key), build).await
     }
 
     /// When the current snapshot's values were all read: its full load (or

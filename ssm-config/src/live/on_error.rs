@@ -69,7 +69,7 @@ impl<T: SsmConfig> Live<T> {
             && let Err(refresh_err) = self.refresh().await
         {
             tracing::warn!(
-                config = T::PLAN.type_name,
+                config = T::DESCRIPTION.type_name,
                 error = %refresh_err,
                 "refresh after a failed call failed; returning the call's error"
             );

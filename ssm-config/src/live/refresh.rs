@@ -16,20 +16,22 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::RefreshPolicy;
-use super::change::ParameterChange;
 use super::event_state::Events;
 use super::health::Health;
+use super::last_error::LastError;
+use super::parameter_change::ParameterChange;
+use super::refresher_state::RefresherState;
 use super::snapshot::Published;
-use super::status::{LastError, Refresher, Status};
-use super::targets::{self, Plan};
+use super::status::Status;
+use super::targets::{self, EventReads};
 use super::watched::{Verdict, Watch};
 use tracing::Instrument;
 
 use crate::SsmConfig;
 use crate::error::Error;
-use crate::load::carried::Carried;
-use crate::load::{Group, Loaded};
 use crate::observe::{Observation, Operation};
+use crate::pipeline::carried::Carried;
+use crate::pipeline::{Group, Loaded};
 
 /// A refresh's result: the snapshot it published, or why it failed.
 pub(crate) type Outcome<T> = Result<Arc<Published<T>>, Error>;
@@ -43,9 +45,9 @@ pub(super) type Flight<T> = SharedFuture<BoxFuture<'static, Outcome<T>>>;
 pub(crate) enum Kind {
     /// Load the whole group.
     Full,
-    /// In watch mode, read the watched parameter and load the whole group
+    /// The refresher's (and an expired `fresh()`'s): in watch mode, read the watched parameter and load the whole group
     /// only if it moved; otherwise the same as `Full`.
-    Check,
+    Scheduled,
     /// Read only what change events named (see [`targets`](super::targets)),
     /// or the whole group when the rules call for it.
     Targeted,
@@ -113,7 +115,7 @@ impl<T: SsmConfig> Shared<T> {
             health: Mutex::new(Health::loaded(now)),
             events: Mutex::default(),
             carried: Mutex::default(),
-            refresher: AtomicU8::new(Refresher::NotScheduled as u8),
+            refresher: AtomicU8::new(RefresherState::NotScheduled as u8),
             last_error_refresh: AtomicU64::new(0),
         }
     }
@@ -126,6 +128,7 @@ impl<T: SsmConfig> Shared<T> {
         self.events.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// Waits for the refresh under way, if any, to end.
     pub async fn settle(&self) {
         let running = self
@@ -148,6 +151,7 @@ impl<T: SsmConfig> Shared<T> {
         self.health().until_due(period)
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// See [`Health::until_retry`].
     pub fn until_retry(&self) -> Duration {
         self.health().until_retry()
@@ -177,6 +181,7 @@ impl<T: SsmConfig> Shared<T> {
         self.fly(kind, pace, Arc::default()).await
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// A refresh for `changes` (see [`targets`](super::targets)): after
     /// any refresh under way, unless that is a full load, which serves.
     pub async fn refresh_for_changes(
@@ -196,7 +201,7 @@ impl<T: SsmConfig> Shared<T> {
         pace: Duration,
         changes: &[ParameterChange],
     ) -> Outcome<T> {
-        let config = T::PLAN.type_name;
+        let config = T::DESCRIPTION.type_name;
         let observation =
             Observation::start(Operation::Refresh, config, &self.group.source.describe());
         let (outcome, read) = self
@@ -227,9 +232,9 @@ impl<T: SsmConfig> Shared<T> {
         if kind == Kind::Targeted {
             let base = self.current.load_full();
             let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
-            match targets::plan_all(changes, &base.bound, watched) {
-                Plan::Nothing => return (Ok(base), Read::Nothing),
-                Plan::Read(rereads) => {
+            match targets::reads_for_all(changes, &base.bound, watched) {
+                EventReads::Nothing => return (Ok(base), Read::Nothing),
+                EventReads::Read(rereads) => {
                     tracing::Span::current().record("targeted", true);
                     let loaded = self.group.load_targeted::<T>(&base.bound, &rereads).await;
                     let published = loaded.map(|loaded| {
@@ -238,7 +243,7 @@ impl<T: SsmConfig> Shared<T> {
                     });
                     return (published, Read::Some);
                 }
-                Plan::Full => {}
+                EventReads::Full => {}
             }
         }
         (self.load_whole(kind, pace).await, Read::Whole)
@@ -248,9 +253,9 @@ impl<T: SsmConfig> Shared<T> {
         let Some(watch) = &self.watch else {
             return Ok(self.publish(self.load_group(pace).await?, Instant::now()));
         };
-        let config = T::PLAN.type_name;
+        let config = T::DESCRIPTION.type_name;
         let version = match (kind, watch.check(&self.group, config).await?) {
-            (Kind::Check, Verdict::Unchanged) => return Ok(self.confirm()),
+            (Kind::Scheduled, Verdict::Unchanged) => return Ok(self.confirm()),
             (_, Verdict::Reload(version)) => version,
             (Kind::Full | Kind::Targeted, Verdict::Unchanged) => watch.version(),
         };
@@ -283,6 +288,7 @@ impl<T: SsmConfig> Shared<T> {
         self.carried.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// A change event named `name`: what an earlier attempt read of it is
     /// out of date.
     pub fn forget_carried(&self, name: &str) {
@@ -333,25 +339,26 @@ impl<T: SsmConfig> Shared<T> {
         self.current.store(Arc::clone(&published));
         tracing::Span::current().record("changed", changed);
         if changed {
-            tracing::info!(config = T::PLAN.type_name, "configuration changed");
+            tracing::info!(config = T::DESCRIPTION.type_name, "configuration changed");
             self.changes.send_replace(value);
         }
         published
     }
 
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// What `change` calls for, given what the current snapshot read.
-    pub fn plan(&self, change: &ParameterChange) -> Plan {
+    pub fn reads_for(&self, change: &ParameterChange) -> EventReads {
         let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
-        targets::plan(change, &self.current.load().bound, watched)
+        targets::reads_for(change, &self.current.load().bound, watched)
     }
 
-    pub fn set_refresher(&self, state: Refresher) {
+    pub fn set_refresher(&self, state: RefresherState) {
         self.refresher.store(state as u8, Ordering::Release);
     }
 
     pub fn status(&self) -> Status {
         let loaded_at = self.current.load().loaded_at;
-        crate::metrics::snapshot_age(T::PLAN.type_name, loaded_at.elapsed());
+        crate::metrics::snapshot_age(T::DESCRIPTION.type_name, loaded_at.elapsed());
         let (events_applied, events_ignored, events_refused) = {
             let events = self.events();
             (events.applied, events.ignored, events.refused)
@@ -367,7 +374,7 @@ impl<T: SsmConfig> Shared<T> {
                 error: error.clone(),
             }),
             consecutive_failures: health.consecutive_failures,
-            refresher: Refresher::from_u8(self.refresher.load(Ordering::Acquire)),
+            refresher: RefresherState::from_u8(self.refresher.load(Ordering::Acquire)),
             events_applied,
             events_ignored,
             events_refused,

@@ -111,7 +111,7 @@ impl RefreshPolicy {
     /// counts as a version of its own: creating it reloads everything.
     /// [`Live::refresh`](crate::Live::refresh) always loads everything.
     /// The read has the loader's
-    /// [`call_timeout`](crate::Loader::call_timeout): one that times out
+    /// [`call_timeout`](crate::source::Limits::call_timeout): one that times out
     /// fails the load, or the refresh, which keeps the snapshot. The
     /// loader's [`iam_policy`](crate::Loader::iam_policy) allows the read.
     pub fn watch(mut self, name: impl Into<String>) -> Self {
@@ -140,14 +140,9 @@ impl RefreshPolicy {
     /// The window within which a refresh that a change event schedules
     /// ([`Live::apply_event`](crate::Live::apply_event)) starts, at a
     /// random point (default 1 s; zero starts it at once). A fleet that
-    /// receives one event spreads its refreshes over the window: to stay
-    /// under SSM's quota, make it at least
-    /// `instances x calls per refresh / quota`, with a fifth on top for the
-    /// randomness. An event naming one parameter costs one call (a targeted
-    /// refresh), so 10,000 instances against the default 40 calls/s need
-    /// 250 s, and a 300 s window; a change that reloads the whole group
-    /// (see [`Live::apply_event`](crate::Live::apply_event)) costs a call
-    /// per ten names, with a quarter on top as its calls bunch more.
+    /// receives one event spreads its refreshes over the window; the fleet
+    /// guide says [how wide](crate::guide::fleet#sizing-the-event-window)
+    /// keeps the wave under SSM's quota.
     pub fn event_spread(mut self, window: Duration) -> Self {
         self.event_spread = window;
         self

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::ahead_of_expiry::AheadOfExpiry;
 use super::backoff::draw;
 use super::refresh::{Kind, Shared};
-use super::status::Refresher;
+use super::refresher_state::RefresherState;
 use crate::SsmConfig;
 
 /// The longest period the refresher waits out, the horizon tokio's own
@@ -24,13 +24,13 @@ pub(crate) fn spawn<T: SsmConfig>(
 ) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         tracing::warn!(
-            config = T::PLAN.type_name,
+            config = T::DESCRIPTION.type_name,
             "no tokio runtime at load time; the configuration will not refresh by itself"
         );
-        shared.set_refresher(Refresher::Stopped);
+        shared.set_refresher(RefresherState::Stopped);
         return;
     };
-    shared.set_refresher(Refresher::Running);
+    shared.set_refresher(RefresherState::Running);
     let weak: Weak<Shared<T>> = Arc::downgrade(shared);
     let stopped = StoppedOnDrop(weak.clone());
     runtime.spawn(async move {
@@ -54,7 +54,7 @@ pub(crate) fn spawn<T: SsmConfig>(
             // Holds the state only while refreshing, so dropping the last
             // handle ends the task at its next wake-up.
             let Some(shared) = weak.upgrade() else { return };
-            let _logged_there = shared.refresh_as(Kind::Check, pace).await;
+            let _logged_there = shared.refresh_as(Kind::Scheduled, pace).await;
             period = schedule.wait_after_attempt(max_age, draw());
         }
     });
@@ -67,7 +67,7 @@ struct StoppedOnDrop<T: SsmConfig>(Weak<Shared<T>>);
 impl<T: SsmConfig> Drop for StoppedOnDrop<T> {
     fn drop(&mut self) {
         if let Some(shared) = self.0.upgrade() {
-            shared.set_refresher(Refresher::Stopped);
+            shared.set_refresher(RefresherState::Stopped);
         }
     }
 }

@@ -8,8 +8,8 @@ use arc_swap::Guard;
 
 use tokio::time::Instant;
 
-use crate::load::Bound;
-use crate::metadata::Metadata;
+use super::metadata::Metadata;
+use crate::pipeline::Bound;
 
 /// One load's result, as readers see it.
 pub(crate) struct Published<T> {
@@ -74,9 +74,9 @@ impl<T> Snapshot<T> {
     }
 
     /// Version, type and last change of each parameter these values were
-    /// built from, and when: the provenance of exactly this snapshot,
-    /// where [`Live::metadata`](super::Live::metadata) describes whatever
-    /// is current when it is called.
+    /// built from, and when: the provenance of exactly this snapshot. It is
+    /// the one metadata accessor: `config.get().metadata()` for what is
+    /// current, a snapshot already in hand for the values it holds.
     ///
     /// ```
     /// # use ssm_config::{MemorySource, SsmConfig};

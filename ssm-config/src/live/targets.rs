@@ -2,14 +2,14 @@
 //! what the current snapshot read. Whatever the rules do not cover with
 //! certainty reloads the whole group.
 
-use super::change::ParameterChange;
-use crate::load::Bound;
-use crate::load::targeted::Rereads;
-use crate::name::Selector;
+use super::parameter_change::ParameterChange;
+use crate::pipeline::Bound;
+use crate::pipeline::targeted::Rereads;
+use crate::plan::Selector;
 
 /// What one or more change events call for.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Plan {
+pub(crate) enum EventReads {
     /// Nothing the configuration reads can have moved (an update of a
     /// parameter it reads only at a pinned version, say).
     Nothing,
@@ -35,8 +35,8 @@ enum Operation {
 }
 
 fn operation(change: &ParameterChange) -> Operation {
-    use super::change::EventOperation as Sent;
-    if super::change::is_secret_change(change) {
+    use super::parameter_change::EventOperation as Sent;
+    if super::parameter_change::is_secret_change(change) {
         return Operation::Secret;
     }
     match change.known_operation() {
@@ -50,31 +50,35 @@ fn operation(change: &ParameterChange) -> Operation {
 /// What `changes` call for together: their reads merged into one, or a
 /// full reload when any of them needs one, or when reading them all would
 /// take more calls than a full load.
-pub(crate) fn plan_all<'a>(
+pub(crate) fn reads_for_all<'a>(
     changes: impl IntoIterator<Item = &'a ParameterChange>,
     bound: &Bound,
     watched: Option<&str>,
-) -> Plan {
+) -> EventReads {
     let mut merged = Rereads::default();
     for change in changes {
-        match plan(change, bound, watched) {
-            Plan::Full => return Plan::Full,
-            Plan::Read(rereads) => merged.merge(rereads),
-            Plan::Nothing => {}
+        match reads_for(change, bound, watched) {
+            EventReads::Full => return EventReads::Full,
+            EventReads::Read(rereads) => merged.merge(rereads),
+            EventReads::Nothing => {}
         }
     }
     match merged.is_empty() {
-        true => Plan::Nothing,
+        true => EventReads::Nothing,
         // So many names changed that reading them costs more than a load.
-        false if merged.calls() > bound.full_load_calls() => Plan::Full,
-        false => Plan::Read(merged),
+        false if merged.calls() > bound.full_load_calls() => EventReads::Full,
+        false => EventReads::Read(merged),
     }
 }
 
 /// What one change calls for.
-pub(crate) fn plan(change: &ParameterChange, bound: &Bound, watched: Option<&str>) -> Plan {
+pub(crate) fn reads_for(
+    change: &ParameterChange,
+    bound: &Bound,
+    watched: Option<&str>,
+) -> EventReads {
     if change.names().any(|name| Some(name) == watched) {
-        return Plan::Full;
+        return EventReads::Full;
     }
     let mut requests = Vec::new();
     let mut walks = Vec::new();
@@ -87,27 +91,27 @@ pub(crate) fn plan(change: &ParameterChange, bound: &Bound, watched: Option<&str
         walks.extend(bound.walks_holding(name).map(|walk| (walk, name)));
     }
     if requests.is_empty() && walks.is_empty() {
-        return Plan::Nothing;
+        return EventReads::Nothing;
     }
     let operation = operation(change);
     match operation {
-        Operation::Unknown => return Plan::Full,
+        Operation::Unknown => return EventReads::Full,
         // A secret's every stage may move: each reference to it is read
         // again, whatever its selector. Secrets cannot be walked.
         Operation::Secret if walks.is_empty() => {
-            return Plan::Read(Rereads {
+            return EventReads::Read(Rereads {
                 names: requests.into_iter().cloned().collect(),
                 walks: Vec::new(),
             });
         }
-        Operation::Secret => return Plan::Full,
+        Operation::Secret => return EventReads::Full,
         _ => {}
     }
     match (requests.as_slice(), walks.as_slice()) {
         ([request], []) => {
             // Bound by an ARN, the name may be another account's: reload.
             if !change.names().any(|name| name == request.name) {
-                return Plan::Full;
+                return EventReads::Full;
             }
             let moves = match (operation, &request.selector) {
                 (Operation::Write, selector) => selector.is_none(),
@@ -116,39 +120,39 @@ pub(crate) fn plan(change: &ParameterChange, bound: &Bound, watched: Option<&str
                 (Operation::Secret | Operation::Unknown, _) => unreachable!("handled above"),
             };
             match moves {
-                true => Plan::Read(Rereads {
+                true => EventReads::Read(Rereads {
                     names: vec![(*request).clone()],
                     walks: Vec::new(),
                 }),
-                false => Plan::Nothing,
+                false => EventReads::Nothing,
             }
         }
         ([], [(walk, name)]) => {
             // A KMS key or a label filter cannot be told from a value read
             // by name: reload.
             if walk.filters.key_id.is_some() || walk.filters.label.is_some() {
-                return Plan::Full;
+                return EventReads::Full;
             }
             match operation {
-                Operation::Write | Operation::Delete => Plan::Read(Rereads {
+                Operation::Write | Operation::Delete => EventReads::Read(Rereads {
                     names: Vec::new(),
                     walks: vec![((*walk).clone(), (*name).to_owned())],
                 }),
                 // A walk reads the latest versions, which labels do not move.
-                _ => Plan::Nothing,
+                _ => EventReads::Nothing,
             }
         }
         // A name read under several selectors, or both by name and by a
         // walk (or by two walks): reload.
-        _ => Plan::Full,
+        _ => EventReads::Full,
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "events"))]
 mod tests {
     use super::*;
-    use crate::live::change::IntoChange;
-    use crate::load::resolved::{NameRequest, PathRequest, Requests};
+    use crate::live::into_change::IntoChange;
+    use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
     use crate::source::{ParameterType, PathFilters};
 
     fn name(name: &str, selector: Option<Selector>) -> NameRequest {
@@ -183,8 +187,8 @@ mod tests {
             .unwrap()
     }
 
-    fn reads(names: &[NameRequest]) -> Plan {
-        Plan::Read(Rereads {
+    fn reads(names: &[NameRequest]) -> EventReads {
+        EventReads::Read(Rereads {
             names: names.to_vec(),
             walks: Vec::new(),
         })
@@ -199,7 +203,7 @@ mod tests {
             vec![latest.clone(), pinned.clone(), labelled.clone()],
             vec![],
         );
-        let plan = |n: &str, op: &str| plan(&change(n, op), &b, None);
+        let plan = |n: &str, op: &str| reads_for(&change(n, op), &b, None);
         assert_eq!(
             plan("/a/host", "Update"),
             reads(std::slice::from_ref(&latest))
@@ -209,15 +213,18 @@ mod tests {
             reads(std::slice::from_ref(&latest))
         );
         assert_eq!(plan("/a/host", "Delete"), reads(&[latest]));
-        assert_eq!(plan("/a/host", "LabelParameterVersion"), Plan::Nothing);
-        assert_eq!(plan("/a/cert", "Update"), Plan::Nothing);
+        assert_eq!(
+            plan("/a/host", "LabelParameterVersion"),
+            EventReads::Nothing
+        );
+        assert_eq!(plan("/a/cert", "Update"), EventReads::Nothing);
         assert_eq!(plan("/a/cert", "Delete"), reads(&[pinned]));
-        assert_eq!(plan("/a/key", "Update"), Plan::Nothing);
+        assert_eq!(plan("/a/key", "Update"), EventReads::Nothing);
         assert_eq!(plan("/a/key", "LabelParameterVersion"), reads(&[labelled]));
-        assert_eq!(plan("/a/other", "Update"), Plan::Nothing);
+        assert_eq!(plan("/a/other", "Update"), EventReads::Nothing);
         assert_eq!(
             plan("/a/host", "Rename"),
-            Plan::Full,
+            EventReads::Full,
             "an unknown operation"
         );
     }
@@ -245,7 +252,8 @@ mod tests {
             vec![name("/a/w/x", None)],
             vec![walk("/a/w", PathFilters::default())],
         );
-        let full = |b: &Bound, n: &str| plan(&change(n, "Update"), b, None) == Plan::Full;
+        let full =
+            |b: &Bound, n: &str| reads_for(&change(n, "Update"), b, None) == EventReads::Full;
         assert!(full(&bound(vec![by_arn], vec![]), "/shared/x"), "by ARN");
         assert!(full(&bound(two, vec![]), "/a/host"), "two selectors");
         assert!(full(&key, "/a/w/x"), "a KMS key filter");
@@ -253,12 +261,12 @@ mod tests {
         assert!(full(&both, "/a/w/x"), "by name and by a walk");
         let watched = bound(vec![], vec![]);
         assert_eq!(
-            plan(
+            reads_for(
                 &change("/a/version", "Update"),
                 &watched,
                 Some("/a/version")
             ),
-            Plan::Full
+            EventReads::Full
         );
     }
 
@@ -271,8 +279,11 @@ mod tests {
         let changes: Vec<_> = (0..40)
             .map(|i| change(&format!("/a/w/x{i}"), "Create"))
             .collect();
-        assert!(matches!(plan_all(&changes[..30], &b, None), Plan::Read(_)));
-        assert_eq!(plan_all(&changes, &b, None), Plan::Full);
+        assert!(matches!(
+            reads_for_all(&changes[..30], &b, None),
+            EventReads::Read(_)
+        ));
+        assert_eq!(reads_for_all(&changes, &b, None), EventReads::Full);
     }
 
     #[test]
@@ -286,22 +297,25 @@ mod tests {
         );
         let b = bound(vec![], vec![typed.clone()]);
         let read = |n: &str| {
-            Plan::Read(Rereads {
+            EventReads::Read(Rereads {
                 names: Vec::new(),
                 walks: vec![(typed.clone(), n.to_owned())],
             })
         };
         for op in ["Create", "Update", "Delete"] {
             assert_eq!(
-                plan(&change("/a/w/deep/x", op), &b, None),
+                reads_for(&change("/a/w/deep/x", op), &b, None),
                 read("/a/w/deep/x")
             );
         }
         assert_eq!(
-            plan(&change("/a/w/x", "LabelParameterVersion"), &b, None),
-            Plan::Nothing
+            reads_for(&change("/a/w/x", "LabelParameterVersion"), &b, None),
+            EventReads::Nothing
         );
-        assert_eq!(plan(&change("/a/wx", "Update"), &b, None), Plan::Nothing);
+        assert_eq!(
+            reads_for(&change("/a/wx", "Update"), &b, None),
+            EventReads::Nothing
+        );
     }
 
     #[test]
@@ -325,15 +339,18 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(
-            plan(&rotated, &b, None),
+            reads_for(&rotated, &b, None),
             reads(&[current.clone(), previous.clone()])
         );
         let updated = change("/a/host", "Update");
         assert_eq!(
-            plan_all([&rotated, &updated, &rotated], &b, None),
+            reads_for_all([&rotated, &updated, &rotated], &b, None),
             reads(&[current, previous, host])
         );
         let unknown = change("/a/host", "Rename");
-        assert_eq!(plan_all([&rotated, &unknown], &b, None), Plan::Full);
+        assert_eq!(
+            reads_for_all([&rotated, &unknown], &b, None),
+            EventReads::Full
+        );
     }
 }

@@ -10,8 +10,8 @@ use ssm_config_rules::Filler;
 use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
-use crate::load::Group;
-use crate::load::deadline::{Timed, fraction_of};
+use crate::pipeline::Group;
+use crate::pipeline::deadline::{Timed, fraction_of};
 
 /// The watched parameter and what was last seen of it.
 pub(crate) struct Watch {
@@ -39,18 +39,22 @@ pub(crate) enum Verdict {
 }
 
 impl Watch {
-    /// Fills `template` and reads the watched parameter's version once.
+    /// Fills `template` into the watched parameter's name by the load's
+    /// rulebook: done before any call, so a name the load would refuse
+    /// costs no request.
+    pub fn name(group: &Group, template: &str, config: &'static str) -> Result<String, Error> {
+        group
+            .fill_watched(|lookup| Filler::checked(lookup).parameter("", template))
+            .map_err(|problem| Error::new(config, vec![problem]))
+    }
+
+    /// Reads the watched parameter's version once.
     pub async fn start(
         group: &Group,
-        template: &str,
+        name: String,
         full_every: Duration,
         config: &'static str,
     ) -> Result<Watch, Error> {
-        let name = group
-            .fill(template, |lookup| {
-                Filler::checked(lookup).parameter("", template)
-            })
-            .map_err(|problem| Error::new(config, vec![problem]))?;
         let version = read_version(group, &name)
             .await
             .map_err(|problem| Error::new(config, vec![problem]))?;

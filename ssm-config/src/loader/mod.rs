@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_config::SdkConfig;
 
 use crate::SsmConfig;
 use crate::live::RefreshPolicy;
-use crate::load::fetch::Limits;
-use crate::load::{self, DEFAULT_LIMITS};
+use crate::pipeline;
+use crate::source::Limits;
 use crate::source::{AwsSource, ParameterSource};
 
 /// Configures a load; made by `AppConfig::loader()`.
@@ -46,7 +45,7 @@ pub struct Loader<T> {
     env_prefix: Option<String>,
     limits: Limits,
     refresh: RefreshPolicy,
-    secret_overrides: load::stand_ins::SecretOverrides,
+    secret_overrides: pipeline::stand_ins::SecretOverrides,
     config: PhantomData<fn() -> T>,
 }
 
@@ -63,9 +62,9 @@ impl<T: SsmConfig> Default for Loader<T> {
             vars: HashMap::new(),
             env: HashMap::new(),
             env_prefix: None,
-            limits: DEFAULT_LIMITS,
+            limits: Limits::new(),
             refresh: RefreshPolicy::new(),
-            secret_overrides: load::stand_ins::SecretOverrides::Warn,
+            secret_overrides: pipeline::stand_ins::SecretOverrides::Warn,
             config: PhantomData,
         }
     }
@@ -222,7 +221,7 @@ impl<T: SsmConfig> Loader<T> {
     /// # }
     /// ```
     pub fn refuse_secret_overrides(mut self) -> Self {
-        self.secret_overrides = load::stand_ins::SecretOverrides::Refuse;
+        self.secret_overrides = pipeline::stand_ins::SecretOverrides::Refuse;
         self
     }
 
@@ -230,15 +229,17 @@ impl<T: SsmConfig> Loader<T> {
     /// variables, and the variables [`env_prefix`](Loader::env_prefix)
     /// lets override each field, in the plan's `ENV` column.
     pub fn plan(&self) -> crate::plan::Plan {
-        let lookup = load::given_then_env(&self.vars);
+        let lookup = pipeline::given_then_env(&self.vars);
         crate::plan::Plan::new(crate::plan::planned_parameters(
-            T::PLAN,
+            T::DESCRIPTION,
             self.prefix.as_deref(),
             &lookup,
             self.env_prefix.as_deref(),
         ))
     }
 
+    #[cfg(feature = "iam")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "iam")))]
     /// The least-privilege IAM policy for what this loader reads: the
     /// struct's names with this loader's prefix and variables (where
     /// `scope` sets none of its own), and the parameter
@@ -267,14 +268,16 @@ impl<T: SsmConfig> Loader<T> {
             &self.vars,
             self.refresh.watch.as_deref(),
         );
-        crate::iam::policy(T::PLAN, &scope)
+        crate::iam::policy(T::DESCRIPTION, &scope)
     }
 
+    #[cfg(feature = "bootstrap")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "bootstrap")))]
     /// What the struct needs created, with this loader's prefix and
     /// variables: see [`Bootstrap`](crate::bootstrap::Bootstrap).
     pub fn bootstrap(&self) -> crate::bootstrap::Bootstrap {
-        let lookup = load::given_then_env(&self.vars);
-        crate::bootstrap::bootstrap(T::PLAN, self.prefix.as_deref(), &lookup)
+        let lookup = pipeline::given_then_env(&self.vars);
+        crate::bootstrap::bootstrap(T::DESCRIPTION, self.prefix.as_deref(), &lookup)
     }
 
     /// How the live handle refreshes: at expiry, ahead of expiry, by
@@ -286,46 +289,11 @@ impl<T: SsmConfig> Loader<T> {
         self
     }
 
-    /// How many calls a load keeps in flight at once (default 10, at least 1).
-    pub fn max_concurrency(mut self, calls: usize) -> Self {
-        self.limits.concurrency = calls.max(1);
-        self
-    }
-
-    /// How many pages one `#[ssm(by_path)]` walk may read before the load
-    /// fails (default 1,000, that is 10,000 parameters; at least 1). A walk
-    /// also ends, failing, on a page token it has seen before. A walk that
-    /// long needs a longer [`load_timeout`](Loader::load_timeout) than the
-    /// default 8 s.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.limits.max_pages = pages.max(1);
-        self
-    }
-
-    /// How long one call to the source (one `GetParameters`, one page of a
-    /// walk) may go unanswered before it fails as a timeout (default 6 s,
-    /// at least 1 ms). Every call has it: a load's, the read of the
-    /// watched parameter ([`RefreshPolicy::watch`]), the doctor's follow-up calls. SSM answers in tens of milliseconds; the default
-    /// leaves room for the AWS source's own three attempts of at most 2 s
-    /// each. A timed-out call fails the load like any failed call, with
-    /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout):
-    /// a refresh keeps the last good snapshot, records the failure in
-    /// [`Live::status`](crate::Live::status) and backs off.
-    pub fn call_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.call_timeout = timeout.max(Duration::from_millis(1));
-        self
-    }
-
-    /// How long a whole load or refresh may take (default 8 s, inside
-    /// Lambda's 10 s init phase; at least 1 ms). A background refresh's
-    /// pacing window ([`AheadOfExpiry::pace`](crate::live::AheadOfExpiry::pace)) comes on top. A load that runs
-    /// out of time fails with a
-    /// [`SourceErrorKind::Timeout`](crate::source::SourceErrorKind::Timeout)
-    /// problem naming what was not answered. Deadlines need the tokio
-    /// runtime's timer, as the AWS SDK does; outside a tokio runtime a
-    /// load has no timer and runs to its end.
-    pub fn load_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.load_timeout = timeout.max(Duration::from_millis(1));
+    /// How much a load may ask of the source, and how long it may take:
+    /// calls in flight, pages a walk may read, the call and load timeouts;
+    /// see [`Limits`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 }

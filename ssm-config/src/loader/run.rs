@@ -7,7 +7,7 @@ use super::{Loader, SourceChoice};
 use crate::SsmConfig;
 use crate::error::Error;
 use crate::live::{Live, Watch};
-use crate::load::{self, Group};
+use crate::pipeline::Group;
 use crate::source::AwsSource;
 
 impl<T: SsmConfig> Loader<T> {
@@ -16,17 +16,20 @@ impl<T: SsmConfig> Loader<T> {
         let policy = self
             .refresh
             .clone()
-            .with_default_max_age(T::PLAN.max_age_secs);
+            .with_default_max_age(T::DESCRIPTION.max_age_secs);
         let group = self.into_group().await;
+        let config = T::DESCRIPTION.type_name;
+        let watched = match &policy.watch {
+            Some(template) => Some(Watch::name(&group, template, config)?),
+            None => None,
+        };
         // The watched version is read beside the group load, not before it:
         // watch mode adds no round trip to start-up.
         let watch = async {
-            match &policy.watch {
-                Some(name) => {
-                    Watch::start(&group, name, policy.full_reload_every, T::PLAN.type_name)
-                        .await
-                        .map(Some)
-                }
+            match watched {
+                Some(name) => Watch::start(&group, name, policy.full_reload_every, config)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         };
@@ -35,6 +38,8 @@ impl<T: SsmConfig> Loader<T> {
         Ok(Live::new(loaded, group, policy, watch))
     }
 
+    #[cfg(feature = "doctor")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "doctor")))]
     /// The doctor: diagnoses every binding against the source, with this
     /// loader's prefix, variables and overrides, without stopping at the
     /// first problem: see
@@ -65,10 +70,10 @@ impl<T: SsmConfig> Loader<T> {
     /// ```
     pub async fn diagnose(self) -> crate::doctor::Report {
         let group = self.into_group().await;
-        let vars = load::given_then_env(&group.vars);
-        let env = load::GivenThenProcess::given(&group.env);
+        let vars = crate::pipeline::given_then_env(&group.vars);
+        let env = crate::pipeline::GivenThenProcess::given(&group.env);
         let settings = group.settings(&vars, &env, group.limits);
-        crate::doctor::check::<T>(&*group.source, &settings).await
+        crate::doctor::diagnose::<T>(&*group.source, &settings).await
     }
 
     /// Loads the whole group once, without a handle.

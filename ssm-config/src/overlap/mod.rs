@@ -21,14 +21,14 @@ mod tests;
 
 use ssm_config_rules::Reads;
 
-use crate::description::{Binding, StructPlan};
+use crate::description::{Binding, StructDescription};
 
 use leaf::{Base, Leaf, Parts, same_target};
 pub use message::Message;
 use order::sorted_by_hash;
 
 /// The number of fields that read something, nested ones included.
-pub const fn leaf_count(plan: &StructPlan) -> usize {
+pub const fn leaf_count(plan: &StructDescription) -> usize {
     let mut count = 0;
     let mut i = 0;
     while i < plan.fields.len() {
@@ -55,7 +55,9 @@ pub struct Overlaps<const F: usize> {
 
 /// Searches `plan` (of `F` fields and `N` = [`leaf_count`] leaves) for
 /// leaves under nested fields that read what another field reads.
-pub const fn find_overlaps<const N: usize, const F: usize>(plan: &StructPlan) -> Overlaps<F> {
+pub const fn find_overlaps<const N: usize, const F: usize>(
+    plan: &StructDescription,
+) -> Overlaps<F> {
     let mut found = Overlaps {
         later: [NO_LEAF; F],
         earlier: [NO_LEAF; F],
@@ -100,7 +102,7 @@ pub const fn find_overlaps<const N: usize, const F: usize>(plan: &StructPlan) ->
 impl<const F: usize> Overlaps<F> {
     /// A build-failing message when a leaf under `plan.fields[field]` reads
     /// what another field reads. `N` is [`leaf_count`] of `plan`.
-    pub const fn message<const N: usize>(&self, plan: &StructPlan, field: usize) -> Message {
+    pub const fn message<const N: usize>(&self, plan: &StructDescription, field: usize) -> Message {
         if field >= F || self.later[field] == NO_LEAF {
             return Message::NONE;
         }
@@ -110,7 +112,7 @@ impl<const F: usize> Overlaps<F> {
 }
 
 /// Every leaf of `plan`, in field order. `N` is [`leaf_count`] of `plan`.
-const fn leaves<const N: usize>(plan: &StructPlan) -> [Leaf; N] {
+const fn leaves<const N: usize>(plan: &StructDescription) -> [Leaf; N] {
     let mut leaves = [Leaf::EMPTY; N];
     collect(
         plan,
@@ -123,13 +125,13 @@ const fn leaves<const N: usize>(plan: &StructPlan) -> [Leaf; N] {
     leaves
 }
 
-const fn is_nested(plan: &StructPlan, field: usize) -> bool {
+const fn is_nested(plan: &StructDescription, field: usize) -> bool {
     matches!(plan.fields[field].binding, Binding::Nested { .. })
 }
 
 /// Fills `leaves` from `at` on; returns the next free index.
 const fn collect(
-    plan: &StructPlan,
+    plan: &StructDescription,
     base: Base,
     field_path: Parts,
     root_field: Option<usize>,

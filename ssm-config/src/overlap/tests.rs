@@ -1,10 +1,10 @@
 //! The search on hand-written plans.
 
 use super::*;
-use crate::description::{FieldPlan, Presence, ValuePlan};
+use crate::description::{FieldDescription, Presence, ValueDescription};
 use crate::source::ParameterType;
 
-const VALUE: ValuePlan = ValuePlan {
+const VALUE: ValueDescription = ValueDescription {
     expected: "String",
     secret: false,
     list: false,
@@ -14,8 +14,8 @@ const VALUE: ValuePlan = ValuePlan {
     default_text: None,
 };
 
-const fn parameter(field: &'static str, path: &'static str) -> FieldPlan {
-    FieldPlan {
+const fn parameter(field: &'static str, path: &'static str) -> FieldDescription {
+    FieldDescription {
         field,
         binding: Binding::Parameter {
             path,
@@ -28,16 +28,19 @@ const fn parameter(field: &'static str, path: &'static str) -> FieldPlan {
 const fn nested(
     field: &'static str,
     segment: Option<&'static str>,
-    plan: &'static StructPlan,
-) -> FieldPlan {
-    FieldPlan {
+    plan: &'static StructDescription,
+) -> FieldDescription {
+    FieldDescription {
         field,
         binding: Binding::Nested { segment, plan },
     }
 }
 
-const fn plan(prefix: Option<&'static str>, fields: &'static [FieldPlan]) -> StructPlan {
-    StructPlan {
+const fn plan(
+    prefix: Option<&'static str>,
+    fields: &'static [FieldDescription],
+) -> StructDescription {
+    StructDescription {
         type_name: "T",
         prefix,
         max_age_secs: None,
@@ -47,7 +50,7 @@ const fn plan(prefix: Option<&'static str>, fields: &'static [FieldPlan]) -> Str
 }
 
 /// The message for each field, as the generated checks ask for them.
-fn messages<const N: usize, const F: usize>(plan: &StructPlan) -> Vec<Option<String>> {
+fn messages<const N: usize, const F: usize>(plan: &StructDescription) -> Vec<Option<String>> {
     assert_eq!(leaf_count(plan), N);
     let found = find_overlaps::<N, F>(plan);
     (0..F)
@@ -55,15 +58,15 @@ fn messages<const N: usize, const F: usize>(plan: &StructPlan) -> Vec<Option<Str
         .collect()
 }
 
-static DB: StructPlan = plan(
+static DB: StructDescription = plan(
     None,
     &[parameter("host", "host"), parameter("port", "port")],
 );
-static CACHE: StructPlan = plan(None, &[parameter("host", "host")]);
+static CACHE: StructDescription = plan(None, &[parameter("host", "host")]);
 
 #[test]
 fn a_nested_leaf_that_reads_an_earlier_field_fails_at_the_nested_field() {
-    static APP: StructPlan = plan(
+    static APP: StructDescription = plan(
         Some("/app/"),
         &[
             parameter("db_port", "db/port"),
@@ -84,7 +87,7 @@ fn a_nested_leaf_that_reads_an_earlier_field_fails_at_the_nested_field() {
 
 #[test]
 fn a_later_plain_field_is_found_and_reported_at_the_nested_field() {
-    static APP: StructPlan = plan(
+    static APP: StructDescription = plan(
         Some("/app"),
         &[
             nested("db", Some("db/"), &DB),
@@ -101,7 +104,7 @@ fn a_later_plain_field_is_found_and_reported_at_the_nested_field() {
 
 #[test]
 fn between_two_nested_fields_only_the_later_one_fails() {
-    static APP: StructPlan = plan(
+    static APP: StructDescription = plan(
         Some("/app"),
         &[
             nested("primary", Some("db"), &DB),
@@ -122,9 +125,9 @@ fn between_two_nested_fields_only_the_later_one_fails() {
 
 #[test]
 fn distinct_names_selectors_and_kinds_do_not_overlap() {
-    static PINNED: StructPlan = plan(
+    static PINNED: StructDescription = plan(
         None,
-        &[FieldPlan {
+        &[FieldDescription {
             field: "host",
             binding: Binding::Parameter {
                 path: "host",
@@ -133,9 +136,9 @@ fn distinct_names_selectors_and_kinds_do_not_overlap() {
             },
         }],
     );
-    static WALK: StructPlan = plan(
+    static WALK: StructDescription = plan(
         None,
-        &[FieldPlan {
+        &[FieldDescription {
             field: "all",
             binding: Binding::ByPath {
                 path: "host",
@@ -147,9 +150,9 @@ fn distinct_names_selectors_and_kinds_do_not_overlap() {
             },
         }],
     );
-    static LISTS: StructPlan = plan(
+    static LISTS: StructDescription = plan(
         None,
-        &[FieldPlan {
+        &[FieldDescription {
             field: "lists",
             binding: Binding::ByPath {
                 path: "host",
@@ -161,9 +164,9 @@ fn distinct_names_selectors_and_kinds_do_not_overlap() {
             },
         }],
     );
-    static KEYED: StructPlan = plan(
+    static KEYED: StructDescription = plan(
         None,
-        &[FieldPlan {
+        &[FieldDescription {
             field: "keyed",
             binding: Binding::ByPath {
                 path: "host",
@@ -175,7 +178,7 @@ fn distinct_names_selectors_and_kinds_do_not_overlap() {
             },
         }],
     );
-    static APP: StructPlan = plan(
+    static APP: StructDescription = plan(
         Some("/app"),
         &[
             parameter("host", "db/host"),
@@ -208,7 +211,7 @@ fn a_repeated_group_among_many_is_found_at_the_repeat() {
         }
         s
     };
-    static FIELDS: [FieldPlan; 41] = {
+    static FIELDS: [FieldDescription; 41] = {
         let mut fields = [const { nested("g", None, &DB) }; 41];
         let mut i = 0;
         while i < 41 {
@@ -217,7 +220,7 @@ fn a_repeated_group_among_many_is_found_at_the_repeat() {
         }
         fields
     };
-    static APP: StructPlan = plan(Some("/app"), &FIELDS);
+    static APP: StructDescription = plan(Some("/app"), &FIELDS);
     let found = messages::<82, 41>(&APP);
     assert!(found[..40].iter().all(Option::is_none));
     assert_eq!(

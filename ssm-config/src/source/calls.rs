@@ -13,7 +13,7 @@ use super::{
 /// `GetParameters` takes at most this many names.
 pub(crate) const MAX_NAMES_PER_CALL: usize = 10;
 
-/// Default for [`Loader::max_pages`](crate::Loader::max_pages): 10,000
+/// Default for [`Limits::max_pages`](super::Limits::max_pages): 10,000
 /// parameters at 10 a page, the standard tier's limit for a whole account
 /// and region.
 pub(crate) const DEFAULT_MAX_PAGES: usize = 1_000;
@@ -58,7 +58,7 @@ pub(crate) async fn walk(
         tokio::task::yield_now().await;
     }
     Err(failed(format!(
-        "{} has more than {max_pages} pages under `{}`; raise `Loader::max_pages` if that many are expected",
+        "{} has more than {max_pages} pages under `{}`; raise `Limits::max_pages` if that many are expected",
         pages.describe(),
         query.path
     )))

@@ -34,9 +34,8 @@ use crate::name;
 /// any layer, a timeout included, fails the call, so a layer never hides an
 /// error by letting the next one answer.
 ///
-/// Precedence, as a whole: an environment override
-/// ([`Loader::env_prefix`](crate::Loader::env_prefix), `#[ssm(env)]`), then
-/// the layers in order, then `#[ssm(default)]`.
+/// Environment overrides come above every layer, and defaults in code below
+/// the last: [the whole precedence](crate::guide::local_development#precedence).
 #[derive(Clone, Default)]
 pub struct Layered {
     layers: Vec<Layer>,

@@ -1,8 +1,10 @@
 //! Untyped access: parameters by names known only at run time, with the same
 //! batching, conversion, secret and max-age rules as a derived struct.
 
+mod depth;
 mod value;
 
+pub use depth::Depth;
 pub use value::Value;
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,27 +14,17 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::{Error, Problem};
-use crate::load::DEFAULT_LIMITS;
-use crate::load::deadline::{Timed, TimedWriter};
-use crate::load::fetch;
-use crate::load::fetch::Limits;
-use crate::load::fetched::NameOutcome;
-use crate::load::resolved::{NameRequest, PathRequest, Requests};
 use crate::name::{self, split_selector};
+use crate::pipeline::deadline::{Timed, TimedWriter};
+use crate::pipeline::fetch;
+use crate::pipeline::fetched::NameOutcome;
+use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+use crate::source::Limits;
 use crate::source::{
     AwsSource, ParameterInfo, ParameterSource, ParameterWriter, PathFilters, PathQuery,
     PutParameter, SourceError, SourceErrorKind,
 };
 use value::UNTYPED;
-
-/// How deep [`Parameters::get_by_path`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Depth {
-    /// Only the parameters directly under the path.
-    Children,
-    /// Everything below the path.
-    All,
-}
 
 /// Parameters by name, for names known only at run time: the untyped
 /// counterpart of `#[derive(SsmConfig)]` (ssm-cache's `SSMParameter` and
@@ -146,7 +138,7 @@ impl Parameters {
             source,
             writer,
             max_age: None,
-            limits: DEFAULT_LIMITS,
+            limits: Limits::new(),
             max_entries: DEFAULT_MAX_ENTRIES,
             cache: Arc::default(),
         }
@@ -179,9 +171,11 @@ impl Parameters {
         self
     }
 
-    /// How many calls a read keeps in flight at once (default 10).
-    pub fn max_concurrency(mut self, calls: usize) -> Self {
-        self.limits.concurrency = calls.max(1);
+    /// How much a read may ask of the source and how long it may take
+    /// (calls in flight, pages of a [`get_by_path`](Parameters::get_by_path),
+    /// the call timeout): the loader's [`Limits`], one value for both.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -189,13 +183,6 @@ impl Parameters {
     /// least 1); past that the least recently fetched are evicted.
     pub fn max_entries(mut self, entries: usize) -> Self {
         self.max_entries = entries.max(1);
-        self
-    }
-
-    /// How many pages one [`get_by_path`](Parameters::get_by_path) may read
-    /// (default 1,000); see [`Loader::max_pages`](crate::Loader::max_pages).
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.limits.max_pages = pages.max(1);
         self
     }
 
@@ -373,7 +360,7 @@ impl Parameters {
 
     /// The type and KMS key of a parameter, or `None` if it does not exist.
     /// Like every call here it has the call timeout (6 s, the default of
-    /// [`Loader::call_timeout`](crate::Loader::call_timeout)): a store that
+    /// [`Limits::call_timeout`](crate::source::Limits::call_timeout)): a store that
     /// does not answer fails it with
     /// [`SourceErrorKind::Timeout`].
     pub async fn info(&self, name: &str) -> Result<Option<ParameterInfo>, Error> {

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::Secret;
-use crate::description::{Presence, ValuePlan};
+use crate::description::{Presence, ValueDescription};
 use crate::error::Error;
 use crate::error::Problem;
-use crate::load::build::convert_one;
-use crate::load::convert::{Convert, Json, List, Scalar, SecretOf};
+use crate::pipeline::build::convert_one;
+use crate::pipeline::convert::{Convert, Json, List, Scalar, SecretOf};
 use crate::source::{Parameter, ParameterType};
 
 /// What an untyped error says it failed to load.
@@ -83,7 +83,7 @@ impl Value {
     }
 
     fn convert<C: Convert>(&self, converter: &C, secret: bool) -> Result<C::Output, Error> {
-        let plan = ValuePlan {
+        let plan = ValueDescription {
             expected: std::any::type_name::<C::Output>(),
             secret,
             list: false,

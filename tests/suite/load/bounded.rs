@@ -4,6 +4,7 @@
 //! untyped call, a write included, has the call timeout. Each test stops
 //! by itself whether or not the library behaves.
 
+use ssm_config::source::Limits;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -106,7 +107,13 @@ fn a_walk_ends_at_the_page_cap() {
     let source = Paging::new(|page| Some(format!("t{page}")));
     let pages = Arc::clone(&source.pages);
     let err = bounded(move || {
-        Box::pin(async move { Walked::loader().source(source).max_pages(50).fetch().await })
+        Box::pin(async move {
+            Walked::loader()
+                .source(source)
+                .limits(Limits::new().max_pages(50))
+                .fetch()
+                .await
+        })
     })
     .unwrap_err()
     .to_string();
@@ -124,7 +131,7 @@ fn a_timeout_around_an_endless_walk_fires() {
         Box::pin(async move {
             let load = Walked::loader()
                 .source(source)
-                .max_pages(usize::MAX)
+                .limits(Limits::new().max_pages(usize::MAX))
                 .fetch();
             tokio::time::timeout(Duration::from_millis(100), load).await
         })

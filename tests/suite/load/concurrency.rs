@@ -1,5 +1,6 @@
 //! Batches go out concurrently, up to the configured bound.
 
+use ssm_config::source::Limits;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -105,7 +106,7 @@ async fn the_bound_is_respected() {
     let slow = seeded();
     Wide::loader()
         .source(slow.clone())
-        .max_concurrency(2)
+        .limits(Limits::new().max_concurrency(2))
         .fetch()
         .await
         .unwrap();
@@ -113,7 +114,7 @@ async fn the_bound_is_respected() {
     let slow = seeded();
     Wide::loader()
         .source(slow.clone())
-        .max_concurrency(1)
+        .limits(Limits::new().max_concurrency(1))
         .fetch()
         .await
         .unwrap();

@@ -91,7 +91,8 @@ async fn a_toml_file_loads_every_kind_of_field() {
     assert_eq!(c.cache.ttl_secs, 60);
     assert_eq!(c.workers, BTreeMap::from([("emails".to_owned(), 2)]));
     let shown = file.path.display().to_string();
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     assert_eq!(
         metadata.origin("db_port").unwrap().to_string(),
         format!("/dev/orders/db/port version 1 in {shown}")
@@ -188,7 +189,7 @@ async fn labels_types_and_secure_strings_follow_the_file() {
         [&c.blue, &c.third, &c.latest].map(String::as_str),
         ["cert-blue", "cert-3", "cert-latest"]
     );
-    let third = config.metadata().origin("third").unwrap().to_string();
+    let third = config.get().metadata().origin("third").unwrap().to_string();
     assert!(
         third.starts_with("/dev/orders/tls/cert:3 (version 3) in "),
         "{third}"
@@ -303,7 +304,8 @@ async fn env_overrides_win_and_go_through_the_same_conversion() {
     assert_eq!(c.cache.ttl_secs, 5);
     assert_eq!(c.log_level, "trace");
     assert_eq!(c.db_host, "localhost");
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     assert_eq!(
         metadata.origin("cache.ttl_secs").unwrap().to_string(),
         "env ORDERS_CACHE__TTL_SECS"
@@ -480,7 +482,8 @@ async fn a_file_layered_over_ssm_asks_ssm_only_for_what_the_file_lacks() {
     let asked = asked_names(&ssm);
     assert!(!asked.iter().any(|n| n == "/p/from_first"), "{asked:?}");
     assert!(asked.iter().any(|n| n == "/p/from_second"), "{asked:?}");
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     assert!(
         metadata
             .origin("from_first")
@@ -530,14 +533,14 @@ async fn a_layered_walk_keeps_to_the_loaders_page_cap() {
     base.set_page_size(1);
     let err = Precedence::loader()
         .source(Layered::new().then(base.clone()))
-        .max_pages(2)
+        .limits(ssm_config::source::Limits::new().max_pages(2))
         .fetch()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("more than 2 pages"), "{err}");
     let whole = Precedence::loader()
         .source(Layered::new().then(base))
-        .max_pages(10)
+        .limits(ssm_config::source::Limits::new().max_pages(10))
         .fetch()
         .await
         .unwrap();
@@ -974,8 +977,11 @@ fn a_file_that_never_answers_fails_as_a_timeout() {
             let started = std::time::Instant::now();
             let loaded = Flags::loader()
                 .source(FileSource::new(&path))
-                .call_timeout(Duration::from_secs(1))
-                .load_timeout(Duration::from_secs(2))
+                .limits(
+                    ssm_config::source::Limits::new()
+                        .call_timeout(Duration::from_secs(1))
+                        .load_timeout(Duration::from_secs(2)),
+                )
                 .fetch()
                 .await;
             ticker.abort();

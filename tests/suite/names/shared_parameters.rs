@@ -5,7 +5,7 @@
 //! moto answers `GetParameters` by ARN only for its own account
 //! (123456789012) and region, and names the result by path; AWS's sharing
 //! itself (AWS RAM, the advanced tier, the owner's KMS key) only AWS can
-//! show, so the README says what to check there.
+//! show, so the derive's docs say what to check there.
 
 use ssm_config::error::Problem;
 use ssm_config::iam::PolicyScope;
@@ -92,7 +92,8 @@ async fn arns_are_batched_with_other_names_and_matched_by_path() {
     assert_eq!(plain, ["a", "b", "c", "d", "e", "f"]);
     // Nine names, three of them ARNs: one call.
     assert_eq!(source.get_parameters_calls(), 1);
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     let shared = metadata.parameter(SHARED).expect("metadata under the ARN");
     assert_eq!(shared.version, 3);
 }

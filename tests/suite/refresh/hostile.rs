@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::support::counting::Counting;
 use crate::support::faulty::Faulty;
-use ssm_config::live::Refresher;
+use ssm_config::live::RefresherState;
 use ssm_config::source::SourceErrorKind;
 use ssm_config::{MemorySource, SsmConfig};
 
@@ -173,19 +173,19 @@ fn status_says_when_the_refresher_is_gone_with_its_runtime() {
         )
         .unwrap();
     let status = config.status();
-    assert_eq!(status.refresher, Refresher::Running);
+    assert_eq!(status.refresher, RefresherState::Running);
     assert_eq!(status.consecutive_failures, 0);
     assert!(status.last_error.is_none());
     assert!(status.snapshot_age < Duration::from_secs(60));
     drop(runtime);
-    assert_eq!(config.status().refresher, Refresher::Stopped);
+    assert_eq!(config.status().refresher, RefresherState::Stopped);
 
     let never = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
         .block_on(Cfg::loader().source(source.counted).load())
         .unwrap();
-    assert_eq!(never.status().refresher, Refresher::NotScheduled);
+    assert_eq!(never.status().refresher, RefresherState::NotScheduled);
 }
 
 #[test]

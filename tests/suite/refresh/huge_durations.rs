@@ -5,13 +5,14 @@
 //! real-time bound.
 
 use ssm_config::live::RefreshPolicy;
+use ssm_config::source::Limits;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::support::bound::on_paused_clock;
 use ssm_config::error::ErrorKind;
-use ssm_config::live::{AheadOfExpiry, Refresher};
+use ssm_config::live::{AheadOfExpiry, RefresherState};
 use ssm_config::source::SourceErrorKind;
 use ssm_config::{Live, Loader, MemorySource, SsmConfig};
 
@@ -65,7 +66,7 @@ async fn never_expires<T: SsmConfig>(config: &Live<T>, store: &MemorySource, hos
     tokio::time::sleep(YEAR).await;
     assert_eq!(host(&config.get()), "a", "never expired");
     assert_eq!(host(&config.fresh().await.unwrap()), "a");
-    assert_eq!(config.status().refresher, Refresher::Running);
+    assert_eq!(config.status().refresher, RefresherState::Running);
     assert_eq!(host(&config.refresh().await.unwrap()), "b");
 }
 
@@ -103,8 +104,8 @@ fn max_age_attribute() {
 }
 
 #[test]
-fn max_age_with_refresh_in_background() {
-    in_own_process!(max_age_with_refresh_in_background, env: &[], {
+fn max_age_ahead_of_expiry() {
+    in_own_process!(max_age_ahead_of_expiry, env: &[], {
         without_panics(|| async {
             // Each handle draws its first wait at random in the whole max
             // age: several of them, so that some draw a late one.
@@ -117,7 +118,7 @@ fn max_age_with_refresh_in_background() {
             }
             tokio::time::sleep(YEAR).await;
             for config in &configs {
-                assert_eq!(config.status().refresher, Refresher::Running);
+                assert_eq!(config.status().refresher, RefresherState::Running);
                 assert_eq!(config.status().consecutive_failures, 0);
             }
         })
@@ -143,7 +144,7 @@ fn background_ahead_jitter_and_pace() {
                 let config = loaded(loader, &store).await;
                 store.put("/huge/host", "b");
                 tokio::time::sleep(Duration::from_secs(60)).await;
-                assert_eq!(config.status().refresher, Refresher::Running);
+                assert_eq!(config.status().refresher, RefresherState::Running);
                 assert_eq!(config.refresh().await.unwrap().host, "b");
                 store.put("/huge/host", "a");
             }
@@ -166,7 +167,7 @@ fn full_reload_every() {
             store.put("/huge/version", "2");
             tokio::time::sleep(Duration::from_secs(3600)).await;
             assert_eq!(config.get().host, "b");
-            assert_eq!(config.status().refresher, Refresher::Running);
+            assert_eq!(config.status().refresher, RefresherState::Running);
         })
     });
 }
@@ -230,8 +231,7 @@ fn call_and_load_timeouts() {
         without_panics(|| async {
             let store = seeded();
             let loader = Small::loader()
-                .call_timeout(Duration::MAX)
-                .load_timeout(Duration::MAX)
+                .limits(Limits::new().call_timeout(Duration::MAX).load_timeout(Duration::MAX))
                 .refresh(RefreshPolicy::new().max_age(Duration::from_secs(10)));
             let config = loaded(loader, &store).await;
             store.put("/huge/host", "b");
@@ -242,8 +242,8 @@ fn call_and_load_timeouts() {
             let stalled = crate::support::faulty::Scripted::new(store.clone());
             stalled.stall(true);
             for (loader, after) in [
-                (Small::loader().call_timeout(Duration::MAX), 8),
-                (Small::loader().load_timeout(Duration::MAX), 6),
+                (Small::loader().limits(Limits::new().call_timeout(Duration::MAX)), 8),
+                (Small::loader().limits(Limits::new().load_timeout(Duration::MAX)), 6),
             ] {
                 let started = tokio::time::Instant::now();
                 let err = loader.source(stalled.clone()).load().await.unwrap_err();

@@ -61,7 +61,7 @@ fn slow_small_source(delay: Duration) -> (MemorySource, Faulty) {
 fn live_is_clone_send_sync() {
     fn assert<T: Clone + Send + Sync + 'static>() {}
     assert::<Live<Small>>();
-    assert::<ssm_config::live::Derived<Small, String>>();
+    assert::<ssm_config::live::RebuiltOnRead<Small, String>>();
     assert::<ssm_config::Snapshot<Small>>();
 }
 
@@ -91,7 +91,7 @@ async fn reads_never_fetch_and_each_expiry_refreshes_once() {
     );
 }
 
-/// `max_age = "1m30s"` is the `Duration` `Loader::max_age` would take:
+/// `max_age = "1m30s"` is the `Duration` `RefreshPolicy::max_age` would take:
 /// 90 s, not 1 or 130.
 #[tokio::test(start_paused = true)]
 async fn max_age_written_as_a_duration_is_that_many_seconds() {
@@ -346,7 +346,8 @@ async fn pinned_versions_stay_while_the_latest_moves() {
     memory.put("/live/host", "b");
     let c = config.refresh().await.unwrap();
     assert_eq!((c.host.as_str(), c.pinned.as_str()), ("b", "p1"));
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     assert_eq!(metadata.field("host").unwrap().version, 2);
     assert_eq!(metadata.field("pinned").unwrap().version, 1);
     assert_eq!(
@@ -540,4 +541,35 @@ async fn the_refresh_policy_reaches_the_handle_whole() {
         "one call for the one name: the replaced policy's watch is not read"
     );
     assert_eq!(replaced.max_age(), Some(Duration::from_secs(20)));
+}
+
+/// A watched name the load's rulebook refuses fails the load before any
+/// call: the group is not read for a load that cannot succeed.
+#[tokio::test(start_paused = true)]
+async fn a_watched_name_the_load_refuses_costs_no_call() {
+    let source = MemorySource::new();
+    source.put("/policy/host", "a");
+    for name in [
+        "/{SSM_CONFIG_TEST_NEVER_SET}/version",
+        "",
+        "/policy/version:3",
+        "/policy/version/",
+    ] {
+        let error = WithMaxAge::loader()
+            .source(source.clone())
+            .refresh(RefreshPolicy::new().watch(name))
+            .load()
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("watch {name:?} loaded"));
+        assert_eq!(source.calls().get_parameters, 0, "watch {name:?}: {error}");
+    }
+    let error = WithMaxAge::loader()
+        .source(source.clone())
+        .refresh(RefreshPolicy::new().watch("/policy/version:3"))
+        .load()
+        .await
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("field `watch`:"), "{error}");
 }

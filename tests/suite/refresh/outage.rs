@@ -55,8 +55,11 @@ mod stalled_store {
 
         let err = Small::loader()
             .source(source.clone())
-            .call_timeout(Duration::from_secs(30))
-            .load_timeout(Duration::from_secs(3))
+            .limits(
+                ssm_config::source::Limits::new()
+                    .call_timeout(Duration::from_secs(30))
+                    .load_timeout(Duration::from_secs(3)),
+            )
             .load()
             .await
             .unwrap_err();
@@ -284,7 +287,7 @@ mod panics {
             assert!((2..=60).contains(&calls), "{calls} calls in ten max ages");
             let status = config.status();
             assert_eq!(status.last_error.unwrap().kind, ErrorKind::Panicked);
-            assert_eq!(status.refresher, ssm_config::live::Refresher::Running);
+            assert_eq!(status.refresher, ssm_config::live::RefresherState::Running);
             assert_eq!(config.get().host, "db");
         });
     }
@@ -543,7 +546,7 @@ mod throttling {
         let source = Counting::new(faulty);
         let err = Wide::loader()
             .source(source.clone())
-            .max_concurrency(1)
+            .limits(ssm_config::source::Limits::new().max_concurrency(1))
             .load()
             .await
             .unwrap_err();
@@ -640,13 +643,16 @@ mod pacing {
             // overlap but for the bound.
             let config = Wide::loader()
                 .source(source.clone())
-                .max_concurrency(1)
+                .limits(
+                    ssm_config::source::Limits::new()
+                        .max_concurrency(1)
+                        .load_timeout(Duration::from_secs(60)),
+                )
                 .refresh(
                     RefreshPolicy::new()
                         .max_age(Duration::from_secs(300))
                         .ahead_of_expiry(AheadOfExpiry::new().pace(Duration::from_secs(10))),
                 )
-                .load_timeout(Duration::from_secs(60))
                 .load()
                 .await
                 .unwrap();

@@ -5,6 +5,7 @@
 //! timed-out read is a failed check that keeps the snapshot.
 
 use ssm_config::live::RefreshPolicy;
+use ssm_config::source::Limits;
 use std::time::Duration;
 
 use crate::support::bound::on_paused_clock;
@@ -47,12 +48,12 @@ fn a_load_whose_watched_read_stalls_fails_within_the_call_timeout() {
             (Duration::from_secs(6), Small::loader()),
             (
                 Duration::from_secs(2),
-                Small::loader().call_timeout(Duration::from_secs(2)),
+                Small::loader().limits(Limits::new().call_timeout(Duration::from_secs(2))),
             ),
             // The read is the whole of its load: the load timeout holds too.
             (
                 Duration::from_secs(1),
-                Small::loader().load_timeout(Duration::from_secs(1)),
+                Small::loader().limits(Limits::new().load_timeout(Duration::from_secs(1))),
             ),
         ] {
             let started = Instant::now();
@@ -84,7 +85,7 @@ fn a_stalled_watched_read_is_a_failed_check_that_ends() {
         let config = Small::loader()
             .source(source.clone())
             .refresh(RefreshPolicy::new().max_age(max_age).watch(WATCHED))
-            .call_timeout(call_timeout)
+            .limits(Limits::new().call_timeout(call_timeout))
             .load()
             .await
             .unwrap();

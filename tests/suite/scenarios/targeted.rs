@@ -103,7 +103,7 @@ pub async fn targeted_update_reads_only_that_name(b: &impl Backend) {
     seed(b, "update").await;
     let (config, source) = loaded(b, "update").await;
     let before = config.get();
-    let loaded_at = (config.loaded_at(), config.metadata().loaded_at());
+    let loaded_at = (config.loaded_at(), config.get().metadata().loaded_at());
     let version = b.put(&at("update", "host"), "db-2").await;
     apply(&config, change(&at("update", "host"), "Update")).await;
     let after = config.get();
@@ -117,7 +117,8 @@ pub async fn targeted_update_reads_only_that_name(b: &impl Backend) {
         clone_of(&before),
         "everything else as it was"
     );
-    let metadata = config.metadata();
+    let snapshot = config.get();
+    let metadata = snapshot.metadata();
     let host = metadata
         .parameter(&at("update", "host"))
         .expect("the provenance of host");

@@ -151,7 +151,8 @@ async fn the_script_creates_what_a_load_then_reads() {
     assert_eq!(c.cache.ttl_secs, 60);
     assert_eq!(c.timeout_ms, None);
     assert!(c.workers.is_empty());
-    let read = config.metadata();
+    let snapshot = config.get();
+    let read = snapshot.metadata();
     assert_eq!(
         read.parameter("/prod/orders/db/password").unwrap().kind,
         ParameterType::SecureString

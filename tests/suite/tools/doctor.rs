@@ -2,6 +2,7 @@
 //! that never stops at the first problem. Denials come from a proxy in
 //! front of moto that answers as IAM and KMS do (moto enforces neither).
 
+use ssm_config::source::Limits;
 use std::collections::BTreeMap;
 
 use ssm_config::doctor::{Finding, Report, Severity};
@@ -116,7 +117,7 @@ async fn every_row_kind_against_moto() {
     assert_eq!(report.rows.len(), 16, "{shown}");
     assert!(!report.would_load, "{shown}");
     assert!(
-        shown.starts_with("check of `Checked` against AWS SSM"),
+        shown.starts_with("diagnosis of `Checked` against AWS SSM"),
         "{shown}"
     );
     assert!(
@@ -459,7 +460,7 @@ fn follow_up_calls_that_stall_are_reported_as_timeouts() {
         let started = tokio::time::Instant::now();
         let checking = Pair::loader()
             .source(StallsAlone(store))
-            .call_timeout(std::time::Duration::from_secs(2))
+            .limits(Limits::new().call_timeout(std::time::Duration::from_secs(2)))
             .diagnose();
         let report = tokio::time::timeout(std::time::Duration::from_secs(600), checking)
             .await
