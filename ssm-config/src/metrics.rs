@@ -67,9 +67,9 @@ mod recorded {
         }
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// `change` is an operation AWS sends, or `unknown`: never an
     /// event's own text, which would let events mint labels.
+    #[cfg(feature = "events")]
     pub(crate) fn event(config: &'static str, result: &'static str, change: Option<&'static str>) {
         let change = change.unwrap_or("none");
         metrics::counter!(
@@ -102,7 +102,7 @@ mod unrecorded {
 
     pub(crate) fn operation(_: &'static str, _: Operation, _: bool, _: Duration) {}
     pub(crate) fn calls(_: &'static str, _: &Calls) {}
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
+    #[cfg(feature = "events")]
     pub(crate) fn event(_: &'static str, _: &'static str, _: Option<&'static str>) {}
     pub(crate) fn health(_: &'static str, _: Duration, _: u32) {}
     pub(crate) fn snapshot_age(_: &'static str, _: Duration) {}

@@ -32,10 +32,10 @@ pub(crate) fn referenced_secret(name: &str) -> Option<&str> {
         .strip_prefix('/')
 }
 
-#[cfg_attr(not(feature = "events"), allow(dead_code))]
 /// Checks a whole name given at run time: a secret reference by the
 /// secret-name rules, an ARN by the ARN rules, anything else by the
 /// parameter-name rules.
+#[cfg(any(feature = "untyped", feature = "file", feature = "events"))]
 pub(crate) fn check_name(name: &str) -> Result<(), String> {
     if rules::is_arn(name) {
         return match name.contains(['{', '}']) {
@@ -81,6 +81,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(any(feature = "untyped", feature = "file", feature = "events"))]
     fn arns_name_a_parameter_in_their_account() {
         let arn = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/x";
         assert_eq!(arn_name(arn), Some("/shared/x"));
@@ -91,6 +92,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(any(feature = "untyped", feature = "file", feature = "events"))]
     fn secret_references_take_secret_names() {
         assert_eq!(check_name("/aws/reference/secretsmanager/db+x"), Ok(()));
         assert_eq!(

@@ -1,8 +1,5 @@
 //! [`EventError`]: an event that is not a Parameter Store change, or
 //! cannot be acted on.
-// Parsed and tracked for change events; without the `events` feature the
-// refresh still carries them, but nothing makes one.
-#![cfg_attr(not(feature = "events"), allow(dead_code))]
 
 /// An event that is not a Parameter Store change, or cannot be acted on.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -1,8 +1,5 @@
 //! What change events have done so far, and the refresh they may have
 //! scheduled: the state a live handle keeps for them.
-// Parsed and tracked for change events; without the `events` feature the
-// refresh still carries them, but nothing makes one.
-#![cfg_attr(not(feature = "events"), allow(dead_code))]
 
 use tokio::time::Instant;
 

@@ -96,10 +96,10 @@ impl<T: SsmConfig> Shared<T> {
 /// What a refresh that panicked outside the load's own guards was doing.
 const OUTSIDE_THE_LOAD: &str = "refreshing";
 
-#[cfg_attr(not(feature = "events"), allow(dead_code))]
 /// Whether `error` is that of a refresh that did not end by itself: its
 /// load panicked outside the load's own guards (in a source, say), or its
 /// runtime shut down. Neither says anything of the values it was reading.
+#[cfg(feature = "events")]
 pub(super) fn cut_off(error: &Error) -> bool {
     error.problems().iter().any(|problem| match problem {
         Problem::Panicked {

@@ -82,9 +82,9 @@ impl Health {
         due.saturating_duration_since(Instant::now())
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// Time left in the backoff that follows a failure (at least 10 ms, so
     /// a retry loop cannot spin).
+    #[cfg(feature = "events")]
     pub fn until_retry(&self) -> Duration {
         let retry = self.retry_not_before.unwrap_or_else(Instant::now);
         retry

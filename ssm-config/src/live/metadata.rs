@@ -34,6 +34,7 @@ impl Metadata {
 
     /// This metadata, for a snapshot built on one whose values were all
     /// read at `loaded_at`.
+    #[cfg(feature = "events")]
     pub(crate) fn built_on(self, loaded_at: SystemTime) -> Self {
         Metadata { loaded_at, ..self }
     }

@@ -6,7 +6,9 @@ mod ahead_of_expiry;
 #[cfg(feature = "events")]
 mod applied;
 mod backoff;
+#[cfg(feature = "events")]
 mod event_error;
+#[cfg(feature = "events")]
 mod event_state;
 #[cfg(feature = "events")]
 mod events;
@@ -17,7 +19,14 @@ mod into_change;
 mod last_error;
 pub(crate) mod metadata;
 mod on_error;
+#[cfg(feature = "events")]
 mod parameter_change;
+/// Without the `events` feature no change event reaches a handle: the
+/// changes a refresh is for are always none.
+#[cfg(not(feature = "events"))]
+mod parameter_change {
+    pub(crate) enum ParameterChange {}
+}
 mod parameter_metadata;
 mod rebuild_status;
 mod rebuilt_in_task;
@@ -28,6 +37,7 @@ mod refresher;
 mod refresher_state;
 mod snapshot;
 mod status;
+#[cfg(feature = "events")]
 mod targets;
 mod watched;
 

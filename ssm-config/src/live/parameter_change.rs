@@ -1,9 +1,6 @@
 //! What a change event says: EventBridge's "Parameter Store Change" and
 //! Secrets Manager's CloudTrail events, read into a [`ParameterChange`]
 //! (or recognised as another AWS event that changes nothing).
-// Parsed and tracked for change events; without the `events` feature the
-// refresh still carries them, but nothing makes one.
-#![cfg_attr(not(feature = "events"), allow(dead_code))]
 
 use serde_json::Value;
 

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::RefreshPolicy;
+#[cfg(feature = "events")]
 use super::event_state::Events;
 use super::health::Health;
 use super::last_error::LastError;
@@ -23,6 +24,7 @@ use super::parameter_change::ParameterChange;
 use super::refresher_state::RefresherState;
 use super::snapshot::Published;
 use super::status::Status;
+#[cfg(feature = "events")]
 use super::targets::{self, EventReads};
 use super::watched::{Verdict, Watch};
 use tracing::Instrument;
@@ -58,8 +60,10 @@ enum Read {
     /// The whole group (or, in watch mode, the watched parameter).
     Whole,
     /// The names change events named.
+    #[cfg(feature = "events")]
     Some,
     /// Nothing: the changes name nothing the snapshot reads any more.
+    #[cfg(feature = "events")]
     Nothing,
 }
 
@@ -77,6 +81,7 @@ pub(crate) struct Shared<T> {
     watch: Option<Watch>,
     pub(super) flights: AtomicU64,
     health: Mutex<Health>,
+    #[cfg(feature = "events")]
     events: Mutex<Events>,
     /// What a refresh cut short by throttling or a timeout did read, for
     /// the next attempt to keep.
@@ -103,6 +108,7 @@ impl<T: SsmConfig> Shared<T> {
                 metadata: Arc::new(loaded.metadata),
                 fingerprint: loaded.fingerprint,
                 loaded_at: now,
+                #[cfg(feature = "events")]
                 bound: Arc::new(loaded.bound),
             }),
             group,
@@ -113,6 +119,7 @@ impl<T: SsmConfig> Shared<T> {
             watch,
             flights: AtomicU64::new(0),
             health: Mutex::new(Health::loaded(now)),
+            #[cfg(feature = "events")]
             events: Mutex::default(),
             carried: Mutex::default(),
             refresher: AtomicU8::new(RefresherState::NotScheduled as u8),
@@ -124,12 +131,13 @@ impl<T: SsmConfig> Shared<T> {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
+    #[cfg(feature = "events")]
     pub(crate) fn events(&self) -> MutexGuard<'_, Events> {
         self.events.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// Waits for the refresh under way, if any, to end.
+    #[cfg(feature = "events")]
     pub async fn settle(&self) {
         let running = self
             .flight
@@ -151,8 +159,8 @@ impl<T: SsmConfig> Shared<T> {
         self.health().until_due(period)
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// See [`Health::until_retry`].
+    #[cfg(feature = "events")]
     pub fn until_retry(&self) -> Duration {
         self.health().until_retry()
     }
@@ -181,9 +189,9 @@ impl<T: SsmConfig> Shared<T> {
         self.fly(kind, pace, Arc::default()).await
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// A refresh for `changes` (see [`targets`](super::targets)): after
     /// any refresh under way, unless that is a full load, which serves.
+    #[cfg(feature = "events")]
     pub async fn refresh_for_changes(
         self: &Arc<Self>,
         changes: Arc<[ParameterChange]>,
@@ -212,8 +220,10 @@ impl<T: SsmConfig> Shared<T> {
         observation.finish(outcome.as_ref().map(|_| None));
         match read {
             Read::Whole => self.record(&outcome, true),
+            #[cfg(feature = "events")]
             Read::Some => self.record(&outcome, false),
             // Changes the snapshot no longer reads: nothing was tried.
+            #[cfg(feature = "events")]
             Read::Nothing => {}
         }
         let failures = self.health().consecutive_failures;
@@ -227,8 +237,10 @@ impl<T: SsmConfig> Shared<T> {
         &self,
         kind: Kind,
         pace: Duration,
+        #[cfg_attr(not(feature = "events"), expect(unused_variables))]
         changes: &[ParameterChange],
     ) -> (Outcome<T>, Read) {
+        #[cfg(feature = "events")]
         if kind == Kind::Targeted {
             let base = self.current.load_full();
             let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
@@ -288,9 +300,9 @@ impl<T: SsmConfig> Shared<T> {
         self.carried.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// A change event named `name`: what an earlier attempt read of it is
     /// out of date.
+    #[cfg(feature = "events")]
     pub fn forget_carried(&self, name: &str) {
         self.carried().forget(name);
     }
@@ -305,6 +317,7 @@ impl<T: SsmConfig> Shared<T> {
             metadata: Arc::clone(&current.metadata),
             fingerprint: current.fingerprint,
             loaded_at: Instant::now(),
+            #[cfg(feature = "events")]
             bound: Arc::clone(&current.bound),
         });
         self.current.store(Arc::clone(&confirmed));
@@ -334,6 +347,7 @@ impl<T: SsmConfig> Shared<T> {
             metadata: Arc::new(loaded.metadata),
             fingerprint: loaded.fingerprint,
             loaded_at,
+            #[cfg(feature = "events")]
             bound: Arc::new(loaded.bound),
         });
         self.current.store(Arc::clone(&published));
@@ -345,8 +359,8 @@ impl<T: SsmConfig> Shared<T> {
         published
     }
 
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     /// What `change` calls for, given what the current snapshot read.
+    #[cfg(feature = "events")]
     pub fn reads_for(&self, change: &ParameterChange) -> EventReads {
         let watched = self.watch.as_ref().map(|watch| watch.name.as_str());
         targets::reads_for(change, &self.current.load().bound, watched)
@@ -359,6 +373,7 @@ impl<T: SsmConfig> Shared<T> {
     pub fn status(&self) -> Status {
         let loaded_at = self.current.load().loaded_at;
         crate::metrics::snapshot_age(T::DESCRIPTION.type_name, loaded_at.elapsed());
+        #[cfg(feature = "events")]
         let (events_applied, events_ignored, events_refused) = {
             let events = self.events();
             (events.applied, events.ignored, events.refused)
@@ -375,8 +390,11 @@ impl<T: SsmConfig> Shared<T> {
             }),
             consecutive_failures: health.consecutive_failures,
             refresher: RefresherState::from_u8(self.refresher.load(Ordering::Acquire)),
+            #[cfg(feature = "events")]
             events_applied,
+            #[cfg(feature = "events")]
             events_ignored,
+            #[cfg(feature = "events")]
             events_refused,
         }
     }

@@ -49,7 +49,9 @@ pub struct RefreshPolicy {
     pub(crate) ahead_of_expiry: Option<AheadOfExpiry>,
     pub(crate) watch: Option<String>,
     pub(crate) full_reload_every: Duration,
+    #[cfg(feature = "events")]
     pub(crate) event_refresh_interval: Duration,
+    #[cfg(feature = "events")]
     pub(crate) event_spread: Duration,
     pub(crate) on_error_interval: Duration,
 }
@@ -61,7 +63,9 @@ impl Default for RefreshPolicy {
             ahead_of_expiry: None,
             watch: None,
             full_reload_every: Duration::from_secs(24 * 60 * 60),
+            #[cfg(feature = "events")]
             event_refresh_interval: Duration::from_secs(1),
+            #[cfg(feature = "events")]
             event_spread: Duration::from_secs(1),
             on_error_interval: Duration::from_secs(5),
         }
@@ -132,6 +136,8 @@ impl RefreshPolicy {
     /// ([`Live::apply_event`](crate::Live::apply_event), default 1 s): a
     /// burst of events costs one refresh, and the last change is never
     /// lost.
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
     pub fn event_refresh_interval(mut self, interval: Duration) -> Self {
         self.event_refresh_interval = interval;
         self
@@ -143,6 +149,8 @@ impl RefreshPolicy {
     /// receives one event spreads its refreshes over the window; the fleet
     /// guide says [how wide](crate::guide::fleet#sizing-the-event-window)
     /// keeps the wave under SSM's quota.
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
     pub fn event_spread(mut self, window: Duration) -> Self {
         self.event_spread = window;
         self

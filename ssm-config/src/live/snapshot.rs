@@ -9,6 +9,7 @@ use arc_swap::Guard;
 use tokio::time::Instant;
 
 use super::metadata::Metadata;
+#[cfg(feature = "events")]
 use crate::pipeline::Bound;
 
 /// One load's result, as readers see it.
@@ -18,6 +19,7 @@ pub(crate) struct Published<T> {
     pub fingerprint: u64,
     pub loaded_at: Instant,
     /// What the load read, for matching change events.
+    #[cfg(feature = "events")]
     pub bound: Arc<Bound>,
 }
 

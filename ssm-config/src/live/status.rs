@@ -56,11 +56,17 @@ pub struct Status {
     pub refresher: RefresherState,
     /// Change events that concerned this configuration
     /// ([`Live::apply_event`](super::Live::apply_event)).
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
     pub events_applied: u64,
     /// Change events that named nothing it reads.
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
     pub events_ignored: u64,
     /// Change events refused because they name a parameter by a name SSM's
     /// naming rules refuse: forged or garbled
     /// ([`Applied::Refused`](super::Applied::Refused)).
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
     pub events_refused: u64,
 }

@@ -13,7 +13,7 @@ use crate::pipeline::fetched::Fetched;
 use crate::pipeline::known::Known;
 use crate::pipeline::resolve::{self, Overrides, Resolution};
 use crate::pipeline::stand_ins::{self, SecretOverrides, StandIn};
-use crate::pipeline::strays::{self, Stray};
+use crate::pipeline::strays;
 use crate::source::Limits;
 use crate::source::{ForPrefix, ParameterSource};
 
@@ -43,6 +43,7 @@ pub(crate) enum Reuse<'a> {
     Carried(&'a mut Carried),
     /// What the current snapshot read, with the names a change event named
     /// read again: a targeted refresh.
+    #[cfg(feature = "events")]
     Known(&'a dyn Known),
 }
 
@@ -54,8 +55,8 @@ pub(crate) struct Attempt<T> {
     pub fetched: Fetched,
     pub problems: Vec<Problem>,
     /// Entries no field reads, most likely typos: the doctor lists them.
-    #[cfg_attr(not(feature = "doctor"), allow(dead_code))]
-    pub strays: Vec<Stray>,
+    #[cfg(feature = "doctor")]
+    pub strays: Vec<strays::Stray>,
     /// Where values were looked for: the source's description.
     pub looked_in: String,
     secret_overrides: SecretOverrides,
@@ -86,6 +87,7 @@ impl<T: SsmConfig> Attempt<T> {
         let known: Option<&dyn Known> = match &reuse {
             Reuse::Nothing => None,
             Reuse::Carried(carried) => Some(&**carried),
+            #[cfg(feature = "events")]
             Reuse::Known(known) => Some(*known),
         };
         let fetched =
@@ -125,6 +127,7 @@ impl<T: SsmConfig> Attempt<T> {
             resolution,
             fetched,
             problems: Vec::new(),
+            #[cfg(feature = "doctor")]
             strays,
             looked_in: source.get().describe(),
             secret_overrides: settings.secret_overrides,

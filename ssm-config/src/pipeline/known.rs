@@ -3,10 +3,15 @@
 //! the current snapshot read with a few names read again (a targeted
 //! refresh's [`Patched`]).
 
+#[cfg(feature = "events")]
 use std::collections::HashMap;
 
-use crate::pipeline::fetched::{Calls, Fetched, NameOutcome};
-use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+use crate::pipeline::fetched::Calls;
+#[cfg(feature = "events")]
+use crate::pipeline::fetched::{Fetched, NameOutcome};
+#[cfg(feature = "events")]
+use crate::pipeline::resolved::Requests;
+use crate::pipeline::resolved::{NameRequest, PathRequest};
 use crate::source::Parameter;
 
 /// Values a fetch takes as read: it asks the source only for the rest.
@@ -39,12 +44,14 @@ pub(crate) fn key(request: &NameRequest) -> NameKey {
 
 /// Everything one successful load read, name by name and walk by walk: what
 /// a targeted refresh starts from. Held by the snapshot it built.
+#[cfg(feature = "events")]
 #[derive(Debug, Default)]
 pub(crate) struct Read {
     names: HashMap<NameKey, Option<Parameter>>,
     paths: HashMap<PathRequest, Vec<Parameter>>,
 }
 
+#[cfg(feature = "events")]
 impl Read {
     /// What `fetched` read of `requests` (a call that failed read nothing).
     pub fn of(requests: &Requests, fetched: Fetched) -> Self {
@@ -68,6 +75,7 @@ impl Read {
     }
 }
 
+#[cfg(feature = "events")]
 impl Known for Read {
     fn name(&self, request: &NameRequest) -> Option<Option<&Parameter>> {
         self.names.get(&key(request)).map(Option::as_ref)
@@ -80,6 +88,7 @@ impl Known for Read {
 
 /// A snapshot's [`Read`] with some names read again and some walks
 /// patched: what a targeted refresh builds from.
+#[cfg(feature = "events")]
 pub(crate) struct Patched<'a> {
     base: &'a Read,
     names: HashMap<NameKey, Option<Parameter>>,
@@ -88,6 +97,7 @@ pub(crate) struct Patched<'a> {
     pub calls: Calls,
 }
 
+#[cfg(feature = "events")]
 impl<'a> Patched<'a> {
     pub fn new(base: &'a Read) -> Self {
         Patched {
@@ -130,6 +140,7 @@ impl<'a> Patched<'a> {
     }
 }
 
+#[cfg(feature = "events")]
 impl Known for Patched<'_> {
     fn name(&self, request: &NameRequest) -> Option<Option<&Parameter>> {
         match self.names.get(&key(request)) {

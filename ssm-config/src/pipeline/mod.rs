@@ -29,6 +29,7 @@ pub(crate) mod resolve;
 pub(crate) use resolve::resolved;
 pub(crate) mod stand_ins;
 pub(crate) mod strays;
+#[cfg(feature = "events")]
 pub(crate) mod targeted;
 
 use tracing::Instrument;
@@ -68,11 +69,13 @@ pub(crate) struct Loaded<T> {
     pub metadata: Metadata,
     pub fingerprint: u64,
     /// The names and paths this load read, for matching change events.
+    #[cfg(feature = "events")]
     pub bound: Bound,
 }
 
 /// What one load asked for and what it read: for matching change events,
 /// and for a targeted refresh to start from.
+#[cfg(feature = "events")]
 #[derive(Debug, Default)]
 pub(crate) struct Bound {
     /// The prefix the load read under, `{VAR}`s filled.
@@ -81,6 +84,7 @@ pub(crate) struct Bound {
     pub read: known::Read,
 }
 
+#[cfg(feature = "events")]
 impl Bound {
     /// The calls a full load of the same takes, about: one per ten names,
     /// and one per page of ten (at least one) per walk.
@@ -246,11 +250,13 @@ pub(crate) async fn load_from<T: SsmConfig>(
         Some(value) if problems.is_empty() => {
             let (metadata, fingerprint) =
                 metadata::describe(&resolution.root, &resolution.requests, &fetched);
+            #[cfg(feature = "events")]
             let read = known::Read::of(&resolution.requests, fetched);
             Ok(Loaded {
                 value,
                 metadata,
                 fingerprint,
+                #[cfg(feature = "events")]
                 bound: Bound {
                     prefix: resolution.prefix,
                     requests: resolution.requests,

@@ -53,6 +53,7 @@ pub(crate) struct PathRequest {
 impl PathRequest {
     /// Whether `name` is one of the parameters this walk reads: below the
     /// path, and a direct child unless the walk descends.
+    #[cfg(feature = "events")]
     pub fn holds(&self, name: &str) -> bool {
         let base = self.path.trim_end_matches('/');
         match name
@@ -105,7 +106,7 @@ pub(crate) enum Leaf<'a> {
         key: Option<&'static str>,
         value: &'a ValueDescription,
         /// The variable that would override it, had it been set.
-        #[cfg_attr(not(feature = "doctor"), allow(dead_code))]
+        #[cfg_attr(not(feature = "doctor"), expect(dead_code, reason = "the doctor's"))]
         env: Option<&'a str>,
     },
     /// Every parameter under a path, read with `GetParametersByPath`.
@@ -113,7 +114,7 @@ pub(crate) enum Leaf<'a> {
         field: &'a str,
         request: &'a PathRequest,
         /// The index of `request` in [`Requests::paths`].
-        #[cfg_attr(not(feature = "doctor"), allow(dead_code))]
+        #[cfg_attr(not(feature = "doctor"), expect(dead_code, reason = "the doctor's"))]
         index: usize,
         value: &'a ValueDescription,
     },
@@ -127,7 +128,7 @@ pub(crate) enum Leaf<'a> {
     },
     /// A name that could not be made (its problem is recorded), with the
     /// name as written, `{VAR}`s unfilled.
-    #[cfg_attr(not(feature = "doctor"), allow(dead_code))]
+    #[cfg_attr(not(feature = "doctor"), expect(dead_code, reason = "the doctor's"))]
     Unresolved { field: &'a str, template: &'a str },
 }
 
