@@ -1,50 +1,51 @@
-//! Release-ready: the workspace packages and verifies, the three published
-//! crates in publish order, each with its README and both license texts.
+//! Release-ready: the three published crates package in publish order, each
+//! with its README and both license texts, and what is packaged compiles on
+//! its own, warning-free. The packages are unpacked and checked as a user's
+//! crate takes them from the registry, with their default features; that is
+//! the graph the feature-set checks resolve, so the check shares their
+//! target directory and checks only the three crates themselves.
+//! (`cargo package`'s own verification would build the SDK once more.)
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::support::cargo;
+
+const PUBLISHED: [&str; 3] = ["ssm-config-rules", "ssm-config-derive", "ssm-config"];
 
 #[test]
-fn the_workspace_packages_with_readmes_and_licenses() {
-    let workspace = env!("CARGO_MANIFEST_DIR");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut child = Command::new(cargo)
-        .args(["package", "--workspace", "--locked", "--allow-dirty"])
-        .current_dir(workspace)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    // Bounded: packaging reuses what the test build compiled.
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(900) {
-            let _ = child.kill();
-            panic!("`cargo package` did not finish in 15 minutes");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let mut log = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
-    assert!(status.success(), "{log}");
-    let verified: Vec<&str> = log
+fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packages() {
+    let workspace = cargo::workspace();
+    let run = cargo::cargo(
+        workspace,
+        &[
+            "package",
+            "--workspace",
+            "--locked",
+            "--allow-dirty",
+            "--no-verify",
+        ],
+    );
+    assert!(run.success, "{}", run.stderr);
+    let packaged: Vec<&str> = run
+        .stderr
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("Verifying "))
+        .filter_map(|line| line.trim().strip_prefix("Packaging "))
         .map(|rest| rest.split(' ').next().unwrap_or(rest))
+        .filter(|name| PUBLISHED.contains(name))
         .collect();
-    let published = ["ssm-config-rules", "ssm-config-derive", "ssm-config"];
-    let order: Vec<&str> = verified
-        .iter()
-        .copied()
-        .filter(|name| published.contains(name))
-        .collect();
-    assert_eq!(order, published, "verified in publish order:\n{log}");
-    for name in published {
+    assert_eq!(
+        packaged, PUBLISHED,
+        "packaged in publish order:\n{}",
+        run.stderr
+    );
+
+    let unpacked = format!("{workspace}/target/package/unpacked");
+    let _ = std::fs::remove_dir_all(&unpacked);
+    std::fs::create_dir_all(&unpacked).unwrap();
+    for name in PUBLISHED {
         let file = format!("{workspace}/target/package/{name}-0.1.0.crate");
-        let listed = Command::new("tar").args(["tzf", &file]).output().unwrap();
+        let listed = std::process::Command::new("tar")
+            .args(["tzf", &file])
+            .output()
+            .unwrap();
         let listed = String::from_utf8_lossy(&listed.stdout);
         for part in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
             assert!(
@@ -52,5 +53,38 @@ fn the_workspace_packages_with_readmes_and_licenses() {
                 "{name} carries {part}:\n{listed}"
             );
         }
+        let status = std::process::Command::new("tar")
+            .args(["xzf", &file, "-C", &unpacked])
+            .status()
+            .unwrap();
+        assert!(status.success(), "unpacking {file}");
+    }
+
+    // The packaged manifests name each other by version, as the registry
+    // will serve them; the patches stand in for the registry.
+    let patches: String = PUBLISHED
+        .iter()
+        .map(|name| format!("{name} = {{ path = \"{unpacked}/{name}-0.1.0\" }}\n"))
+        .collect();
+    let user = format!("{}/packaged-user", cargo::checks_target_dir());
+    cargo::scratch_crate(
+        &user,
+        "packaged-user",
+        &format!("[dependencies]\nssm-config = \"=0.1.0\"\n\n[patch.crates-io]\n{patches}"),
+        "pub use ssm_config::SsmConfig;\n",
+    );
+    let (success, diagnostics, stderr) = cargo::check(&user, &[]);
+    assert!(
+        success && diagnostics.is_empty(),
+        "the packaged crates do not check cleanly:\n{diagnostics}\n{stderr}"
+    );
+    for name in PUBLISHED {
+        assert!(
+            stderr.contains(&format!("Checking {name} v0.1.0 ({unpacked}/{name}-0.1.0)"))
+                || stderr.contains(&format!(
+                    "Compiling {name} v0.1.0 ({unpacked}/{name}-0.1.0)"
+                )),
+            "{name} was checked from its package:\n{stderr}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! A default written as text goes through the field's conversion on every
 //! load: one that cannot convert fails each load, not only the first one
 //! where the parameter happens to be missing. (Defaults of standard scalar
-//! types are checked at compile time: `tests/ui/default_does_not_convert.rs`.)
+//! types are checked at compile time: `tests/compile-fail/ui/default_does_not_convert.rs`.)
 
 use std::str::FromStr;
 

@@ -132,21 +132,15 @@ impl Backend for Emulator {
     }
     async fn put_secret(&self, name: &str, value: &str) {
         self.secrets
-            .create_secret()
-            .name(name)
-            .secret_string(value)
-            .send()
+            .create_secret(name, value)
             .await
-            .unwrap_or_else(|e| panic!("creating secret {name}: {e:?}"));
+            .unwrap_or_else(|e| panic!("creating secret {name}: {e}"));
     }
     async fn put_secret_value(&self, name: &str, value: &str) {
         self.secrets
-            .put_secret_value()
-            .secret_id(name)
-            .secret_string(value)
-            .send()
+            .put_secret_value(name, value)
             .await
-            .unwrap_or_else(|e| panic!("putting a value of secret {name}: {e:?}"));
+            .unwrap_or_else(|e| panic!("putting a value of secret {name}: {e}"));
     }
     async fn delete(&self, name: &str) {
         self.ssm

@@ -27,7 +27,7 @@ static TURN: Mutex<()> = Mutex::const_new(());
 pub struct Emulator {
     pub endpoint: String,
     pub ssm: aws_sdk_ssm::Client,
-    pub secrets: aws_sdk_secretsmanager::Client,
+    pub secrets: SecretsManager,
     _turn: MutexGuard<'static, ()>,
 }
 
@@ -69,7 +69,7 @@ impl Emulator {
         reset(port).await;
         Some(Emulator {
             ssm: ssm_client(&endpoint),
-            secrets: secrets_client(&endpoint),
+            secrets: SecretsManager { port },
             endpoint,
             _turn: turn,
         })
@@ -102,16 +102,40 @@ pub fn ssm_config(endpoint: &str) -> aws_sdk_ssm::config::Builder {
         .endpoint_url(endpoint)
 }
 
-fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version_latest()
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
-            "testing", "testing", None, None, "tests",
-        ))
-        .endpoint_url(endpoint)
-        .build();
-    aws_sdk_secretsmanager::Client::from_conf(config)
+/// Seeds Secrets Manager in the emulator with its JSON protocol over plain
+/// HTTP: the tests need two of its calls, which do not justify building a
+/// second AWS SDK into every test build (and the examples beside them).
+/// moto picks the service from the credential scope and checks no signature.
+pub struct SecretsManager {
+    port: u16,
+}
+
+impl SecretsManager {
+    /// `CreateSecret` with a string value.
+    pub async fn create_secret(&self, name: &str, value: &str) -> Result<(), String> {
+        let body = serde_json::json!({ "Name": name, "SecretString": value });
+        self.call("CreateSecret", &body).await
+    }
+
+    /// `PutSecretValue`: a new current version of an existing secret.
+    pub async fn put_secret_value(&self, name: &str, value: &str) -> Result<(), String> {
+        let body = serde_json::json!({ "SecretId": name, "SecretString": value });
+        self.call("PutSecretValue", &body).await
+    }
+
+    async fn call(&self, operation: &str, body: &serde_json::Value) -> Result<(), String> {
+        let body = body.to_string();
+        let headers = format!(
+            "X-Amz-Target: secretsmanager.{operation}\r\n\
+             Content-Type: application/x-amz-json-1.1\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0\r\n"
+        );
+        let (status, answer) = post(self.port, "/", &headers, &body).await;
+        match status {
+            200 => Ok(()),
+            _ => Err(format!("{operation} answered {status}: {answer}")),
+        }
+    }
 }
 
 fn start_server() -> Result<Server, String> {
@@ -215,24 +239,34 @@ fn wait_until_ready(port: u16) -> Result<(), String> {
 }
 
 async fn reset(port: u16) {
+    let (status, answer) = post(port, "/moto-api/reset", "", "").await;
+    assert_eq!(status, 200, "moto reset failed: {answer}");
+}
+
+/// One HTTP/1.1 POST to the emulator, on a connection of its own; the status
+/// code and the whole answer.
+async fn post(port: u16, path: &str, headers: &str, body: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connect to moto");
     let request = format!(
-        "POST /moto-api/reset HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     );
     stream
         .write_all(request.as_bytes())
         .await
-        .expect("send reset");
+        .expect("send to moto");
     let mut response = Vec::new();
     stream
         .read_to_end(&mut response)
         .await
-        .expect("read reset answer");
-    let status = String::from_utf8_lossy(&response);
-    assert!(
-        status.starts_with("HTTP/1.1 200") || status.starts_with("HTTP/1.0 200"),
-        "moto reset failed: {status}"
-    );
+        .expect("read moto's answer");
+    let answer = String::from_utf8_lossy(&response).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, answer)
 }

@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod bound;
+pub mod cargo;
 pub mod counting;
 pub mod emulator;
 pub mod faulty;
