@@ -114,6 +114,10 @@
 //! not depend on them itself.
 
 #![warn(missing_docs)]
+// The default level, stated: the check without features runs with
+// trybuild's flags (`-A dead_code`, see `tests/suite/support/cargo.rs`),
+// and code a feature leaves unused must still show there.
+#![warn(dead_code)]
 // The crate docs and guides link the optional tools by name; without
 // their features those items do not exist and the links cannot resolve.
 #![cfg_attr(
@@ -204,10 +208,9 @@ pub use serde_json;
 /// ```
 /// use ssm_config::{MemorySource, SsmConfig};
 ///
-/// /// Diagnoses any configuration, then loads it.
-/// async fn diagnose_then_fetch<T: SsmConfig>(source: MemorySource) -> Result<T, ssm_config::Error> {
-///     let report = T::loader().source(source.clone()).diagnose().await;
-///     assert!(report.would_load, "{report}");
+/// /// Prints what any configuration reads, then loads it.
+/// async fn plan_then_fetch<T: SsmConfig>(source: MemorySource) -> Result<T, ssm_config::Error> {
+///     println!("{}", T::loader().plan());
 ///     T::fetch(source).await
 /// }
 ///
@@ -219,7 +222,7 @@ pub use serde_json;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ssm_config::Error> {
 /// let source = MemorySource::new();
 /// source.put("/app/host", "db");
-/// let config: AppConfig = diagnose_then_fetch(source).await?;
+/// let config: AppConfig = plan_then_fetch(source).await?;
 /// assert_eq!(config.host, "db");
 /// # Ok(()) }
 /// ```

@@ -34,7 +34,7 @@ mod recorded {
     use std::time::Duration;
 
     use crate::operation::Operation;
-    use crate::pipeline::fetched::{Action, CallOutcome, Calls};
+    use crate::pipeline::fetch::fetched::{Action, CallOutcome, Calls};
 
     pub(crate) fn operation(config: &'static str, operation: Operation, ok: bool, took: Duration) {
         let outcome = if ok { "ok" } else { "error" };
@@ -98,7 +98,7 @@ mod unrecorded {
     use std::time::Duration;
 
     use crate::operation::Operation;
-    use crate::pipeline::fetched::Calls;
+    use crate::pipeline::fetch::fetched::Calls;
 
     pub(crate) fn operation(_: &'static str, _: Operation, _: bool, _: Duration) {}
     pub(crate) fn calls(_: &'static str, _: &Calls) {}

@@ -4,7 +4,7 @@
 
 use ssm_config_rules as rules;
 
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 
 /// Splits `name:selector` (or `ARN:selector`) into its parts.
 pub(crate) fn split_selector(full: &str) -> Result<(&str, Option<Selector>), String> {

@@ -9,8 +9,8 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use crate::error::{Error, ErrorKind};
-use crate::pipeline::fetched::{Action, CallOutcome, Calls};
-use crate::pipeline::resolved::Requests;
+use crate::pipeline::fetch::fetched::{Action, CallOutcome, Calls};
+use crate::pipeline::resolve::resolved::Requests;
 use crate::source::SourceErrorKind;
 
 pub(crate) use crate::operation::Operation;

@@ -1,25 +1,33 @@
 //! The feature sets that matter build warning-free. The test command builds
 //! `ssm-config` with every feature (this package's dev-dependency turns them
-//! all on); here `cargo check` sees the other two, in a target directory of
-//! their own: no features at all (the crate's unit tests included), and the
-//! defaults a service gets, which a crate outside the workspace then takes
-//! to see the tools absent.
+//! all on); here `cargo check` sees the other two: no features at all (the
+//! crate's unit tests included), and the defaults a service gets, which a
+//! crate outside the workspace then takes to see the tools absent.
 //!
-//! Each feature set checks the SDK once more, so the checks are kept to one
-//! dependency graph per set: the default check and the user crate resolve
-//! the same graph (no dev-dependencies), and share its checked crates.
+//! Each feature set checks the SDK once more, so each is kept to a graph
+//! another check needs anyway. Without features it is the graph of the
+//! derive's compile-fail cases, checked where trybuild checks them
+//! ([`cargo::check_beside_trybuild`]); with the defaults, the graph the
+//! user crate here and the release test's packaged crates resolve (no
+//! dev-dependencies), in the workspace's [`cargo::target_dir`].
 
 use crate::support::cargo;
 
 #[test]
 fn the_crate_checks_warning_free_with_no_features_and_with_its_defaults() {
-    check(&[
+    let no_features = [
         "-p",
         "ssm-config",
         "--lib",
         "--tests",
         "--no-default-features",
-    ]);
+    ];
+    let (success, diagnostics, stderr) = cargo::check_beside_trybuild(&no_features);
+    assert!(
+        success && diagnostics.is_empty(),
+        "`cargo check {}`:\n{diagnostics}\n{stderr}",
+        no_features.join(" ")
+    );
     // The library alone: its tests would bring the dev-dependencies'
     // features into the graph, and the SDK would be checked a third time.
     check(&["-p", "ssm-config", "--lib"]);
@@ -41,7 +49,7 @@ fn check(args: &[&str]) {
 /// tool.
 #[test]
 fn the_tools_are_absent_without_their_features() {
-    let user = format!("{}/defaults-user", cargo::checks_target_dir());
+    let user = cargo::scratch_dir("defaults-user");
     let workspace = cargo::workspace();
     cargo::scratch_crate(
         &user,

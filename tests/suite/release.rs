@@ -2,8 +2,8 @@
 //! with its README and both license texts, and what is packaged compiles on
 //! its own, warning-free. The packages are unpacked and checked as a user's
 //! crate takes them from the registry, with their default features; that is
-//! the graph the feature-set checks resolve, so the check shares their
-//! target directory and checks only the three crates themselves.
+//! the graph the check with the defaults in `feature_sets` resolves, so the
+//! check shares its crates and checks only the three crates themselves.
 //! (`cargo package`'s own verification would build the SDK once more.)
 
 use crate::support::cargo;
@@ -66,7 +66,7 @@ fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packag
         .iter()
         .map(|name| format!("{name} = {{ path = \"{unpacked}/{name}-0.1.0\" }}\n"))
         .collect();
-    let user = format!("{}/packaged-user", cargo::checks_target_dir());
+    let user = cargo::scratch_dir("packaged-user");
     cargo::scratch_crate(
         &user,
         "packaged-user",

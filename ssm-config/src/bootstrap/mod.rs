@@ -18,9 +18,9 @@ use crate::description::{Presence, StructDescription};
 use crate::error::Problem;
 use crate::name::{arn_name, referenced_secret};
 use crate::pipeline::resolve;
-use crate::pipeline::resolved::{Leaf, Node, Requests};
+use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::placeholder::placeholder;
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 use crate::source::ParameterType;
 use value_rules::NameKind;
 

@@ -6,8 +6,8 @@ use crate::description::{Presence, ValueDescription};
 use crate::error::Problem;
 use crate::origin::Origin;
 use crate::pipeline::build::origin_of;
-use crate::pipeline::fetched::{Fetched, NameOutcome};
-use crate::pipeline::resolved::{Leaf, Node, Requests};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
+use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::pipeline::stand_ins::StandIn;
 use crate::source::ParameterType;
 

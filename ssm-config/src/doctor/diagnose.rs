@@ -15,8 +15,8 @@ use crate::error::Problem;
 use crate::observe::{Observation, Operation};
 use crate::pipeline::attempt::{Attempt, Reuse, Settings};
 use crate::pipeline::deadline::Timed;
-use crate::pipeline::fetched::{Fetched, NameOutcome};
-use crate::pipeline::resolved::{NameRequest, Requests};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
+use crate::pipeline::resolve::resolved::{NameRequest, Requests};
 use crate::source::{ForPrefix, ParameterSource, SourceError, SourceErrorKind};
 
 pub(crate) async fn diagnose<T: SsmConfig>(

@@ -8,7 +8,7 @@ use crate::description::StructDescription;
 use crate::error::Problem;
 use crate::name::{arn_name, referenced_secret};
 use crate::pipeline::resolve;
-use crate::pipeline::resolved::{Leaf, Node, Requests};
+use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::source::ParameterType;
 
 use super::keys::{self, KeyRef};

@@ -8,8 +8,8 @@ use std::time::SystemTime;
 use crate::description::Presence;
 use crate::origin::Origin;
 use crate::pipeline::build::origin_of;
-use crate::pipeline::fetched::{Fetched, NameOutcome};
-use crate::pipeline::resolved::{Leaf, Node, Requests};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
+use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::source::Parameter;
 
 use super::ParameterMetadata;

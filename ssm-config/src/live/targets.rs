@@ -5,7 +5,7 @@
 use super::parameter_change::ParameterChange;
 use crate::pipeline::Bound;
 use crate::pipeline::targeted::Rereads;
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 
 /// What one or more change events call for.
 #[derive(Debug, PartialEq, Eq)]
@@ -152,7 +152,7 @@ pub(crate) fn reads_for(
 mod tests {
     use super::*;
     use crate::live::into_change::IntoChange;
-    use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+    use crate::pipeline::resolve::resolved::{NameRequest, PathRequest, Requests};
     use crate::source::{ParameterType, PathFilters};
 
     fn name(name: &str, selector: Option<Selector>) -> NameRequest {

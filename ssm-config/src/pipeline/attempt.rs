@@ -9,7 +9,7 @@ use crate::observe::{self, Operation};
 use crate::pipeline::build::Build;
 use crate::pipeline::carried::Carried;
 use crate::pipeline::fetch;
-use crate::pipeline::fetched::Fetched;
+use crate::pipeline::fetch::fetched::Fetched;
 use crate::pipeline::known::Known;
 use crate::pipeline::resolve::{self, Overrides, Resolution};
 use crate::pipeline::stand_ins::{self, SecretOverrides, StandIn};

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::pipeline::fetched::{Fetched, NameOutcome};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::known::{Known, NameKey, key};
-use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+use crate::pipeline::resolve::resolved::{NameRequest, PathRequest, Requests};
 use crate::source::{Parameter, SourceErrorKind};
 
 /// What the calls of a failed fetch read, for the next attempt to keep,

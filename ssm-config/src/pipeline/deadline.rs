@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::pipeline::fetched::Action;
+use crate::pipeline::fetch::fetched::Action;
 use crate::source::{
     BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
 };

@@ -6,12 +6,12 @@
 #[cfg(feature = "events")]
 use std::collections::HashMap;
 
-use crate::pipeline::fetched::Calls;
+use crate::pipeline::fetch::fetched::Calls;
 #[cfg(feature = "events")]
-use crate::pipeline::fetched::{Fetched, NameOutcome};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 #[cfg(feature = "events")]
-use crate::pipeline::resolved::Requests;
-use crate::pipeline::resolved::{NameRequest, PathRequest};
+use crate::pipeline::resolve::resolved::Requests;
+use crate::pipeline::resolve::resolved::{NameRequest, PathRequest};
 use crate::source::Parameter;
 
 /// Values a fetch takes as read: it asks the source only for the rest.

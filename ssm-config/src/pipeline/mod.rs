@@ -1,7 +1,7 @@
 //! The load pipeline, one step a file, run by a load, a refresh and the
 //! doctor alike ([`attempt`]):
 //!
-//! 1. [`resolve`]: the struct's description becomes a [`resolved`] tree of
+//! 1. [`resolve`]: the struct's description becomes a [`resolved`](resolve::resolved) tree of
 //!    leaves and the requests they need (`{VAR}`s filled, names checked,
 //!    duplicates merged, environment overrides taken);
 //! 2. [`batch`] and [`fetch`]: the requests go out as few calls as may be,
@@ -23,10 +23,8 @@ pub(crate) mod carried;
 pub(crate) mod convert;
 pub(crate) mod deadline;
 pub(crate) mod fetch;
-pub(crate) use fetch::fetched;
 pub(crate) mod known;
 pub(crate) mod resolve;
-pub(crate) use resolve::resolved;
 pub(crate) mod stand_ins;
 pub(crate) mod strays;
 #[cfg(feature = "events")]
@@ -80,7 +78,7 @@ pub(crate) struct Loaded<T> {
 pub(crate) struct Bound {
     /// The prefix the load read under, `{VAR}`s filled.
     pub prefix: Option<String>,
-    pub requests: resolved::Requests,
+    pub requests: resolve::resolved::Requests,
     pub read: known::Read,
 }
 
@@ -107,7 +105,7 @@ impl Bound {
     pub fn names_reading<'a>(
         &'a self,
         name: &'a str,
-    ) -> impl Iterator<Item = &'a resolved::NameRequest> + 'a {
+    ) -> impl Iterator<Item = &'a resolve::resolved::NameRequest> + 'a {
         self.requests
             .names
             .iter()
@@ -118,7 +116,7 @@ impl Bound {
     pub fn walks_holding<'a>(
         &'a self,
         name: &'a str,
-    ) -> impl Iterator<Item = &'a resolved::PathRequest> + 'a {
+    ) -> impl Iterator<Item = &'a resolve::resolved::PathRequest> + 'a {
         self.requests
             .paths
             .iter()

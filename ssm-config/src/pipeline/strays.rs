@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use super::resolve::resolved::{Leaf, Node, Requests};
 use super::resolve::{Overrides, env_variable};
-use super::resolved::{Leaf, Node, Requests};
 use crate::source::ParameterSource;
 
 /// One entry no field reads.

@@ -10,9 +10,9 @@ use crate::error::Error;
 use crate::observe::Operation;
 use crate::pipeline::attempt::Reuse;
 use crate::pipeline::fetch;
-use crate::pipeline::fetched::NameOutcome;
+use crate::pipeline::fetch::fetched::NameOutcome;
 use crate::pipeline::known::{self, Patched};
-use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+use crate::pipeline::resolve::resolved::{NameRequest, PathRequest, Requests};
 use crate::pipeline::{Bound, Group, Loaded};
 use crate::source::ForPrefix;
 

@@ -8,9 +8,9 @@ use ssm_config_rules::escaped;
 
 use crate::description::{Presence, StructDescription};
 use crate::pipeline::resolve;
-use crate::pipeline::resolved::Leaf;
+use crate::pipeline::resolve::resolved::Leaf;
 mod planned_parameter;
-mod selector;
+pub(crate) mod selector;
 
 pub use planned_parameter::{PlannedKind, PlannedParameter};
 pub use selector::Selector;

@@ -12,7 +12,7 @@ use super::{
 };
 use super::{CallCounts, ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 use crate::name::{referenced_secret, split_selector};
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 
 /// An in-memory parameter store for tests and offline runs.
 ///

@@ -17,8 +17,8 @@ use crate::error::{Error, Problem};
 use crate::name::{self, split_selector};
 use crate::pipeline::deadline::{Timed, TimedWriter};
 use crate::pipeline::fetch;
-use crate::pipeline::fetched::NameOutcome;
-use crate::pipeline::resolved::{NameRequest, PathRequest, Requests};
+use crate::pipeline::fetch::fetched::NameOutcome;
+use crate::pipeline::resolve::resolved::{NameRequest, PathRequest, Requests};
 use crate::source::Limits;
 use crate::source::{
     AwsSource, ParameterInfo, ParameterSource, ParameterWriter, PathFilters, PathQuery,

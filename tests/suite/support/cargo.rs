@@ -16,10 +16,18 @@ pub fn workspace() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
 }
 
-/// The target directory the feature-set checks share: every check that
-/// resolves the defaults' graph reuses the SDK checked there once.
-pub fn checks_target_dir() -> String {
-    format!("{}/target/feature-sets", workspace())
+/// The workspace's own target directory, where the checks with the
+/// defaults run: every check that resolves the defaults' graph reuses the
+/// SDK checked there once, and all of them reuse what a check shares with
+/// the test build (build scripts' output, aws-lc's C code among it, and
+/// proc macros).
+pub fn target_dir() -> String {
+    format!("{}/target", workspace())
+}
+
+/// Where the checks' crates outside the workspace are written.
+pub fn scratch_dir(name: &str) -> String {
+    format!("{}/target/cargo-checks/{name}", workspace())
 }
 
 /// What one cargo command did.
@@ -32,9 +40,12 @@ pub struct Run {
 /// Runs `cargo <args>` in `dir`, bounded by [`BOUND`].
 pub fn cargo(dir: impl AsRef<Path>, args: &[&str]) -> Run {
     let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(dir)
+    run_bounded(Command::new(program).args(args).current_dir(dir))
+}
+
+/// Runs `command`, bounded by [`BOUND`].
+fn run_bounded(command: &mut Command) -> Run {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -48,7 +59,7 @@ pub fn cargo(dir: impl AsRef<Path>, args: &[&str]) -> Run {
         }
         if started.elapsed() > BOUND {
             let _ = child.kill();
-            panic!("`cargo {}` did not finish in {BOUND:?}", args.join(" "));
+            panic!("`{command:?}` did not finish in {BOUND:?}");
         }
         std::thread::sleep(Duration::from_millis(200));
     };
@@ -59,12 +70,12 @@ pub fn cargo(dir: impl AsRef<Path>, args: &[&str]) -> Run {
     }
 }
 
-/// Runs `cargo check <args>` in `dir` into [`checks_target_dir`]; whether
+/// Runs `cargo check <args>` in `dir` into [`target_dir`]; whether
 /// it succeeded, its warnings and errors, and what it printed besides.
 /// `--locked` in the workspace; elsewhere `--offline`, so a crate that
 /// starts from a copy of the workspace's lock file may only prune it.
 pub fn check(dir: &str, args: &[&str]) -> (bool, String, String) {
-    let target_dir = checks_target_dir();
+    let target_dir = target_dir();
     let mut all = vec!["check"];
     all.extend_from_slice(args);
     all.push(if dir == workspace() {
@@ -73,7 +84,53 @@ pub fn check(dir: &str, args: &[&str]) -> (bool, String, String) {
         "--offline"
     });
     all.extend(["--message-format=json", "--target-dir", &target_dir]);
-    let run = cargo(dir, &all);
+    diagnosed(cargo(dir, &all))
+}
+
+/// Runs `cargo check <args>` in the workspace the way trybuild checks the
+/// compile-fail cases (`tests/compile-fail`): in its target directory, for
+/// the host named as the target, with its rustflags and without
+/// incremental compilation (trybuild 1.0.114, pinned). A check of the
+/// graph those cases resolve (`ssm-config` without default features) then
+/// reuses every crate trybuild checked, the SDK among them, whichever of
+/// the two runs first. trybuild's `-A dead_code` does not hide dead code in
+/// `ssm-config`: its `#![warn(dead_code)]` takes precedence.
+pub fn check_beside_trybuild(args: &[&str]) -> (bool, String, String) {
+    let target_dir = format!("{}/target/tests/trybuild", workspace());
+    let host = host_triple();
+    let flags = r#"["--cfg", "trybuild", "--verbose", "-A", "dead_code"]"#;
+    let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(program);
+    command
+        .arg("check")
+        .args(args)
+        .args(["--locked", "--message-format=json", "--target", &host])
+        .arg(format!("--config=build.rustflags={flags}"))
+        .arg(format!("--config=target.{host}.rustflags={flags}"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        // As trybuild does: flags from the environment would take the
+        // place of the configured ones.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .current_dir(workspace());
+    diagnosed(run_bounded(&mut command))
+}
+
+/// The host's target triple, as rustc names it.
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let output = Command::new(rustc).arg("-vV").output().expect("rustc runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned()
+}
+
+/// Whether a `cargo check --message-format=json` run succeeded, its
+/// warnings and errors, and what it printed on stderr.
+fn diagnosed(run: Run) -> (bool, String, String) {
     let diagnostics: Vec<String> = run
         .stdout
         .lines()

@@ -15,9 +15,9 @@ use futures_util::stream;
 use crate::error::Problem;
 use crate::pipeline::batch::{self, Batch};
 use crate::pipeline::deadline::{Timed, deadline, fraction_of};
-use crate::pipeline::fetched::{Action, CallOutcome, Calls, Fetched, NameOutcome};
+use crate::pipeline::fetch::fetched::{Action, CallOutcome, Calls, Fetched, NameOutcome};
 use crate::pipeline::known::Known;
-use crate::pipeline::resolved::{PathRequest, Requests};
+use crate::pipeline::resolve::resolved::{PathRequest, Requests};
 use crate::source::Limits;
 use crate::source::calls::{self, Pages};
 use crate::source::{

@@ -7,10 +7,10 @@ use crate::error::Problem;
 use ssm_config_rules::{FillError, Filler, SECRETS_REFERENCE, join};
 
 use crate::description::{Binding, FieldDescription, StructDescription, ValueDescription};
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 use crate::source::PathFilters;
 
-use crate::pipeline::resolved::{NameRequest, Node, PathRequest, Requests, Slot};
+use crate::pipeline::resolve::resolved::{NameRequest, Node, PathRequest, Requests, Slot};
 
 #[derive(Debug)]
 pub(crate) struct Resolution {

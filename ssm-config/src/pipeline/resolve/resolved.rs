@@ -5,7 +5,7 @@
 
 use crate::description::{StructDescription, ValueDescription};
 use crate::name;
-use crate::plan::Selector;
+use crate::plan::selector::Selector;
 use crate::source::PathFilters;
 
 /// A name to fetch with `GetParameters`.

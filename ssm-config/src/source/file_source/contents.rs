@@ -74,8 +74,10 @@ pub(super) fn store(parsed: &Json, prefix: Option<&str>) -> Result<Contents, Str
             None => {
                 source.put_typed(base, &entry.text, Some(entry.kind));
             }
-            Some(crate::plan::Selector::Label(label)) => labelled.push((base, label, entry)),
-            Some(crate::plan::Selector::Version(version)) => {
+            Some(crate::plan::selector::Selector::Label(label)) => {
+                labelled.push((base, label, entry))
+            }
+            Some(crate::plan::selector::Selector::Version(version)) => {
                 pinned.insert(format!("{base}:{version}"), (entry, version));
             }
         }
