@@ -22,7 +22,8 @@ fn main() {
     println!("Binding plan of AppConfig (APP_ENV as set in the environment):\n");
     println!("{}", AppConfig::loader().plan());
 
-    let scope = PolicyScope::new(region, account).var("APP_ENV", app_env);
+    let scope = PolicyScope::new(region, account);
     println!("IAM policy:\n");
-    println!("{}", AppConfig::loader().iam_policy(&scope));
+    let loader = AppConfig::loader().var("APP_ENV", app_env);
+    println!("{}", loader.iam_policy(&scope));
 }

@@ -6,7 +6,7 @@
 //! |---|---|---|---|
 //! | `ssm_config_loads_total` | counter | `config`, `outcome` (`ok`, `error`) | first loads (`load()`, `fetch()`) |
 //! | `ssm_config_refreshes_total` | counter | `config`, `outcome` (`ok`, `error`) | refreshes: at expiry, background, forced, event-driven |
-//! | `ssm_config_calls_total` | counter | `config`, `action` (`GetParameters`, `GetParametersByPath`), `outcome` (`ok`, `throttled`, `error`) | calls sent to the source, retries of the SDK not counted apart |
+//! | `ssm_config_calls_total` | counter | `config`, `action` (`GetParameters`, `GetParametersByPath`), `outcome` (`ok`, `throttled`, `error`) | every call a configuration sends to the source: its loads' and refreshes', the watched parameter's reads, the doctor's; retries of the SDK not counted apart |
 //! | `ssm_config_events_total` | counter | `config`, `result` (`applied`, `ignored`, `refused`), `change` (the operation as AWS spells it: `Create`, `Update`, `Delete`, `LabelParameterVersion`, `PutSecretValue`, `UpdateSecret`, `UpdateSecretVersionStage`, `RotateSecret`, `DeleteSecret`, `RotationSucceeded`; `unknown` for any other; `none` for an event that is no change) | change events given to `Live::apply_event` |
 //! | `ssm_config_load_duration_seconds` | histogram | `config` | how long each first load took |
 //! | `ssm_config_refresh_duration_seconds` | histogram | `config` | how long each refresh took |

@@ -1,42 +1,32 @@
 //! The feature sets that matter build warning-free. The test command builds
 //! `ssm-config` with every feature (this package's dev-dependency turns them
-//! all on); here `cargo check` sees the other two: no features at all (the
-//! crate's unit tests included), and the defaults a service gets, which a
-//! crate outside the workspace then takes to see the tools absent.
+//! all on); the other two are:
+//! - no features at all: `cargo check` of the crate and its unit tests,
+//!   where and as trybuild checks the compile-fail cases
+//!   ([`cargo::check_beside_trybuild`]), so the two share one check of the
+//!   SDK;
+//! - the defaults, which add only the HTTPS client (features of `aws-config`
+//!   and the SDK, which the test build compiles), and which the crate's
+//!   code never asks for: the defaults' code is the code checked without
+//!   features. [`the_defaults_add_only_the_https_client`] holds that to be
+//!   so; should it fail, the defaults need a check of their own (one more
+//!   check of the whole SDK).
 //!
-//! Each feature set checks the SDK once more, so each is kept to a graph
-//! another check needs anyway. Without features it is the graph of the
-//! derive's compile-fail cases, checked where trybuild checks them
-//! ([`cargo::check_beside_trybuild`]); with the defaults, the graph the
-//! user crate here and the release test's packaged crates resolve (no
-//! dev-dependencies), in the workspace's [`cargo::target_dir`].
+//! That the tools are absent without their features is a compile-fail case
+//! (`tests/compile-fail/ui/tools_need_their_features.rs`).
 
 use crate::support::cargo;
 
 #[test]
-fn the_crate_checks_warning_free_with_no_features_and_with_its_defaults() {
-    let no_features = [
+fn the_crate_checks_warning_free_without_features() {
+    let args = [
         "-p",
         "ssm-config",
         "--lib",
         "--tests",
         "--no-default-features",
     ];
-    let (success, diagnostics, stderr) = cargo::check_beside_trybuild(&no_features);
-    assert!(
-        success && diagnostics.is_empty(),
-        "`cargo check {}`:\n{diagnostics}\n{stderr}",
-        no_features.join(" ")
-    );
-    // The library alone: its tests would bring the dev-dependencies'
-    // features into the graph, and the SDK would be checked a third time.
-    check(&["-p", "ssm-config", "--lib"]);
-}
-
-/// Runs `cargo check` with `args` in the workspace, and panics with every
-/// warning and error unless it succeeded with none.
-fn check(args: &[&str]) {
-    let (success, diagnostics, stderr) = cargo::check(cargo::workspace(), args);
+    let (success, diagnostics, stderr) = cargo::check_beside_trybuild(cargo::workspace(), &args);
     assert!(
         success && diagnostics.is_empty(),
         "`cargo check {}`:\n{diagnostics}\n{stderr}",
@@ -44,48 +34,51 @@ fn check(args: &[&str]) {
     );
 }
 
-/// Without their features the tools are not there: a crate that takes
-/// `ssm-config`'s defaults and names each one fails to compile, once per
-/// tool.
+/// The defaults are `default-https-client` alone, it turns on features of
+/// `aws-config` and `aws-sdk-ssm` only, and no code of the crate is
+/// compiled for it alone.
 #[test]
-fn the_tools_are_absent_without_their_features() {
-    let user = cargo::scratch_dir("defaults-user");
-    let workspace = cargo::workspace();
-    cargo::scratch_crate(
-        &user,
-        "defaults-user",
-        &format!("[dependencies]\nssm-config = {{ path = \"{workspace}/ssm-config\" }}\n"),
-        r#"
-use ssm_config::{Live, Loader, SsmConfig};
-pub async fn doctor<T: SsmConfig>(l: Loader<T>) { let _ = l.diagnose().await; }
-pub fn bootstrap<T: SsmConfig>(l: &Loader<T>) { let _ = l.bootstrap(); }
-pub fn iam<T: SsmConfig>(l: &Loader<T>) { let _ = l.iam_policy(todo_scope()); }
-pub fn untyped() { let _ = ssm_config::untyped::Parameters::new(ssm_config::MemorySource::new()); }
-pub fn file() { let _ = ssm_config::source::FileSource::new("x.toml"); }
-pub fn events<T: SsmConfig>(l: &Live<T>) { let _ = l.apply_event(b"{}"); }
-pub fn event_settings() { let _ = ssm_config::live::RefreshPolicy::new().event_spread(std::time::Duration::ZERO); }
-pub fn event_counts<T: SsmConfig>(l: &Live<T>) { let _ = l.status().events_applied; }
-fn todo_scope<S>() -> S { unimplemented!() }
-"#,
+fn the_defaults_add_only_the_https_client() {
+    let run = cargo::cargo(
+        cargo::workspace(),
+        &["metadata", "--format-version=1", "--no-deps", "--locked"],
     );
-    let (success, diagnostics, stderr) = cargo::check(&user, &[]);
-    assert!(
-        !success,
-        "a default build has the tools:\n{diagnostics}\n{stderr}"
+    assert!(run.success, "{}", run.stderr);
+    let metadata: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let package = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "ssm-config")
+        .unwrap();
+    let features = &package["features"];
+    assert_eq!(
+        features["default"],
+        serde_json::json!(["default-https-client"])
     );
-    for missing in [
-        "no method named `diagnose`",
-        "no method named `bootstrap`",
-        "no method named `iam_policy`",
-        "`untyped`",
-        "`FileSource`",
-        "no method named `apply_event`",
-        "no method named `event_spread`",
-        "no field `events_applied`",
-    ] {
+    let client = features["default-https-client"].as_array().unwrap();
+    assert!(!client.is_empty());
+    for enabled in client {
+        let enabled = enabled.as_str().unwrap();
         assert!(
-            diagnostics.contains(missing),
-            "expected {missing} to be absent:\n{diagnostics}"
+            enabled.starts_with("aws-config/") || enabled.starts_with("aws-sdk-ssm/"),
+            "default-https-client turns on {enabled}"
         );
+    }
+    let mut sources = vec![format!("{}/ssm-config/src", cargo::workspace())];
+    while let Some(dir) = sources.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources.push(path.display().to_string());
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !text.contains(r#"feature = "default-https-client""#),
+                    "{} compiles code for the defaults alone",
+                    path.display()
+                );
+            }
+        }
     }
 }

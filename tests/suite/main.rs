@@ -16,6 +16,7 @@ mod support;
 mod scenarios;
 
 mod canary;
+mod compile_errors;
 mod emulator;
 mod events;
 mod feature_sets;

@@ -230,3 +230,127 @@ fn metrics_count_loads_refreshes_calls_and_events() {
         );
     }
 }
+
+/// A watched load reads the watched parameter beside the group: one load,
+/// one span. Its outcome is the whole load's, so a load that fails only on
+/// the watched read is an error in the span and in the metrics, and the
+/// watched read is counted among the load's calls, as is a refresh's check
+/// of it.
+#[test]
+fn a_watched_load_is_one_load_with_every_call_counted() {
+    in_own_process!(a_watched_load_is_one_load_with_every_call_counted, env: &[], {
+        let memory = MemorySource::new();
+        memory.put("/observed/host", "a");
+        memory.put_secure("/observed/password", CANARY);
+        memory.put("/observed/workers/emails", "2");
+        memory.put("/observed/version", "1");
+        let failing = Faulty::new(memory.clone(), "/observed/version", std::time::Duration::ZERO);
+        let policy = || ssm_config::live::RefreshPolicy::new().watch("/observed/version");
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        let (failed, loaded) = metrics::with_local_recorder(&recorder, || {
+            failing.fail(true);
+            let ((), failed) = traced(async {
+                let refused = Observed::loader()
+                    .source(failing.clone())
+                    .refresh(policy())
+                    .load()
+                    .await;
+                assert!(refused.is_err());
+            });
+            failing.fail(false);
+            let ((), loaded) = traced(async {
+                let config = Observed::loader()
+                    .source(failing.clone())
+                    .refresh(policy())
+                    .load()
+                    .await
+                    .unwrap();
+                config.refresh().await.unwrap();
+            });
+            (failed, loaded)
+        });
+        let load = r#"operation="load""#;
+        assert_eq!(failed.matches(load).count(), 1, "one span a load:\n{failed}");
+        assert!(failed.contains(r#"outcome="error""#), "{failed}");
+        assert!(!failed.contains(r#"outcome="ok""#), "{failed}");
+        assert_eq!(loaded.matches(load).count(), 1, "one span a load:\n{loaded}");
+        // One snapshot: taking one empties the recorder's counters.
+        let snapshot = snapshotter.snapshot().into_vec();
+        let counted = |name: &str, labels: &[(&str, &str)]| -> u64 {
+            snapshot
+                .iter()
+                .filter(|(key, _, _, _)| {
+                    let key = key.key();
+                    key.name() == name
+                        && labels.iter().all(|(k, v)| {
+                            key.labels().any(|l| l.key() == *k && l.value() == *v)
+                        })
+                })
+                .map(|(_, _, _, value)| match value {
+                    DebugValue::Counter(n) => *n,
+                    other => panic!("{name}: {other:?}"),
+                })
+                .sum()
+        };
+        assert_eq!(counted("ssm_config_loads_total", &[("outcome", "error")]), 1);
+        assert_eq!(counted("ssm_config_loads_total", &[("outcome", "ok")]), 1);
+        // A batch of the group's names in each load and in the refresh (3),
+        // and the watched parameter read by the second load and by the
+        // refresh (2); the first load's watched read failed.
+        let get_parameters = |outcome| {
+            counted(
+                "ssm_config_calls_total",
+                &[("action", "GetParameters"), ("outcome", outcome)],
+            )
+        };
+        assert_eq!(get_parameters("error"), 1);
+        assert_eq!(get_parameters("ok"), 3 + 2);
+        assert!(!failed.contains(CANARY) && !loaded.contains(CANARY));
+    });
+}
+
+/// The doctor asks a name alone when its call was denied: those follow-up
+/// calls are counted with the diagnosis's own.
+#[test]
+fn the_doctors_follow_up_calls_are_counted() {
+    let mut denying = source();
+    denying.kind = Some(SourceErrorKind::AccessDenied);
+    denying.fail(true);
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let report = Observed::loader().source(denying.clone()).diagnose().await;
+                assert!(!report.would_load);
+            });
+    });
+    let snapshot = snapshotter.snapshot().into_vec();
+    let get_parameters = |outcome: &str| -> u64 {
+        snapshot
+            .iter()
+            .filter(|(key, _, _, _)| {
+                let key = key.key();
+                key.name() == "ssm_config_calls_total"
+                    && key
+                        .labels()
+                        .any(|l| l.key() == "action" && l.value() == "GetParameters")
+                    && key
+                        .labels()
+                        .any(|l| l.key() == "outcome" && l.value() == outcome)
+            })
+            .map(|(_, _, _, value)| match value {
+                DebugValue::Counter(n) => *n,
+                other => panic!("{other:?}"),
+            })
+            .sum()
+    };
+    // The batch of both names, denied; then each name alone: the host
+    // denied again, and once more without decryption (which tells a KMS
+    // denial from an SSM one); the password read.
+    assert_eq!((get_parameters("error"), get_parameters("ok")), (3, 1));
+}

@@ -1,10 +1,10 @@
 //! Release-ready: the three published crates package in publish order, each
 //! with its README and both license texts, and what is packaged compiles on
 //! its own, warning-free. The packages are unpacked and checked as a user's
-//! crate takes them from the registry, with their default features; that is
-//! the graph the check with the defaults in `feature_sets` resolves, so the
-//! check shares its crates and checks only the three crates themselves.
-//! (`cargo package`'s own verification would build the SDK once more.)
+//! crate takes them from the registry, in the graph of the compile-fail
+//! cases and beside their check ([`cargo::check_beside_trybuild`]), so
+//! only the three crates themselves are checked again. (`cargo package`'s
+//! own verification would build the SDK once more.)
 
 use crate::support::cargo;
 
@@ -70,21 +70,34 @@ fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packag
     cargo::scratch_crate(
         &user,
         "packaged-user",
-        &format!("[dependencies]\nssm-config = \"=0.1.0\"\n\n[patch.crates-io]\n{patches}"),
+        &format!(
+            "[dependencies]\n\
+             ssm-config = {{ version = \"=0.1.0\", default-features = false, features = [\"secrecy\"] }}\n\
+             {}\n[patch.crates-io]\n{patches}",
+            cargo::CASES_DEPENDENCIES
+        ),
         "pub use ssm_config::SsmConfig;\n",
     );
-    let (success, diagnostics, stderr) = cargo::check(&user, &[]);
+    let (success, diagnostics, stderr) = cargo::check_beside_trybuild(&user, &[]);
     assert!(
         success && diagnostics.is_empty(),
         "the packaged crates do not check cleanly:\n{diagnostics}\n{stderr}"
     );
+    // What was checked is the packages' code, not the workspace's.
+    let run = cargo::cargo(&user, &["metadata", "--format-version=1", "--offline"]);
+    assert!(run.success, "{}", run.stderr);
+    let metadata: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     for name in PUBLISHED {
-        assert!(
-            stderr.contains(&format!("Checking {name} v0.1.0 ({unpacked}/{name}-0.1.0)"))
-                || stderr.contains(&format!(
-                    "Compiling {name} v0.1.0 ({unpacked}/{name}-0.1.0)"
-                )),
-            "{name} was checked from its package:\n{stderr}"
+        let manifest = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["manifest_path"].as_str().unwrap().to_owned());
+        assert_eq!(
+            manifest,
+            Some(format!("{unpacked}/{name}-0.1.0/Cargo.toml")),
+            "{name} comes from its package"
         );
     }
 }

@@ -53,7 +53,8 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
     };
     report.would_load = attempt.succeeded();
     let source = ForPrefix::new(source, attempt.resolution.prefix.as_deref());
-    let source = Timed::new(source.get(), settings.limits.call_timeout);
+    let source =
+        Timed::new(source.get(), settings.limits.call_timeout).counted(T::DESCRIPTION.type_name);
     // Each row tells its own name's state: a name that failed only
     // because another in its call was denied is read alone, and the struct
     // is built again from those answers.

@@ -88,10 +88,10 @@ pub use widening_cause::WideningCause;
 /// assert_eq!(widened.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
 ///
 /// // A value a load refuses is never written either: `*` stands in its place.
-/// let refused = Orders::loader().iam_policy(&scope.clone().var("ORDERS_STAGE", "*"));
+/// let refused = Orders::loader().var("ORDERS_STAGE", "*").iam_policy(&scope);
 /// assert_eq!(refused.exact().unwrap_err().variables(), ["ORDERS_STAGE"]);
 ///
-/// let policy = Orders::loader().iam_policy(&scope.var("ORDERS_STAGE", "prod")).exact()?;
+/// let policy = Orders::loader().var("ORDERS_STAGE", "prod").iam_policy(&scope).exact()?;
 /// assert_eq!(
 ///     policy.statement("ReadParameters").unwrap().resources,
 ///     ["arn:aws:ssm:eu-west-1:123456789012:parameter/prod/orders/db_host"]

@@ -7,12 +7,16 @@ use crate::name::arn_name;
 
 use super::partition;
 
-/// Where a policy applies: the account, region and partition its ARNs name,
-/// and the values of the prefix's `{VAR}`s.
+/// Where a policy applies: the account, region and partition its ARNs
+/// name, and the KMS keys it may decrypt with. What it grants comes from
+/// the [`Loader`](crate::Loader) that writes it
+/// ([`Loader::iam_policy`](crate::Loader::iam_policy)): its prefix, its
+/// variables ([`Loader::var`](crate::Loader::var), then the environment)
+/// and its watched parameter, as a load reads them.
 ///
-/// A variable neither given with [`var`](PolicyScope::var) nor set in the
-/// environment becomes `*` in the ARNs, so the policy covers every value of
-/// it; [`IamPolicy::notes`](super::IamPolicy::notes) says so and
+/// A variable neither given with `Loader::var` nor set in the environment
+/// becomes `*` in the ARNs, so the policy covers every value of it;
+/// [`IamPolicy::notes`](super::IamPolicy::notes) says so and
 /// [`IamPolicy::exact`](super::IamPolicy::exact) refuses such a policy. A
 /// variable or a prefix holding a value a load refuses (empty, or with a
 /// character such as `/`, `*`, `?` or `$`) is checked by the same rules and
@@ -21,9 +25,7 @@ use super::partition;
 /// ```
 /// use ssm_config::iam::PolicyScope;
 ///
-/// let scope = PolicyScope::new("eu-west-1", "123456789012")
-///     .partition("aws")
-///     .var("APP_ENV", "prod");
+/// let scope = PolicyScope::new("eu-west-1", "123456789012").partition("aws");
 /// # let _ = scope;
 /// ```
 #[derive(Debug, Clone)]
@@ -63,21 +65,6 @@ impl PolicyScope {
         self
     }
 
-    /// The value of a prefix variable, instead of the environment's. A
-    /// value a load refuses is never written: the variable becomes `*`, as
-    /// an unset one does.
-    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.vars.insert(name.into(), value.into());
-        self
-    }
-
-    /// The prefix the loader will use, when it overrides the struct's. A
-    /// prefix a load refuses is never written: it becomes `*`.
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = Some(prefix.into());
-        self
-    }
-
     /// A KMS key that encrypts the SecureStrings and secrets read:
     /// `kms:Decrypt` is then granted on the given keys only, instead of on
     /// any key used through Parameter Store or Secrets Manager. Give a key
@@ -91,34 +78,18 @@ impl PolicyScope {
         self
     }
 
-    /// The parameter watch mode reads ([`RefreshPolicy::watch`](crate::live::RefreshPolicy::watch)):
-    /// it is granted `ssm:GetParameters` beside the struct's own names,
-    /// `{VAR}`s filled as the prefix's are. [`Loader::iam_policy`](crate::Loader::iam_policy)
-    /// sets it from the loader.
-    pub fn watch(mut self, name: impl Into<String>) -> Self {
-        self.watch = Some(name.into());
-        self
-    }
-
-    /// This scope completed with a loader's settings where it has none of
-    /// its own: its prefix, its variables and its watched parameter.
-    pub(crate) fn completed_by(
+    /// This scope with what the loader reads: its prefix (or `None` for
+    /// the struct's), its variables and its watched parameter, which only
+    /// the loader sets.
+    pub(crate) fn with_loader(
         mut self,
         prefix: Option<&str>,
         vars: &HashMap<String, String>,
         watch: Option<&str>,
     ) -> Self {
-        if self.prefix.is_none() {
-            self.prefix = prefix.map(str::to_owned);
-        }
-        for (name, value) in vars {
-            self.vars
-                .entry(name.clone())
-                .or_insert_with(|| value.clone());
-        }
-        if self.watch.is_none() {
-            self.watch = watch.map(str::to_owned);
-        }
+        self.prefix = prefix.map(str::to_owned);
+        self.vars = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.watch = watch.map(str::to_owned);
         self
     }
 

@@ -60,7 +60,7 @@ impl fmt::Display for Widened {
             }
         }
         f.write_str(
-            "; set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts",
+            "; set each variable with `Loader::var` or in the environment, and each value and prefix to one a load accepts",
         )
     }
 }
@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(refusal.variables(), ["ENV", "TEAM"]);
         assert_eq!(
             refusal.to_string(),
-            "the IAM policy grants `*` where it cannot name one value: `ENV` is unset (in `/*/a` and 1 more); `TEAM` holds a value a load refuses (it holds `*`) (in `/*/c`); the prefix is one a load refuses (`/*` is refused) (in `*/d`); set each variable with `PolicyScope::var` or in the environment, and each value and prefix to one a load accepts"
+            "the IAM policy grants `*` where it cannot name one value: `ENV` is unset (in `/*/a` and 1 more); `TEAM` holds a value a load refuses (it holds `*`) (in `/*/c`); the prefix is one a load refuses (`/*` is refused) (in `*/d`); set each variable with `Loader::var` or in the environment, and each value and prefix to one a load accepts"
         );
     }
 }

@@ -106,7 +106,7 @@ impl Widenings {
                 let any = "which matches any value at any depth (`*` also matches `/`)";
                 match cause {
                     WideningCause::Unset { variable } => format!(
-                        "`{variable}` is set neither with `PolicyScope::var` nor in the environment, so `{{{variable}}}` became `*`, {any}, in: {listed}. Set it to grant one value, or refuse such a policy with `IamPolicy::exact`."
+                        "`{variable}` is set neither with `Loader::var` nor in the environment, so `{{{variable}}}` became `*`, {any}, in: {listed}. Set it to grant one value, or refuse such a policy with `IamPolicy::exact`."
                     ),
                     WideningCause::Refused { variable, reason } => format!(
                         "`{variable}` holds a value a load refuses ({reason}), so the value is not written: `{{{variable}}}` became `*`, {any}, in: {listed}. Give it a value a load accepts, or refuse such a policy with `IamPolicy::exact`."

@@ -5,7 +5,7 @@
 #[non_exhaustive]
 pub enum WideningCause {
     /// The `{VAR}` is set neither with
-    /// [`PolicyScope::var`](super::PolicyScope::var) nor in the environment.
+    /// [`Loader::var`](crate::Loader::var) nor in the environment.
     Unset {
         /// The variable.
         variable: String,
@@ -20,8 +20,8 @@ pub enum WideningCause {
         /// character it may not hold.
         reason: String,
     },
-    /// The prefix ([`PolicyScope::prefix`](super::PolicyScope::prefix),
-    /// [`Loader::prefix`](crate::Loader::prefix)) is one a load refuses
+    /// The prefix ([`Loader::prefix`](crate::Loader::prefix), or the
+    /// struct's) is one a load refuses
     /// too, so it is never written into the policy: the whole prefix is
     /// `*`.
     Prefix {

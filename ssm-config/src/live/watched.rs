@@ -55,7 +55,7 @@ impl Watch {
         full_every: Duration,
         config: &'static str,
     ) -> Result<Watch, Error> {
-        let version = read_version(group, &name)
+        let version = read_version(group, &name, config)
             .await
             .map_err(|problem| Error::new(config, vec![problem]))?;
         Ok(Watch {
@@ -77,7 +77,7 @@ impl Watch {
     /// version moved or the safety interval has passed. A read that times
     /// out fails the check, as any failed read does.
     pub async fn check(&self, group: &Group, config: &'static str) -> Result<Verdict, Error> {
-        let version = read_version(group, &self.name)
+        let version = read_version(group, &self.name, config)
             .await
             .map_err(|problem| Error::new(config, vec![problem]))?;
         let seen = self.seen();
@@ -110,10 +110,16 @@ fn share(every: Duration, random: f64) -> Duration {
 
 /// The version of `name` in `group`'s source, or `None` if it does not
 /// exist; under the group's call timeout, as every call (and its load
-/// timeout, since this one call is the whole read).
-async fn read_version(group: &Group, name: &str) -> Result<Option<i64>, Problem> {
+/// timeout, since this one call is the whole read), and counted in
+/// `config`'s call metrics.
+async fn read_version(
+    group: &Group,
+    name: &str,
+    config: &'static str,
+) -> Result<Option<i64>, Problem> {
     let limits = group.limits;
-    let source = Timed::new(&*group.source, limits.call_timeout.min(limits.load_timeout));
+    let source =
+        Timed::new(&*group.source, limits.call_timeout.min(limits.load_timeout)).counted(config);
     let names = [name.to_owned()];
     let output = source
         .get_parameters(&names, false)

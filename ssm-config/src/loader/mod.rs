@@ -241,9 +241,9 @@ impl<T: SsmConfig> Loader<T> {
     #[cfg(feature = "iam")]
     #[cfg_attr(docsrs, doc(cfg(feature = "iam")))]
     /// The least-privilege IAM policy for what this loader reads: the
-    /// struct's names with this loader's prefix and variables (where
-    /// `scope` sets none of its own), and the parameter
-    /// [`RefreshPolicy::watch`] mode reads.
+    /// struct's names with this loader's prefix and variables, and the
+    /// parameter [`RefreshPolicy::watch`] mode reads, in `scope`'s account,
+    /// region and partition.
     ///
     /// ```
     /// # use ssm_config::{SsmConfig, iam::PolicyScope, live::RefreshPolicy};
@@ -263,7 +263,7 @@ impl<T: SsmConfig> Loader<T> {
     /// ]);
     /// ```
     pub fn iam_policy(&self, scope: &crate::iam::PolicyScope) -> crate::iam::IamPolicy {
-        let scope = scope.clone().completed_by(
+        let scope = scope.clone().with_loader(
             self.prefix.as_deref(),
             &self.vars,
             self.refresh.watch.as_deref(),

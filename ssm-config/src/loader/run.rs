@@ -24,7 +24,8 @@ impl<T: SsmConfig> Loader<T> {
             None => None,
         };
         // The watched version is read beside the group load, not before it:
-        // watch mode adds no round trip to start-up.
+        // watch mode adds no round trip to start-up. It is part of the load:
+        // one span, one outcome.
         let watch = async {
             match watched {
                 Some(name) => Watch::start(&group, name, policy.full_reload_every, config)
@@ -33,8 +34,7 @@ impl<T: SsmConfig> Loader<T> {
                 None => Ok(None),
             }
         };
-        let (watch, loaded) = futures_util::future::join(watch, group.load::<T>()).await;
-        let (watch, loaded) = (watch?, loaded?);
+        let (loaded, watch) = group.load_beside::<T, _>(watch).await?;
         Ok(Live::new(loaded, group, policy, watch))
     }
 

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::pipeline::fetch::fetched::Action;
+use crate::pipeline::fetch::fetched::{Action, Calls};
 use crate::source::{
     BoxFuture, ParameterSource, ParametersOutput, PathPage, PathQuery, SourceError, SourceErrorKind,
 };
@@ -26,11 +26,35 @@ use crate::source::{ParameterInfo, ParameterWriter, PutParameter};
 pub(crate) struct Timed<'s> {
     source: &'s dyn ParameterSource,
     timeout: Duration,
+    /// The configuration whose `ssm_config_calls_total` counts each call
+    /// here as it ends; `None` where the caller counts them itself (a
+    /// load's fetch counts its calls per attempt).
+    counted_for: Option<&'static str>,
 }
 
 impl<'s> Timed<'s> {
     pub fn new(source: &'s dyn ParameterSource, timeout: Duration) -> Self {
-        Timed { source, timeout }
+        Timed {
+            source,
+            timeout,
+            counted_for: None,
+        }
+    }
+
+    /// Counts every call in `config`'s call metrics as it ends: for the
+    /// calls made beside a load's attempts (the watched read, the doctor's
+    /// follow-ups), so that every call a configuration makes is counted.
+    pub fn counted(self, config: &'static str) -> Self {
+        Timed {
+            counted_for: Some(config),
+            ..self
+        }
+    }
+
+    fn count<R>(&self, action: Action, result: &Result<R, SourceError>) {
+        if let Some(config) = self.counted_for {
+            crate::metrics::calls(config, &Calls::one(action, result));
+        }
     }
 
     /// `GetParameters`; a timeout when no answer came in time.
@@ -41,7 +65,9 @@ impl<'s> Timed<'s> {
     ) -> Result<ParametersOutput, SourceError> {
         #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
         let call = self.source.get_parameters(names, with_decryption);
-        answer(self.timeout, Action::GetParameters.name(), call).await
+        let result = answer(self.timeout, Action::GetParameters.name(), call).await;
+        self.count(Action::GetParameters, &result);
+        result
     }
 
     /// One `GetParametersByPath` page; a timeout when no answer came in
@@ -49,7 +75,9 @@ impl<'s> Timed<'s> {
     pub async fn get_parameters_by_path(&self, query: &PathQuery) -> Result<PathPage, SourceError> {
         #[expect(clippy::disallowed_methods, reason = "the one guarded call")]
         let call = self.source.get_parameters_by_path(query);
-        answer(self.timeout, Action::GetParametersByPath.name(), call).await
+        let result = answer(self.timeout, Action::GetParametersByPath.name(), call).await;
+        self.count(Action::GetParametersByPath, &result);
+        result
     }
 
     /// The source's description, for messages.

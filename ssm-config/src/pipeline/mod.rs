@@ -137,6 +137,17 @@ impl Group {
 
     /// The first load of a group: see [`first_load`].
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
+        let (loaded, ()) = self.load_beside::<T, ()>(async { Ok(()) }).await?;
+        Ok(loaded)
+    }
+
+    /// The first load of a group with `beside` (the watched parameter's
+    /// read) run alongside it, in the same span and counted as the same
+    /// load: `beside`'s error first, should both fail.
+    pub async fn load_beside<T: SsmConfig, B>(
+        &self,
+        beside: impl Future<Output = Result<B, Error>>,
+    ) -> Result<(Loaded<T>, B), Error> {
         let (vars, env) = (
             given_then_env(&self.vars),
             GivenThenProcess::given(&self.env),
@@ -145,7 +156,7 @@ impl Group {
             operation: Operation::Load,
             ..self.settings(&vars, &env, self.limits)
         };
-        first_load::<T>(&*self.source, &settings).await
+        first_load::<T, B>(&*self.source, &settings, beside).await
     }
 
     /// A load whose calls go out spread over `pace`, keeping what an
@@ -211,20 +222,28 @@ impl Group {
 }
 
 /// A first load, as `Loader::load`, `Loader::fetch` and `SsmConfig::fetch`
-/// make it: in a span of its own, and warning of entries no field reads. (A
-/// refresh runs in its refresh's span, a diagnosis in its own.)
-pub(crate) async fn first_load<T: SsmConfig>(
+/// make it, with `beside` run alongside: in a span of its own, warning of
+/// entries no field reads, and recorded as one load whose outcome is both
+/// of theirs. (A refresh runs in its refresh's span, a diagnosis in its
+/// own.)
+pub(crate) async fn first_load<T: SsmConfig, B>(
     source: &dyn ParameterSource,
     settings: &Settings<'_>,
-) -> Result<Loaded<T>, Error> {
+    beside: impl Future<Output = Result<B, Error>>,
+) -> Result<(Loaded<T>, B), Error> {
     let observation = Observation::start(
         Operation::Load,
         T::DESCRIPTION.type_name,
         &source.describe(),
     );
-    let loaded = load_from::<T>(source, settings, Reuse::Nothing)
-        .instrument(observation.span().clone())
-        .await;
+    let both = async {
+        let (beside, loaded) =
+            futures_util::future::join(beside, load_from::<T>(source, settings, Reuse::Nothing))
+                .await;
+        let beside = beside?;
+        Ok((loaded?, beside))
+    };
+    let loaded = both.instrument(observation.span().clone()).await;
     observation.finish(loaded.as_ref().map(|_| None));
     loaded
 }

@@ -1,3 +1,3 @@
-//! Nothing here: the package exists for its test, `tests/derive_mistakes.rs`,
-//! which compiles each file in `ui/` and compares what rustc says with the
-//! `.stderr` beside it.
+//! Nothing here: the package holds the dependencies of the derive's
+//! compile-fail cases in `ui/`, which `tests/suite/compile_errors.rs`
+//! checks with trybuild as this package's.

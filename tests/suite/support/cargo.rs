@@ -16,15 +16,6 @@ pub fn workspace() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
 }
 
-/// The workspace's own target directory, where the checks with the
-/// defaults run: every check that resolves the defaults' graph reuses the
-/// SDK checked there once, and all of them reuse what a check shares with
-/// the test build (build scripts' output, aws-lc's C code among it, and
-/// proc macros).
-pub fn target_dir() -> String {
-    format!("{}/target", workspace())
-}
-
 /// Where the checks' crates outside the workspace are written.
 pub fn scratch_dir(name: &str) -> String {
     format!("{}/target/cargo-checks/{name}", workspace())
@@ -70,32 +61,17 @@ fn run_bounded(command: &mut Command) -> Run {
     }
 }
 
-/// Runs `cargo check <args>` in `dir` into [`target_dir`]; whether
-/// it succeeded, its warnings and errors, and what it printed besides.
-/// `--locked` in the workspace; elsewhere `--offline`, so a crate that
-/// starts from a copy of the workspace's lock file may only prune it.
-pub fn check(dir: &str, args: &[&str]) -> (bool, String, String) {
-    let target_dir = target_dir();
-    let mut all = vec!["check"];
-    all.extend_from_slice(args);
-    all.push(if dir == workspace() {
-        "--locked"
-    } else {
-        "--offline"
-    });
-    all.extend(["--message-format=json", "--target-dir", &target_dir]);
-    diagnosed(cargo(dir, &all))
-}
-
-/// Runs `cargo check <args>` in the workspace the way trybuild checks the
+/// Runs `cargo check <args>` in `dir` the way trybuild checks the
 /// compile-fail cases (`tests/compile-fail`): in its target directory, for
 /// the host named as the target, with its rustflags and without
 /// incremental compilation (trybuild 1.0.114, pinned). A check of the
-/// graph those cases resolve (`ssm-config` without default features) then
-/// reuses every crate trybuild checked, the SDK among them, whichever of
-/// the two runs first. trybuild's `-A dead_code` does not hide dead code in
+/// graph those cases resolve (`ssm-config` without default features, with
+/// `secrecy`, and [`CASES_DEPENDENCIES`]) then reuses every
+/// crate trybuild checked, the SDK among them, whichever of the two runs
+/// first. `--locked` in the workspace; elsewhere `--offline`, so a crate
+/// that starts from a copy of the workspace's lock file may only prune it. trybuild's `-A dead_code` does not hide dead code in
 /// `ssm-config`: its `#![warn(dead_code)]` takes precedence.
-pub fn check_beside_trybuild(args: &[&str]) -> (bool, String, String) {
+pub fn check_beside_trybuild(dir: &str, args: &[&str]) -> (bool, String, String) {
     let target_dir = format!("{}/target/tests/trybuild", workspace());
     let host = host_triple();
     let flags = r#"["--cfg", "trybuild", "--verbose", "-A", "dead_code"]"#;
@@ -104,7 +80,12 @@ pub fn check_beside_trybuild(args: &[&str]) -> (bool, String, String) {
     command
         .arg("check")
         .args(args)
-        .args(["--locked", "--message-format=json", "--target", &host])
+        .arg(if dir == workspace() {
+            "--locked"
+        } else {
+            "--offline"
+        })
+        .args(["--message-format=json", "--target", &host])
         .arg(format!("--config=build.rustflags={flags}"))
         .arg(format!("--config=target.{host}.rustflags={flags}"))
         .env("CARGO_TARGET_DIR", &target_dir)
@@ -113,9 +94,14 @@ pub fn check_beside_trybuild(args: &[&str]) -> (bool, String, String) {
         // place of the configured ones.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .current_dir(workspace());
+        .current_dir(dir);
     diagnosed(run_bounded(&mut command))
 }
+
+/// The dependencies of the compile-fail cases (`tests/compile-fail`), for
+/// a crate outside the workspace to take so that it resolves their graph.
+pub const CASES_DEPENDENCIES: &str = "secrecy = \"0.10\"\n\
+    tokio = { version = \"1.40\", default-features = false, features = [\"macros\", \"rt\", \"rt-multi-thread\"] }\n";
 
 /// The host's target triple, as rustc names it.
 fn host_triple() -> String {

@@ -42,14 +42,16 @@ struct Cache {
 }
 
 fn scope() -> PolicyScope {
-    PolicyScope::new("eu-west-1", "123456789012").var("IAM_TEST_ENV", "prod")
+    PolicyScope::new("eu-west-1", "123456789012")
 }
 
 const SSM: &str = "arn:aws:ssm:eu-west-1:123456789012:parameter";
 
 #[test]
 fn policy_grants_exactly_what_the_struct_reads() {
-    let policy = Orders::loader().iam_policy(&scope());
+    let policy = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope());
     let sids: Vec<&str> = policy.statements.iter().map(|s| s.sid.as_str()).collect();
     assert_eq!(
         sids,
@@ -109,7 +111,10 @@ fn policy_grants_exactly_what_the_struct_reads() {
 
 #[test]
 fn policy_is_an_iam_json_document() {
-    let document = Orders::loader().iam_policy(&scope()).to_json();
+    let document = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_json();
     assert_eq!(document["Version"], "2012-10-17");
     let decrypt = statement(&document, "DecryptParameters");
     assert_eq!(decrypt["Effect"], "Allow");
@@ -118,7 +123,10 @@ fn policy_is_an_iam_json_document() {
         "ssm.eu-west-1.amazonaws.com"
     );
     assert!(document["Statement"][0].get("Condition").is_none());
-    let printed = Orders::loader().iam_policy(&scope()).to_string();
+    let printed = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_string();
     let reparsed: serde_json::Value = serde_json::from_str(&printed).unwrap();
     assert_eq!(reparsed, document);
 }
@@ -143,7 +151,9 @@ fn decryption_is_granted_only_where_secure_values_are_read() {
         host: String,
         ports: Vec<u16>,
     }
-    let policy = NothingSecret::loader().iam_policy(&scope());
+    let policy = NothingSecret::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope());
     assert_eq!(policy.statements.len(), 1, "{policy}");
     assert_eq!(policy.statements[0].sid, "ReadParameters");
 }
@@ -160,6 +170,7 @@ fn known_keys_replace_the_via_service_condition() {
     assert!(decrypt.condition("kms:ViaService").is_none(), "{decrypt:?}");
 
     let given = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
         .iam_policy(&self::scope().kms_key("arn:aws:kms:eu-west-1:123456789012:key/k1"));
     for sid in ["DecryptParameters", "DecryptReferencedSecrets"] {
         let decrypt = given.statement(sid).unwrap();
@@ -210,16 +221,6 @@ fn the_watched_parameter_is_granted_so_a_load_in_watch_mode_is_allowed() {
         read.contains(&format!("{SSM}/staging/orders/db_host")),
         "{read:?}"
     );
-
-    // The scope's own settings win over the loader's.
-    let policy = loader.iam_policy(&scope().watch("/deploys/orders"));
-    let read = &policy.statement("ReadParameters").unwrap().resources;
-    assert!(read.contains(&format!("{SSM}/deploys/orders")), "{read:?}");
-    assert!(
-        read.contains(&format!("{SSM}/prod/orders/db_host")),
-        "{read:?}"
-    );
-    assert!(!read.iter().any(|r| r.contains("staging")), "{read:?}");
 }
 
 /// The statement with this `Sid` in a policy document.
@@ -235,7 +236,10 @@ fn statement<'a>(document: &'a serde_json::Value, sid: &str) -> &'a serde_json::
 
 #[test]
 fn a_non_recursive_walk_is_granted_only_without_recursion() {
-    let document = Orders::loader().iam_policy(&scope()).to_json();
+    let document = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_json();
     assert_eq!(
         *statement(&document, "ReadDirectChildrenOfPaths"),
         serde_json::json!({
@@ -263,7 +267,10 @@ fn a_non_recursive_walk_is_granted_only_without_recursion() {
 /// denied and fall back to a full load.
 #[test]
 fn a_walks_parameters_can_be_read_by_name_for_change_events() {
-    let document = Orders::loader().iam_policy(&scope()).to_json();
+    let document = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_json();
     assert_eq!(
         *statement(&document, "ReadWalkedParametersByName"),
         serde_json::json!({
@@ -295,13 +302,18 @@ fn each_unset_variable_is_named_in_the_notes_with_what_it_widens() {
     }
     assert!(!note.contains("/shared/"), "{note}");
 
-    let exact = Orders::loader().iam_policy(&scope());
+    let exact = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope());
     assert!(exact.notes.is_empty(), "{:?}", exact.notes);
 }
 
 #[test]
 fn decryption_is_bound_to_the_encryption_context_of_each_read() {
-    let document = Orders::loader().iam_policy(&scope()).to_json();
+    let document = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_json();
     assert_eq!(
         *statement(&document, "DecryptParameters"),
         serde_json::json!({
@@ -336,7 +348,10 @@ fn decryption_is_bound_to_the_encryption_context_of_each_read() {
     );
 
     // A walk's values are its children: any name under the path.
-    let document = Plain::loader().iam_policy(&scope()).to_json();
+    let document = Plain::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope())
+        .to_json();
     assert_eq!(
         statement(&document, "DecryptParameters")["Condition"],
         serde_json::json!({
@@ -359,7 +374,8 @@ fn the_via_service_host_and_the_arns_follow_the_partition() {
         ("eu-west-1", "aws", "amazonaws.com"),
     ] {
         let policy = Orders::loader()
-            .iam_policy(&PolicyScope::new(region, "123456789012").var("IAM_TEST_ENV", "prod"));
+            .var("IAM_TEST_ENV", "prod")
+            .iam_policy(&PolicyScope::new(region, "123456789012"));
         let document = policy.to_json();
         assert_eq!(
             statement(&document, "ReadPathsRecursively")["Resource"],
@@ -380,11 +396,9 @@ fn the_via_service_host_and_the_arns_follow_the_partition() {
         );
     }
     // A partition given explicitly wins over the region's.
-    let policy = Orders::loader().iam_policy(
-        &PolicyScope::new("cn-north-1", "123456789012")
-            .partition("aws")
-            .var("IAM_TEST_ENV", "prod"),
-    );
+    let policy = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&PolicyScope::new("cn-north-1", "123456789012").partition("aws"));
     let document = policy.to_json();
     assert_eq!(
         statement(&document, "DecryptParameters")["Condition"]["StringEquals"]["kms:ViaService"],
@@ -413,7 +427,9 @@ fn a_caller_can_refuse_a_policy_an_unset_variable_widened() {
     assert!(message.contains("`IAM_TEST_ENV`"), "{message}");
     assert!(message.contains(&format!("{SSM}/*/orders/")), "{message}");
 
-    let exact = Orders::loader().iam_policy(&scope());
+    let exact = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope());
     assert!(exact.widened.is_empty(), "{:?}", exact.widened);
     assert_eq!(exact.clone().exact().unwrap(), exact);
 }
@@ -422,7 +438,9 @@ const KEYS: &str = "arn:aws:kms:eu-west-1:123456789012:key";
 
 #[test]
 fn an_alias_scopes_decryption_to_the_keys_that_carry_it() {
-    let policy = Orders::loader().iam_policy(&scope().kms_key("alias/orders"));
+    let policy = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope().kms_key("alias/orders"));
     // Nothing grants any key through the service: the alias names the key.
     assert!(policy.statement("DecryptParameters").is_none(), "{policy}");
     assert!(
@@ -467,7 +485,7 @@ fn an_alias_scopes_decryption_to_the_keys_that_carry_it() {
 
 #[test]
 fn an_alias_beside_a_key_id_is_granted_too() {
-    let policy = Orders::loader().iam_policy(
+    let policy = Orders::loader().var("IAM_TEST_ENV", "prod").iam_policy(
         &scope()
             .kms_key("1234abcd-12ab-34cd-56ef-1234567890ab")
             .kms_key("arn:aws:kms:eu-west-1:111122223333:alias/shared"),
@@ -499,7 +517,9 @@ fn a_key_id_filter_that_names_an_alias_scopes_decryption_by_it() {
         #[ssm(by_path = "keys", type = "SecureString", key_id = "alias/app")]
         keys: HashMap<String, Secret<String>>,
     }
-    let policy = AliasFiltered::loader().iam_policy(&scope());
+    let policy = AliasFiltered::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope());
     assert!(policy.statement("DecryptParameters").is_none(), "{policy}");
     let by_alias = policy.statement("DecryptParametersByKeyAlias").unwrap();
     assert_eq!(by_alias.resources, [format!("{KEYS}/*")]);
@@ -511,8 +531,9 @@ fn a_key_id_filter_that_names_an_alias_scopes_decryption_by_it() {
 
 #[test]
 fn a_key_that_is_no_key_is_never_written() {
-    let policy =
-        Orders::loader().iam_policy(&scope().kms_key("*").kms_key("alias/${aws:username}"));
+    let policy = Orders::loader()
+        .var("IAM_TEST_ENV", "prod")
+        .iam_policy(&scope().kms_key("*").kms_key("alias/${aws:username}"));
     for sid in ["DecryptParameters", "DecryptReferencedSecrets"] {
         let decrypt = policy.statement(sid).unwrap();
         assert_eq!(decrypt.resources, ["*"]);

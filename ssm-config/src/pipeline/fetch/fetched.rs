@@ -2,7 +2,7 @@
 //! the doctor and the next attempt read.
 
 use crate::error::Problem;
-use crate::source::{Parameter, SourceErrorKind};
+use crate::source::{Parameter, SourceError, SourceErrorKind};
 
 /// What a name request came to.
 #[derive(Debug)]
@@ -71,7 +71,25 @@ impl CallOutcome {
     }
 }
 
+impl CallOutcome {
+    /// How a call that answered `result` ended.
+    pub fn of<R>(result: &Result<R, SourceError>) -> CallOutcome {
+        match result {
+            Ok(_) => CallOutcome::Ok,
+            Err(err) if err.kind() == SourceErrorKind::Throttled => CallOutcome::Throttled,
+            Err(_) => CallOutcome::Failed,
+        }
+    }
+}
+
 impl Calls {
+    /// `calls` of one call of `action` that answered `result`.
+    pub fn one<R>(action: Action, result: &Result<R, SourceError>) -> Calls {
+        let mut calls = Calls::default();
+        calls.count(action, CallOutcome::of(result));
+        calls
+    }
+
     pub fn count(&mut self, action: Action, outcome: CallOutcome) {
         self.counts[action as usize][outcome as usize] += 1;
     }

@@ -209,14 +209,10 @@ impl Call<'_> {
             ));
         }
         let outcome = call.await;
-        let ended = match &outcome {
-            Ok(_) => CallOutcome::Ok,
-            Err(err) if err.kind() == SourceErrorKind::Throttled => {
-                self.throttled.store(true, Ordering::Relaxed);
-                CallOutcome::Throttled
-            }
-            Err(_) => CallOutcome::Failed,
-        };
+        let ended = CallOutcome::of(&outcome);
+        if ended == CallOutcome::Throttled {
+            self.throttled.store(true, Ordering::Relaxed);
+        }
         self.calls
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -74,32 +74,42 @@ fn assert_refused_like_unset(policy: IamPolicy, value: &str) {
 
 #[test]
 fn a_wildcard_value_is_refused_as_a_load_refuses_it() {
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "*"));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", "*")
+        .iam_policy(&account());
     assert_refused_like_unset(policy, "*");
 }
 
 #[test]
 fn a_value_with_a_single_character_wildcard_is_refused() {
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "pro?"));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", "pro?")
+        .iam_policy(&account());
     assert_refused_like_unset(policy, "pro?");
 }
 
 #[test]
 fn a_value_holding_an_iam_policy_variable_is_refused() {
     let value = "${aws:PrincipalTag/env}";
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", value));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", value)
+        .iam_policy(&account());
     assert_refused_like_unset(policy, value);
 }
 
 #[test]
 fn a_value_that_climbs_segments_is_refused() {
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", "x/../y"));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", "x/../y")
+        .iam_policy(&account());
     assert_refused_like_unset(policy, "x/../y");
 }
 
 #[test]
 fn an_empty_value_is_refused() {
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", ""));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", "")
+        .iam_policy(&account());
     assert_refused_like_unset(policy, "");
 }
 
@@ -113,7 +123,7 @@ fn a_loaders_refused_value_is_refused_in_its_policy_too() {
 
 #[test]
 fn a_prefix_a_load_refuses_is_never_written() {
-    let policy = Plain::loader().iam_policy(&account().prefix("/a?b/*"));
+    let policy = Plain::loader().prefix("/a?b/*").iam_policy(&account());
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert_eq!(read, &[format!("{SSM}/*/host")]);
     let document = policy.to_string();
@@ -134,7 +144,7 @@ fn a_prefix_a_load_refuses_is_never_written() {
     );
     assert!(policy.exact().unwrap_err().variables().is_empty());
 
-    let policy = Plain::loader().iam_policy(&account().prefix("/*"));
+    let policy = Plain::loader().prefix("/*").iam_policy(&account());
     assert!(
         policy.notes.iter().any(|n| n.contains("prefix")),
         "{:?}",
@@ -163,7 +173,9 @@ fn a_watched_name_with_a_refused_value_is_widened_and_refusable() {
 fn a_name_a_load_refuses_is_not_granted_and_is_noted() {
     // Fills the prefix, but makes `db/password` longer than SSM allows.
     let long = "a".repeat(995);
-    let policy = Refusing::loader().iam_policy(&account().var("IAM_REFUSED_ENV", long.as_str()));
+    let policy = Refusing::loader()
+        .var("IAM_REFUSED_ENV", long.as_str())
+        .iam_policy(&account());
     let read = &policy.statement("ReadParameters").unwrap().resources;
     assert!(
         read.contains(&format!("{SSM}/{long}/orders/db_host")),
@@ -188,22 +200,17 @@ fn a_name_a_load_refuses_is_not_granted_and_is_noted() {
 #[test]
 fn a_scope_part_that_is_no_such_thing_is_never_written() {
     let scopes = [
-        (
-            "partition",
-            account().var("IAM_REFUSED_ENV", "prod").partition("*"),
-        ),
+        ("partition", account().partition("*")),
         (
             "region",
-            PolicyScope::new("${aws:RequestedRegion}", "123456789012")
-                .var("IAM_REFUSED_ENV", "prod"),
+            PolicyScope::new("${aws:RequestedRegion}", "123456789012"),
         ),
-        (
-            "account",
-            PolicyScope::new("eu-west-1", "*").var("IAM_REFUSED_ENV", "prod"),
-        ),
+        ("account", PolicyScope::new("eu-west-1", "*")),
     ];
     for (part, scope) in scopes {
-        let policy = Refusing::loader().iam_policy(&scope);
+        let policy = Refusing::loader()
+            .var("IAM_REFUSED_ENV", "prod")
+            .iam_policy(&scope);
         let document = policy.to_string();
         assert!(!document.contains("${"), "{part}: {document}");
         assert!(
@@ -224,7 +231,8 @@ fn a_scope_part_that_is_no_such_thing_is_never_written() {
     }
     assert!(
         Refusing::loader()
-            .iam_policy(&account().var("IAM_REFUSED_ENV", "prod"))
+            .var("IAM_REFUSED_ENV", "prod")
+            .iam_policy(&account())
             .exact()
             .is_ok()
     );
