@@ -100,16 +100,6 @@ pub fn ssm_config(endpoint: &str) -> aws_sdk_ssm::config::Builder {
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials())
         .endpoint_url(endpoint)
-        .http_client(http_client())
-}
-
-/// The HTTP client of the seeding clients: the root package builds the SDK
-/// without its default client (see its `Cargo.toml`).
-fn http_client() -> aws_sdk_ssm::config::SharedHttpClient {
-    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
 }
 
 /// Seeds Secrets Manager in the emulator with its JSON protocol over plain
