@@ -95,7 +95,8 @@
 //!   builds the SDK builds no second TLS stack. Without a TLS feature, give
 //!   the loader a client of your own ([`Loader::client`],
 //!   [`Loader::sdk_config`]).
-//! - `rustls-ring`: rustls with ring instead of aws-lc.
+//! - `rustls-ring`: rustls with ring; with `default-features = false`,
+//!   instead of aws-lc.
 //! - `fips`: the SDK's FIPS option, rustls with aws-lc in FIPS mode (its
 //!   build needs cmake and Go, as the SDK's does).
 //! - `doctor`: [`Loader::diagnose`] and the [`doctor`] module.

@@ -248,7 +248,7 @@ fn a_watched_load_is_one_load_with_every_call_counted() {
         let policy = || ssm_config::live::RefreshPolicy::new().watch("/observed/version");
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
-        let (failed, loaded) = metrics::with_local_recorder(&recorder, || {
+        let (failed, loaded, refused) = metrics::with_local_recorder(&recorder, || {
             failing.fail(true);
             let ((), failed) = traced(async {
                 let refused = Observed::loader()
@@ -268,13 +268,25 @@ fn a_watched_load_is_one_load_with_every_call_counted() {
                     .unwrap();
                 config.refresh().await.unwrap();
             });
-            (failed, loaded)
+            let ((), refused) = traced(async {
+                let refused = Observed::loader()
+                    .source(failing.clone())
+                    .refresh(ssm_config::live::RefreshPolicy::new().watch("/{OBSERVED_UNSET}/v"))
+                    .load()
+                    .await;
+                assert!(refused.is_err());
+            });
+            (failed, loaded, refused)
         });
         let load = r#"operation="load""#;
         assert_eq!(failed.matches(load).count(), 1, "one span a load:\n{failed}");
         assert!(failed.contains(r#"outcome="error""#), "{failed}");
         assert!(!failed.contains(r#"outcome="ok""#), "{failed}");
         assert_eq!(loaded.matches(load).count(), 1, "one span a load:\n{loaded}");
+        // A watched name the rulebook refuses ends the load before any call,
+        // in its span.
+        assert_eq!(refused.matches(load).count(), 1, "one span a load:\n{refused}");
+        assert!(refused.contains(r#"outcome="error""#), "{refused}");
         // One snapshot: taking one empties the recorder's counters.
         let snapshot = snapshotter.snapshot().into_vec();
         let counted = |name: &str, labels: &[(&str, &str)]| -> u64 {
@@ -293,7 +305,7 @@ fn a_watched_load_is_one_load_with_every_call_counted() {
                 })
                 .sum()
         };
-        assert_eq!(counted("ssm_config_loads_total", &[("outcome", "error")]), 1);
+        assert_eq!(counted("ssm_config_loads_total", &[("outcome", "error")]), 2);
         assert_eq!(counted("ssm_config_loads_total", &[("outcome", "ok")]), 1);
         // A batch of the group's names in each load and in the refresh (3),
         // and the watched parameter read by the second load and by the
@@ -306,7 +318,7 @@ fn a_watched_load_is_one_load_with_every_call_counted() {
         };
         assert_eq!(get_parameters("error"), 1);
         assert_eq!(get_parameters("ok"), 3 + 2);
-        assert!(!failed.contains(CANARY) && !loaded.contains(CANARY));
+        assert!(![failed, loaded, refused].iter().any(|text| text.contains(CANARY)));
     });
 }
 

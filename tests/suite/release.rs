@@ -1,14 +1,21 @@
 //! Release-ready: the three published crates package in publish order, each
 //! with its README and both license texts, and what is packaged compiles on
 //! its own, warning-free. The packages are unpacked and checked as a user's
-//! crate takes them from the registry, in the graph of the compile-fail
-//! cases and beside their check ([`cargo::check_beside_trybuild`]), so
-//! only the three crates themselves are checked again. (`cargo package`'s
+//! crate takes them from the registry, with every feature of the crate's own
+//! code, beside the check of the compile-fail cases and in their graph
+//! otherwise ([`cargo::check_beside_trybuild`]), so only the three crates
+//! themselves are checked again. (`cargo package`'s
 //! own verification would build the SDK once more.)
 
 use crate::support::cargo;
 
 const PUBLISHED: [&str; 3] = ["ssm-config-rules", "ssm-config-derive", "ssm-config"];
+
+/// Every feature whose code is the crate's own, so that every file the
+/// package must carry is compiled; not the TLS features, which only choose
+/// the SDK's HTTPS client and would bring another check of the SDK.
+const FEATURES: &str =
+    r#""secrecy", "metrics", "doctor", "bootstrap", "iam", "untyped", "file", "events""#;
 
 #[test]
 fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packages() {
@@ -37,11 +44,11 @@ fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packag
         run.stderr
     );
 
-    let unpacked = format!("{workspace}/target/package/unpacked");
+    let unpacked = format!("{}/package/unpacked", cargo::target_dir());
     let _ = std::fs::remove_dir_all(&unpacked);
     std::fs::create_dir_all(&unpacked).unwrap();
     for name in PUBLISHED {
-        let file = format!("{workspace}/target/package/{name}-0.1.0.crate");
+        let file = format!("{}/package/{name}-0.1.0.crate", cargo::target_dir());
         let listed = std::process::Command::new("tar")
             .args(["tzf", &file])
             .output()
@@ -72,7 +79,7 @@ fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packag
         "packaged-user",
         &format!(
             "[dependencies]\n\
-             ssm-config = {{ version = \"=0.1.0\", default-features = false, features = [\"secrecy\"] }}\n\
+             ssm-config = {{ version = \"=0.1.0\", default-features = false, features = [{FEATURES}] }}\n\
              {}\n[patch.crates-io]\n{patches}",
             cargo::CASES_DEPENDENCIES
         ),

@@ -19,21 +19,23 @@ impl<T: SsmConfig> Loader<T> {
             .with_default_max_age(T::DESCRIPTION.max_age_secs);
         let group = self.into_group().await;
         let config = T::DESCRIPTION.type_name;
+        // A watched name the rulebook refuses ends the load before any call;
+        // a good one is read beside the group load, not before it: watch
+        // mode adds no round trip to start-up. Either way it is part of the
+        // load: one span, one outcome.
         let watched = match &policy.watch {
-            Some(template) => Some(Watch::name(&group, template, config)?),
-            None => None,
+            Some(template) => Watch::name(&group, template, config).map(Some),
+            None => Ok(None),
         };
-        // The watched version is read beside the group load, not before it:
-        // watch mode adds no round trip to start-up. It is part of the load:
-        // one span, one outcome.
-        let watch = async {
-            match watched {
-                Some(name) => Watch::start(&group, name, policy.full_reload_every, config)
+        let (group_ref, full_every) = (&group, policy.full_reload_every);
+        let watch = watched.map(|name| async move {
+            match name {
+                Some(name) => Watch::start(group_ref, name, full_every, config)
                     .await
                     .map(Some),
                 None => Ok(None),
             }
-        };
+        });
         let (loaded, watch) = group.load_beside::<T, _>(watch).await?;
         Ok(Live::new(loaded, group, policy, watch))
     }

@@ -137,16 +137,18 @@ impl Group {
 
     /// The first load of a group: see [`first_load`].
     pub async fn load<T: SsmConfig>(&self) -> Result<Loaded<T>, Error> {
-        let (loaded, ()) = self.load_beside::<T, ()>(async { Ok(()) }).await?;
+        let (loaded, ()) = self.load_beside::<T, ()>(Ok(async { Ok(()) })).await?;
         Ok(loaded)
     }
 
     /// The first load of a group with `beside` (the watched parameter's
     /// read) run alongside it, in the same span and counted as the same
-    /// load: `beside`'s error first, should both fail.
+    /// load: `beside`'s error first, should both fail. `beside` may be the
+    /// error that refuses the load before any call (a watched name the
+    /// rulebook refuses): the load then ends at once, in its span.
     pub async fn load_beside<T: SsmConfig, B>(
         &self,
-        beside: impl Future<Output = Result<B, Error>>,
+        beside: Result<impl Future<Output = Result<B, Error>>, Error>,
     ) -> Result<(Loaded<T>, B), Error> {
         let (vars, env) = (
             given_then_env(&self.vars),
@@ -224,12 +226,12 @@ impl Group {
 /// A first load, as `Loader::load`, `Loader::fetch` and `SsmConfig::fetch`
 /// make it, with `beside` run alongside: in a span of its own, warning of
 /// entries no field reads, and recorded as one load whose outcome is both
-/// of theirs. (A refresh runs in its refresh's span, a diagnosis in its
-/// own.)
+/// of theirs; a refused `beside` ends it before any call. (A refresh runs
+/// in its refresh's span, a diagnosis in its own.)
 pub(crate) async fn first_load<T: SsmConfig, B>(
     source: &dyn ParameterSource,
     settings: &Settings<'_>,
-    beside: impl Future<Output = Result<B, Error>>,
+    beside: Result<impl Future<Output = Result<B, Error>>, Error>,
 ) -> Result<(Loaded<T>, B), Error> {
     let observation = Observation::start(
         Operation::Load,
@@ -237,6 +239,7 @@ pub(crate) async fn first_load<T: SsmConfig, B>(
         &source.describe(),
     );
     let both = async {
+        let beside = beside?;
         let (beside, loaded) =
             futures_util::future::join(beside, load_from::<T>(source, settings, Reuse::Nothing))
                 .await;

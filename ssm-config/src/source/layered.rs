@@ -14,7 +14,9 @@ use crate::name;
 /// wins; a name no layer has is missing. `GetParametersByPath` walks every
 /// layer and merges by the same rule, name by name.
 ///
-/// ```
+// The example takes a `FileSource`, which needs the `file` feature.
+#[cfg_attr(feature = "file", doc = "```")]
+#[cfg_attr(not(feature = "file"), doc = "```ignore")]
 /// use ssm_config::MemorySource;
 /// use ssm_config::source::{FileSource, Layered};
 ///

@@ -9,7 +9,10 @@ use super::{BoxFuture, ParameterSource, ParameterType, SourceError};
 /// [`update`](crate::untyped::Parameters::update). A read-only source
 /// implements [`ParameterSource`] alone, and cannot be made writable:
 ///
-/// ```compile_fail,E0277
+// The examples need the `untyped` feature: without it they would fail, or
+// fail to compile, for want of the module, not for what they show.
+#[cfg_attr(feature = "untyped", doc = "```compile_fail,E0277")]
+#[cfg_attr(not(feature = "untyped"), doc = "```ignore")]
 /// # use ssm_config::source::*;
 /// struct ReadOnly;
 /// impl ParameterSource for ReadOnly {
@@ -24,7 +27,8 @@ use super::{BoxFuture, ParameterSource, ParameterType, SourceError};
 ///
 /// while reading from it works:
 ///
-/// ```
+#[cfg_attr(feature = "untyped", doc = "```")]
+#[cfg_attr(not(feature = "untyped"), doc = "```ignore")]
 /// # use ssm_config::source::*;
 /// # struct ReadOnly;
 /// # impl ParameterSource for ReadOnly {

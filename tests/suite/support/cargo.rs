@@ -1,11 +1,11 @@
-//! Cargo, run by a test: bounded, its output read as it comes (a full pipe
-//! would stall it), and `cargo check`'s warnings and errors picked out of
-//! its JSON messages.
+//! Cargo, run by a test: bounded ([`run_bounded`]), and `cargo check`'s
+//! warnings and errors picked out of its JSON messages.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use super::process::{Run, run_bounded};
 
 /// How long one cargo command may take: on a fresh clone a check covers
 /// the whole SDK.
@@ -16,49 +16,31 @@ pub fn workspace() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
 }
 
-/// Where the checks' crates outside the workspace are written.
-pub fn scratch_dir(name: &str) -> String {
-    format!("{}/target/cargo-checks/{name}", workspace())
+/// The workspace's target directory as cargo sees it (`CARGO_TARGET_DIR`
+/// or a configured one included), where `cargo package` writes and
+/// trybuild checks.
+pub fn target_dir() -> &'static str {
+    static TARGET_DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TARGET_DIR.get_or_init(|| {
+        let run = cargo(
+            workspace(),
+            &["metadata", "--format-version=1", "--no-deps"],
+        );
+        assert!(run.success, "{}", run.stderr);
+        let metadata: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        metadata["target_directory"].as_str().unwrap().to_owned()
+    })
 }
 
-/// What one cargo command did.
-pub struct Run {
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
+/// Where the checks' crates outside the workspace are written.
+pub fn scratch_dir(name: &str) -> String {
+    format!("{}/cargo-checks/{name}", target_dir())
 }
 
 /// Runs `cargo <args>` in `dir`, bounded by [`BOUND`].
 pub fn cargo(dir: impl AsRef<Path>, args: &[&str]) -> Run {
     let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run_bounded(Command::new(program).args(args).current_dir(dir))
-}
-
-/// Runs `command`, bounded by [`BOUND`].
-fn run_bounded(command: &mut Command) -> Run {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    let stdout = drain(child.stdout.take().unwrap());
-    let stderr = drain(child.stderr.take().unwrap());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            panic!("`{command:?}` did not finish in {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    Run {
-        success: status.success(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+    run_bounded(Command::new(program).args(args).current_dir(dir), BOUND)
 }
 
 /// Runs `cargo check <args>` in `dir` the way trybuild checks the
@@ -72,7 +54,7 @@ fn run_bounded(command: &mut Command) -> Run {
 /// that starts from a copy of the workspace's lock file may only prune it. trybuild's `-A dead_code` does not hide dead code in
 /// `ssm-config`: its `#![warn(dead_code)]` takes precedence.
 pub fn check_beside_trybuild(dir: &str, args: &[&str]) -> (bool, String, String) {
-    let target_dir = format!("{}/target/tests/trybuild", workspace());
+    let target_dir = format!("{}/tests/trybuild", target_dir());
     let host = host_triple();
     let flags = r#"["--cfg", "trybuild", "--verbose", "-A", "dead_code"]"#;
     let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -95,7 +77,7 @@ pub fn check_beside_trybuild(dir: &str, args: &[&str]) -> (bool, String, String)
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .current_dir(dir);
-    diagnosed(run_bounded(&mut command))
+    diagnosed(run_bounded(&mut command, BOUND))
 }
 
 /// The dependencies of the compile-fail cases (`tests/compile-fail`), for
@@ -157,12 +139,4 @@ pub fn scratch_crate(dir: &str, name: &str, manifest: &str, lib: &str) {
     )
     .unwrap();
     std::fs::write(format!("{dir}/src/lib.rs"), lib).unwrap();
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
 }

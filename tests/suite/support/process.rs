@@ -3,10 +3,16 @@
 //! of (environment variables, the global tracing subscriber, the panic
 //! hook), which every other test of this binary shares.
 
-use std::process::Command;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Set in the child, to the test it runs.
 const CHILD: &str = "SSM_CONFIG_TEST_CHILD";
+
+/// How long a test in a process of its own may take: the longest, the
+/// derive's compile-fail cases, checks the SDK on a fresh clone.
+const CHILD_BOUND: Duration = Duration::from_secs(900);
 
 /// `module_path!()` and a function name, as the test harness names the test:
 /// without the crate's own name.
@@ -30,17 +36,18 @@ pub fn is_child_for(test: &str) -> bool {
 /// test ran and passed.
 pub fn run_in_child(test: &str, env: &[(&str, &str)]) {
     let exe = std::env::current_exe().expect("the test binary's path");
-    let output = Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, test)
-        .envs(env.iter().copied())
-        .output()
-        .expect("the test binary runs again");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = run_bounded(
+        Command::new(exe)
+            .args([test, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, test)
+            .envs(env.iter().copied()),
+        CHILD_BOUND,
+    );
     assert!(
-        output.status.success() && stdout.contains("test result: ok. 1 passed"),
-        "`{test}` in a process of its own:\n{stdout}\n{stderr}"
+        output.success && output.stdout.contains("test result: ok. 1 passed"),
+        "`{test}` in a process of its own:\n{}\n{}",
+        output.stdout,
+        output.stderr
     );
 }
 
@@ -56,4 +63,47 @@ macro_rules! in_own_process {
             $crate::support::process::run_in_child(&test, $env);
         }
     }};
+}
+
+/// What one command did.
+pub struct Run {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `command` to its end, its output read as it comes (a full pipe
+/// would stall it); killed, and the test failed, after `bound`.
+pub fn run_bounded(command: &mut Command, bound: Duration) -> Run {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > bound {
+            let _ = child.kill();
+            panic!("`{command:?}` did not finish in {bound:?}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    Run {
+        success: status.success(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
 }
