@@ -81,7 +81,7 @@ fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packag
             "[dependencies]\n\
              ssm-config = {{ version = \"=0.1.0\", default-features = false, features = [{FEATURES}] }}\n\
              {}\n[patch.crates-io]\n{patches}",
-            cargo::CASES_DEPENDENCIES
+            cargo::cases_dependencies()
         ),
         "pub use ssm_config::SsmConfig;\n",
     );

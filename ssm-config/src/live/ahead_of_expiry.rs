@@ -79,7 +79,10 @@ impl AheadOfExpiry {
         }
     }
 
-    /// How long before expiry to refresh (at most max age).
+    /// How long before expiry to refresh. Taken as at most max age, and
+    /// the wait between refreshes is never below a tenth of max age: an
+    /// `ahead` close to max age refreshes about ten times a max age, not
+    /// continuously.
     pub fn ahead(mut self, ahead: Duration) -> Self {
         self.ahead = Some(ahead);
         self

@@ -16,20 +16,24 @@ pub fn workspace() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
 }
 
-/// The workspace's target directory as cargo sees it (`CARGO_TARGET_DIR`
-/// or a configured one included), where `cargo package` writes and
-/// trybuild checks.
-pub fn target_dir() -> &'static str {
-    static TARGET_DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TARGET_DIR.get_or_init(|| {
+/// The workspace's `cargo metadata` (its own packages only), read once.
+fn metadata() -> &'static serde_json::Value {
+    static METADATA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    METADATA.get_or_init(|| {
         let run = cargo(
             workspace(),
             &["metadata", "--format-version=1", "--no-deps"],
         );
         assert!(run.success, "{}", run.stderr);
-        let metadata: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        metadata["target_directory"].as_str().unwrap().to_owned()
+        serde_json::from_str(&run.stdout).unwrap()
     })
+}
+
+/// The workspace's target directory as cargo sees it (`CARGO_TARGET_DIR`
+/// or a configured one included), where `cargo package` writes and
+/// trybuild checks.
+pub fn target_dir() -> &'static str {
+    metadata()["target_directory"].as_str().unwrap()
 }
 
 /// Where the checks' crates outside the workspace are written.
@@ -48,7 +52,7 @@ pub fn cargo(dir: impl AsRef<Path>, args: &[&str]) -> Run {
 /// the host named as the target, with its rustflags and without
 /// incremental compilation (trybuild 1.0.114, pinned). A check of the
 /// graph those cases resolve (`ssm-config` without default features, with
-/// `secrecy`, and [`CASES_DEPENDENCIES`]) then reuses every
+/// `secrecy`, and [`cases_dependencies`]) then reuses every
 /// crate trybuild checked, the SDK among them, whichever of the two runs
 /// first. `--locked` in the workspace; elsewhere `--offline`, so a crate
 /// that starts from a copy of the workspace's lock file may only prune it. trybuild's `-A dead_code` does not hide dead code in
@@ -80,10 +84,38 @@ pub fn check_beside_trybuild(dir: &str, args: &[&str]) -> (bool, String, String)
     diagnosed(run_bounded(&mut command, BOUND))
 }
 
-/// The dependencies of the compile-fail cases (`tests/compile-fail`), for
-/// a crate outside the workspace to take so that it resolves their graph.
-pub const CASES_DEPENDENCIES: &str = "secrecy = \"0.10\"\n\
-    tokio = { version = \"1.40\", default-features = false, features = [\"macros\", \"rt\", \"rt-multi-thread\"] }\n";
+/// The dependencies of the compile-fail cases (`tests/compile-fail`) but
+/// `ssm-config`, as a crate outside the workspace writes them to resolve
+/// their graph: read from that package's manifest, so the two cannot drift
+/// apart (which would cost a second check of the SDK, silently).
+pub fn cases_dependencies() -> String {
+    let package = metadata()["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "ssm-config-compile-fail")
+        .expect("the compile-fail cases' package");
+    let mut lines = String::new();
+    for dependency in package["dependencies"].as_array().unwrap() {
+        let name = dependency["name"].as_str().unwrap();
+        if name == "ssm-config" {
+            continue;
+        }
+        let features: Vec<String> = dependency["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{f}"))
+            .collect();
+        lines.push_str(&format!(
+            "{name} = {{ version = {}, default-features = {}, features = [{}] }}\n",
+            dependency["req"],
+            dependency["uses_default_features"],
+            features.join(", ")
+        ));
+    }
+    lines
+}
 
 /// The host's target triple, as rustc names it.
 fn host_triple() -> String {
