@@ -3,6 +3,8 @@
 //! validation. A load, a refresh and the doctor all run this one pipeline;
 //! the doctor then only diagnoses what an attempt reports.
 
+use std::collections::BTreeSet;
+
 use crate::SsmConfig;
 use crate::error::Problem;
 use crate::observe::{self, Operation};
@@ -77,12 +79,25 @@ impl<T: SsmConfig> Attempt<T> {
         if let Some(problem) = env_prefix_problem(settings.overrides) {
             return Err(problem);
         }
+        // The variables the names' `{VAR}`s read (the prefix's, a field's):
+        // under the override prefix they are no typos, whatever their name.
+        let templates_read = std::sync::Mutex::new(BTreeSet::new());
+        let recording = |variable: &str| {
+            templates_read
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(variable.to_owned());
+            (settings.lookup)(variable)
+        };
         let resolution = resolve::resolve(
             T::DESCRIPTION,
             settings.prefix,
-            settings.lookup,
+            &recording,
             settings.overrides,
         );
+        let templates_read = templates_read
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
         let source = ForPrefix::new(source, resolution.prefix.as_deref());
         let known: Option<&dyn Known> = match &reuse {
             Reuse::Nothing => None,
@@ -109,6 +124,7 @@ impl<T: SsmConfig> Attempt<T> {
                 &resolution.requests,
                 source.get(),
                 settings.overrides,
+                &templates_read,
             ),
         };
         if settings.operation == Operation::Load {

@@ -33,12 +33,14 @@ impl Stray {
 
 /// The strays of one attempt: entries `source` lists that neither a name
 /// nor a walk of `root` reads, and variables under the override prefix
-/// that no field's override is.
+/// that are neither a field's override nor among `templates_read` (the
+/// variables the names' `{VAR}`s read, such as the prefix's).
 pub(crate) fn find(
     root: &Node,
     requests: &Requests,
     source: &dyn ParameterSource,
     overrides: Overrides<'_>,
+    templates_read: &BTreeSet<String>,
 ) -> Vec<Stray> {
     let mut read: BTreeSet<String> = requests.names.iter().map(|r| r.wire()).collect();
     let mut expected = BTreeSet::new();
@@ -81,7 +83,10 @@ pub(crate) fn find(
         names.sort();
         names.dedup();
         for name in names {
-            if !name.starts_with(&prefix) || expected.contains(&name) {
+            if !name.starts_with(&prefix)
+                || expected.contains(&name)
+                || templates_read.contains(&name)
+            {
                 continue;
             }
             let near = nearest(&name, expected.iter().map(String::as_str));

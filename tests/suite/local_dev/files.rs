@@ -842,6 +842,62 @@ fn override_variable_typo() {
     );
 }
 
+/// A variable the prefix reads (zero2prod's `APP_ENVIRONMENT` under the
+/// override prefix `APP_`) is no typo: neither a load's warning nor a
+/// doctor's `unused` row names it, whether it comes from `var` or from the
+/// environment.
+#[test]
+fn a_variable_the_prefix_reads_is_not_reported_unused() {
+    in_own_process!(
+        a_variable_the_prefix_reads_is_not_reported_unused,
+        env: &[("APP_ENVIRONMENT", "local")],
+        {
+            #[derive(SsmConfig, Debug)]
+            #[ssm(prefix = "/{APP_ENVIRONMENT}/zero2prod")]
+            #[allow(dead_code)] // loaded for what is reported of it
+            struct Settings {
+                host: String,
+            }
+            let (reports, traced) = crate::support::traced::traced(async {
+                let source = MemorySource::new();
+                source.put("/local/zero2prod/host", "127.0.0.1");
+                // The process's environment holds `APP_ENVIRONMENT` too.
+                let given = || {
+                    Settings::loader()
+                        .source(source.clone())
+                        .env_prefix("APP_")
+                        .var("APP_ENVIRONMENT", "local")
+                };
+                let from_env = || {
+                    Settings::loader()
+                        .source(source.clone())
+                        .env_prefix("APP_")
+                        .env_override("APP_HSOT", "typo")
+                };
+                given().fetch().await.unwrap();
+                from_env().fetch().await.unwrap();
+                (given().diagnose().await, from_env().diagnose().await)
+            });
+            assert!(!traced.contains("`APP_ENVIRONMENT`"), "{traced}");
+            for report in [&reports.0, &reports.1] {
+                assert!(report.would_load, "{report}");
+                assert!(
+                    !report.rows.iter().any(|row| row.name == "APP_ENVIRONMENT"),
+                    "{report}"
+                );
+            }
+            // A typo beside it is still one.
+            assert!(traced.contains("`APP_HSOT`"), "{traced}");
+            assert!(
+                reports.1.rows.iter().any(|row| row.name == "APP_HSOT"
+                    && row.finding == ssm_config::doctor::Finding::Unused),
+                "{}",
+                reports.1
+            );
+        }
+    );
+}
+
 /// A missing required value says where it was looked for: the source (the
 /// layers in order, each file by its path) and the variable that would
 /// override it.
