@@ -147,8 +147,10 @@ impl<T: SsmConfig> Loader<T> {
     /// conversion as a parameter's would: a `Secret<_>` field stays secret
     /// (its text is never quoted), a `Vec<_>` splits on commas, a `json`
     /// field parses JSON. An empty variable counts as unset, since SSM holds
-    /// no empty values. Variables come from [`var`](Loader::var) first, then
-    /// the process environment, and are read again on every refresh.
+    /// no empty values. Variables come from
+    /// [`env_override`](Loader::env_override) first, then the process
+    /// environment ([`var`](Loader::var) fills `{VAR}`s of names only), and
+    /// are read again on every refresh.
     ///
     /// A prefix with a character other than `A-Z a-z 0-9 _` fails the load.
     ///
@@ -168,12 +170,21 @@ impl<T: SsmConfig> Loader<T> {
     /// let source = MemorySource::new();
     /// source.put("/prod/orders/cache/ttl_secs", "60");
     /// let config = Orders::loader()
-    ///     .source(source)
+    ///     .source(source.clone())
     ///     .env_prefix("ORDERS_")
     ///     .env_override("ORDERS_CACHE__TTL_SECS", "5") // or set in the environment
     ///     .load()
     ///     .await?;
     /// assert_eq!(config.get().cache.ttl_secs, 5);
+    ///
+    /// // `var` gives names' `{VAR}`s a value; it overrides no field.
+    /// let config = Orders::loader()
+    ///     .source(source)
+    ///     .env_prefix("ORDERS_")
+    ///     .var("ORDERS_CACHE__TTL_SECS", "5")
+    ///     .load()
+    ///     .await?;
+    /// assert_eq!(config.get().cache.ttl_secs, 60);
     /// # Ok(()) }
     /// ```
     pub fn env_prefix(mut self, prefix: impl Into<String>) -> Self {
