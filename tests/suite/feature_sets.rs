@@ -39,19 +39,7 @@ fn the_crate_checks_warning_free_without_features() {
 /// compiled for it alone.
 #[test]
 fn the_defaults_add_only_the_https_client() {
-    let run = cargo::cargo(
-        cargo::workspace(),
-        &["metadata", "--format-version=1", "--no-deps", "--locked"],
-    );
-    assert!(run.success, "{}", run.stderr);
-    let metadata: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let package = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "ssm-config")
-        .unwrap();
-    let features = &package["features"];
+    let features = &cargo::package("ssm-config")["features"];
     assert_eq!(
         features["default"],
         serde_json::json!(["default-https-client"])

@@ -289,22 +289,7 @@ fn a_watched_load_is_one_load_with_every_call_counted() {
         assert!(refused.contains(r#"outcome="error""#), "{refused}");
         // One snapshot: taking one empties the recorder's counters.
         let snapshot = snapshotter.snapshot().into_vec();
-        let counted = |name: &str, labels: &[(&str, &str)]| -> u64 {
-            snapshot
-                .iter()
-                .filter(|(key, _, _, _)| {
-                    let key = key.key();
-                    key.name() == name
-                        && labels.iter().all(|(k, v)| {
-                            key.labels().any(|l| l.key() == *k && l.value() == *v)
-                        })
-                })
-                .map(|(_, _, _, value)| match value {
-                    DebugValue::Counter(n) => *n,
-                    other => panic!("{name}: {other:?}"),
-                })
-                .sum()
-        };
+        let counted = |name: &str, labels: &[(&str, &str)]| counter_total(&snapshot, name, labels);
         assert_eq!(counted("ssm_config_loads_total", &[("outcome", "error")]), 2);
         assert_eq!(counted("ssm_config_loads_total", &[("outcome", "ok")]), 1);
         // A batch of the group's names in each load and in the refresh (3),
@@ -342,27 +327,43 @@ fn the_doctors_follow_up_calls_are_counted() {
             });
     });
     let snapshot = snapshotter.snapshot().into_vec();
-    let get_parameters = |outcome: &str| -> u64 {
-        snapshot
-            .iter()
-            .filter(|(key, _, _, _)| {
-                let key = key.key();
-                key.name() == "ssm_config_calls_total"
-                    && key
-                        .labels()
-                        .any(|l| l.key() == "action" && l.value() == "GetParameters")
-                    && key
-                        .labels()
-                        .any(|l| l.key() == "outcome" && l.value() == outcome)
-            })
-            .map(|(_, _, _, value)| match value {
-                DebugValue::Counter(n) => *n,
-                other => panic!("{other:?}"),
-            })
-            .sum()
+    let get_parameters = |outcome: &str| {
+        counter_total(
+            &snapshot,
+            "ssm_config_calls_total",
+            &[("action", "GetParameters"), ("outcome", outcome)],
+        )
     };
     // The batch of both names, denied; then each name alone: the host
     // denied again, and once more without decryption (which tells a KMS
     // denial from an SSM one); the password read.
     assert_eq!((get_parameters("error"), get_parameters("ok")), (3, 1));
+}
+
+/// The sum of the counters `name` whose labels include every one of
+/// `labels`, in one snapshot of a debugging recorder.
+fn counter_total(
+    snapshot: &[(
+        metrics_util::CompositeKey,
+        Option<metrics::Unit>,
+        Option<metrics::SharedString>,
+        DebugValue,
+    )],
+    name: &str,
+    labels: &[(&str, &str)],
+) -> u64 {
+    snapshot
+        .iter()
+        .filter(|(key, _, _, _)| {
+            let key = key.key();
+            key.name() == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| key.labels().any(|l| l.key() == *k && l.value() == *v))
+        })
+        .map(|(_, _, _, value)| match value {
+            DebugValue::Counter(n) => *n,
+            other => panic!("{name}: {other:?}"),
+        })
+        .sum()
 }

@@ -79,14 +79,19 @@ impl<T: SsmConfig> Attempt<T> {
         if let Some(problem) = env_prefix_problem(settings.overrides) {
             return Err(problem);
         }
+        // Strays are looked for where they are reported (a first load, the
+        // doctor), not on every refresh: a listing re-reads a local file.
+        let looks_for_strays = settings.operation != Operation::Refresh;
         // The variables the names' `{VAR}`s read (the prefix's, a field's):
         // under the override prefix they are no typos, whatever their name.
         let templates_read = std::sync::Mutex::new(BTreeSet::new());
         let recording = |variable: &str| {
-            templates_read
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(variable.to_owned());
+            if looks_for_strays {
+                templates_read
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(variable.to_owned());
+            }
             (settings.lookup)(variable)
         };
         let resolution = resolve::resolve(
@@ -115,11 +120,9 @@ impl<T: SsmConfig> Attempt<T> {
             &resolution.requests,
             &fetched.calls,
         );
-        // Looked for where they are reported (a first load, the doctor),
-        // not on every refresh: a listing re-reads a local file.
-        let strays = match settings.operation {
-            Operation::Refresh => Vec::new(),
-            Operation::Load | Operation::Diagnose => strays::find(
+        let strays = match looks_for_strays {
+            false => Vec::new(),
+            true => strays::find(
                 &resolution.root,
                 &resolution.requests,
                 source.get(),

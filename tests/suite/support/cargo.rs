@@ -17,7 +17,7 @@ pub fn workspace() -> &'static str {
 }
 
 /// The workspace's `cargo metadata` (its own packages only), read once.
-fn metadata() -> &'static serde_json::Value {
+pub fn metadata() -> &'static serde_json::Value {
     static METADATA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     METADATA.get_or_init(|| {
         let run = cargo(
@@ -34,6 +34,16 @@ fn metadata() -> &'static serde_json::Value {
 /// trybuild checks.
 pub fn target_dir() -> &'static str {
     metadata()["target_directory"].as_str().unwrap()
+}
+
+/// The workspace package `name`, from [`metadata`].
+pub fn package(name: &str) -> &'static serde_json::Value {
+    metadata()["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no package {name} in the workspace"))
 }
 
 /// Where the checks' crates outside the workspace are written.
@@ -89,12 +99,7 @@ pub fn check_beside_trybuild(dir: &str, args: &[&str]) -> (bool, String, String)
 /// their graph: read from that package's manifest, so the two cannot drift
 /// apart (which would cost a second check of the SDK, silently).
 pub fn cases_dependencies() -> String {
-    let package = metadata()["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "ssm-config-compile-fail")
-        .expect("the compile-fail cases' package");
+    let package = package("ssm-config-compile-fail");
     let mut lines = String::new();
     for dependency in package["dependencies"].as_array().unwrap() {
         let name = dependency["name"].as_str().unwrap();
