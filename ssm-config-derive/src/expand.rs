@@ -288,19 +288,27 @@ fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
         }
         Shape::Json(t) => quote_spanned!(t.span()=> _ssm::__private::Json::<#t>::new()),
     };
+    // The wrapper's converter gives the field's type as written, so a type
+    // that only looks like a wrapper is one error, at the field, and no
+    // mismatch follows it.
+    let wrapper = converter.value_ty;
     match converter.secret {
         None => shape,
-        Some(SecretWrapper::Own(inner)) => quote!(_ssm::__private::SecretOf::new(
-            #shape,
-            (&&_ssm::__private::WipeProbe::<#inner>::new()).wipe(),
-        )),
+        // Any type whose last segment reads `Secret`: one that is not this
+        // crate's (secrecy 0.8's) fails the bound of `own_secret`.
+        Some(SecretWrapper::Own(inner)) => quote_spanned!(wrapper.span()=>
+            _ssm::__private::own_secret::<#wrapper, _>(_ssm::__private::SecretOf::new(
+                #shape,
+                (&&_ssm::__private::WipeProbe::<#inner>::new()).wipe(),
+            ))
+        ),
         // The secrecy crate's types, behind the runtime's `secrecy`
         // feature: without it, the marker names the feature at the field.
         Some(SecretWrapper::Boxed(inner)) => quote_spanned!(inner.span()=>
-            _ssm::__private::secrecy_box::<_ssm::__private::Secrecy, _>(#shape)
+            _ssm::__private::secrecy_box::<_ssm::__private::Secrecy, #wrapper, _>(#shape)
         ),
         Some(SecretWrapper::SecretString) => quote_spanned!(converter_ty_span(converter)=>
-            _ssm::__private::secrecy_string::<_ssm::__private::Secrecy>()
+            _ssm::__private::secrecy_string::<_ssm::__private::Secrecy, #wrapper>()
         ),
     }
 }

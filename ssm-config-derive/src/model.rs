@@ -84,6 +84,8 @@ pub(crate) struct Converter<'a> {
     pub shape: Shape<'a>,
     /// When the value is kept secret: `Secret<T>`, or secrecy's types.
     pub secret: Option<SecretWrapper<'a>>,
+    /// The value's type: the field's, inside `Option` if any.
+    pub value_ty: &'a Type,
     /// The value type as written, for messages.
     pub expected: String,
 }
@@ -448,6 +450,7 @@ fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<
     Some(Converter {
         shape,
         secret,
+        value_ty,
         expected: ty::display(value_ty),
     })
 }

@@ -15,6 +15,56 @@
 //! The derive names [`Secrecy`] whatever the features; without `secrecy`,
 //! the bound it needs is not met, and the error at the field says to enable
 //! the feature.
+//!
+//! secrecy 0.8's `Secret<T>` does not bind. The derive takes a field type
+//! whose last segment reads `Secret` for this crate's; [`own_secret`]'s
+//! bound then makes any other `Secret` one error at its field, saying what
+//! binds instead.
+
+use crate::Secret;
+use crate::pipeline::convert::{Convert, Rejection, SecretOf};
+
+/// Met by this crate's [`Secret<T>`](crate::Secret) alone: the bound that
+/// tells it apart from another crate's type of the same name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `ssm_config::Secret`, the `Secret<T>` a field binds as",
+    label = "another crate's `Secret`",
+    note = "secrecy 0.8's `Secret<T>` does not bind: write `ssm_config::Secret<T>`, or, with the `secrecy` feature of ssm-config, secrecy 0.10's `SecretString` or `SecretBox<T>`"
+)]
+pub trait OwnSecret<T> {
+    /// The field's value.
+    fn from_secret(secret: Secret<T>) -> Self;
+}
+
+impl<T> OwnSecret<T> for Secret<T> {
+    fn from_secret(secret: Secret<T>) -> Self {
+        secret
+    }
+}
+
+/// The converter of a field written `Secret<T>`: gives the field's type,
+/// so an unmet [`OwnSecret`] is the only error at the field.
+pub struct OwnSecretField<F, C: Convert> {
+    secret: SecretOf<C>,
+    into: fn(Secret<C::Output>) -> F,
+}
+
+/// The converter of a field of type `F`, written `Secret<T>`.
+pub fn own_secret<F: OwnSecret<C::Output>, C: Convert>(
+    secret: SecretOf<C>,
+) -> OwnSecretField<F, C> {
+    OwnSecretField {
+        secret,
+        into: F::from_secret,
+    }
+}
+
+impl<F, C: Convert> Convert for OwnSecretField<F, C> {
+    type Output = F;
+    fn convert(&self, raw: &str) -> Result<F, Rejection> {
+        self.secret.convert(raw).map(self.into)
+    }
+}
 
 /// The marker the generated code names for a field of a secrecy type.
 pub struct Secrecy;
@@ -40,9 +90,7 @@ pub use disabled::*;
 mod enabled {
     use zeroize::Zeroize;
 
-    use super::SecrecyEnabled;
-    use crate::Secret;
-    use crate::pipeline::convert::{Convert, Rejection};
+    use super::{Convert, Rejection, SecrecyEnabled, Secret};
 
     /// A `secrecy::SecretBox<T>` around another converter.
     pub struct SecrecyBox<C>(C);
@@ -50,13 +98,14 @@ mod enabled {
     /// A `secrecy::SecretString`: the value whole.
     pub struct SecrecyString;
 
-    /// The converter of a `SecretBox<T>` field whose value `inner` reads.
-    pub const fn secrecy_box<F: SecrecyEnabled, C>(inner: C) -> SecrecyBox<C> {
+    /// The converter of a `SecretBox<T>` field (of type `F`) whose value
+    /// `inner` reads.
+    pub const fn secrecy_box<M: SecrecyEnabled, F, C>(inner: C) -> SecrecyBox<C> {
         SecrecyBox(inner)
     }
 
-    /// The converter of a `SecretString` field.
-    pub const fn secrecy_string<F: SecrecyEnabled>() -> SecrecyString {
+    /// The converter of a `SecretString` field (of type `F`).
+    pub const fn secrecy_string<M: SecrecyEnabled, F>() -> SecrecyString {
         SecrecyString
     }
 
@@ -98,16 +147,33 @@ mod enabled {
 
 #[cfg(not(feature = "secrecy"))]
 mod disabled {
-    use super::SecrecyEnabled;
-    use crate::pipeline::convert::Scalar;
+    use std::marker::PhantomData;
 
-    /// Refused without the `secrecy` feature, at the field.
-    pub const fn secrecy_box<F: SecrecyEnabled, C>(inner: C) -> C {
-        inner
+    use super::{Convert, Rejection, SecrecyEnabled};
+
+    /// The converter of a secrecy field of type `F` without the feature:
+    /// it gives the field's type, so the unmet [`SecrecyEnabled`] is the
+    /// only error at the field. Never built: only the functions below
+    /// build it, and their bound is met by nothing without the feature.
+    pub struct Refused<F>(PhantomData<fn() -> F>);
+
+    impl<F> Convert for Refused<F> {
+        type Output = F;
+        fn convert(&self, _: &str) -> Result<F, Rejection> {
+            Err(Rejection {
+                reason: "the `secrecy` feature of ssm-config is off".into(),
+                may_hold_secret: false,
+            })
+        }
     }
 
     /// Refused without the `secrecy` feature, at the field.
-    pub const fn secrecy_string<F: SecrecyEnabled>() -> Scalar<String> {
-        Scalar::new()
+    pub fn secrecy_box<M: SecrecyEnabled, F, C>(_: C) -> Refused<F> {
+        Refused(PhantomData)
+    }
+
+    /// Refused without the `secrecy` feature, at the field.
+    pub const fn secrecy_string<M: SecrecyEnabled, F>() -> Refused<F> {
+        Refused(PhantomData)
     }
 }

@@ -106,7 +106,9 @@
 //! - `file`: [`FileSource`](source::FileSource), for local development.
 //! - `events`: change events, [`Live::apply_event`].
 //! - `secrecy`: fields of type `secrecy::SecretString` and
-//!   `secrecy::SecretBox<T>`, and `Secret<T>` into them.
+//!   `secrecy::SecretBox<T>` of secrecy 0.10, and `Secret<T>` into them.
+//!   secrecy 0.8's `Secret<T>` does not bind, with or without the feature:
+//!   such a field is an error that says so; write `ssm_config::Secret<T>`.
 //! - `metrics`: counters, histograms and gauges through the `metrics`
 //!   facade.
 //!

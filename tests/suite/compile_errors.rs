@@ -12,6 +12,8 @@
 //! tooling. Run from this binary, trybuild's check of the SDK goes on while
 //! the other tests run, instead of after them.
 
+use crate::support::cargo;
+
 #[test]
 fn derive_mistakes_fail_to_compile_with_precise_messages() {
     let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compile-fail");
@@ -25,4 +27,50 @@ fn derive_mistakes_fail_to_compile_with_precise_messages() {
             trybuild::TestCases::new().compile_fail("ui/*.rs");
         }
     );
+}
+
+/// A field of secrecy's types without the `secrecy` feature is one error
+/// per field, at the field, naming the feature, and nothing more. trybuild's
+/// project has the feature on, so this case is a crate of its own, checked
+/// beside trybuild's (sharing its check of the SDK).
+#[test]
+fn a_secrecy_field_without_the_feature_is_one_error_naming_it() {
+    let dir = cargo::scratch_dir("secrecy-without-feature");
+    cargo::scratch_crate(
+        &dir,
+        "secrecy-without-feature",
+        &format!(
+            "[dependencies]\n\
+             ssm-config = {{ path = \"{}/ssm-config\", default-features = false }}\n{}",
+            cargo::workspace(),
+            cargo::cases_dependencies()
+        ),
+        r#"use ssm_config::SsmConfig;
+
+#[derive(SsmConfig)]
+#[ssm(prefix = "/app")]
+pub struct Settings {
+    pub password: secrecy::SecretString,
+    pub pin: Option<secrecy::SecretBox<u64>>,
+}
+"#,
+    );
+    let (success, diagnostics, stderr) = cargo::check_beside_trybuild(&dir, &[]);
+    assert!(!success, "checked without the feature:\n{stderr}");
+    let errors: Vec<&str> = diagnostics
+        .lines()
+        .filter(|line| line.starts_with("error") && !line.starts_with("error: aborting"))
+        .collect();
+    let feature =
+        "error[E0277]: a field of a `secrecy` type needs the `secrecy` feature of ssm-config";
+    assert_eq!(errors, [feature; 2], "one error per field:\n{diagnostics}");
+    for field in [
+        "pub password: secrecy::SecretString",
+        "pub pin: Option<secrecy::SecretBox<u64>>",
+    ] {
+        assert!(
+            diagnostics.contains(field),
+            "no error at `{field}`:\n{diagnostics}"
+        );
+    }
 }

@@ -112,8 +112,13 @@ pub fn cases_dependencies() -> String {
             .iter()
             .map(|f| format!("{f}"))
             .collect();
+        // A renamed dependency (`secrecy08`) keeps its name and package.
+        let (name, package) = match dependency["rename"].as_str() {
+            Some(rename) => (rename, format!("package = \"{name}\", ")),
+            None => (name, String::new()),
+        };
         lines.push_str(&format!(
-            "{name} = {{ version = {}, default-features = {}, features = [{}] }}\n",
+            "{name} = {{ {package}version = {}, default-features = {}, features = [{}] }}\n",
             dependency["req"],
             dependency["uses_default_features"],
             features.join(", ")
