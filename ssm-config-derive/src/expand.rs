@@ -79,7 +79,10 @@ fn generate(c: &Container<'_>) -> TokenStream {
         const _: () = {
             use #krate as _ssm;
             #[allow(unused_imports)]
-            use _ssm::__private::{WipeNothing as _, WipeWithZeroize as _};
+            use _ssm::__private::{
+                ReadByFromStr as _, ReadNested as _, ReadUnreadable as _, WipeNothing as _,
+                WipeWithZeroize as _,
+            };
 
             #[automatically_derived]
             impl _ssm::SsmConfig for #ident {
@@ -276,7 +279,9 @@ fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
     // Spanned at the type as written, so a type that cannot bind is an
     // error at its field, not at the derive.
     let text = |t: &syn::Type| match ty::text_of(t) {
-        Text::FromStr => quote_spanned!(t.span()=> _ssm::__private::scalar::<#t>()),
+        Text::FromStr => quote_spanned!(t.span()=>
+            (&&&_ssm::__private::TextProbe::<#t>::new()).converter()
+        ),
         Text::Duration => quote_spanned!(t.span()=> _ssm::__private::duration()),
         Text::Bool => quote_spanned!(t.span()=> _ssm::__private::boolean()),
     };

@@ -147,33 +147,16 @@ mod enabled {
 
 #[cfg(not(feature = "secrecy"))]
 mod disabled {
-    use std::marker::PhantomData;
-
-    use super::{Convert, Rejection, SecrecyEnabled};
-
-    /// The converter of a secrecy field of type `F` without the feature:
-    /// it gives the field's type, so the unmet [`SecrecyEnabled`] is the
-    /// only error at the field. Never built: only the functions below
-    /// build it, and their bound is met by nothing without the feature.
-    pub struct Refused<F>(PhantomData<fn() -> F>);
-
-    impl<F> Convert for Refused<F> {
-        type Output = F;
-        fn convert(&self, _: &str) -> Result<F, Rejection> {
-            Err(Rejection {
-                reason: "the `secrecy` feature of ssm-config is off".into(),
-                may_hold_secret: false,
-            })
-        }
-    }
+    use super::SecrecyEnabled;
+    use crate::pipeline::convert::Refused;
 
     /// Refused without the `secrecy` feature, at the field.
     pub fn secrecy_box<M: SecrecyEnabled, F, C>(_: C) -> Refused<F> {
-        Refused(PhantomData)
+        Refused::new()
     }
 
     /// Refused without the `secrecy` feature, at the field.
     pub const fn secrecy_string<M: SecrecyEnabled, F>() -> Refused<F> {
-        Refused(PhantomData)
+        Refused::new()
     }
 }

@@ -8,7 +8,8 @@ pub use crate::interop::{Secrecy, own_secret, secrecy_box, secrecy_string};
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::pipeline::build::Build;
 pub use crate::pipeline::convert::{
-    BoolText, Convert, DurationText, FromText, Json, List, Rejection, Scalar, SecretOf,
-    WipeNothing, WipeProbe, WipeWithZeroize, boolean, duration, scalar,
+    BoolText, CannotBeRead, Convert, DurationText, Json, List, NeedsNested, ReadByFromStr,
+    ReadNested, ReadUnreadable, Rejection, Scalar, SecretOf, TextProbe, WipeNothing, WipeProbe,
+    WipeWithZeroize, boolean, duration,
 };
 pub use crate::source::ParameterType;

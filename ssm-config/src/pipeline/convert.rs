@@ -13,6 +13,11 @@ use std::str::FromStr;
 use crate::Secret;
 
 mod holds_secret;
+mod text_probe;
+
+pub use text_probe::{
+    CannotBeRead, NeedsNested, ReadByFromStr, ReadNested, ReadUnreadable, TextProbe,
+};
 
 /// Turns a raw value into `Output`; the error says why not.
 pub trait Convert {
@@ -90,14 +95,9 @@ pub struct SecretOf<C: Convert> {
     wipe: Option<fn(&mut C::Output)>,
 }
 
-/// A type a field's text converts to: what `FromStr` gives, named for the
-/// error a field of another type gets, at the field.
-#[diagnostic::on_unimplemented(
-    message = "a field of type `{Self}` cannot be read from a parameter's text",
-    label = "`{Self}` does not implement `FromStr`",
-    note = "implement `FromStr` for `{Self}`; or read it as JSON with `#[ssm(json)]` (it must implement `serde::Deserialize`); or, for a struct that derives `SsmConfig`, add `#[ssm(nested)]`"
-)]
-pub trait FromText {}
+/// A type a field's text converts to: `FromStr`, with an error that can
+/// be shown.
+pub trait FromText: FromStr<Err: Display> {}
 
 impl<T: FromStr> FromText for T where T::Err: Display {}
 
@@ -109,10 +109,24 @@ impl<T> Scalar<T> {
     }
 }
 
-/// The converter of a field of type `T`; a type without `FromStr` is an
-/// error here, at the field, with what to do about it.
-pub const fn scalar<T: FromText>() -> Scalar<T> {
-    Scalar(PhantomData)
+/// The converter of a field whose type the generated code refuses at the
+/// field (a bound that nothing meets): it gives the field's type, so that
+/// refusal is the only error there. Never built where the code compiles.
+pub struct Refused<F>(PhantomData<fn() -> F>);
+
+impl<F> Refused<F> {
+    pub(crate) const fn new() -> Self {
+        Refused(PhantomData)
+    }
+}
+
+impl<F> Convert for Refused<F> {
+    type Output = F;
+    fn convert(&self, _: &str) -> Result<F, Rejection> {
+        Err("the field's type was refused when it compiled"
+            .to_owned()
+            .into())
+    }
 }
 
 impl<C> List<C> {
@@ -147,10 +161,7 @@ impl<C: Convert> SecretOf<C> {
     }
 }
 
-impl<T: FromText + FromStr> Convert for Scalar<T>
-where
-    T::Err: Display,
-{
+impl<T: FromText> Convert for Scalar<T> {
     type Output = T;
     fn convert(&self, raw: &str) -> Result<T, Rejection> {
         raw.parse().map_err(|e: T::Err| e.to_string().into())
