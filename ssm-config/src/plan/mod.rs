@@ -19,12 +19,14 @@ pub use selector::Selector;
 /// [`Loader::plan`](crate::Loader::plan): a list of
 /// [`PlannedParameter`]s that prints as a table. Where a value may come
 /// from, first to last: the `ENV` variable (a column shown when some field
-/// has one), the parameter, and the default (`REQUIRED` is `no`).
+/// has one), the parameter, and the default (`REQUIRED` is `no`). `KIND`
+/// says `SecureString` for a field that keeps its value secret.
 ///
 /// ```text
-/// FIELD        PARAMETER                  SELECTOR  KIND                REQUIRED
-/// db_host      /prod/orders/db_host                 parameter           yes
-/// stripe_key   prod/stripe                          secret, key api_key yes
+/// FIELD        PARAMETER                                  SELECTOR  KIND                   REQUIRED
+/// db_host      /prod/orders/db_host                                 parameter              yes
+/// db_password  /prod/orders/db_password                             SecureString           yes
+/// stripe_key   /aws/reference/secretsmanager/prod/stripe            secret, key `api_key`  yes
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -137,7 +139,10 @@ pub(crate) fn planned_parameters(
                         key: key.map(str::to_owned),
                     }
                 } else {
-                    PlannedKind::Parameter { decrypt: r.decrypt }
+                    PlannedKind::Parameter {
+                        decrypt: r.decrypt,
+                        secure_string: value.secret,
+                    }
                 };
                 PlannedParameter {
                     field: field.to_owned(),

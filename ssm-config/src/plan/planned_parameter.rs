@@ -30,6 +30,9 @@ pub enum PlannedKind {
     Parameter {
         /// `WithDecryption`.
         decrypt: bool,
+        /// The field keeps its value secret (a `Secret<_>`): the parameter
+        /// is meant to be a SecureString, and bootstrap creates one.
+        secure_string: bool,
     },
     /// A Secrets Manager secret, maybe one key of it.
     Secret {
@@ -71,8 +74,20 @@ impl fmt::Display for PlannedParameter {
 impl PlannedKind {
     pub(super) fn describe(&self) -> String {
         match self {
-            PlannedKind::Parameter { decrypt: true } => "parameter".to_owned(),
-            PlannedKind::Parameter { decrypt: false } => "parameter (no decryption)".to_owned(),
+            PlannedKind::Parameter {
+                decrypt,
+                secure_string,
+            } => {
+                let kind = if *secure_string {
+                    "SecureString"
+                } else {
+                    "parameter"
+                };
+                match decrypt {
+                    true => kind.to_owned(),
+                    false => format!("{kind} (no decryption)"),
+                }
+            }
             PlannedKind::Secret { key: None } => "secret".to_owned(),
             PlannedKind::Secret { key: Some(k) } => format!("secret, key `{k}`"),
             PlannedKind::ByPath { recursive: true } => "by path, recursive".to_owned(),

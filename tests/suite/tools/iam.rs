@@ -8,6 +8,7 @@ use ssm_config::live::RefreshPolicy;
 use std::collections::{BTreeMap, HashMap};
 
 use ssm_config::iam::PolicyScope;
+use ssm_config::plan::PlannedKind;
 use ssm_config::{Secret, SsmConfig};
 
 mod refused;
@@ -204,6 +205,42 @@ fn the_plan_prints_as_a_table() {
             "keys   /plain/keys            by path, recursive  no",
         ]
     );
+}
+
+#[derive(SsmConfig)]
+#[ssm(prefix = "/kinds")]
+#[allow(dead_code)] // planned, never loaded
+struct Kinds {
+    host: String,
+    password: Secret<String>,
+    #[ssm(secret = "prod/db", key = "token")]
+    token: Secret<String>,
+}
+
+/// The KIND column shows which parameters are SecureStrings: the fields
+/// that keep their value secret, which bootstrap creates as such.
+#[test]
+fn the_plan_shows_which_parameters_are_secure_strings() {
+    let plan = Kinds::loader().plan();
+    let table = plan.to_string();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "FIELD     PARAMETER                              SELECTOR  KIND                 REQUIRED",
+            "host      /kinds/host                                      parameter            yes",
+            "password  /kinds/password                                  SecureString         yes",
+            "token     /aws/reference/secretsmanager/prod/db            secret, key `token`  yes",
+        ]
+    );
+    assert_eq!(
+        plan[1].kind,
+        PlannedKind::Parameter {
+            decrypt: true,
+            secure_string: true
+        }
+    );
+    assert_eq!(plan[1].to_string(), "password: /kinds/password (SecureString, required)");
 }
 
 #[test]
