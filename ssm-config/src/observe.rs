@@ -63,7 +63,10 @@ impl Observation {
     /// of a refresh warn, with the span's fields on the warning too.
     pub fn finish(&self, outcome: Result<Option<bool>, &Error>) {
         let elapsed = self.started.elapsed();
-        let millis = elapsed.as_secs_f64() * 1000.0;
+        // Milliseconds to the microsecond: a whole number of microseconds
+        // over 1000 prints as `30.629`, where the nanoseconds' product
+        // printed `30.629669000000003`.
+        let millis = elapsed.as_micros() as f64 / 1000.0;
         self.span.record("duration_ms", millis);
         match outcome {
             Ok(changed) => {

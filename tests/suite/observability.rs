@@ -90,6 +90,15 @@ fn spans_of_every_operation() {
         assert!(text.contains(expected), "{expected}:\n{text}");
     }
     assert!(text.contains("duration_ms="), "{text}");
+    // Milliseconds to the microsecond: `30.629`, not `30.629669000000003`.
+    for value in text.split("duration_ms=").skip(1) {
+        let value = value.split([' ', ',', '}']).next().unwrap();
+        let decimals = value.split_once('.').map_or(0, |(_, d)| d.len());
+        assert!(
+            decimals <= 3 && value.parse::<f64>().is_ok(),
+            "duration_ms={value}"
+        );
+    }
     // The failed refresh's warning carries the fields itself.
     let warning = text
         .lines()
