@@ -17,13 +17,21 @@ use std::fmt;
 ///     location: None,
 /// };
 /// assert_eq!(origin.to_string(), "/prod/orders/db/port version 7");
+/// let labelled = Origin::Parameter {
+///     name: "/prod/orders/db/port".into(),
+///     selector: Some("blue".into()),
+///     version: 3,
+///     location: None,
+/// };
+/// assert_eq!(labelled.to_string(), "/prod/orders/db/port:blue (version 3)");
+/// // A file has no versions: 0, not shown.
 /// let from_file = Origin::Parameter {
 ///     name: "/prod/orders/db/port".into(),
 ///     selector: Some("blue".into()),
-///     version: 1,
+///     version: 0,
 ///     location: Some("local.toml".into()),
 /// };
-/// assert_eq!(from_file.to_string(), "/prod/orders/db/port:blue (version 1) in local.toml");
+/// assert_eq!(from_file.to_string(), "/prod/orders/db/port:blue in local.toml");
 /// assert_eq!(
 ///     Origin::Env { variable: "ORDERS_DB__PORT".into() }.to_string(),
 ///     "env ORDERS_DB__PORT"
@@ -41,7 +49,8 @@ pub enum Origin {
         name: String,
         /// A pinned version or label.
         selector: Option<String>,
-        /// The version read.
+        /// The version read; 0 from a source without versions (a file),
+        /// and then not shown.
         version: i64,
         /// A file or layer, as the source names it ([`Parameter::location`](crate::source::Parameter::location)).
         location: Option<String>,
@@ -77,7 +86,10 @@ impl fmt::Display for Origin {
                 version,
                 location: at,
             } => {
-                write!(f, "{name} version {version}")?;
+                f.write_str(name)?;
+                if *version != 0 {
+                    write!(f, " version {version}")?;
+                }
                 location(f, at)
             }
             Origin::Parameter {
@@ -86,7 +98,10 @@ impl fmt::Display for Origin {
                 version,
                 location: at,
             } => {
-                write!(f, "{name}:{selector} (version {version})")?;
+                write!(f, "{name}:{selector}")?;
+                if *version != 0 {
+                    write!(f, " (version {version})")?;
+                }
                 location(f, at)
             }
             Origin::Secret {

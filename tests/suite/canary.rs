@@ -316,9 +316,7 @@ async fn broken_json_from_env_and_file_never_shows(traced: &Mutex<String>, panic
     let from_file = BrokenJson::fetch(FileSource::new(&file.path))
         .await
         .unwrap_err();
-    says_where_the_json_broke(&from_file, |field| {
-        format!("/canary/json/{field} version 1 in ")
-    });
+    says_where_the_json_broke(&from_file, |field| format!("/canary/json/{field} in "));
 
     let mut shown = error_texts(&from_env);
     shown.extend(error_texts(&from_file));

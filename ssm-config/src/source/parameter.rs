@@ -18,7 +18,8 @@ pub struct Parameter {
     pub value: String,
     /// The parameter's type.
     pub kind: ParameterType,
-    /// The version this value belongs to.
+    /// The version this value belongs to; 0 from a source without
+    /// versions (a [`FileSource`](crate::source::FileSource)).
     pub version: i64,
     /// The selector (`:3`, `:label`) the value was asked with, when known.
     pub selector: Option<String>,

@@ -240,7 +240,10 @@ fn the_plan_shows_which_parameters_are_secure_strings() {
             secure_string: true
         }
     );
-    assert_eq!(plan[1].to_string(), "password: /kinds/password (SecureString, required)");
+    assert_eq!(
+        plan[1].to_string(),
+        "password: /kinds/password (SecureString, required)"
+    );
 }
 
 #[test]

@@ -207,9 +207,13 @@ impl FileSource {
         }
     }
 
+    /// The file's parameters as the file gives them: found in it, and of
+    /// no version (0), since a file has none; the versions of its store
+    /// only tell labelled and pinned entries apart.
     fn located(&self, mut parameters: Vec<super::Parameter>) -> Vec<super::Parameter> {
         for parameter in &mut parameters {
             parameter.location = Some(self.shown());
+            parameter.version = 0;
         }
         parameters
     }
