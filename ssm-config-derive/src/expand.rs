@@ -5,6 +5,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use ssm_config_rules::DurationUnit;
 use syn::DeriveInput;
 use syn::spanned::Spanned as _;
 
@@ -264,7 +265,19 @@ fn value_plan(
     let list = matches!(converter.shape, Shape::List(_));
     let env = opt_str(env);
     let default_text = opt_str(default_text);
+    let duration = match converter.shape.reads_durations() {
+        true => {
+            let unit = unit_tokens(converter.unit.unwrap_or(DurationUnit::Seconds));
+            let declared = converter.unit.is_some();
+            quote!(::core::option::Option::Some(_ssm::__private::BareDuration {
+                unit: #unit,
+                declared: #declared,
+            }))
+        }
+        false => quote!(::core::option::Option::None),
+    };
     quote!(_ssm::__private::ValueDescription {
+        duration: #duration,
         default_text: #default_text,
         expected: #expected,
         secret: #secret,
@@ -275,14 +288,21 @@ fn value_plan(
     })
 }
 
+/// `_ssm::__private::DurationUnit::Seconds`, for one.
+fn unit_tokens(unit: DurationUnit) -> TokenStream {
+    let variant = format_ident!("{}", format!("{unit:?}"));
+    quote!(_ssm::__private::DurationUnit::#variant)
+}
+
 fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
     // Spanned at the type as written, so a type that cannot bind is an
     // error at its field, not at the derive.
+    let unit = unit_tokens(converter.unit.unwrap_or(DurationUnit::Seconds));
     let text = |t: &syn::Type| match ty::text_of(t) {
         Text::FromStr => quote_spanned!(t.span()=>
             (&&&_ssm::__private::TextProbe::<#t>::new()).converter()
         ),
-        Text::Duration => quote_spanned!(t.span()=> _ssm::__private::duration()),
+        Text::Duration => quote_spanned!(t.span()=> _ssm::__private::duration(#unit)),
         Text::Bool => quote_spanned!(t.span()=> _ssm::__private::boolean()),
     };
     let shape = match converter.shape {

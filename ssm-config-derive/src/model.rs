@@ -1,6 +1,7 @@
 //! The typed model of a config struct. Attribute combinations become one
 //! field kind each, so the code generator never sees a conflicting state.
 
+use ssm_config_rules::DurationUnit;
 use syn::{Data, DeriveInput, Expr, Fields, Ident, LitStr, Type};
 
 use crate::attr::{self, At, DefaultValue, FieldAttrs};
@@ -86,6 +87,8 @@ pub(crate) struct Converter<'a> {
     pub secret: Option<SecretWrapper<'a>>,
     /// The value's type: the field's, inside `Option` if any.
     pub value_ty: &'a Type,
+    /// `#[ssm(unit = "ms")]`: the unit of a bare number in a `Duration`.
+    pub unit: Option<DurationUnit>,
     /// The value type as written, for messages.
     pub expected: String,
 }
@@ -296,7 +299,7 @@ fn field_kind<'a>(
                 "`type` must be \"String\", \"StringList\" or \"SecureString\"",
             ));
         }
-        let converter = converter(value_ty, false, errors)?;
+        let converter = converter(value_ty, false, a.unit.as_ref(), errors)?;
         return Some(FieldKind::ByPath {
             path: by_path.value.clone(),
             recursive: a.recursive.as_ref().is_none_or(|r| r.value),
@@ -398,7 +401,7 @@ fn field_kind<'a>(
         }
         ValueSource::Parameter { path, selector }
     };
-    let converter = converter(value_ty, a.json.is_some(), errors)?;
+    let converter = converter(value_ty, a.json.is_some(), a.unit.as_ref(), errors)?;
     if let Presence::DefaultText(text) = &presence
         && let Err(message) = default_text::check(&converter.shape, &text.value())
     {
@@ -426,7 +429,12 @@ fn field_kind<'a>(
     })
 }
 
-fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<Converter<'a>> {
+fn converter<'a>(
+    value_ty: &'a Type,
+    json: bool,
+    unit: Option<&At<String>>,
+    errors: &mut Errors,
+) -> Option<Converter<'a>> {
     let secret = ty::secret_wrapper(value_ty);
     let inner = match secret {
         Some(SecretWrapper::Own(inner) | SecretWrapper::Boxed(inner)) => inner,
@@ -447,10 +455,46 @@ fn converter<'a>(value_ty: &'a Type, json: bool, errors: &mut Errors) -> Option<
     } else {
         Shape::Scalar(inner)
     };
+    let unit = unit.and_then(|unit| duration_unit(&shape, value_ty, unit, errors));
     Some(Converter {
         shape,
         secret,
         value_ty,
+        unit,
         expected: ty::display(value_ty),
     })
+}
+
+/// The unit `#[ssm(unit = "...")]` names, on a field that reads `Duration`s.
+fn duration_unit(
+    shape: &Shape<'_>,
+    value_ty: &Type,
+    unit: &At<String>,
+    errors: &mut Errors,
+) -> Option<DurationUnit> {
+    let reads_durations = shape.reads_durations();
+    if !reads_durations {
+        let reads = match shape {
+            Shape::Json(_) => "a `json` field is read by serde".to_owned(),
+            _ => format!("this field reads `{}`", ty::display(value_ty)),
+        };
+        errors.push(syn::Error::new(
+            unit.span,
+            format!(
+                "`#[ssm(unit)]` gives the unit of a bare number in a `Duration` field; {reads}"
+            ),
+        ));
+    }
+    let parsed = DurationUnit::from_name(&unit.value);
+    if parsed.is_none() {
+        errors.push(syn::Error::new(
+            unit.value_span,
+            format!(
+                "unknown unit `{}`: `#[ssm(unit)]` takes {}",
+                unit.value,
+                DurationUnit::NAMES
+            ),
+        ));
+    }
+    parsed.filter(|_| reads_durations)
 }

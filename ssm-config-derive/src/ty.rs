@@ -10,6 +10,16 @@ pub(crate) enum Shape<'a> {
     Json(&'a Type),
 }
 
+impl Shape<'_> {
+    /// Whether the value is a `Duration`, or a list of them.
+    pub(crate) fn reads_durations(&self) -> bool {
+        match self {
+            Shape::Scalar(t) | Shape::List(t) => text_of(t) == Text::Duration,
+            Shape::Json(_) => false,
+        }
+    }
+}
+
 /// How a scalar's text is read: through `FromStr`, or as `Duration` and
 /// `bool` are, in the spellings `FromStr` would refuse.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -54,4 +54,7 @@ pub use shells::set_by_shells;
 pub use template::{
     FillFailure, Piece, check_variable_value, fill, fill_keeping_unset, pieces, substitute,
 };
-pub use text::{BOOL_FORMS, DURATION_FORMS, parse_bool, parse_duration};
+pub use text::{
+    BOOL_FORMS, DURATION_FORMS, DurationUnit, format_duration, is_bare_number, parse_bool,
+    parse_duration, parse_duration_in,
+};

@@ -4,6 +4,8 @@
 //! it. Hidden, and outside semver: the derive and this crate change it
 //! together.
 
+use ssm_config_rules::DurationUnit;
+
 use crate::source::ParameterType;
 
 /// A config struct: its container attributes and fields.
@@ -95,6 +97,19 @@ pub struct ValueDescription {
     /// The default as text, when it is a string or a literal number or
     /// boolean: what a bootstrap file writes.
     pub default_text: Option<&'static str>,
+    /// For a `Duration` field (or a list of them): the unit of a bare
+    /// number, and whether `#[ssm(unit)]` said it.
+    pub duration: Option<BareDuration>,
+}
+
+/// The unit a `Duration` field reads a bare number in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BareDuration {
+    /// Seconds unless `#[ssm(unit)]` says otherwise.
+    pub unit: DurationUnit,
+    /// Whether `#[ssm(unit)]` said it: where it did not, the doctor warns
+    /// of a bare number read as seconds.
+    pub declared: bool,
 }
 
 /// What happens when a parameter is missing.

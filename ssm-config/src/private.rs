@@ -2,7 +2,7 @@
 //! public API. Everything here is outside semver.
 
 pub use crate::description::{
-    Binding, FieldDescription, Presence, StructDescription, ValueDescription,
+    BareDuration, Binding, FieldDescription, Presence, StructDescription, ValueDescription,
 };
 pub use crate::interop::{Secrecy, own_secret, secrecy_box, secrecy_string};
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
@@ -13,3 +13,4 @@ pub use crate::pipeline::convert::{
     WipeWithZeroize, boolean, duration,
 };
 pub use crate::source::ParameterType;
+pub use ssm_config_rules::DurationUnit;

@@ -55,6 +55,7 @@ pub(crate) struct FieldAttrs {
     pub skip: Option<At<()>>,
     pub plaintext: Option<At<()>>,
     pub env: Option<At<String>>,
+    pub unit: Option<At<String>>,
 }
 
 impl FieldAttrs {
@@ -80,6 +81,7 @@ impl FieldAttrs {
             at("skip", &self.skip),
             at("plaintext", &self.plaintext),
             at("env", &self.env),
+            at("unit", &self.unit),
         ]
         .into_iter()
         .filter(|(name, span)| span.is_some() && !except.contains(name))
@@ -112,6 +114,7 @@ const FIELD_KEYS: &[&str] = &[
     "skip",
     "plaintext",
     "env",
+    "unit",
 ];
 
 pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
@@ -235,6 +238,8 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             "skip" => set(&mut out.skip, flag(&meta, errors), span, &key, errors),
             // #[ssm(plaintext)]
             "plaintext" => set(&mut out.plaintext, flag(&meta, errors), span, &key, errors),
+            // #[ssm(unit = "ms")]
+            "unit" => set(&mut out.unit, string(&meta, errors), span, &key, errors),
             _ => unknown(&meta, &key, FIELD_KEYS, CONTAINER_KEYS, "field", errors),
         }
     });

@@ -1,6 +1,8 @@
 //! The report's rows: one per binding, from what the attempt and the
 //! diagnosis told.
 
+use ssm_config_rules::{format_duration, is_bare_number, parse_duration_in};
+
 use super::{Finding, Row, Severity};
 use crate::description::{Presence, ValueDescription};
 use crate::error::Problem;
@@ -176,7 +178,10 @@ impl Context<'_> {
                             .into(),
                     )
                     .warning(),
-                    _ => row(field, &name, Finding::Present, format!("from {origin}")),
+                    _ => match unitless_duration(value, &parameter.value) {
+                        Some(why) => row(field, &name, Finding::UnitlessDuration, why).warning(),
+                        None => row(field, &name, Finding::Present, format!("from {origin}")),
+                    },
                 };
                 row.from(Some(origin))
             }
@@ -276,6 +281,33 @@ pub(super) fn mark_stand_ins(rows: &mut [Row], stand_ins: &[StandIn]) {
             );
         }
     }
+}
+
+/// Why a `Duration` field that does not say its unit deserves a look: it
+/// read a bare number (an item of a list, for a list) as seconds. The
+/// number is quoted only where the field is not secret.
+fn unitless_duration(value: &ValueDescription, text: &str) -> Option<String> {
+    let duration = value.duration.filter(|d| !d.declared)?;
+    let items: Vec<&str> = match value.list {
+        true => text.split(',').collect(),
+        false => vec![text],
+    };
+    let bare = items.into_iter().find(|item| is_bare_number(item))?.trim();
+    let unit = duration.unit.words();
+    let fix = "`#[ssm(unit = \"ms\")]` (or `\"s\"` to keep seconds)";
+    Some(match value.secret {
+        true => format!(
+            "a bare number, read as {unit}: write its unit (`ms`, `s`, `m`, `h`), or give the field {fix}"
+        ),
+        false => {
+            let read_as = parse_duration_in(bare, duration.unit)
+                .map(format_duration)
+                .unwrap_or_default();
+            format!(
+                "`{bare}` is read as {unit}, {read_as}: write its unit (`{bare}ms`), or give the field {fix}"
+            )
+        }
+    })
 }
 
 /// A problem's words without the `field ...:` its row already shows.

@@ -47,6 +47,10 @@ pub enum Finding {
     /// store: a warning, and an error when the loader
     /// [refuses](crate::Loader::refuse_secret_overrides) it.
     NotFromStore,
+    /// A `Duration` field without `#[ssm(unit)]` reads a bare number
+    /// (`10000`) as seconds: it loads, but a number meant in milliseconds
+    /// would be a thousand times too long (a warning).
+    UnitlessDuration,
     /// The source failed otherwise (throttled, unreachable, a bad file).
     Unreadable,
     /// The name could not be made: an unset or invalid `{VAR}`, a name SSM
@@ -76,6 +80,7 @@ impl Finding {
             Finding::Unencrypted => "unencrypted",
             Finding::Unused => "unused",
             Finding::NotFromStore => "not from the store",
+            Finding::UnitlessDuration => "unitless duration",
             Finding::Unreadable => "unreadable",
             Finding::InvalidName => "invalid name",
             Finding::FailsValidation => "fails validation",

@@ -12,6 +12,7 @@ const VALUE: ValueDescription = ValueDescription {
     presence: Presence::Required,
     env: None,
     default_text: None,
+    duration: None,
 };
 
 const fn parameter(field: &'static str, path: &'static str) -> FieldDescription {

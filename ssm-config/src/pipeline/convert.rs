@@ -10,6 +10,8 @@ use std::fmt::Display;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
+use ssm_config_rules::DurationUnit;
+
 use crate::Secret;
 
 mod holds_secret;
@@ -78,9 +80,10 @@ pub struct Scalar<T>(PhantomData<fn() -> T>);
 /// trimmed and read by the item's converter.
 pub struct List<C>(C);
 
-/// A `Duration` from `250ms`, `30s`, `5m`, `1h30m` or a number of seconds
-/// (`ssm_config_rules::parse_duration`).
-pub struct DurationText;
+/// A `Duration` from `250ms`, `30s`, `5m`, `1h30m` or a bare number in the
+/// field's unit, seconds unless `#[ssm(unit)]` says otherwise
+/// (`ssm_config_rules::parse_duration_in`).
+pub struct DurationText(DurationUnit);
 
 /// A `bool` from `true`/`false`, `yes`/`no`, `on`/`off` or `1`/`0`, in any
 /// case (`ssm_config_rules::parse_bool`).
@@ -136,9 +139,9 @@ impl<C> List<C> {
     }
 }
 
-/// The converter of a `Duration` field.
-pub const fn duration() -> DurationText {
-    DurationText
+/// The converter of a `Duration` field whose bare numbers are in `unit`.
+pub const fn duration(unit: DurationUnit) -> DurationText {
+    DurationText(unit)
 }
 
 /// The converter of a `bool` field.
@@ -192,7 +195,7 @@ impl<C: Convert> Convert for List<C> {
 impl Convert for DurationText {
     type Output = std::time::Duration;
     fn convert(&self, raw: &str) -> Result<std::time::Duration, Rejection> {
-        ssm_config_rules::parse_duration(raw).map_err(Rejection::from)
+        ssm_config_rules::parse_duration_in(raw, self.0).map_err(Rejection::from)
     }
 }
 

@@ -91,6 +91,7 @@ impl Value {
             presence: Presence::Required,
             env: None,
             default_text: None,
+            duration: None,
         };
         let origin = crate::origin::Origin::of(&self.name, &self.parameter);
         convert_one(&self.name, &self.parameter, &plan, None, converter, origin).map_err(

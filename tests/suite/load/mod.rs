@@ -4,6 +4,7 @@
 mod bounded;
 mod concurrency;
 mod defaults;
+mod durations;
 mod every_scenario;
 mod nested_scale;
 mod secrecy_interop;

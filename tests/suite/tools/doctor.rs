@@ -480,3 +480,54 @@ fn follow_up_calls_that_stall_are_reported_as_timeouts() {
         );
     });
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/zero2prod")]
+#[allow(dead_code)] // diagnosed, never used
+struct EmailClient {
+    timeout_milliseconds: std::time::Duration,
+    #[ssm(unit = "ms")]
+    declared: std::time::Duration,
+    written_with_unit: std::time::Duration,
+    retry_after: Secret<std::time::Duration>,
+}
+
+/// A bare number read as seconds where the field does not say its unit
+/// (zero2prod's `timeout_milliseconds = 10000`, 2h 46m 40s) is a warning
+/// that says what it was read as and how to say the unit; a declared
+/// unit or a number with its unit is no warning.
+#[tokio::test]
+async fn a_bare_number_read_as_seconds_is_a_warning() {
+    let source = ssm_config::MemorySource::new();
+    source.put("/zero2prod/timeout_milliseconds", "10000");
+    source.put("/zero2prod/declared", "10000");
+    source.put("/zero2prod/written_with_unit", "10s");
+    source.put_secure("/zero2prod/retry_after", "4242");
+    let report = EmailClient::loader().source(source).diagnose().await;
+    assert!(report.would_load, "{report}");
+    let row = report.row("timeout_milliseconds").unwrap();
+    assert_eq!(row.finding, Finding::UnitlessDuration, "{report}");
+    assert_eq!(row.severity, Severity::Warning);
+    for says in [
+        "`10000`",
+        "seconds",
+        "2h 46m 40s",
+        "`10000ms`",
+        r#"#[ssm(unit = "ms")]"#,
+    ] {
+        assert!(row.detail.contains(says), "{says}: {}", row.detail);
+    }
+    for field in ["declared", "written_with_unit"] {
+        assert_eq!(
+            report.row(field).unwrap().finding,
+            Finding::Present,
+            "{report}"
+        );
+    }
+    let secret = report.row("retry_after").unwrap();
+    assert_eq!(secret.finding, Finding::UnitlessDuration, "{report}");
+    assert!(
+        !report.to_string().contains("4242"),
+        "a secret is never quoted: {report}"
+    );
+}
