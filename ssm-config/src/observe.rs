@@ -129,6 +129,7 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
             SourceErrorKind::NotFound => "not_found",
             SourceErrorKind::Timeout => "timeout",
             SourceErrorKind::Unreachable => "unreachable",
+            SourceErrorKind::NotConfigured => "not_configured",
             SourceErrorKind::Malformed => "malformed",
             _ => "source_error",
         },

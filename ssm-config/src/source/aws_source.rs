@@ -7,11 +7,11 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::config::SharedHttpClient;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
-use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
 #[cfg(any(feature = "rustls-ring", feature = "fips"))]
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
+use super::aws_error::{CallTarget, source_error};
 use super::{
     BoxFuture, Parameter, ParameterSource, ParameterType, ParameterWriter, ParametersOutput,
     PathPage, PathQuery,
@@ -58,6 +58,7 @@ use super::{ParameterInfo, PutParameter, SourceError, SourceErrorKind};
 pub struct AwsSource {
     client: Client,
     description: String,
+    target: CallTarget,
 }
 
 impl AwsSource {
@@ -77,13 +78,15 @@ impl AwsSource {
                 .timeout_config(timeouts)
                 .build(),
         );
-        let region = client
-            .config()
-            .region()
-            .map_or_else(|| "no region".to_owned(), |r| r.to_string());
+        let target = CallTarget {
+            region: client.config().region().map(|r| r.to_string()),
+            endpoint: None,
+        };
+        let region = target.region.as_deref().unwrap_or("no region");
         AwsSource {
-            client,
             description: format!("AWS SSM ({region})"),
+            client,
+            target,
         }
     }
 
@@ -95,18 +98,29 @@ impl AwsSource {
             (None, Some(client)) => config.to_builder().http_client(client).build(),
             _ => config.clone(),
         };
-        AwsSource::new(Client::new(&config))
+        let mut source = AwsSource::new(Client::new(&config));
+        source.target.endpoint = shared_endpoint(&config);
+        source
     }
 
     /// A source configured from the environment, as the AWS CLI would be.
     pub async fn from_env() -> Self {
-        AwsSource::new(Client::new(&sdk_config_from_env().await))
+        AwsSource::from_sdk_config(&sdk_config_from_env().await)
     }
 
     /// The SDK client.
     pub fn client(&self) -> &Client {
         &self.client
     }
+}
+
+/// The endpoint every service of `config` calls (`AWS_ENDPOINT_URL`), for
+/// messages: unless `AWS_ENDPOINT_URL_SSM` gives SSM one of its own, which
+/// the client takes and the SDK does not show. (An SSM endpoint in a
+/// `services` section of the config file is not looked for.)
+fn shared_endpoint(config: &SdkConfig) -> Option<String> {
+    let own = std::env::var_os("AWS_ENDPOINT_URL_SSM").is_some();
+    config.endpoint_url().filter(|_| !own).map(str::to_owned)
 }
 
 /// The timeouts an `AwsSource` fills in where its client has none.
@@ -164,7 +178,7 @@ impl ParameterSource for AwsSource {
                 .with_decryption(with_decryption)
                 .send()
                 .await
-                .map_err(|e| source_error("GetParameters", e))?;
+                .map_err(|e| source_error("GetParameters", e, &self.target))?;
             Ok(ParametersOutput {
                 parameters: output.parameters().iter().map(convert).collect(),
                 invalid: output.invalid_parameters().to_vec(),
@@ -210,7 +224,7 @@ impl ParameterSource for AwsSource {
             let output = request
                 .send()
                 .await
-                .map_err(|e| source_error("GetParametersByPath", e))?;
+                .map_err(|e| source_error("GetParametersByPath", e, &self.target))?;
             Ok(PathPage {
                 parameters: output.parameters().iter().map(convert).collect(),
                 next_token: output.next_token().map(str::to_owned),
@@ -243,7 +257,7 @@ impl ParameterWriter for AwsSource {
                 .parameter_filters(filter)
                 .send()
                 .await
-                .map_err(|e| source_error("DescribeParameters", e))?;
+                .map_err(|e| source_error("DescribeParameters", e, &self.target))?;
             Ok(output
                 .parameters()
                 .iter()
@@ -270,7 +284,7 @@ impl ParameterWriter for AwsSource {
                 .overwrite(true)
                 .send()
                 .await
-                .map_err(|e| source_error("PutParameter", e))?;
+                .map_err(|e| source_error("PutParameter", e, &self.target))?;
             Ok(output.version())
         })
     }
@@ -301,141 +315,9 @@ fn convert(p: &sdk::Parameter) -> Parameter {
     }
 }
 
-fn source_error<E>(
-    operation: &'static str,
-    err: SdkError<E, aws_sdk_ssm::config::http::HttpResponse>,
-) -> SourceError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let kind = match &err {
-        SdkError::TimeoutError(_) => SourceErrorKind::Timeout,
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => SourceErrorKind::Timeout,
-        SdkError::DispatchFailure(_) => SourceErrorKind::Unreachable,
-        _ => kind_of_code(err.code()),
-    };
-    // Never the SDK's `DisplayErrorContext` nor any `Debug` of its errors:
-    // they print the raw HTTP response, whose body holds the decrypted
-    // values of the call.
-    let message = match &err {
-        // A service's answer says all in its code and message.
-        SdkError::ServiceError(_) if err.code().is_some() => {
-            let code = err.code().unwrap_or_default();
-            match err.message() {
-                Some(text) if !text.is_empty() => format!("{code}: {text}"),
-                _ => code.to_owned(),
-            }
-        }
-        // The body was read and did not parse: the parser's words may
-        // quote it, and it holds the values asked for.
-        SdkError::ResponseError(response) => format!(
-            "the response (HTTP {}) could not be parsed",
-            response.raw().status().as_u16()
-        ),
-        _ => display_chain(&err),
-    };
-    SourceError::new(kind, operation, message).with_quiet_source(err)
-}
-
-/// The `Display` of `err` and of each error below it, joined by `: `.
-fn display_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut next = err.source();
-    while let Some(cause) = next {
-        let said = cause.to_string();
-        if !said.is_empty() && !text.ends_with(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        next = cause.source();
-    }
-    text
-}
-
-fn kind_of_code(code: Option<&str>) -> SourceErrorKind {
-    match code {
-        Some(
-            "ThrottlingException"
-            | "Throttling"
-            | "TooManyRequestsException"
-            | "RequestLimitExceeded",
-        ) => SourceErrorKind::Throttled,
-        Some(
-            "AccessDeniedException"
-            | "AccessDenied"
-            | "UnrecognizedClientException"
-            | "KMSAccessDeniedException"
-            | "InvalidSignatureException"
-            | "ExpiredTokenException",
-        ) => SourceErrorKind::AccessDenied,
-        Some("ParameterNotFound" | "ParameterVersionNotFound" | "ResourceNotFoundException") => {
-            SourceErrorKind::NotFound
-        }
-        _ => SourceErrorKind::Other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_ssm::config::http::HttpResponse;
-    use aws_sdk_ssm::operation::get_parameters::GetParametersError;
-
-    const CANARY: &str = "canary-51d0e7";
-
-    /// An error whose `Debug` differs from its `Display`, as the SDK's own
-    /// timeout error's does.
-    struct Elapsed;
-
-    impl std::fmt::Display for Elapsed {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("operation timeout (all attempts including retries) occurred after 5s")
-        }
-    }
-
-    impl std::fmt::Debug for Elapsed {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("MaybeTimeoutError { kind: Operation, duration: 5s }")
-        }
-    }
-
-    impl std::error::Error for Elapsed {}
-
-    #[test]
-    fn a_response_that_does_not_parse_is_never_shown() {
-        let body = format!(
-            r#"{{"Parameters":[{{"Name":"/db/password","Type":"SecureString","Value":"{CANARY}","Version":"#
-        );
-        let raw = HttpResponse::new(200.try_into().unwrap(), body.into());
-        let err = SdkError::<GetParametersError, _>::response_error(
-            std::io::Error::other("Error at offset 90: unexpected end of stream"),
-            raw,
-        );
-        let error = source_error("GetParameters", err);
-        let (display, debug) = (error.to_string(), format!("{error:?} {error:#?}"));
-        assert_eq!(
-            display,
-            "GetParameters failed (error): the response (HTTP 200) could not be parsed"
-        );
-        assert!(!debug.contains(CANARY), "{debug}");
-        assert!(debug.contains("could not be parsed"), "{debug}");
-    }
-
-    #[test]
-    fn a_timeout_says_how_long_in_words() {
-        let err = SdkError::<GetParametersError, HttpResponse>::timeout_error(Elapsed);
-        let error = source_error("GetParameters", err);
-        assert_eq!(error.kind(), SourceErrorKind::Timeout);
-        assert_eq!(
-            error.to_string(),
-            "GetParameters failed (timed out): request has timed out: operation timeout (all attempts including retries) occurred after 5s"
-        );
-        let debug = format!("{error:?}");
-        assert!(
-            !debug.contains("TimeoutError(") && !debug.contains("MaybeTimeoutError"),
-            "{debug}"
-        );
-    }
 
     #[test]
     fn unknown_parameter_types_fail_closed() {
@@ -453,26 +335,5 @@ mod tests {
         let future = sdk::ParameterType::from("SecureStringV2");
         assert_eq!(kind_of(Some(&future)), ParameterType::SecureString);
         assert_eq!(kind_of(None), ParameterType::SecureString);
-    }
-
-    #[test]
-    fn error_codes_are_told_apart() {
-        assert_eq!(
-            kind_of_code(Some("ThrottlingException")),
-            SourceErrorKind::Throttled
-        );
-        assert_eq!(
-            kind_of_code(Some("AccessDeniedException")),
-            SourceErrorKind::AccessDenied
-        );
-        assert_eq!(
-            kind_of_code(Some("ParameterNotFound")),
-            SourceErrorKind::NotFound
-        );
-        assert_eq!(
-            kind_of_code(Some("InternalServerError")),
-            SourceErrorKind::Other
-        );
-        assert_eq!(kind_of_code(None), SourceErrorKind::Other);
     }
 }

@@ -32,7 +32,9 @@ use crate::name;
 /// file that holds every name keeps a load off the network, except for
 /// `by_path` walks, which read every layer. An optional layer that cannot
 /// be reached ([`SourceErrorKind::Unreachable`]: a missing file, an
-/// endpoint that refuses the connection) is skipped; any other failure of
+/// endpoint that refuses the connection) or is not configured
+/// ([`SourceErrorKind::NotConfigured`]: AWS without credentials or region)
+/// is skipped; any other failure of
 /// any layer, a timeout included, fails the call, so a layer never hides an
 /// error by letting the next one answer.
 ///
@@ -97,7 +99,11 @@ impl std::fmt::Debug for Layered {
 impl Layer {
     /// Whether this failure means the layer is skipped.
     fn skips(&self, err: &SourceError) -> bool {
-        self.optional && err.kind() == SourceErrorKind::Unreachable
+        self.optional
+            && matches!(
+                err.kind(),
+                SourceErrorKind::Unreachable | SourceErrorKind::NotConfigured
+            )
     }
 
     /// `GetParameters` on this layer. A missing secret fails a whole call

@@ -2,6 +2,7 @@
 //! the [`ParameterWriter`] trait (writing), the AWS source, the in-memory
 //! source, the file source and the layered source.
 
+mod aws_error;
 mod aws_source;
 mod call_counts;
 pub(crate) mod calls;

@@ -17,6 +17,11 @@ pub enum SourceErrorKind {
     Timeout,
     /// The service could not be reached.
     Unreachable,
+    /// The AWS SDK found no credentials, or no region, where it looks for
+    /// them (the environment, the shared files, SSO, the container or
+    /// instance metadata): a machine without AWS set up. The message says
+    /// where to set them.
+    NotConfigured,
     /// The source's own data cannot be read: a local file that does not
     /// parse, or holds what SSM could not. The same for every call, until
     /// the data is fixed.
@@ -148,6 +153,7 @@ impl fmt::Display for SourceErrorKind {
             SourceErrorKind::Throttled => "throttled",
             SourceErrorKind::AccessDenied => "access denied",
             SourceErrorKind::NotFound => "not found",
+            SourceErrorKind::NotConfigured => "not configured",
             SourceErrorKind::Timeout => "timed out",
             SourceErrorKind::Unreachable => "unreachable",
             SourceErrorKind::Malformed => "malformed",

@@ -4,6 +4,8 @@
 
 use crate::support::backend::Backend;
 use crate::support::emulator::Emulator;
+use ssm_config::error::ErrorKind;
+use ssm_config::source::SourceErrorKind;
 use ssm_config::{Secret, SsmConfig};
 
 #[derive(SsmConfig, Debug)]
@@ -11,6 +13,10 @@ use ssm_config::{Secret, SsmConfig};
 struct FromEnv {
     host: String,
     password: Secret<String>,
+    /// A walk beside the names: two calls, which fail alike where AWS is
+    /// not set up, and are said once.
+    #[ssm(by_path = "flags")]
+    flags: std::collections::HashMap<String, String>,
 }
 
 #[test]
@@ -30,6 +36,7 @@ fn load_reads_endpoint_region_and_credentials_from_the_environment() {
             .expect("load through the environment");
         assert_eq!(config.get().host, "from-env");
         assert_eq!(config.get().password.expose_secret(), "pw");
+        assert_eq!(config.get().flags["beta"], "on");
         assert_eq!(FromEnv::loader().plan()[0].name, "/envtest/svc/host");
         return;
     }
@@ -39,6 +46,7 @@ fn load_reads_endpoint_region_and_credentials_from_the_environment() {
         };
         emulator.put("/envtest/svc/host", "from-env").await;
         emulator.put_secure("/envtest/svc/password", "pw").await;
+        emulator.put("/envtest/svc/flags/beta", "on").await;
         // The emulator's turn is held while the child loads from it.
         crate::support::process::run_in_child(
             &test,
@@ -52,4 +60,144 @@ fn load_reads_endpoint_region_and_credentials_from_the_environment() {
             ],
         );
     });
+}
+
+/// Every variable through which the SDK could find credentials, a region
+/// or an endpoint: a laptop without AWS set up has none of them.
+const AWS_SETTINGS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_SSM",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
+/// No config files, and no instance metadata to wait for.
+const NOTHING_SET_UP: &[(&str, &str)] = &[
+    ("AWS_CONFIG_FILE", "/nonexistent/ssm-config-test/config"),
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "/nonexistent/ssm-config-test/credentials",
+    ),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+    ("SSM_CONFIG_TEST_ENV", "laptop"),
+];
+
+/// What a load from the environment says, in the child.
+fn first_load_error(runtime: &tokio::runtime::Runtime) -> ssm_config::Error {
+    runtime
+        .block_on(FromEnv::load())
+        .expect_err("nothing is set up")
+}
+
+/// The first thing a user sees on a laptop without AWS set up: one line
+/// that says what is missing and where to set it, of a kind of its own,
+/// and no SDK dump.
+#[test]
+fn no_credentials_is_one_line_that_says_where_to_set_them() {
+    in_own_process_without!(
+        no_credentials_is_one_line_that_says_where_to_set_them,
+        env: &[NOTHING_SET_UP, &[("AWS_REGION", "eu-west-1")]].concat(),
+        unset: AWS_SETTINGS,
+        {
+            let err = first_load_error(&runtime());
+            let text = err.to_string();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Source(SourceErrorKind::NotConfigured),
+                "{text}"
+            );
+            assert_one_line(&text);
+            for says in ["no AWS credentials", "AWS_PROFILE", "AWS_ENDPOINT_URL"] {
+                assert!(text.contains(says), "{says}: {text}");
+            }
+        }
+    );
+}
+
+#[test]
+fn no_region_is_one_line_that_says_where_to_set_it() {
+    in_own_process_without!(
+        no_region_is_one_line_that_says_where_to_set_it,
+        env: &[
+            NOTHING_SET_UP,
+            &[("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")],
+        ]
+        .concat(),
+        unset: AWS_SETTINGS,
+        {
+            let err = first_load_error(&runtime());
+            let text = err.to_string();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Source(SourceErrorKind::NotConfigured),
+                "{text}"
+            );
+            assert_one_line(&text);
+            for says in ["no AWS region", "AWS_REGION", "AWS_PROFILE"] {
+                assert!(text.contains(says), "{says}: {text}");
+            }
+        }
+    );
+}
+
+#[test]
+fn a_refused_connection_is_one_line_that_names_the_endpoint() {
+    // A port nothing listens on: bound, then closed.
+    let endpoint = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    in_own_process_without!(
+        a_refused_connection_is_one_line_that_names_the_endpoint,
+        env: &[
+            NOTHING_SET_UP,
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_ENDPOINT_URL", endpoint.as_str()),
+            ],
+        ]
+        .concat(),
+        unset: AWS_SETTINGS,
+        {
+            let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
+            let err = first_load_error(&runtime());
+            let text = err.to_string();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Source(SourceErrorKind::Unreachable),
+                "{text}"
+            );
+            assert_one_line(&text);
+            for says in ["connection refused", endpoint.as_str()] {
+                assert!(text.contains(says), "{says}: {text}");
+            }
+        }
+    );
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One line, short enough to read, with no `Debug` of the SDK's.
+fn assert_one_line(text: &str) {
+    assert!(!text.contains('\n'), "one line:\n{text}");
+    assert!(text.len() < 400, "{} characters: {text}", text.len());
+    for dump in ["{ ", "Some(", "source:", "ProviderError", "DispatchFailure"] {
+        assert!(!text.contains(dump), "`{dump}` in: {text}");
+    }
 }

@@ -35,14 +35,21 @@ pub fn is_child_for(test: &str) -> bool {
 /// environment, and panics with the child's output unless exactly that one
 /// test ran and passed.
 pub fn run_in_child(test: &str, env: &[(&str, &str)]) {
+    run_in_child_without(test, env, &[]);
+}
+
+/// [`run_in_child`], with the variables `unset` taken out of the child's
+/// environment.
+pub fn run_in_child_without(test: &str, env: &[(&str, &str)], unset: &[&str]) {
     let exe = std::env::current_exe().expect("the test binary's path");
-    let output = run_bounded(
-        Command::new(exe)
-            .args([test, "--exact", "--nocapture", "--test-threads=1"])
-            .env(CHILD, test)
-            .envs(env.iter().copied()),
-        CHILD_BOUND,
-    );
+    let mut command = Command::new(exe);
+    command
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, test);
+    for variable in unset {
+        command.env_remove(variable);
+    }
+    let output = run_bounded(command.envs(env.iter().copied()), CHILD_BOUND);
     assert!(
         output.success && output.stdout.contains("test result: ok. 1 passed"),
         "`{test}` in a process of its own:\n{}\n{}",
@@ -61,6 +68,20 @@ macro_rules! in_own_process {
             $body
         } else {
             $crate::support::process::run_in_child(&test, $env);
+        }
+    }};
+}
+
+/// [`in_own_process!`], with the variables `unset` taken out of the
+/// child's environment.
+#[macro_export]
+macro_rules! in_own_process_without {
+    ($function:ident, env: $env:expr, unset: $unset:expr, $body:block) => {{
+        let test = $crate::support::process::test_name(module_path!(), stringify!($function));
+        if $crate::support::process::is_child_for(&test) {
+            $body
+        } else {
+            $crate::support::process::run_in_child_without(&test, $env, $unset);
         }
     }};
 }
