@@ -8,6 +8,7 @@ use crate::description::{Presence, ValueDescription};
 use crate::error::Problem;
 use crate::origin::Origin;
 use crate::pipeline::build::origin_of;
+use crate::pipeline::defaults::{Defaulted, Defaults};
 use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::pipeline::stand_ins::StandIn;
@@ -31,6 +32,8 @@ pub(super) struct Context<'a> {
     pub diagnoses: &'a [Diagnosis],
     /// The problems of no field, as the report lists them.
     pub shared: &'a [&'a Problem],
+    /// Whether a value read from its default is worth a warning here.
+    pub defaults: Defaults,
 }
 
 impl Context<'_> {
@@ -121,13 +124,7 @@ impl Context<'_> {
             (_, Diagnosis::Finding(finding, why)) => row(field, &name, *finding, why.clone()),
             (NameOutcome::Failed, _) => self.unreadable(field, &name),
             (NameOutcome::Missing, _) => match value.presence {
-                Presence::Default => row(
-                    field,
-                    &name,
-                    Finding::Defaulted,
-                    "missing; the default is used".into(),
-                )
-                .from(Some(Origin::Default)),
+                Presence::Default => self.defaulted(field, name, value),
                 Presence::Optional => row(
                     field,
                     &name,
@@ -186,6 +183,31 @@ impl Context<'_> {
                 row.from(Some(origin))
             }
         }
+    }
+
+    /// The row of a value read from its default: a warning where every
+    /// value should come from the store (`Loader::warn_of_defaults`).
+    fn defaulted(&self, field: &str, name: String, value: &ValueDescription) -> Row {
+        let defaulted = Defaulted::of(field, name, value);
+        let row = match self.defaults {
+            Defaults::Quiet => row(
+                field,
+                &defaulted.name,
+                Finding::Defaulted,
+                format!("missing; {}", defaulted.what_is_used()),
+            ),
+            Defaults::Warn => row(
+                field,
+                &defaulted.name,
+                Finding::Defaulted,
+                format!(
+                    "missing; {}, where every value should come from the store (`Loader::warn_of_defaults`): create the parameter",
+                    defaulted.what_is_used()
+                ),
+            )
+            .warning(),
+        };
+        row.from(Some(Origin::Default))
     }
 
     /// Which of the problems of no field fails the name `template`: the

@@ -101,6 +101,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         problems: &problems,
         diagnoses: &diagnoses,
         shared: &shared,
+        defaults: settings.defaults,
     };
     context.rows(&resolution.root, &mut report.rows);
     rows::mark_stand_ins(&mut report.rows, &stand_ins);

@@ -16,7 +16,7 @@ use super::{Row, Severity};
 /// diagnosis of `AppConfig` against AWS SSM (eu-west-1): a load would fail (2 errors, 1 warning)
 /// FIELD        PARAMETER                        STATUS           DETAIL
 /// db_host      /prod/orders/db_host             present          version 3
-/// db_port      /prod/orders/db/port             defaulted        missing; the default is used
+/// db_port      /prod/orders/db/port             defaulted        missing; the default (`5432`) is used
 /// allowed_ips  /shared/allowed-ips              wrong type       a String where a StringList is bound: it loads, split on commas
 /// tls_cert     /prod/orders/tls/cert:4          pinned absent    version 4 does not exist; the latest is version 3
 /// db_password  /prod/orders/db/password         not decryptable  KMS denied decryption: ...

@@ -46,6 +46,7 @@ pub struct Loader<T> {
     limits: Limits,
     refresh: RefreshPolicy,
     secret_overrides: pipeline::stand_ins::SecretOverrides,
+    defaults: pipeline::defaults::Defaults,
     config: PhantomData<fn() -> T>,
 }
 
@@ -65,6 +66,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             limits: Limits::new(),
             refresh: RefreshPolicy::new(),
             secret_overrides: pipeline::stand_ins::SecretOverrides::Warn,
+            defaults: pipeline::defaults::Defaults::Quiet,
             config: PhantomData,
         }
     }
@@ -233,6 +235,45 @@ impl<T: SsmConfig> Loader<T> {
     /// ```
     pub fn refuse_secret_overrides(mut self) -> Self {
         self.secret_overrides = pipeline::stand_ins::SecretOverrides::Refuse;
+        self
+    }
+
+    /// Warns of every value read from its default in code: for production,
+    /// where every value should come from the store. A value that differs
+    /// by environment (zero2prod's `require_ssl`) must have no default;
+    /// where one has, and its parameter was never created, the default
+    /// stands in silently. With this setting a first load warns of each
+    /// default it uses through `tracing` (the field, the parameter, and the
+    /// default where it is a literal and not secret), and the doctor shows
+    /// each `defaulted` row as a warning. The load still succeeds.
+    ///
+    /// ```
+    /// # use ssm_config::{MemorySource, SsmConfig};
+    /// #[derive(SsmConfig, Debug)]
+    /// #[ssm(prefix = "/{APP_ENVIRONMENT}/zero2prod/database")]
+    /// struct Database {
+    ///     host: String,
+    ///     #[ssm(default = false)]
+    ///     require_ssl: bool,
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let environment = "production";
+    /// let store = MemorySource::new();
+    /// store.put("/production/zero2prod/database/host", "db.internal");
+    /// let mut loader = Database::loader()
+    ///     .source(store)
+    ///     .var("APP_ENVIRONMENT", environment);
+    /// if environment == "production" {
+    ///     // warns: `require_ssl`: /production/zero2prod/database/require_ssl
+    ///     // is missing; the default (`false`) is used
+    ///     loader = loader.warn_of_defaults();
+    /// }
+    /// let database = loader.fetch().await.unwrap();
+    /// assert!(!database.require_ssl);
+    /// # }
+    /// ```
+    pub fn warn_of_defaults(mut self) -> Self {
+        self.defaults = pipeline::defaults::Defaults::Warn;
         self
     }
 

@@ -96,6 +96,7 @@ impl<T: SsmConfig> Loader<T> {
             env_prefix: self.env_prefix,
             limits: self.limits,
             secret_overrides: self.secret_overrides,
+            defaults: self.defaults,
             warned: Arc::default(),
         }
     }

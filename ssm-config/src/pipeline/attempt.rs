@@ -10,6 +10,7 @@ use crate::error::Problem;
 use crate::observe::{self, Operation};
 use crate::pipeline::build::Build;
 use crate::pipeline::carried::Carried;
+use crate::pipeline::defaults::{self, Defaults};
 use crate::pipeline::fetch;
 use crate::pipeline::fetch::fetched::Fetched;
 use crate::pipeline::known::Known;
@@ -28,6 +29,8 @@ pub(crate) struct Settings<'a> {
     pub limits: Limits,
     /// What to do with a secret that did not come from the store.
     pub secret_overrides: SecretOverrides,
+    /// What a first load says of a value read from its default.
+    pub defaults: Defaults,
     /// The stand-ins already warned of, for a group that refreshes; a
     /// load without one warns of all it finds.
     pub warned: Option<&'a stand_ins::Warned>,
@@ -154,6 +157,13 @@ impl<T: SsmConfig> Attempt<T> {
             value: None,
         };
         attempt.rebuild();
+        // The doctor shows them in its rows instead.
+        if settings.operation == Operation::Load && settings.defaults == Defaults::Warn {
+            let resolution = &attempt.resolution;
+            let defaulted =
+                defaults::find(&resolution.root, &resolution.requests, &attempt.fetched);
+            defaults::warn(T::DESCRIPTION.type_name, &defaulted);
+        }
         // The doctor shows stand-ins in its rows instead.
         if settings.operation != Operation::Diagnose
             && settings.secret_overrides == SecretOverrides::Warn

@@ -22,6 +22,7 @@ pub(crate) mod build;
 pub(crate) mod carried;
 pub(crate) mod convert;
 pub(crate) mod deadline;
+pub(crate) mod defaults;
 pub(crate) mod fetch;
 pub(crate) mod known;
 pub(crate) mod resolve;
@@ -56,6 +57,8 @@ pub(crate) struct Group {
     pub limits: Limits,
     /// `Loader::refuse_secret_overrides`.
     pub secret_overrides: stand_ins::SecretOverrides,
+    /// `Loader::warn_of_defaults`.
+    pub defaults: defaults::Defaults,
     /// The stand-ins this group's loads have warned of: shared by the
     /// live handle's refreshes.
     pub warned: Arc<stand_ins::Warned>,
@@ -217,6 +220,7 @@ impl Group {
             },
             limits,
             secret_overrides: self.secret_overrides,
+            defaults: self.defaults,
             warned: Some(&self.warned),
             operation: Operation::Diagnose,
         }

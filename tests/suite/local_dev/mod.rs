@@ -3,5 +3,6 @@
 //! environment.
 
 mod aws_environment;
+mod environment_defaults;
 mod files;
 mod secret_stand_ins;

@@ -1,0 +1,89 @@
+//! Values read from their defaults in code. A value that differs by
+//! environment (zero2prod's `require_ssl`) has no default, or the default
+//! stands in, silently, where someone forgot to create the parameter.
+//! Under [`Defaults::Warn`] (`Loader::warn_of_defaults`, for production) a
+//! first load warns of each default it uses, and the doctor shows its row
+//! as a warning.
+
+use crate::description::{Presence, ValueDescription};
+use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
+use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
+
+/// What a load says of a value read from its default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Defaults {
+    /// Nothing: defaults are meant (development, or values the same
+    /// everywhere).
+    #[default]
+    Quiet,
+    /// Warn: every value should come from the store here.
+    Warn,
+}
+
+/// One field whose parameter is missing, so its default is used.
+pub(crate) struct Defaulted<'a> {
+    pub field: &'a str,
+    /// The parameter it would have read.
+    pub name: String,
+    /// The default as text, where it may be shown: a literal, not secret.
+    pub shown: Option<&'static str>,
+}
+
+impl<'a> Defaulted<'a> {
+    /// The field `field` of `value`, missing at `name`.
+    pub fn of(field: &'a str, name: String, value: &ValueDescription) -> Self {
+        Defaulted {
+            field,
+            name,
+            shown: value.default_text.filter(|_| !value.secret),
+        }
+    }
+
+    /// `the default (`false`) is used`, or without the text where it is
+    /// not known or is secret.
+    pub fn what_is_used(&self) -> String {
+        match self.shown {
+            Some(text) => format!("the default (`{text}`) is used"),
+            None => "the default is used".to_owned(),
+        }
+    }
+}
+
+/// The fields of `root` read from their defaults in `fetched`.
+pub(crate) fn find<'a>(
+    root: &'a Node,
+    requests: &'a Requests,
+    fetched: &Fetched,
+) -> Vec<Defaulted<'a>> {
+    root.leaves(requests)
+        .filter_map(|leaf| match leaf {
+            Leaf::Name {
+                field,
+                request,
+                index,
+                value,
+                ..
+            } if value.presence == Presence::Default
+                && matches!(fetched.names[index], NameOutcome::Missing) =>
+            {
+                Some(Defaulted::of(field, request.wire(), value))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Warns of each field read from its default, through `tracing`.
+pub(crate) fn warn(config: &'static str, defaulted: &[Defaulted<'_>]) {
+    for d in defaulted {
+        tracing::warn!(
+            config,
+            field = d.field,
+            parameter = %d.name,
+            "`{}`: {} is missing; {} (`Loader::warn_of_defaults`: here every value should come from the store)",
+            d.field,
+            d.name,
+            d.what_is_used()
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! A value that differs by environment (zero2prod's `require_ssl`: `false`
+//! on a laptop, `true` in production) given a default in code: where its
+//! parameter was never created, the default stands in, silently. Under
+//! `Loader::warn_of_defaults` (production) a first load warns of each
+//! default it uses, and the doctor shows the row as a warning.
+
+use ssm_config::doctor::{Finding, Severity};
+use ssm_config::{MemorySource, Secret, SsmConfig};
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/{APP_ENVIRONMENT}/zero2prod/database")]
+#[allow(dead_code)] // loaded for its warnings
+struct Database {
+    host: String,
+    #[ssm(default = false)]
+    require_ssl: bool,
+    #[ssm(default = "dev-canary-7f1")]
+    password: Secret<String>,
+    #[ssm(default = 5432)]
+    port: u16,
+}
+
+/// Production's store, where `require_ssl` and `password` were never
+/// created and `port` is.
+fn production_store() -> MemorySource {
+    let store = MemorySource::new();
+    store.put("/production/zero2prod/database/host", "db.internal");
+    store.put("/production/zero2prod/database/port", "6432");
+    store
+}
+
+#[test]
+fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
+    in_own_process!(
+        a_first_load_warns_of_each_default_it_uses_where_told_to,
+        env: &[],
+        {
+            let (_, traced) = crate::support::traced::traced(async {
+                let quiet = Database::loader()
+                    .source(production_store())
+                    .var("APP_ENVIRONMENT", "production");
+                quiet.fetch().await.unwrap();
+            });
+            assert!(!traced.contains("is missing"), "quiet by default:\n{traced}");
+
+            let (_, traced) = crate::support::traced::traced(async {
+                let config = Database::loader()
+                    .source(production_store())
+                    .var("APP_ENVIRONMENT", "production")
+                    .warn_of_defaults()
+                    .load()
+                    .await
+                    .unwrap();
+                config.refresh().await.unwrap();
+            });
+            let warnings: Vec<&str> = traced
+                .lines()
+                .filter(|line| line.starts_with("WARN") && line.contains("is missing"))
+                .collect();
+            assert_eq!(warnings.len(), 2, "one per default used, on the first load only:\n{traced}");
+            assert!(
+                warnings[0].contains(
+                    "`require_ssl`: /production/zero2prod/database/require_ssl is missing; the default (`false`) is used"
+                ),
+                "{traced}"
+            );
+            assert!(warnings[1].contains("`password`"), "{traced}");
+            assert!(!traced.contains("dev-canary"), "a secret's default is never shown:\n{traced}");
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_doctor_shows_a_default_used_in_production_as_a_warning() {
+    let loader = || {
+        Database::loader()
+            .source(production_store())
+            .var("APP_ENVIRONMENT", "production")
+    };
+    let quiet = loader().diagnose().await;
+    let row = quiet.row("require_ssl").unwrap();
+    assert_eq!(
+        (row.finding, row.severity),
+        (Finding::Defaulted, Severity::Ok),
+        "{quiet}"
+    );
+    assert_eq!(row.detail, "missing; the default (`false`) is used");
+
+    let report = loader().warn_of_defaults().diagnose().await;
+    assert!(report.would_load, "{report}");
+    let row = report.row("require_ssl").unwrap();
+    assert_eq!(
+        (row.finding, row.severity),
+        (Finding::Defaulted, Severity::Warning),
+        "{report}"
+    );
+    assert!(
+        row.detail.contains("the default (`false`) is used")
+            && row.detail.contains("create the parameter"),
+        "{}",
+        row.detail
+    );
+    assert_eq!(
+        report.row("port").unwrap().finding,
+        Finding::Present,
+        "{report}"
+    );
+    assert_eq!(report.warning_count(), 2, "{report}");
+    assert!(!report.to_string().contains("dev-canary"), "{report}");
+}
