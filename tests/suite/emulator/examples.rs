@@ -19,7 +19,7 @@ fn example(name: &str) -> Command {
     let mut command = Command::new(path);
     for (var, _) in std::env::vars_os() {
         let var = var.to_string_lossy().into_owned();
-        if var.starts_with("ORDERS_") || var.starts_with("AWS_") {
+        if var.starts_with("ORDERS_") || var.starts_with("AWS_") || var.starts_with("APP_") {
             command.env_remove(var);
         }
     }
@@ -119,4 +119,102 @@ async fn the_doctor_exits_non_zero_until_a_load_would_succeed() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["would_load"], true);
     assert_eq!(report["rows"].as_array().unwrap().len(), 11);
+}
+
+/// The zero2prod port on a laptop: its file alone, no AWS settings, one
+/// field overridden the book's way, and no development secret printed.
+#[test]
+fn the_zero2prod_port_runs_locally_from_its_file_with_an_override() {
+    let output = example("zero2prod")
+        .env("APP_APPLICATION__PORT", "5001")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    for shown in [
+        "APP_ENVIRONMENT=local",
+        "port: 5001",
+        "require_ssl: false",
+        "database_name: \"newsletter\"",
+        "timeout: 10s",
+        "password: Secret([REDACTED])",
+    ] {
+        assert!(stdout.contains(shown), "{shown}:\n{stdout}");
+    }
+    for secret in ["my-secret-token", "super-long-and-secret", "redis://"] {
+        assert!(!stdout.contains(secret), "{secret}:\n{stdout}");
+    }
+}
+
+/// What production's store holds of the zero2prod port, as bootstrap
+/// would have it created and filled: every field without a default.
+async fn seed_zero2prod_production(b: &impl Backend, require_ssl: bool) {
+    let at = |name: &str| format!("/production/zero2prod/{name}");
+    b.put_secure(&at("redis_uri"), "redis://cache.internal:6379")
+        .await;
+    b.put(&at("application/host"), "0.0.0.0").await;
+    b.put(&at("application/base_url"), "https://newsletter.example")
+        .await;
+    b.put_secure(&at("application/hmac_secret"), "zero2prod-canary-hmac")
+        .await;
+    b.put(&at("database/host"), "db.internal").await;
+    b.put(&at("database/username"), "newsletter").await;
+    b.put_secure(&at("database/password"), "zero2prod-canary-db")
+        .await;
+    if require_ssl {
+        b.put(&at("database/require_ssl"), "true").await;
+    }
+    b.put(&at("email_client/base_url"), "https://api.postmarkapp.com")
+        .await;
+    b.put(&at("email_client/sender_email"), "news@example.com")
+        .await;
+    b.put_secure(
+        &at("email_client/authorization_token"),
+        "zero2prod-canary-token",
+    )
+    .await;
+}
+
+/// The zero2prod port in production: SSM as the environment configures it
+/// (the emulator), and a `require_ssl` nobody created fails the load by
+/// name instead of running without TLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_zero2prod_port_loads_production_from_the_store_and_nothing_else() {
+    let Some(emulator) = moto().await else { return };
+    seed_zero2prod_production(&emulator, false).await;
+    let mut run = example("zero2prod");
+    against(&mut run, &emulator);
+    run.env("APP_ENVIRONMENT", "production");
+    let output = run.output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(!output.status.success(), "{stdout}");
+    assert!(
+        stderr.contains("field `database.require_ssl`")
+            && stderr.contains("/production/zero2prod/database/require_ssl"),
+        "{stderr}"
+    );
+
+    emulator
+        .put("/production/zero2prod/database/require_ssl", "true")
+        .await;
+    let output = run.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for shown in [
+        "require_ssl: true",
+        "host: \"0.0.0.0\"",
+        "port: 8000",
+        "timeout: 10s",
+    ] {
+        assert!(stdout.contains(shown), "{shown}:\n{stdout}");
+    }
+    assert!(!stdout.contains("zero2prod-canary"), "{stdout}");
 }
