@@ -91,11 +91,18 @@ const NOTHING_SET_UP: &[(&str, &str)] = &[
     ("SSM_CONFIG_TEST_ENV", "laptop"),
 ];
 
-/// What a load from the environment says, in the child.
-fn first_load_error(runtime: &tokio::runtime::Runtime) -> ssm_config::Error {
-    runtime
+/// Runs a first load from the environment, in the child, and holds that
+/// it fails with `kind`, in one line that `says` each of these.
+fn first_load_says(kind: SourceErrorKind, says: &[&str]) {
+    let err = runtime()
         .block_on(FromEnv::load())
-        .expect_err("nothing is set up")
+        .expect_err("nothing is set up");
+    let text = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Source(kind), "{text}");
+    assert_one_line(&text);
+    for said in says {
+        assert!(text.contains(said), "{said}: {text}");
+    }
 }
 
 /// The first thing a user sees on a laptop without AWS set up: one line
@@ -108,17 +115,10 @@ fn no_credentials_is_one_line_that_says_where_to_set_them() {
         env: &[NOTHING_SET_UP, &[("AWS_REGION", "eu-west-1")]].concat(),
         unset: AWS_SETTINGS,
         {
-            let err = first_load_error(&runtime());
-            let text = err.to_string();
-            assert_eq!(
-                err.kind(),
-                ErrorKind::Source(SourceErrorKind::NotConfigured),
-                "{text}"
-            );
-            assert_one_line(&text);
-            for says in ["no AWS credentials", "AWS_PROFILE", "AWS_ENDPOINT_URL"] {
-                assert!(text.contains(says), "{says}: {text}");
-            }
+            first_load_says(
+                SourceErrorKind::NotConfigured,
+                &["no AWS credentials", "AWS_PROFILE", "AWS_ENDPOINT_URL"],
+            )
         }
     );
 }
@@ -134,17 +134,10 @@ fn no_region_is_one_line_that_says_where_to_set_it() {
         .concat(),
         unset: AWS_SETTINGS,
         {
-            let err = first_load_error(&runtime());
-            let text = err.to_string();
-            assert_eq!(
-                err.kind(),
-                ErrorKind::Source(SourceErrorKind::NotConfigured),
-                "{text}"
-            );
-            assert_one_line(&text);
-            for says in ["no AWS region", "AWS_REGION", "AWS_PROFILE"] {
-                assert!(text.contains(says), "{says}: {text}");
-            }
+            first_load_says(
+                SourceErrorKind::NotConfigured,
+                &["no AWS region", "AWS_REGION", "AWS_PROFILE"],
+            )
         }
     );
 }
@@ -171,17 +164,10 @@ fn a_refused_connection_is_one_line_that_names_the_endpoint() {
         unset: AWS_SETTINGS,
         {
             let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
-            let err = first_load_error(&runtime());
-            let text = err.to_string();
-            assert_eq!(
-                err.kind(),
-                ErrorKind::Source(SourceErrorKind::Unreachable),
-                "{text}"
-            );
-            assert_one_line(&text);
-            for says in ["connection refused", endpoint.as_str()] {
-                assert!(text.contains(says), "{says}: {text}");
-            }
+            first_load_says(
+                SourceErrorKind::Unreachable,
+                &["connection refused", endpoint.as_str()],
+            )
         }
     );
 }
