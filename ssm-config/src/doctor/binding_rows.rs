@@ -7,12 +7,12 @@ use super::{Finding, Row, Severity};
 use crate::description::{Presence, ValueDescription};
 use crate::error::Problem;
 use crate::origin::Origin;
-use crate::pipeline::build::origin_of;
+use crate::pipeline::build::{origin_of, sensitive};
 use crate::pipeline::defaults::{Defaulted, Defaults};
 use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
 use crate::pipeline::stand_ins::StandIn;
-use crate::source::ParameterType;
+use crate::source::{Parameter, ParameterType};
 
 /// What asking for a name alone told.
 pub(super) enum Diagnosis {
@@ -34,6 +34,9 @@ pub(super) struct Context<'a> {
     pub shared: &'a [&'a Problem],
     /// Whether a value read from its default is worth a warning here.
     pub defaults: Defaults,
+    /// The secrets the build found served from beside the store, defaults
+    /// among them: their defaults are never shown.
+    pub stand_ins: &'a [StandIn],
 }
 
 impl Context<'_> {
@@ -175,7 +178,7 @@ impl Context<'_> {
                             .into(),
                     )
                     .warning(),
-                    _ => match unitless_duration(value, &parameter.value) {
+                    _ => match unitless_duration(value, parameter) {
                         Some(why) => row(field, &name, Finding::UnitlessDuration, why).warning(),
                         None => row(field, &name, Finding::Present, format!("from {origin}")),
                     },
@@ -188,7 +191,7 @@ impl Context<'_> {
     /// The row of a value read from its default: a warning where every
     /// value should come from the store (`Loader::warn_of_defaults`).
     fn defaulted(&self, field: &str, name: String, value: &ValueDescription) -> Row {
-        let defaulted = Defaulted::of(field, name, value);
+        let defaulted = Defaulted::of(field, name, value, self.stand_ins);
         let row = match self.defaults {
             Defaults::Quiet => row(
                 field,
@@ -308,8 +311,9 @@ pub(super) fn mark_stand_ins(rows: &mut [Row], stand_ins: &[StandIn]) {
 /// Why a `Duration` field that does not say its unit deserves a look: it
 /// read a bare number (an item of a list, for a list) as seconds. The
 /// number is quoted only where the field is not secret.
-fn unitless_duration(value: &ValueDescription, text: &str) -> Option<String> {
+fn unitless_duration(value: &ValueDescription, parameter: &Parameter) -> Option<String> {
     let duration = value.duration.filter(|d| !d.declared)?;
+    let text = parameter.value.as_str();
     let items: Vec<&str> = match value.list {
         true => text.split(',').collect(),
         false => vec![text],
@@ -317,7 +321,7 @@ fn unitless_duration(value: &ValueDescription, text: &str) -> Option<String> {
     let bare = items.into_iter().find(|item| is_bare_number(item))?.trim();
     let unit = duration.unit.words();
     let fix = "`#[ssm(unit = \"ms\")]` (or `\"s\"` to keep seconds)";
-    Some(match value.secret {
+    Some(match sensitive(value, parameter.kind) {
         true => format!(
             "a bare number, read as {unit}: write its unit (`ms`, `s`, `m`, `h`), or give the field {fix}"
         ),

@@ -102,6 +102,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         diagnoses: &diagnoses,
         shared: &shared,
         defaults: settings.defaults,
+        stand_ins: &stand_ins,
     };
     context.rows(&resolution.root, &mut report.rows);
     rows::mark_stand_ins(&mut report.rows, &stand_ins);
@@ -287,8 +288,10 @@ async fn pinned(source: Timed<'_>, request: &NameRequest) -> Option<Diagnosis> {
         crate::plan::Selector::Version(v) => format!("version {v} does not exist"),
         crate::plan::Selector::Label(l) => format!("no version carries the label `{l}`"),
     };
-    Some(Diagnosis::Finding(
-        Finding::PinnedAbsent,
-        format!("{what}; the latest is version {}", found.version),
-    ))
+    // A file has no versions (0): only what is missing is said.
+    let detail = match found.version {
+        0 => what,
+        latest => format!("{what}; the latest is version {latest}"),
+    };
+    Some(Diagnosis::Finding(Finding::PinnedAbsent, detail))
 }

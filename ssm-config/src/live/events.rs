@@ -16,7 +16,6 @@ use super::refresh::{Kind, Shared};
 use super::targets::EventReads;
 use crate::SsmConfig;
 use crate::error::Error;
-use crate::source::SourceErrorKind;
 
 impl<T: SsmConfig> Live<T> {
     /// Acts on a change event from EventBridge: a Parameter Store change
@@ -195,20 +194,13 @@ fn event_pace(spread: Duration) -> Duration {
 }
 
 /// Whether `error` may pass by itself, as an outage does: the store
-/// throttled, timed out or could not be reached, or the refresh was cut
+/// throttled, timed out, could not be reached or found no credentials
+/// ([`SourceErrorKind::may_pass`]), or the refresh was cut
 /// off (a source panicked, the runtime shut down). Anything else (a value
 /// that does not convert or is refused, a request the store refuses, a
 /// denial) fails the same way when tried again.
 fn passes(error: &Error) -> bool {
-    super::flight::cut_off(error)
-        || error.source_errors().any(|error| {
-            matches!(
-                error.kind(),
-                SourceErrorKind::Throttled
-                    | SourceErrorKind::Timeout
-                    | SourceErrorKind::Unreachable
-            )
-        })
+    super::flight::cut_off(error) || error.source_errors().any(|error| error.kind().may_pass())
 }
 
 /// Marks the event task gone when it ends or is dropped with its runtime,

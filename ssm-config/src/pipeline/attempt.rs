@@ -160,8 +160,12 @@ impl<T: SsmConfig> Attempt<T> {
         // The doctor shows them in its rows instead.
         if settings.operation == Operation::Load && settings.defaults == Defaults::Warn {
             let resolution = &attempt.resolution;
-            let defaulted =
-                defaults::find(&resolution.root, &resolution.requests, &attempt.fetched);
+            let defaulted = defaults::find(
+                &resolution.root,
+                &resolution.requests,
+                &attempt.fetched,
+                &attempt.stand_ins,
+            );
             defaults::warn(T::DESCRIPTION.type_name, &defaulted);
         }
         // The doctor shows stand-ins in its rows instead.

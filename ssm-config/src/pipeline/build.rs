@@ -369,6 +369,12 @@ pub(crate) fn origin_of(request: &NameRequest, parameter: &Parameter, key: Optio
     }
 }
 
+/// Whether a value read for `plan` from a parameter of `kind` is never
+/// shown: the field is a `Secret<_>`, or the parameter a SecureString.
+pub(crate) fn sensitive(plan: &ValueDescription, kind: ParameterType) -> bool {
+    plan.secret || kind == ParameterType::SecureString
+}
+
 pub(crate) fn convert_one<C: Convert>(
     field: &str,
     parameter: &Parameter,
@@ -377,7 +383,7 @@ pub(crate) fn convert_one<C: Convert>(
     converter: &C,
     origin: Origin,
 ) -> Result<C::Output, Problem> {
-    let sensitive = plan.secret || parameter.kind == ParameterType::SecureString;
+    let sensitive = sensitive(plan, parameter.kind);
     if parameter.kind == ParameterType::SecureString && !plan.secret && !plan.plaintext {
         return Err(Problem::SecureStringNotSecret {
             field: field.to_owned(),

@@ -8,6 +8,7 @@
 use crate::description::{Presence, ValueDescription};
 use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
+use crate::pipeline::stand_ins::StandIn;
 
 /// What a load says of a value read from its default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,12 +31,20 @@ pub(crate) struct Defaulted<'a> {
 }
 
 impl<'a> Defaulted<'a> {
-    /// The field `field` of `value`, missing at `name`.
-    pub fn of(field: &'a str, name: String, value: &ValueDescription) -> Self {
+    /// The field `field` of `value`, missing at `name`. Its default is
+    /// shown unless the build judged it a secret's stand-in (a `Secret`
+    /// field, a `json` type that holds one): `stand_ins` are the build's.
+    pub fn of(
+        field: &'a str,
+        name: String,
+        value: &ValueDescription,
+        stand_ins: &[StandIn],
+    ) -> Self {
+        let secret = value.secret || stand_ins.iter().any(|s| s.field == field);
         Defaulted {
             field,
             name,
-            shown: value.default_text.filter(|_| !value.secret),
+            shown: value.default_text.filter(|_| !secret),
         }
     }
 
@@ -49,11 +58,13 @@ impl<'a> Defaulted<'a> {
     }
 }
 
-/// The fields of `root` read from their defaults in `fetched`.
+/// The fields of `root` read from their defaults in `fetched`; the
+/// build's `stand_ins` say which defaults are secret.
 pub(crate) fn find<'a>(
     root: &'a Node,
     requests: &'a Requests,
     fetched: &Fetched,
+    stand_ins: &[StandIn],
 ) -> Vec<Defaulted<'a>> {
     root.leaves(requests)
         .filter_map(|leaf| match leaf {
@@ -66,7 +77,7 @@ pub(crate) fn find<'a>(
             } if value.presence == Presence::Default
                 && matches!(fetched.names[index], NameOutcome::Missing) =>
             {
-                Some(Defaulted::of(field, request.wire(), value))
+                Some(Defaulted::of(field, request.wire(), value, stand_ins))
             }
             _ => None,
         })

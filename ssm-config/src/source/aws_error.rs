@@ -13,7 +13,7 @@ use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use super::{SourceError, SourceErrorKind};
 
 /// What the SDK's credential chain found: nothing.
-const NO_CREDENTIALS: &str = "no AWS credentials found (environment, ~/.aws files, SSO, instance metadata): set AWS_PROFILE (a profile of ~/.aws/config), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for local development, AWS_ENDPOINT_URL of an emulator, with any credentials";
+const NO_CREDENTIALS: &str = "no AWS credentials found (environment, ~/.aws files, container or instance metadata): set AWS_PROFILE (a profile of ~/.aws/config), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or, for an emulator, AWS_ENDPOINT_URL with any credentials";
 
 /// What a client without a region says.
 const NO_REGION: &str = "no AWS region: set AWS_REGION, or a `region` in the profile of ~/.aws/config that AWS_PROFILE names";
@@ -69,15 +69,26 @@ where
             Some(CredentialsError::CredentialsNotLoaded(_)) => {
                 (SourceErrorKind::NotConfigured, NO_CREDENTIALS.to_owned())
             }
-            // A profile that does not exist, an expired SSO token: in the
-            // provider's words, below its own.
-            Some(credentials) => (
+            // A profile that does not exist, or needs a feature of
+            // aws-config this build lacks (`sso`): in the provider's words.
+            Some(credentials @ CredentialsError::InvalidConfiguration(_)) => (
                 SourceErrorKind::NotConfigured,
                 format!(
+                    "the AWS credentials are not configured right: {}",
+                    below(credentials)
+                ),
+            ),
+            Some(credentials @ CredentialsError::ProviderTimedOut(_)) => (
+                SourceErrorKind::Timeout,
+                format!("the AWS credentials could not be loaded: {credentials}"),
+            ),
+            // A provider that failed on its way (STS or the instance
+            // metadata out of reach): it may pass, as an outage does.
+            Some(credentials) => (
+                SourceErrorKind::Unreachable,
+                format!(
                     "the AWS credentials could not be loaded: {}",
-                    credentials
-                        .source()
-                        .map_or_else(|| credentials.to_string(), display_chain)
+                    below(credentials)
                 ),
             ),
             None => match refused(&err) {
@@ -110,6 +121,14 @@ where
 fn refused(err: &(dyn std::error::Error + 'static)) -> bool {
     caused_by::<std::io::Error>(err)
         .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+}
+
+/// What a credentials error says below its own words, which only name
+/// its variant.
+fn below(credentials: &CredentialsError) -> String {
+    credentials
+        .source()
+        .map_or_else(|| credentials.to_string(), display_chain)
 }
 
 /// A service's answer: all in its code and message.
@@ -286,6 +305,60 @@ mod tests {
             endpoint: Some("http://127.0.0.1:5000".into()),
         };
         assert_eq!(emulator.endpoint(), "http://127.0.0.1:5000");
+    }
+
+    /// Only a machine without credentials (or a region) is `NotConfigured`;
+    /// a credentials provider that times out or fails on its way may pass.
+    #[test]
+    fn credential_failures_are_told_apart() {
+        let region = CallTarget {
+            region: Some("eu-west-1".into()),
+            endpoint: None,
+        };
+        let error = |credentials: CredentialsError| {
+            let err =
+                SdkError::<GetParametersError, HttpResponse>::construction_failure(credentials);
+            source_error("GetParameters", err, &region)
+        };
+        let none = error(CredentialsError::not_loaded_no_source());
+        assert_eq!(none.kind(), SourceErrorKind::NotConfigured);
+        assert_eq!(
+            none.to_string(),
+            NO_CREDENTIALS,
+            "said once: without the call"
+        );
+        let profile = error(CredentialsError::invalid_configuration(
+            "profile `dev` not found",
+        ));
+        assert_eq!(profile.kind(), SourceErrorKind::NotConfigured);
+        assert!(
+            profile.to_string().ends_with("profile `dev` not found"),
+            "{profile}"
+        );
+        let slow = error(CredentialsError::provider_timed_out(
+            std::time::Duration::from_secs(5),
+        ));
+        assert_eq!(slow.kind(), SourceErrorKind::Timeout);
+        let sts = error(CredentialsError::provider_error(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "sts.amazonaws.com refused",
+        )));
+        assert_eq!(sts.kind(), SourceErrorKind::Unreachable);
+        assert!(
+            sts.to_string().contains("credentials could not be loaded"),
+            "{sts}"
+        );
+        for passing in [&slow, &sts, &none] {
+            assert!(passing.kind().may_pass(), "{passing}");
+        }
+        let no_region = source_error(
+            "GetParameters",
+            SdkError::<GetParametersError, HttpResponse>::construction_failure(
+                std::io::Error::other("x"),
+            ),
+            &TARGET,
+        );
+        assert_eq!(no_region.to_string(), NO_REGION);
     }
 
     #[test]

@@ -147,6 +147,21 @@ impl fmt::Debug for SourceError {
     }
 }
 
+impl SourceErrorKind {
+    /// Whether a failure of this kind may pass by itself, so the same call
+    /// is worth trying again: throttling, a timeout, an unreachable store,
+    /// and missing credentials (an instance's metadata may answer late).
+    pub(crate) fn may_pass(self) -> bool {
+        matches!(
+            self,
+            SourceErrorKind::Throttled
+                | SourceErrorKind::Timeout
+                | SourceErrorKind::Unreachable
+                | SourceErrorKind::NotConfigured
+        )
+    }
+}
+
 impl fmt::Display for SourceErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

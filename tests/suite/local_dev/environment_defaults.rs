@@ -18,6 +18,16 @@ struct Database {
     password: Secret<String>,
     #[ssm(default = 5432)]
     port: u16,
+    /// A default that holds a secret, though the field is not a `Secret`.
+    #[ssm(json, default = r#"{"user":"app","password":"json-canary-91"}"#)]
+    credentials: Credentials,
+}
+
+#[derive(serde::Deserialize, Debug)]
+#[allow(dead_code)]
+struct Credentials {
+    user: String,
+    password: Secret<String>,
 }
 
 /// Production's store, where `require_ssl` and `password` were never
@@ -57,7 +67,7 @@ fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
                 .lines()
                 .filter(|line| line.starts_with("WARN") && line.contains("is missing"))
                 .collect();
-            assert_eq!(warnings.len(), 2, "one per default used, on the first load only:\n{traced}");
+            assert_eq!(warnings.len(), 3, "one per default used, on the first load only:\n{traced}");
             assert!(
                 warnings[0].contains(
                     "`require_ssl`: /production/zero2prod/database/require_ssl is missing; the default (`false`) is used"
@@ -65,7 +75,10 @@ fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
                 "{traced}"
             );
             assert!(warnings[1].contains("`password`"), "{traced}");
-            assert!(!traced.contains("dev-canary"), "a secret's default is never shown:\n{traced}");
+            assert!(warnings[2].contains("`credentials`"), "{traced}");
+            for canary in ["dev-canary", "json-canary"] {
+                assert!(!traced.contains(canary), "a secret's default is never shown:\n{traced}");
+            }
         }
     );
 }
@@ -105,6 +118,9 @@ async fn the_doctor_shows_a_default_used_in_production_as_a_warning() {
         Finding::Present,
         "{report}"
     );
-    assert_eq!(report.warning_count(), 2, "{report}");
-    assert!(!report.to_string().contains("dev-canary"), "{report}");
+    assert_eq!(report.warning_count(), 3, "{report}");
+    for canary in ["dev-canary", "json-canary"] {
+        assert!(!report.to_string().contains(canary), "{report}");
+        assert!(!quiet.to_string().contains(canary), "{quiet}");
+    }
 }

@@ -195,6 +195,27 @@ async fn labels_types_and_secure_strings_follow_the_file() {
     assert!(third.starts_with("/dev/orders/tls/cert:3 in "), "{third}");
 }
 
+/// A file has no versions: a pinned version it lacks is said missing, with
+/// no "latest is version 0".
+#[tokio::test]
+async fn a_pinned_version_a_file_lacks_is_said_without_a_version_of_the_file() {
+    let file = TempFile::new(
+        "local.toml",
+        "[parameters]\n\"/dev/orders/tls/cert\" = \"cert-latest\"\n",
+    );
+    let report = Pinned::loader()
+        .source(FileSource::new(&file.path))
+        .diagnose()
+        .await;
+    let row = report.row("third").unwrap();
+    assert_eq!(
+        row.finding,
+        ssm_config::doctor::Finding::PinnedAbsent,
+        "{report}"
+    );
+    assert_eq!(row.detail, "version 3 does not exist", "{report}");
+}
+
 #[tokio::test]
 async fn a_malformed_file_names_the_file_and_the_line_but_no_value() {
     for (text, says) in [

@@ -490,6 +490,8 @@ struct EmailClient {
     declared: std::time::Duration,
     written_with_unit: std::time::Duration,
     retry_after: Secret<std::time::Duration>,
+    #[ssm(plaintext)]
+    pin_ttl: std::time::Duration,
 }
 
 /// A bare number read as seconds where the field does not say its unit
@@ -503,6 +505,7 @@ async fn a_bare_number_read_as_seconds_is_a_warning() {
     source.put("/zero2prod/declared", "10000");
     source.put("/zero2prod/written_with_unit", "10s");
     source.put_secure("/zero2prod/retry_after", "4242");
+    source.put_secure("/zero2prod/pin_ttl", "4343");
     let report = EmailClient::loader().source(source).diagnose().await;
     assert!(report.would_load, "{report}");
     let row = report.row("timeout_milliseconds").unwrap();
@@ -526,8 +529,12 @@ async fn a_bare_number_read_as_seconds_is_a_warning() {
     }
     let secret = report.row("retry_after").unwrap();
     assert_eq!(secret.finding, Finding::UnitlessDuration, "{report}");
-    assert!(
-        !report.to_string().contains("4242"),
-        "a secret is never quoted: {report}"
-    );
+    let plaintext = report.row("pin_ttl").unwrap();
+    assert_eq!(plaintext.finding, Finding::UnitlessDuration, "{report}");
+    for secret in ["4242", "4343"] {
+        assert!(
+            !report.to_string().contains(secret),
+            "a secret is never quoted: {report}"
+        );
+    }
 }
