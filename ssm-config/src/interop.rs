@@ -73,7 +73,7 @@ pub struct Secrecy;
 #[diagnostic::on_unimplemented(
     message = "a field of a `secrecy` type needs the `secrecy` feature of ssm-config",
     label = "a `secrecy` type",
-    note = "enable it: `ssm-config = {{ version = \"0.1\", features = [\"secrecy\"] }}`, or use `ssm_config::Secret<T>`"
+    note = "enable it for secrecy 0.10's types: `ssm-config = {{ version = \"0.1\", features = [\"secrecy\"] }}`, or use `ssm_config::Secret<T>` (secrecy 0.8's types do not bind)"
 )]
 pub trait SecrecyEnabled {}
 
@@ -91,39 +91,66 @@ mod enabled {
     use zeroize::Zeroize;
 
     use super::{Convert, Rejection, SecrecyEnabled, Secret};
+    use crate::pipeline::convert::Scalar;
 
-    /// A `secrecy::SecretBox<T>` around another converter.
-    pub struct SecrecyBox<C>(C);
-
-    /// A `secrecy::SecretString`: the value whole.
-    pub struct SecrecyString;
-
-    /// The converter of a `SecretBox<T>` field (of type `F`) whose value
-    /// `inner` reads.
-    pub const fn secrecy_box<M: SecrecyEnabled, F, C>(inner: C) -> SecrecyBox<C> {
-        SecrecyBox(inner)
+    /// Met by secrecy 0.10's `SecretBox<T>` and `SecretString` alone: the
+    /// bound that tells them apart from secrecy 0.8's types of the same
+    /// names (its `SecretString` is its `Secret<String>`).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not secrecy 0.10's `SecretBox<T>` or `SecretString`",
+        label = "another secrecy's type",
+        note = "secrecy 0.8's `Secret<T>`, `SecretString` and `SecretBox<T>` do not bind: write `ssm_config::Secret<T>`, or use secrecy 0.10"
+    )]
+    pub trait SecrecyField<T> {
+        /// The field's value, around `value`.
+        fn from_value(value: T) -> Self;
     }
 
-    /// The converter of a `SecretString` field (of type `F`).
-    pub const fn secrecy_string<M: SecrecyEnabled, F>() -> SecrecyString {
-        SecrecyString
-    }
-
-    impl<C: Convert> Convert for SecrecyBox<C>
-    where
-        C::Output: Zeroize,
-    {
-        type Output = secrecy::SecretBox<C::Output>;
-        fn convert(&self, raw: &str) -> Result<Self::Output, Rejection> {
-            let value = self.0.convert(raw)?;
-            Ok(secrecy::SecretBox::new(Box::new(value)))
+    impl<T: Zeroize> SecrecyField<T> for secrecy::SecretBox<T> {
+        fn from_value(value: T) -> Self {
+            secrecy::SecretBox::new(Box::new(value))
         }
     }
 
-    impl Convert for SecrecyString {
-        type Output = secrecy::SecretString;
-        fn convert(&self, raw: &str) -> Result<Self::Output, Rejection> {
-            Ok(secrecy::SecretString::from(raw.to_owned()))
+    impl SecrecyField<String> for secrecy::SecretString {
+        fn from_value(value: String) -> Self {
+            secrecy::SecretString::from(value)
+        }
+    }
+
+    /// The converter of a secrecy field of type `F` whose value `C` reads:
+    /// gives the field's type, so an unmet [`SecrecyField`] is the only
+    /// error at the field.
+    pub struct IntoSecrecy<F, C: Convert> {
+        inner: C,
+        into: fn(C::Output) -> F,
+    }
+
+    impl<F, C: Convert> Convert for IntoSecrecy<F, C> {
+        type Output = F;
+        fn convert(&self, raw: &str) -> Result<F, Rejection> {
+            self.inner.convert(raw).map(self.into)
+        }
+    }
+
+    /// The converter of a `SecretBox<T>` field (of type `F`) whose value
+    /// `inner` reads.
+    pub fn secrecy_box<M: SecrecyEnabled, F: SecrecyField<C::Output>, C: Convert>(
+        inner: C,
+    ) -> IntoSecrecy<F, C> {
+        IntoSecrecy {
+            inner,
+            into: F::from_value,
+        }
+    }
+
+    /// The converter of a `SecretString` field (of type `F`): the value
+    /// whole.
+    pub fn secrecy_string<M: SecrecyEnabled, F: SecrecyField<String>>()
+    -> IntoSecrecy<F, Scalar<String>> {
+        IntoSecrecy {
+            inner: Scalar::new(),
+            into: F::from_value,
         }
     }
 

@@ -4,7 +4,7 @@
 pub use crate::description::{
     BareDuration, Binding, FieldDescription, Presence, StructDescription, ValueDescription,
 };
-pub use crate::interop::{Secrecy, own_secret, secrecy_box, secrecy_string};
+pub use crate::interop::{OwnSecret, Secrecy, own_secret, secrecy_box, secrecy_string};
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::pipeline::build::Build;
 pub use crate::pipeline::convert::{

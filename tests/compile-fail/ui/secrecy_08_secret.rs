@@ -1,5 +1,6 @@
-// secrecy 0.8's `Secret<T>` (zero2prod's, and many services') is not this
-// crate's `Secret<T>`: one error at each field says what binds instead.
+// secrecy 0.8's `Secret<T>` (zero2prod's, and many services'), and its
+// `SecretString` (an alias of its `Secret<String>`), are not the types a
+// field binds as: one error at each field says what binds instead.
 use secrecy08::Secret;
 use ssm_config::SsmConfig;
 
@@ -9,6 +10,7 @@ struct Settings {
     password: Secret<String>,
     #[ssm(secret = "prod/db", key = "token")]
     token: Option<secrecy08::Secret<String>>,
+    api_key: secrecy08::SecretString,
 }
 
 fn main() {}
