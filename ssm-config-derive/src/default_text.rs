@@ -1,15 +1,23 @@
 //! `#[ssm(default = "text")]` on a standard scalar (`Duration` and `bool`
 //! in their spellings too), or a `Vec` of one, is parsed here as the
 //! runtime will parse it, so a default that can never convert fails the
-//! build. Other types are checked on every load.
+//! build. Other types are checked on every load. A `Duration` default
+//! that is a bare number where the field says no `unit` is refused: it
+//! would be seconds, silently (`default = "10000"` meant milliseconds).
+
+use ssm_config_rules::DurationUnit;
 
 use crate::ty::{self, Shape};
 
 /// Why `text` will not convert to the field's type, when that is known now.
-pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
+pub(crate) fn check(
+    shape: &Shape<'_>,
+    text: &str,
+    unit: Option<DurationUnit>,
+) -> Result<(), String> {
     match shape {
         Shape::Scalar(ty) => match ty::standard(ty) {
-            Some(name) => parse(name, text)
+            Some(name) => parse(name, text, unit)
                 .map_err(|e| format!("the default {text:?} is not a valid `{name}`: {e}")),
             None => Ok(()),
         },
@@ -21,7 +29,7 @@ pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
                 return Ok(());
             }
             for (i, part) in text.split(',').enumerate() {
-                parse(name, part.trim()).map_err(|e| {
+                parse(name, part.trim(), unit).map_err(|e| {
                     format!(
                         "the default {text:?} is not a valid list of `{name}`: item {}: {e}",
                         i + 1
@@ -34,7 +42,7 @@ pub(crate) fn check(shape: &Shape<'_>, text: &str) -> Result<(), String> {
     }
 }
 
-fn parse(name: &str, text: &str) -> Result<(), String> {
+fn parse(name: &str, text: &str, unit: Option<DurationUnit>) -> Result<(), String> {
     fn check<T: std::str::FromStr>(text: &str) -> Result<(), String>
     where
         T::Err: std::fmt::Display,
@@ -57,7 +65,15 @@ fn parse(name: &str, text: &str) -> Result<(), String> {
         "f32" => check::<f32>(text),
         "f64" => check::<f64>(text),
         "bool" => ssm_config_rules::parse_bool(text).map(drop),
-        "Duration" => ssm_config_rules::parse_duration(text).map(drop),
+        "Duration" => match unit {
+            None if ssm_config_rules::is_bare_number(text) => Err(format!(
+                "a bare number is seconds unless the field says its unit: write `{}s` or `{}ms`, or give the field `#[ssm(unit = \"ms\")]`",
+                text.trim(),
+                text.trim()
+            )),
+            _ => ssm_config_rules::parse_duration_in(text, unit.unwrap_or(DurationUnit::Seconds))
+                .map(drop),
+        },
         "char" => check::<char>(text),
         _ => Ok(()),
     }
@@ -70,7 +86,7 @@ mod tests {
 
     fn scalar(ty: &str, text: &str) -> Result<(), String> {
         let ty: Type = syn::parse_str(ty).unwrap();
-        check(&Shape::Scalar(&ty), text)
+        check(&Shape::Scalar(&ty), text, None)
     }
 
     #[test]
@@ -88,11 +104,30 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_duration_default_needs_the_fields_unit() {
+        let ty: Type = syn::parse_str("Duration").unwrap();
+        let err = check(&Shape::Scalar(&ty), "10000", None).unwrap_err();
+        assert!(err.contains("write `10000s` or `10000ms`"), "{err}");
+        assert_eq!(check(&Shape::Scalar(&ty), "10s", None), Ok(()));
+        let ms = Some(DurationUnit::Milliseconds);
+        assert_eq!(check(&Shape::Scalar(&ty), "10000", ms), Ok(()));
+        assert!(
+            check(&Shape::List(&ty), "1s, 2", None).is_err(),
+            "each item"
+        );
+        let hours = Some(DurationUnit::Hours);
+        assert!(
+            check(&Shape::Scalar(&ty), "10000000000000000", hours).is_err(),
+            "too long in hours"
+        );
+    }
+
+    #[test]
     fn lists_are_parsed_item_by_item() {
         let ty: Type = syn::parse_str("u8").unwrap();
-        assert_eq!(check(&Shape::List(&ty), "1, 2,3"), Ok(()));
-        assert_eq!(check(&Shape::List(&ty), ""), Ok(()));
-        let err = check(&Shape::List(&ty), "1, x").unwrap_err();
+        assert_eq!(check(&Shape::List(&ty), "1, 2,3", None), Ok(()));
+        assert_eq!(check(&Shape::List(&ty), "", None), Ok(()));
+        let err = check(&Shape::List(&ty), "1, x", None).unwrap_err();
         assert!(err.contains("item 2"), "{err}");
     }
 }

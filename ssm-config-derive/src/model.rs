@@ -403,7 +403,7 @@ fn field_kind<'a>(
     };
     let converter = converter(value_ty, a.json.is_some(), a.unit.as_ref(), errors)?;
     if let Presence::DefaultText(text) = &presence
-        && let Err(message) = default_text::check(&converter.shape, &text.value())
+        && let Err(message) = default_text::check(&converter.shape, &text.value(), converter.unit)
     {
         errors.push(syn::Error::new(text.span(), message));
     }

@@ -74,7 +74,7 @@ impl Context<'_> {
                     field,
                     request,
                     index,
-                    ..
+                    value,
                 } => {
                     let path = &request.path;
                     match (self.problem_of(field), &self.fetched.paths[index]) {
@@ -82,11 +82,20 @@ impl Context<'_> {
                             row(field, path, problem_finding(problem), detail(problem))
                         }
                         (None, Some(found)) => {
+                            let unitless = found.iter().find_map(|parameter| {
+                                let why = unitless_duration(value, parameter)?;
+                                Some(format!("{}: {why}", parameter.name))
+                            });
                             let count = match found.len() {
                                 1 => "1 parameter".to_owned(),
                                 n => format!("{n} parameters"),
                             };
-                            row(field, path, Finding::Present, count)
+                            match unitless {
+                                Some(why) => {
+                                    row(field, path, Finding::UnitlessDuration, why).warning()
+                                }
+                                None => row(field, path, Finding::Present, count),
+                            }
                         }
                         (None, None) => self.unreadable(field, path),
                     }

@@ -492,6 +492,8 @@ struct EmailClient {
     retry_after: Secret<std::time::Duration>,
     #[ssm(plaintext)]
     pin_ttl: std::time::Duration,
+    #[ssm(by_path = "backoff")]
+    backoff: BTreeMap<String, std::time::Duration>,
 }
 
 /// A bare number read as seconds where the field does not say its unit
@@ -506,6 +508,8 @@ async fn a_bare_number_read_as_seconds_is_a_warning() {
     source.put("/zero2prod/written_with_unit", "10s");
     source.put_secure("/zero2prod/retry_after", "4242");
     source.put_secure("/zero2prod/pin_ttl", "4343");
+    source.put("/zero2prod/backoff/first", "250ms");
+    source.put("/zero2prod/backoff/second", "500");
     let report = EmailClient::loader().source(source).diagnose().await;
     assert!(report.would_load, "{report}");
     let row = report.row("timeout_milliseconds").unwrap();
@@ -529,6 +533,14 @@ async fn a_bare_number_read_as_seconds_is_a_warning() {
     }
     let secret = report.row("retry_after").unwrap();
     assert_eq!(secret.finding, Finding::UnitlessDuration, "{report}");
+    let walk = report.row("backoff").unwrap();
+    assert_eq!(walk.finding, Finding::UnitlessDuration, "{report}");
+    assert!(
+        walk.detail
+            .starts_with("/zero2prod/backoff/second: `500` is read as seconds"),
+        "{}",
+        walk.detail
+    );
     let plaintext = report.row("pin_ttl").unwrap();
     assert_eq!(plaintext.finding, Finding::UnitlessDuration, "{report}");
     for secret in ["4242", "4343"] {
