@@ -81,8 +81,8 @@ fn generate(c: &Container<'_>) -> TokenStream {
             use #krate as _ssm;
             #[allow(unused_imports)]
             use _ssm::__private::{
-                ReadByFromStr as _, ReadNested as _, ReadUnreadable as _, WipeNothing as _,
-                WipeWithZeroize as _,
+                ReadByFromStr as _, ReadNested as _, ReadNestedInList as _,
+                ReadNestedInOption as _, ReadUnreadable as _, WipeNothing as _, WipeWithZeroize as _,
             };
 
             #[automatically_derived]
@@ -294,13 +294,21 @@ fn unit_tokens(unit: DurationUnit) -> TokenStream {
     quote!(_ssm::__private::DurationUnit::#variant)
 }
 
-fn converter_tokens(converter: &Converter<'_>) -> TokenStream {
+/// The converter of a field's value; `optional` for an `Option` field,
+/// whose error for a struct that derives `SsmConfig` differs.
+fn converter_tokens(converter: &Converter<'_>, optional: bool) -> TokenStream {
     // Spanned at the type as written, so a type that cannot bind is an
     // error at its field, not at the derive.
     let unit = unit_tokens(converter.unit.unwrap_or(DurationUnit::Seconds));
+    // Where the type is read, for the error of a struct without `nested`.
+    let place = match (&converter.shape, optional) {
+        (Shape::List(_), _) => quote!(_ssm::__private::InList),
+        (_, true) => quote!(_ssm::__private::InOption),
+        _ => quote!(_ssm::__private::Alone),
+    };
     let text = |t: &syn::Type| match ty::text_of(t) {
         Text::FromStr => quote_spanned!(t.span()=>
-            (&&&_ssm::__private::TextProbe::<#t>::new()).converter()
+            (&&&_ssm::__private::TextProbe::<#t, #place>::new()).converter()
         ),
         Text::Duration => quote_spanned!(t.span()=> _ssm::__private::duration(#unit)),
         Text::Bool => quote_spanned!(t.span()=> _ssm::__private::boolean()),
@@ -347,7 +355,7 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
         FieldKind::Skip => return quote!(let #var: #ty = ::core::default::Default::default();),
         FieldKind::Nested { .. } => quote!(__ssm_build.nested::<#ty>(#index)),
         FieldKind::ByPath { converter, .. } => {
-            let conv = converter_tokens(converter);
+            let conv = converter_tokens(converter, false);
             quote_spanned!(at=> __ssm_build.by_path(#index, &#conv))
         }
         FieldKind::Value {
@@ -355,7 +363,7 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
             presence,
             ..
         } => {
-            let conv = converter_tokens(converter);
+            let conv = converter_tokens(converter, matches!(presence, Presence::Optional));
             match presence {
                 Presence::Required => quote_spanned!(at=> __ssm_build.required(#index, &#conv)),
                 Presence::Optional => quote_spanned!(at=> __ssm_build.optional(#index, &#conv)),

@@ -8,9 +8,10 @@ pub use crate::interop::{OwnSecret, Secrecy, own_secret, secrecy_box, secrecy_st
 pub use crate::overlap::{Message, Overlaps, find_overlaps, leaf_count};
 pub use crate::pipeline::build::Build;
 pub use crate::pipeline::convert::{
-    BoolText, CannotBeRead, Convert, DurationText, Json, List, NeedsNested, ReadByFromStr,
-    ReadNested, ReadUnreadable, Rejection, Scalar, SecretOf, TextProbe, WipeNothing, WipeProbe,
-    WipeWithZeroize, boolean, duration,
+    Alone, BoolText, CannotBeRead, Convert, DurationText, InList, InOption, Json, List,
+    NeedsNested, NoListOfStructs, NoOptionalStruct, ReadByFromStr, ReadNested, ReadNestedInList,
+    ReadNestedInOption, ReadUnreadable, Rejection, Scalar, SecretOf, TextProbe, WipeNothing,
+    WipeProbe, WipeWithZeroize, boolean, duration,
 };
 pub use crate::source::ParameterType;
 pub use ssm_config_rules::DurationUnit;

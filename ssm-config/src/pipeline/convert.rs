@@ -18,7 +18,8 @@ mod holds_secret;
 mod text_probe;
 
 pub use text_probe::{
-    CannotBeRead, NeedsNested, ReadByFromStr, ReadNested, ReadUnreadable, TextProbe,
+    Alone, CannotBeRead, InList, InOption, NeedsNested, NoListOfStructs, NoOptionalStruct,
+    ReadByFromStr, ReadNested, ReadNestedInList, ReadNestedInOption, ReadUnreadable, TextProbe,
 };
 
 /// Turns a raw value into `Output`; the error says why not.
