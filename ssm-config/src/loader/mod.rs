@@ -242,10 +242,12 @@ impl<T: SsmConfig> Loader<T> {
     /// where every value should come from the store. A value that differs
     /// by environment (zero2prod's `require_ssl`) must have no default;
     /// where one has, and its parameter was never created, the default
-    /// stands in silently. With this setting a first load warns of each
-    /// default it uses through `tracing` (the field, the parameter, and the
-    /// default where it is a literal and not secret), and the doctor shows
-    /// each `defaulted` row as a warning. The load still succeeds.
+    /// stands in silently. With this setting the load or refresh that
+    /// first uses a default warns of it through `tracing`, once (the field,
+    /// the parameter, and the default where it is a literal and not
+    /// secret): a parameter deleted under a running service is said too.
+    /// The doctor shows each `defaulted` row as a warning. Loads and
+    /// refreshes still succeed.
     ///
     /// ```
     /// # use ssm_config::{MemorySource, SsmConfig};

@@ -158,7 +158,7 @@ impl<T: SsmConfig> Attempt<T> {
         };
         attempt.rebuild();
         // The doctor shows them in its rows instead.
-        if settings.operation == Operation::Load && settings.defaults == Defaults::Warn {
+        if settings.operation != Operation::Diagnose && settings.defaults == Defaults::Warn {
             let resolution = &attempt.resolution;
             let defaulted = defaults::find(
                 &resolution.root,
@@ -166,7 +166,7 @@ impl<T: SsmConfig> Attempt<T> {
                 &attempt.fetched,
                 &attempt.stand_ins,
             );
-            defaults::warn(T::DESCRIPTION.type_name, &defaulted);
+            defaults::warn(T::DESCRIPTION.type_name, &defaulted, settings.warned);
         }
         // The doctor shows stand-ins in its rows instead.
         if settings.operation != Operation::Diagnose

@@ -1,14 +1,14 @@
 //! Values read from their defaults in code. A value that differs by
 //! environment (zero2prod's `require_ssl`) has no default, or the default
 //! stands in, silently, where someone forgot to create the parameter.
-//! Under [`Defaults::Warn`] (`Loader::warn_of_defaults`, for production) a
-//! first load warns of each default it uses, and the doctor shows its row
-//! as a warning.
+//! Under [`Defaults::Warn`] (`Loader::warn_of_defaults`, for production)
+//! the load or refresh that first uses a default warns of it, and the
+//! doctor shows its row as a warning.
 
 use crate::description::{Presence, ValueDescription};
 use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
-use crate::pipeline::stand_ins::StandIn;
+use crate::pipeline::stand_ins::{StandIn, Warned};
 
 /// What a load says of a value read from its default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,9 +84,12 @@ pub(crate) fn find<'a>(
         .collect()
 }
 
-/// Warns of each field read from its default, through `tracing`.
-pub(crate) fn warn(config: &'static str, defaulted: &[Defaulted<'_>]) {
-    for d in defaulted {
+/// Warns of each field read from its default, through `tracing`: those not
+/// warned of before, where a group remembers (`warned`), so a refresh that
+/// first falls back on a default says so, once.
+pub(crate) fn warn(config: &'static str, defaulted: &[Defaulted<'_>], warned: Option<&Warned>) {
+    let news = |d: &Defaulted<'_>| warned.is_none_or(|w| w.is_news(d.field, "defaulted".into()));
+    for d in defaulted.iter().filter(|d| news(d)) {
         tracing::warn!(
             config,
             field = d.field,

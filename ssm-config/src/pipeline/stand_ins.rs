@@ -72,8 +72,9 @@ pub(crate) fn judge(
     })
 }
 
-/// The stand-ins a group has warned of, so that each is said once, on the
-/// load or refresh that first serves it: a file that appears after the
+/// The stand-ins a group has warned of (and, under
+/// `Loader::warn_of_defaults`, the defaults), so that each is said once, on
+/// the load or refresh that first serves it: a file that appears after the
 /// first load is warned of too, and a stand-in seen on every refresh is not
 /// said again. Keyed by the field and the place (the variable, or the file
 /// or layer), not the version, so a new value from the same place is not
@@ -90,15 +91,21 @@ const MOST_REMEMBERED: usize = 1024;
 impl Warned {
     /// Warns of each stand-in in `stand_ins` not warned of before.
     pub fn warn_new(&self, config: &'static str, stand_ins: &[StandIn]) {
-        let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
         for stand_in in stand_ins {
-            if said.len() >= MOST_REMEMBERED {
-                said.clear();
-            }
-            if said.insert((stand_in.field.clone(), stand_in.place())) {
+            if self.is_news(&stand_in.field, stand_in.place()) {
                 warn(config, stand_in);
             }
         }
+    }
+
+    /// Whether `field` taking its value from `place` was not said before;
+    /// from now on it was.
+    pub fn is_news(&self, field: &str, place: String) -> bool {
+        let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
+        if said.len() >= MOST_REMEMBERED {
+            said.clear();
+        }
+        said.insert((field.to_owned(), place))
     }
 }
 

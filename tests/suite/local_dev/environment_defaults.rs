@@ -40,9 +40,9 @@ fn production_store() -> MemorySource {
 }
 
 #[test]
-fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
+fn each_default_used_is_warned_of_once_where_told_to() {
     in_own_process!(
-        a_first_load_warns_of_each_default_it_uses_where_told_to,
+        each_default_used_is_warned_of_once_where_told_to,
         env: &[],
         {
             let (_, traced) = crate::support::traced::traced(async {
@@ -54,20 +54,29 @@ fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
             assert!(!traced.contains("is missing"), "quiet by default:\n{traced}");
 
             let (_, traced) = crate::support::traced::traced(async {
+                let store = production_store();
                 let config = Database::loader()
-                    .source(production_store())
+                    .source(store.clone())
                     .var("APP_ENVIRONMENT", "production")
                     .warn_of_defaults()
                     .load()
                     .await
                     .unwrap();
                 config.refresh().await.unwrap();
+                // Deleted under the running service: its default stands in.
+                store.delete("/production/zero2prod/database/port");
+                config.refresh().await.unwrap();
+                config.refresh().await.unwrap();
             });
             let warnings: Vec<&str> = traced
                 .lines()
                 .filter(|line| line.starts_with("WARN") && line.contains("is missing"))
                 .collect();
-            assert_eq!(warnings.len(), 3, "one per default used, on the first load only:\n{traced}");
+            assert_eq!(
+                warnings.len(),
+                4,
+                "one per default, when it is first used:\n{traced}"
+            );
             assert!(
                 warnings[0].contains(
                     "`require_ssl`: /production/zero2prod/database/require_ssl is missing; the default (`false`) is used"
@@ -76,6 +85,7 @@ fn a_first_load_warns_of_each_default_it_uses_where_told_to() {
             );
             assert!(warnings[1].contains("`password`"), "{traced}");
             assert!(warnings[2].contains("`credentials`"), "{traced}");
+            assert!(warnings[3].contains("`port`") && warnings[3].contains("(`5432`)"), "{traced}");
             for canary in ["dev-canary", "json-canary"] {
                 assert!(!traced.contains(canary), "a secret's default is never shown:\n{traced}");
             }
