@@ -31,8 +31,8 @@ impl CallTarget {
     fn endpoint(&self) -> String {
         match (&self.endpoint, &self.region) {
             (Some(endpoint), _) => endpoint.clone(),
-            (None, Some(region)) => format!("the SSM endpoint of {region}"),
-            (None, None) => "the SSM endpoint".to_owned(),
+            (None, Some(region)) => format!("the configured SSM endpoint (region {region})"),
+            (None, None) => "the configured SSM endpoint".to_owned(),
         }
     }
 }
@@ -299,7 +299,10 @@ mod tests {
             region: Some("eu-west-1".into()),
             endpoint: None,
         };
-        assert_eq!(target.endpoint(), "the SSM endpoint of eu-west-1");
+        assert_eq!(
+            target.endpoint(),
+            "the configured SSM endpoint (region eu-west-1)"
+        );
         let emulator = CallTarget {
             region: Some("eu-west-1".into()),
             endpoint: Some("http://127.0.0.1:5000".into()),

@@ -99,7 +99,7 @@ impl AwsSource {
             _ => config.clone(),
         };
         let mut source = AwsSource::new(Client::new(&config));
-        source.target.endpoint = shared_endpoint(&config);
+        source.target.endpoint = ssm_endpoint(&config);
         source
     }
 
@@ -114,13 +114,16 @@ impl AwsSource {
     }
 }
 
-/// The endpoint every service of `config` calls (`AWS_ENDPOINT_URL`), for
-/// messages: unless `AWS_ENDPOINT_URL_SSM` gives SSM one of its own, which
-/// the client takes and the SDK does not show. (An SSM endpoint in a
-/// `services` section of the config file is not looked for.)
-fn shared_endpoint(config: &SdkConfig) -> Option<String> {
-    let own = std::env::var_os("AWS_ENDPOINT_URL_SSM").is_some();
-    config.endpoint_url().filter(|_| !own).map(str::to_owned)
+/// The SSM endpoint `config` gives, for messages, as the SDK picks it:
+/// `AWS_ENDPOINT_URL_SSM`, then the endpoint of every service
+/// (`AWS_ENDPOINT_URL`). `None` where neither is set: AWS's own, or one a
+/// `services` section of the config file gives, which the SDK does not
+/// show.
+fn ssm_endpoint(config: &SdkConfig) -> Option<String> {
+    std::env::var("AWS_ENDPOINT_URL_SSM")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .or_else(|| config.endpoint_url().map(str::to_owned))
 }
 
 /// The timeouts an `AwsSource` fills in where its client has none.

@@ -18,7 +18,7 @@ pub enum SourceErrorKind {
     /// The service could not be reached.
     Unreachable,
     /// The AWS SDK found no credentials, or no region, where it looks for
-    /// them (the environment, the shared files, SSO, the container or
+    /// them (the environment, the shared files, the container or
     /// instance metadata): a machine without AWS set up. The message says
     /// where to set them.
     NotConfigured,

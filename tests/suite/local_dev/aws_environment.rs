@@ -172,6 +172,38 @@ fn a_refused_connection_is_one_line_that_names_the_endpoint() {
     );
 }
 
+/// SSM's own endpoint wins over every service's, as the SDK picks it, and
+/// the message names the one the calls went to.
+#[test]
+fn a_refused_connection_names_the_ssm_endpoint_where_ssm_has_its_own() {
+    let endpoint = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    in_own_process_without!(
+        a_refused_connection_names_the_ssm_endpoint_where_ssm_has_its_own,
+        env: &[
+            NOTHING_SET_UP,
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+                ("AWS_ENDPOINT_URL_SSM", endpoint.as_str()),
+            ],
+        ]
+        .concat(),
+        unset: AWS_SETTINGS,
+        {
+            let endpoint = std::env::var("AWS_ENDPOINT_URL_SSM").unwrap();
+            first_load_says(
+                SourceErrorKind::Unreachable,
+                &["connection refused", &format!("by {endpoint}:")],
+            )
+        }
+    );
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
