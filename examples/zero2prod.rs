@@ -11,7 +11,9 @@
 //! Locally the file is the only source: it is never layered under SSM,
 //! where its development values could stand in for a production value
 //! someone forgot to create. In production SSM is the only source, a
-//! default used is warned of, and a secret from a variable is refused.
+//! default used is warned of through `tracing` (a service installs a
+//! subscriber; this example does not), and a secret from a variable is
+//! refused.
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -69,8 +69,10 @@ where
             Some(CredentialsError::CredentialsNotLoaded(_)) => {
                 (SourceErrorKind::NotConfigured, NO_CREDENTIALS.to_owned())
             }
-            // A profile that does not exist, or needs a feature of
-            // aws-config this build lacks (`sso`): in the provider's words.
+            // A profile that needs a feature of aws-config this build lacks
+            // (`sso`): in the provider's words. aws-config says it to the
+            // first call only, and "already taken" to the others, which
+            // the load then merges into the first.
             Some(credentials @ CredentialsError::InvalidConfiguration(_)) => (
                 SourceErrorKind::NotConfigured,
                 format!(
@@ -82,6 +84,18 @@ where
                 SourceErrorKind::Timeout,
                 format!("the AWS credentials could not be loaded: {credentials}"),
             ),
+            Some(credentials @ CredentialsError::Unhandled(_))
+                if credentials.to_string().contains("already taken")
+                    || below(credentials).contains("already taken") =>
+            {
+                (
+                    SourceErrorKind::NotConfigured,
+                    format!(
+                        "the AWS credentials are not configured right: {}",
+                        below(credentials)
+                    ),
+                )
+            }
             // A provider that failed on its way (STS or the instance
             // metadata out of reach): it may pass, as an outage does.
             Some(credentials) => (
@@ -350,6 +364,14 @@ mod tests {
         assert!(
             sts.to_string().contains("credentials could not be loaded"),
             "{sts}"
+        );
+        let taken = error(CredentialsError::unhandled(
+            "profile file credentials provider initialization error already taken",
+        ));
+        assert_eq!(
+            taken.kind(),
+            SourceErrorKind::NotConfigured,
+            "merged with the first call's"
         );
         for passing in [&slow, &sts, &none] {
             assert!(passing.kind().may_pass(), "{passing}");
