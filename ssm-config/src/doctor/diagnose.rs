@@ -101,7 +101,7 @@ async fn diagnosed<T: SsmConfig>(source: &dyn ParameterSource, settings: &Settin
         problems: &problems,
         diagnoses: &diagnoses,
         shared: &shared,
-        defaults: settings.defaults,
+        defaults: settings.not_from_store.defaults,
         stand_ins: &stand_ins,
     };
     context.rows(&resolution.root, &mut report.rows);

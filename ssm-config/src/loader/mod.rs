@@ -45,8 +45,7 @@ pub struct Loader<T> {
     env_prefix: Option<String>,
     limits: Limits,
     refresh: RefreshPolicy,
-    secret_overrides: pipeline::stand_ins::SecretOverrides,
-    defaults: pipeline::defaults::Defaults,
+    not_from_store: pipeline::NotFromStore,
     config: PhantomData<fn() -> T>,
 }
 
@@ -65,8 +64,7 @@ impl<T: SsmConfig> Default for Loader<T> {
             env_prefix: None,
             limits: Limits::new(),
             refresh: RefreshPolicy::new(),
-            secret_overrides: pipeline::stand_ins::SecretOverrides::Warn,
-            defaults: pipeline::defaults::Defaults::Quiet,
+            not_from_store: pipeline::NotFromStore::default(),
             config: PhantomData,
         }
     }
@@ -234,7 +232,7 @@ impl<T: SsmConfig> Loader<T> {
     /// # }
     /// ```
     pub fn refuse_secret_overrides(mut self) -> Self {
-        self.secret_overrides = pipeline::stand_ins::SecretOverrides::Refuse;
+        self.not_from_store.secrets = pipeline::stand_ins::SecretOverrides::Refuse;
         self
     }
 
@@ -275,7 +273,7 @@ impl<T: SsmConfig> Loader<T> {
     /// # }
     /// ```
     pub fn warn_of_defaults(mut self) -> Self {
-        self.defaults = pipeline::defaults::Defaults::Warn;
+        self.not_from_store.defaults = pipeline::defaults::Defaults::Warn;
         self
     }
 

@@ -95,8 +95,7 @@ impl<T: SsmConfig> Loader<T> {
             env: self.env,
             env_prefix: self.env_prefix,
             limits: self.limits,
-            secret_overrides: self.secret_overrides,
-            defaults: self.defaults,
+            not_from_store: self.not_from_store,
             warned: Arc::default(),
         }
     }

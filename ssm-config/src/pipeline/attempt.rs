@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::SsmConfig;
 use crate::error::Problem;
 use crate::observe::{self, Operation};
+use crate::pipeline::NotFromStore;
 use crate::pipeline::build::Build;
 use crate::pipeline::carried::Carried;
 use crate::pipeline::defaults::{self, Defaults};
@@ -27,10 +28,9 @@ pub(crate) struct Settings<'a> {
     pub lookup: resolve::Lookup<'a>,
     pub overrides: Overrides<'a>,
     pub limits: Limits,
-    /// What to do with a secret that did not come from the store.
-    pub secret_overrides: SecretOverrides,
-    /// What a first load says of a value read from its default.
-    pub defaults: Defaults,
+    /// What to do with a secret or a default that did not come from the
+    /// store.
+    pub not_from_store: NotFromStore,
     /// The stand-ins already warned of, for a group that refreshes; a
     /// load without one warns of all it finds.
     pub warned: Option<&'a stand_ins::Warned>,
@@ -152,13 +152,15 @@ impl<T: SsmConfig> Attempt<T> {
             #[cfg(feature = "doctor")]
             strays,
             looked_in: source.get().describe(),
-            secret_overrides: settings.secret_overrides,
+            secret_overrides: settings.not_from_store.secrets,
             stand_ins: Vec::new(),
             value: None,
         };
         attempt.rebuild();
         // The doctor shows them in its rows instead.
-        if settings.operation != Operation::Diagnose && settings.defaults == Defaults::Warn {
+        if settings.operation != Operation::Diagnose
+            && settings.not_from_store.defaults == Defaults::Warn
+        {
             let resolution = &attempt.resolution;
             let defaulted = defaults::find(
                 &resolution.root,
@@ -170,7 +172,7 @@ impl<T: SsmConfig> Attempt<T> {
         }
         // The doctor shows stand-ins in its rows instead.
         if settings.operation != Operation::Diagnose
-            && settings.secret_overrides == SecretOverrides::Warn
+            && settings.not_from_store.secrets == SecretOverrides::Warn
         {
             match settings.warned {
                 Some(warned) => warned.warn_new(T::DESCRIPTION.type_name, &attempt.stand_ins),

@@ -55,13 +55,19 @@ pub(crate) struct Group {
     /// `Loader::env_prefix`.
     pub env_prefix: Option<String>,
     pub limits: Limits,
-    /// `Loader::refuse_secret_overrides`.
-    pub secret_overrides: stand_ins::SecretOverrides,
-    /// `Loader::warn_of_defaults`.
-    pub defaults: defaults::Defaults,
+    pub not_from_store: NotFromStore,
     /// The stand-ins this group's loads have warned of: shared by the
     /// live handle's refreshes.
     pub warned: Arc<stand_ins::Warned>,
+}
+
+/// What a load does with a value that did not come from the store, as one
+/// value: a secret's stand-in (`Loader::refuse_secret_overrides`) and a
+/// default (`Loader::warn_of_defaults`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct NotFromStore {
+    pub secrets: stand_ins::SecretOverrides,
+    pub defaults: defaults::Defaults,
 }
 
 /// A built struct with what its load knew.
@@ -219,8 +225,7 @@ impl Group {
                 variables: env,
             },
             limits,
-            secret_overrides: self.secret_overrides,
-            defaults: self.defaults,
+            not_from_store: self.not_from_store,
             warned: Some(&self.warned),
             operation: Operation::Diagnose,
         }
