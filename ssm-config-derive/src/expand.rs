@@ -192,7 +192,11 @@ fn field_plan(f: &Field<'_>) -> TokenStream {
                 presence_tokens(presence),
                 *plaintext,
                 env.as_deref(),
-                default_text(presence).as_deref(),
+                // A `json` default may hold a secret the description cannot
+                // tell: it is never shown, so never given.
+                default_text(presence)
+                    .as_deref()
+                    .filter(|_| !matches!(converter.shape, Shape::Json(_))),
             );
             match source {
                 ValueSource::Parameter { path, selector } => {
@@ -237,9 +241,9 @@ fn presence_tokens(presence: &Presence<'_>) -> TokenStream {
     }
 }
 
-/// A default as a parameter would hold it, for generated bootstrap files:
-/// `default = "text"`, or a literal number or boolean; `None` for any other
-/// expression.
+/// A default as a parameter would hold it, for the doctor and warnings to
+/// show: `default = "text"`, or a literal number or boolean; `None` for any
+/// other expression.
 fn default_text(presence: &Presence<'_>) -> Option<String> {
     match presence {
         Presence::DefaultText(text) => Some(text.value()),

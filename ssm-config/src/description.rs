@@ -95,7 +95,8 @@ pub struct ValueDescription {
     /// `#[ssm(env = "...")]`: a variable that overrides the parameter.
     pub env: Option<&'static str>,
     /// The default as text, when it is a string or a literal number or
-    /// boolean: what a bootstrap file writes.
+    /// boolean and the field is not `json`: what the doctor and
+    /// `Loader::warn_of_defaults` show of it (never for a secret).
     pub default_text: Option<&'static str>,
     /// For a `Duration` field (or a list of them): the unit of a bare
     /// number, and whether `#[ssm(unit)]` said it.

@@ -135,6 +135,10 @@ impl Context<'_> {
         match (&self.fetched.names[request], &self.diagnoses[request]) {
             (_, Diagnosis::Finding(finding, why)) => row(field, &name, *finding, why.clone()),
             (NameOutcome::Failed, _) => self.unreadable(field, &name),
+            // A default that does not convert, or whose code panicked.
+            (NameOutcome::Missing, _) if let Some(problem) = self.problem_of(field) => {
+                row(field, &name, problem_finding(problem), detail(problem))
+            }
             (NameOutcome::Missing, _) => match value.presence {
                 Presence::Default => self.defaulted(field, name, value),
                 Presence::Optional => row(

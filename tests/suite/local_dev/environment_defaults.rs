@@ -134,3 +134,31 @@ async fn the_doctor_shows_a_default_used_in_production_as_a_warning() {
         assert!(!quiet.to_string().contains(canary), "{quiet}");
     }
 }
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/production/zero2prod")]
+#[allow(dead_code)] // never loads
+struct BrokenDefault {
+    /// A `json` default that holds a secret and does not fit its type.
+    #[ssm(json, default = r#"{"user":"app","pasword":"broken-canary-52"}"#)]
+    credentials: Credentials,
+}
+
+/// A `json` default that does not convert is never shown either, in the
+/// warning or the doctor, and the doctor's row says why the load fails.
+#[test]
+fn a_json_default_that_does_not_convert_is_never_shown() {
+    in_own_process!(a_json_default_that_does_not_convert_is_never_shown, env: &[], {
+        let (report, traced) = crate::support::traced::traced(async {
+            let loader = || BrokenDefault::loader().source(MemorySource::new()).warn_of_defaults();
+            loader().fetch().await.unwrap_err();
+            loader().diagnose().await
+        });
+        assert!(!report.would_load, "{report}");
+        let row = report.row("credentials").unwrap();
+        assert_eq!(row.finding, Finding::DoesNotConvert, "{report}");
+        for shown in [report.to_string(), traced] {
+            assert!(!shown.contains("broken-canary"), "{shown}");
+        }
+    });
+}
