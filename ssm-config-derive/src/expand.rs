@@ -81,8 +81,9 @@ fn generate(c: &Container<'_>) -> TokenStream {
             use #krate as _ssm;
             #[allow(unused_imports)]
             use _ssm::__private::{
-                ReadByFromStr as _, ReadNested as _, ReadNestedInList as _,
-                ReadNestedInOption as _, ReadUnreadable as _, WipeNothing as _, WipeWithZeroize as _,
+                ReadByFromStr as _, ReadNested as _, ReadNestedInList as _, ReadNestedInMap as _,
+                ReadNestedInOption as _, ReadNestedInSecret as _, ReadUnreadable as _,
+                WipeNothing as _, WipeWithZeroize as _,
             };
 
             #[automatically_derived]
@@ -298,17 +299,28 @@ fn unit_tokens(unit: DurationUnit) -> TokenStream {
     quote!(_ssm::__private::DurationUnit::#variant)
 }
 
-/// The converter of a field's value; `optional` for an `Option` field,
-/// whose error for a struct that derives `SsmConfig` differs.
-fn converter_tokens(converter: &Converter<'_>, optional: bool) -> TokenStream {
+/// Where a field's value stands, for the error a struct that derives
+/// `SsmConfig` gets there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    /// The field's type, or inside an `Option`.
+    Field { optional: bool },
+    /// A value of a `by_path` map.
+    Map,
+}
+
+/// The converter of a field's value, which stands in `holder`.
+fn converter_tokens(converter: &Converter<'_>, holder: Holder) -> TokenStream {
     // Spanned at the type as written, so a type that cannot bind is an
     // error at its field, not at the derive.
     let unit = unit_tokens(converter.unit.unwrap_or(DurationUnit::Seconds));
     // Where the type is read, for the error of a struct without `nested`.
-    let place = match (&converter.shape, optional) {
-        (Shape::List(_), _) => quote!(_ssm::__private::InList),
-        (_, true) => quote!(_ssm::__private::InOption),
-        _ => quote!(_ssm::__private::Alone),
+    let place = match (&converter.shape, converter.secret, holder) {
+        (Shape::List(_), ..) => quote!(_ssm::__private::InList),
+        (_, Some(_), _) => quote!(_ssm::__private::InSecret),
+        (_, None, Holder::Map) => quote!(_ssm::__private::InMap),
+        (_, None, Holder::Field { optional: true }) => quote!(_ssm::__private::InOption),
+        (_, None, Holder::Field { optional: false }) => quote!(_ssm::__private::Alone),
     };
     let text = |t: &syn::Type| match ty::text_of(t) {
         Text::FromStr => quote_spanned!(t.span()=>
@@ -359,7 +371,7 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
         FieldKind::Skip => return quote!(let #var: #ty = ::core::default::Default::default();),
         FieldKind::Nested { .. } => quote!(__ssm_build.nested::<#ty>(#index)),
         FieldKind::ByPath { converter, .. } => {
-            let conv = converter_tokens(converter, false);
+            let conv = converter_tokens(converter, Holder::Map);
             quote_spanned!(at=> __ssm_build.by_path(#index, &#conv))
         }
         FieldKind::Value {
@@ -367,7 +379,8 @@ fn field_value(index: usize, f: &Field<'_>) -> TokenStream {
             presence,
             ..
         } => {
-            let conv = converter_tokens(converter, matches!(presence, Presence::Optional));
+            let optional = matches!(presence, Presence::Optional);
+            let conv = converter_tokens(converter, Holder::Field { optional });
             match presence {
                 Presence::Required => quote_spanned!(at=> __ssm_build.required(#index, &#conv)),
                 Presence::Optional => quote_spanned!(at=> __ssm_build.optional(#index, &#conv)),

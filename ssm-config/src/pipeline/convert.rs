@@ -18,8 +18,9 @@ mod holds_secret;
 mod text_probe;
 
 pub use text_probe::{
-    Alone, CannotBeRead, InList, InOption, NeedsNested, NoListOfStructs, NoOptionalStruct,
-    ReadByFromStr, ReadNested, ReadNestedInList, ReadNestedInOption, ReadUnreadable, TextProbe,
+    Alone, CannotBeRead, InList, InMap, InOption, InSecret, NeedsNested, NoListOfStructs,
+    NoMapOfStructs, NoOptionalStruct, NoSecretStruct, ReadByFromStr, ReadNested, ReadNestedInList,
+    ReadNestedInMap, ReadNestedInOption, ReadNestedInSecret, ReadUnreadable, TextProbe,
 };
 
 /// Turns a raw value into `Output`; the error says why not.

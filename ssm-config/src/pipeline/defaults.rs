@@ -8,7 +8,7 @@
 use crate::description::{Presence, ValueDescription};
 use crate::pipeline::fetch::fetched::{Fetched, NameOutcome};
 use crate::pipeline::resolve::resolved::{Leaf, Node, Requests};
-use crate::pipeline::stand_ins::{StandIn, Warned};
+use crate::pipeline::stand_ins::{Said, StandIn, Warned};
 
 /// What a load says of a value read from its default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub(crate) fn find<'a>(
 /// warned of before, where a group remembers (`warned`), so a refresh that
 /// first falls back on a default says so, once.
 pub(crate) fn warn(config: &'static str, defaulted: &[Defaulted<'_>], warned: Option<&Warned>) {
-    let news = |d: &Defaulted<'_>| warned.is_none_or(|w| w.is_news(d.field, "defaulted".into()));
+    let news = |d: &Defaulted<'_>| warned.is_none_or(|w| w.is_news(d.field, Said::Defaulted));
     for d in defaulted.iter().filter(|d| news(d)) {
         tracing::warn!(
             config,

@@ -81,7 +81,16 @@ pub(crate) fn judge(
 /// news.
 #[derive(Debug, Default)]
 pub(crate) struct Warned {
-    said: Mutex<HashSet<(String, String)>>,
+    said: Mutex<HashSet<(String, Said)>>,
+}
+
+/// What was said of a field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Said {
+    /// A secret's stand-in from this place.
+    StandIn(String),
+    /// Its default is used (`Loader::warn_of_defaults`).
+    Defaulted,
 }
 
 /// More places than any real configuration has: past it the memory starts
@@ -92,20 +101,19 @@ impl Warned {
     /// Warns of each stand-in in `stand_ins` not warned of before.
     pub fn warn_new(&self, config: &'static str, stand_ins: &[StandIn]) {
         for stand_in in stand_ins {
-            if self.is_news(&stand_in.field, stand_in.place()) {
+            if self.is_news(&stand_in.field, Said::StandIn(stand_in.place())) {
                 warn(config, stand_in);
             }
         }
     }
 
-    /// Whether `field` taking its value from `place` was not said before;
-    /// from now on it was.
-    pub fn is_news(&self, field: &str, place: String) -> bool {
+    /// Whether `what` was not said of `field` before; from now on it was.
+    pub fn is_news(&self, field: &str, what: Said) -> bool {
         let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
         if said.len() >= MOST_REMEMBERED {
             said.clear();
         }
-        said.insert((field.to_owned(), place))
+        said.insert((field.to_owned(), what))
     }
 }
 

@@ -6,6 +6,7 @@
 //! look, instead of the SDK's dump.
 
 use std::error::Error as _;
+use std::sync::{Arc, OnceLock};
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
@@ -22,8 +23,13 @@ const NO_REGION: &str = "no AWS region: set AWS_REGION, or a `region` in the pro
 #[derive(Debug, Clone)]
 pub(super) struct CallTarget {
     pub region: Option<String>,
-    /// The endpoint the calls go to, where it is known (`AWS_ENDPOINT_URL`).
+    /// The endpoint the calls go to, where it is known
+    /// (`AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL`, one set in code).
     pub endpoint: Option<String>,
+    /// What the credentials' misconfiguration was, in the words of the
+    /// first call that met it: aws-config says it to that call only, and
+    /// "already taken" to every later one, of this load and the next.
+    pub misconfigured: Arc<OnceLock<String>>,
 }
 
 impl CallTarget {
@@ -70,16 +76,16 @@ where
                 (SourceErrorKind::NotConfigured, NO_CREDENTIALS.to_owned())
             }
             // A profile that needs a feature of aws-config this build lacks
-            // (`sso`): in the provider's words. aws-config says it to the
-            // first call only, and "already taken" to the others, which
-            // the load then merges into the first.
-            Some(credentials @ CredentialsError::InvalidConfiguration(_)) => (
-                SourceErrorKind::NotConfigured,
-                format!(
+            // (`sso`): in the provider's words, remembered for the calls
+            // that will be told "already taken".
+            Some(credentials @ CredentialsError::InvalidConfiguration(_)) => {
+                let said = format!(
                     "the AWS credentials are not configured right: {}",
                     below(credentials)
-                ),
-            ),
+                );
+                let first = target.misconfigured.get_or_init(|| said);
+                (SourceErrorKind::NotConfigured, first.clone())
+            }
             Some(credentials @ CredentialsError::ProviderTimedOut(_)) => (
                 SourceErrorKind::Timeout,
                 format!("the AWS credentials could not be loaded: {credentials}"),
@@ -88,13 +94,13 @@ where
                 if credentials.to_string().contains("already taken")
                     || below(credentials).contains("already taken") =>
             {
-                (
-                    SourceErrorKind::NotConfigured,
+                let said = target.misconfigured.get().cloned().unwrap_or_else(|| {
                     format!(
                         "the AWS credentials are not configured right: {}",
                         below(credentials)
-                    ),
-                )
+                    )
+                });
+                (SourceErrorKind::NotConfigured, said)
             }
             // A provider that failed on its way (STS or the instance
             // metadata out of reach): it may pass, as an outage does.
@@ -123,7 +129,10 @@ where
         },
     };
     // Every call fails alike, whatever it asks: said once, without the call.
-    let about_the_source = kind == SourceErrorKind::NotConfigured || refused(&err);
+    // So does a credentials failure, and a refused connection.
+    let about_the_source = kind == SourceErrorKind::NotConfigured
+        || refused(&err)
+        || caused_by::<CredentialsError>(&err).is_some();
     let error = SourceError::new(kind, operation, message).with_quiet_source(err);
     match about_the_source {
         true => error.about_the_source(),
@@ -224,10 +233,14 @@ mod tests {
 
     const CANARY: &str = "canary-51d0e7";
 
-    const TARGET: CallTarget = CallTarget {
-        region: None,
-        endpoint: None,
-    };
+    /// A client without a region.
+    fn no_region() -> CallTarget {
+        CallTarget {
+            region: None,
+            endpoint: None,
+            misconfigured: Arc::default(),
+        }
+    }
 
     /// An error whose `Debug` differs from its `Display`, as the SDK's own
     /// timeout error's does.
@@ -257,7 +270,7 @@ mod tests {
             std::io::Error::other("Error at offset 90: unexpected end of stream"),
             raw,
         );
-        let error = source_error("GetParameters", err, &TARGET);
+        let error = source_error("GetParameters", err, &no_region());
         let (display, debug) = (error.to_string(), format!("{error:?} {error:#?}"));
         assert_eq!(
             display,
@@ -270,7 +283,7 @@ mod tests {
     #[test]
     fn a_timeout_says_how_long_in_words() {
         let err = SdkError::<GetParametersError, HttpResponse>::timeout_error(Elapsed);
-        let error = source_error("GetParameters", err, &TARGET);
+        let error = source_error("GetParameters", err, &no_region());
         assert_eq!(error.kind(), SourceErrorKind::Timeout);
         assert_eq!(
             error.to_string(),
@@ -312,6 +325,7 @@ mod tests {
         let target = CallTarget {
             region: Some("eu-west-1".into()),
             endpoint: None,
+            misconfigured: Arc::default(),
         };
         assert_eq!(
             target.endpoint(),
@@ -320,6 +334,7 @@ mod tests {
         let emulator = CallTarget {
             region: Some("eu-west-1".into()),
             endpoint: Some("http://127.0.0.1:5000".into()),
+            misconfigured: Arc::default(),
         };
         assert_eq!(emulator.endpoint(), "http://127.0.0.1:5000");
     }
@@ -331,6 +346,7 @@ mod tests {
         let region = CallTarget {
             region: Some("eu-west-1".into()),
             endpoint: None,
+            misconfigured: Arc::default(),
         };
         let error = |credentials: CredentialsError| {
             let err =
@@ -368,10 +384,11 @@ mod tests {
         let taken = error(CredentialsError::unhandled(
             "profile file credentials provider initialization error already taken",
         ));
+        assert_eq!(taken.kind(), SourceErrorKind::NotConfigured);
         assert_eq!(
-            taken.kind(),
-            SourceErrorKind::NotConfigured,
-            "merged with the first call's"
+            taken.to_string(),
+            profile.to_string(),
+            "in the first call's words"
         );
         for passing in [&slow, &sts, &none] {
             assert!(passing.kind().may_pass(), "{passing}");
@@ -381,7 +398,7 @@ mod tests {
             SdkError::<GetParametersError, HttpResponse>::construction_failure(
                 std::io::Error::other("x"),
             ),
-            &TARGET,
+            &no_region(),
         );
         assert_eq!(no_region.to_string(), NO_REGION);
     }

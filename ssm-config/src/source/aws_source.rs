@@ -10,6 +10,7 @@ use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use aws_sdk_ssm::types::{self as sdk, ParameterStringFilter};
 #[cfg(any(feature = "rustls-ring", feature = "fips"))]
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_types::service_config::ServiceConfigKey;
 
 use super::aws_error::{CallTarget, source_error};
 use super::{
@@ -81,6 +82,7 @@ impl AwsSource {
         let target = CallTarget {
             region: client.config().region().map(|r| r.to_string()),
             endpoint: None,
+            misconfigured: Default::default(),
         };
         let region = target.region.as_deref().unwrap_or("no region");
         AwsSource {
@@ -114,15 +116,23 @@ impl AwsSource {
     }
 }
 
-/// The SSM endpoint `config` gives, for messages, as the SDK picks it:
-/// `AWS_ENDPOINT_URL_SSM`, then the endpoint of every service
-/// (`AWS_ENDPOINT_URL`). `None` where neither is set: AWS's own, or one a
-/// `services` section of the config file gives, which the SDK does not
-/// show.
+/// The SSM endpoint `config` gives, for messages, found as the SDK finds
+/// it (`aws_sdk_ssm::config::Builder::from(&SdkConfig)`): one set in code,
+/// else SSM's own (`AWS_ENDPOINT_URL_SSM`, a `services` section of the
+/// config file), else every service's (`AWS_ENDPOINT_URL`). `None`: AWS's.
 fn ssm_endpoint(config: &SdkConfig) -> Option<String> {
-    std::env::var("AWS_ENDPOINT_URL_SSM")
-        .ok()
-        .filter(|url| !url.is_empty())
+    if config.get_origin("endpoint_url").is_client_config() {
+        return config.endpoint_url().map(str::to_owned);
+    }
+    let key = ServiceConfigKey::builder()
+        .service_id("SSM")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()?;
+    config
+        .service_config()
+        .and_then(|services| services.load_config(key))
         .or_else(|| config.endpoint_url().map(str::to_owned))
 }
 

@@ -33,8 +33,9 @@ use crate::name;
 /// `by_path` walks, which read every layer. An optional layer that cannot
 /// be reached ([`SourceErrorKind::Unreachable`]: a missing file, an
 /// endpoint that refuses the connection) or is not configured
-/// ([`SourceErrorKind::NotConfigured`]: AWS without credentials or region)
-/// is skipped; any other failure of
+/// ([`SourceErrorKind::NotConfigured`]: AWS without credentials or a
+/// region, or with credentials it cannot follow) is skipped; any other
+/// failure of
 /// any layer, a timeout included, fails the call, so a layer never hides an
 /// error by letting the next one answer.
 ///

@@ -19,8 +19,11 @@ pub enum SourceErrorKind {
     Unreachable,
     /// The AWS SDK found no credentials, or no region, where it looks for
     /// them (the environment, the shared files, the container or
-    /// instance metadata): a machine without AWS set up. The message says
-    /// where to set them.
+    /// instance metadata): a machine without AWS set up; or its
+    /// credentials are configured in a way it cannot follow (a profile
+    /// that needs aws-config's `sso` feature). The message says which, and
+    /// where to set them. It may pass (an instance's metadata answering
+    /// late), so it is tried again after the backoff.
     NotConfigured,
     /// The source's own data cannot be read: a local file that does not
     /// parse, or holds what SSM could not. The same for every call, until

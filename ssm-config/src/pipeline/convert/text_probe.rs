@@ -5,7 +5,7 @@
 //! - `T: FromStr`: [`Scalar<T>`];
 //! - `T` derives `SsmConfig`: the field lacks `#[ssm(nested)]`, and the
 //!   error says what to do, which depends on where `T` stands: alone, in a
-//!   list or in an `Option` (`Place`);
+//!   list, an `Option`, a `by_path` map or a secret (`Place`);
 //! - neither: the error says what the field's type could do.
 //!
 //! The errors are bounds on traits of this crate's that nothing implements,
@@ -25,6 +25,10 @@ pub struct Alone;
 pub struct InList;
 /// `T` is inside an `Option<T>` field.
 pub struct InOption;
+/// `T` is a value of a `by_path` map.
+pub struct InMap;
+/// `T` is inside a secret wrapper (`Secret<T>`, secrecy's).
+pub struct InSecret;
 
 #[allow(clippy::new_without_default)] // built by generated code, never defaulted
 impl<T, Place> TextProbe<T, Place> {
@@ -100,6 +104,42 @@ impl<T: SsmConfig> ReadNestedInOption<T> for &TextProbe<T, InOption> {
     }
 }
 
+/// Chosen when `T` derives `SsmConfig`, has no `FromStr` and is a
+/// `by_path` map's value.
+pub trait ReadNestedInMap<T> {
+    /// Refused: a map of structs cannot be read.
+    fn converter(&self) -> Refused<T>
+    where
+        T: NoMapOfStructs;
+}
+
+impl<T: SsmConfig> ReadNestedInMap<T> for &TextProbe<T, InMap> {
+    fn converter(&self) -> Refused<T>
+    where
+        T: NoMapOfStructs,
+    {
+        Refused::new()
+    }
+}
+
+/// Chosen when `T` derives `SsmConfig`, has no `FromStr` and is inside a
+/// secret wrapper.
+pub trait ReadNestedInSecret<T> {
+    /// Refused: a struct is not one secret value.
+    fn converter(&self) -> Refused<T>
+    where
+        T: NoSecretStruct;
+}
+
+impl<T: SsmConfig> ReadNestedInSecret<T> for &TextProbe<T, InSecret> {
+    fn converter(&self) -> Refused<T>
+    where
+        T: NoSecretStruct,
+    {
+        Refused::new()
+    }
+}
+
 /// Chosen when `T` is neither.
 pub trait ReadUnreadable<T> {
     /// Refused: the type cannot be read from text.
@@ -143,6 +183,24 @@ pub trait NoListOfStructs {}
     note = "make the field `{Self}` with `#[ssm(nested)]`, and the fields of `{Self}` that may be missing `Option`s or defaulted"
 )]
 pub trait NoOptionalStruct {}
+
+/// Implemented by nothing: the error of a `by_path` map of a struct that
+/// derives `SsmConfig`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` derives `SsmConfig`, but a `by_path` map of it cannot be read: each parameter under the path holds text",
+    label = "a map of structs",
+    note = "give each struct a field of its own with `#[ssm(nested = \"...\")]`, or make the map's values a type that implements `FromStr`"
+)]
+pub trait NoMapOfStructs {}
+
+/// Implemented by nothing: the error of a secret wrapper around a struct
+/// that derives `SsmConfig`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` derives `SsmConfig`, but a secret holds one value, not a struct of parameters",
+    label = "a struct as a secret",
+    note = "nest it with `#[ssm(nested)]` and make its secret fields `Secret<_>`; or, for one secret holding JSON, read it with `#[ssm(json)]` into a `Deserialize` type"
+)]
+pub trait NoSecretStruct {}
 
 /// Implemented by nothing: the error of a field whose type cannot be read
 /// from a parameter's text.

@@ -120,10 +120,8 @@ impl Fetched {
     }
 
     /// Merges failed calls that failed alike (the same kind and words, as a
-    /// local file that does not parse fails every call; or a source that is
-    /// not configured, whose calls may word it apart) into one problem
-    /// naming every name they were for: one cause, one problem, the first
-    /// call's words.
+    /// local file that does not parse fails every call) into one problem
+    /// naming every name they were for: one cause, one problem.
     pub fn merge_alike_failures(&mut self) {
         let mut merged: Vec<Problem> = Vec::with_capacity(self.problems.len());
         for problem in self.problems.drain(..) {
@@ -136,10 +134,7 @@ impl Fetched {
                     error: first,
                     names: first_names,
                     ..
-                } if first.kind() == error.kind()
-                    && (error.kind() == SourceErrorKind::NotConfigured
-                        || first.to_string() == error.to_string()) =>
-                {
+                } if first.kind() == error.kind() && first.to_string() == error.to_string() => {
                     Some(first_names)
                 }
                 _ => None,
