@@ -147,6 +147,9 @@ mod description;
 #[cfg_attr(docsrs, doc(cfg(feature = "doctor")))]
 pub mod doctor;
 pub mod error;
+#[cfg(feature = "fan-out")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fan-out")))]
+pub mod fan_out;
 pub mod guide;
 #[cfg(feature = "iam")]
 #[cfg_attr(docsrs, doc(cfg(feature = "iam")))]

@@ -5,7 +5,7 @@
 mod ahead_of_expiry;
 #[cfg(feature = "events")]
 mod applied;
-mod backoff;
+pub(crate) mod backoff;
 #[cfg(feature = "events")]
 mod event_error;
 #[cfg(feature = "events")]

@@ -19,6 +19,8 @@ mod parameter_writer;
 mod source_error;
 
 pub use aws_source::AwsSource;
+#[cfg(feature = "fan-out")]
+pub(crate) use aws_source::sdk_config_from_env;
 pub use call_counts::CallCounts;
 #[cfg(feature = "file")]
 pub use file_source::FileSource;

@@ -6,6 +6,7 @@
 //! forged events and changes whose read fails; its rules, against moto and
 //! `MemorySource`, are in `scenarios/targeted.rs`.
 
+mod fan_out;
 mod hostile;
 mod model;
 mod targeted;

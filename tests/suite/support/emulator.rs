@@ -92,6 +92,19 @@ pub fn ssm_client(endpoint: &str) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::from_conf(ssm_config(endpoint).build())
 }
 
+/// AWS settings for `endpoint`, made without reading the environment: for
+/// the clients a test makes through an `SdkConfig` (SQS and SNS).
+pub fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_ssm::config::SharedCredentialsProvider::new(
+            credentials(),
+        ))
+        .endpoint_url(endpoint)
+        .build()
+}
+
 /// The configuration behind [`ssm_client`], for tests that set retries or
 /// timeouts of their own.
 pub fn ssm_config(endpoint: &str) -> aws_sdk_ssm::config::Builder {

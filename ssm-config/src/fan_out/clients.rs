@@ -1,0 +1,93 @@
+//! The SQS and SNS clients of a subscription, and the deadline every call
+//! of theirs runs under.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
+
+use super::FanOutError;
+use super::settings::FanOut;
+
+/// The clients a subscription calls.
+#[derive(Clone)]
+pub(super) struct Clients {
+    pub sqs: aws_sdk_sqs::Client,
+    pub sns: aws_sdk_sns::Client,
+    /// The deadline of one call (a receive's wait comes on top).
+    pub call_timeout: Duration,
+}
+
+impl Clients {
+    /// Clients from `settings`' AWS settings, or the environment's.
+    pub async fn new(settings: &FanOut) -> Self {
+        let config = match &settings.sdk_config {
+            Some(config) => config.clone(),
+            None => crate::source::sdk_config_from_env().await,
+        };
+        Clients {
+            sqs: aws_sdk_sqs::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            call_timeout: settings.call_timeout,
+        }
+    }
+
+    /// Runs the call `step` under the deadline, longer by `wait` for a long
+    /// poll; its error in words, never the SDK's `Debug`.
+    pub async fn call<T, E, R>(
+        &self,
+        step: &'static str,
+        wait: Duration,
+        call: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<T, FanOutError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match tokio::time::timeout(self.call_timeout + wait, call).await {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(err)) => Err(FanOutError::new(step, described(&err)).missing_queue(
+                err.code() == Some("AWS.SimpleQueueService.NonExistentQueue")
+                    || err.code() == Some("QueueDoesNotExist"),
+            )),
+            Err(_) => Err(FanOutError::new(
+                step,
+                format!("no answer within {:?}", self.call_timeout + wait),
+            )),
+        }
+    }
+}
+
+/// A failed call in words: the service's code and message, or the chain of
+/// the failure's `Display`s, each to its first line.
+fn described<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let (Some(code), message) = (err.code(), err.message()) {
+        return match message {
+            Some(text) if !text.is_empty() => format!("{code}: {text}"),
+            _ => code.to_owned(),
+        };
+    }
+    let mut text = first_line(err);
+    let mut next = std::error::Error::source(err);
+    while let Some(cause) = next {
+        let said = first_line(cause);
+        if !said.is_empty() && !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        next = cause.source();
+    }
+    text
+}
+
+fn first_line(err: &dyn std::error::Error) -> String {
+    err.to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

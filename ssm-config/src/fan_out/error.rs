@@ -1,0 +1,36 @@
+//! [`FanOutError`]: a subscription that could not be made or removed.
+
+/// A queue, its policy or its subscription could not be made or removed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("fan-out {step} failed: {reason}")]
+pub struct FanOutError {
+    step: &'static str,
+    reason: String,
+    /// The queue is gone (deleted under a running subscription).
+    missing_queue: bool,
+}
+
+impl FanOutError {
+    pub(super) fn new(step: &'static str, reason: impl Into<String>) -> Self {
+        FanOutError {
+            step,
+            reason: reason.into(),
+            missing_queue: false,
+        }
+    }
+
+    pub(super) fn missing_queue(mut self, missing: bool) -> Self {
+        self.missing_queue = missing;
+        self
+    }
+
+    /// Whether the queue no longer exists.
+    pub(super) fn is_missing_queue(&self) -> bool {
+        self.missing_queue
+    }
+
+    /// The call that failed: `CreateQueue`, `Subscribe`...
+    pub fn step(&self) -> &'static str {
+        self.step
+    }
+}

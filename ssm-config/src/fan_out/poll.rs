@@ -1,0 +1,128 @@
+//! The task of a subscription: long-polls its queue, hands each message to
+//! the live handle, deletes it once handled, and makes the queue again when
+//! it disappears. Every call has a deadline; failures back off with full
+//! jitter.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::clients::Clients;
+use super::message::event_of;
+use super::queue;
+use super::settings::FanOut;
+use super::subscription::{Counts, Shared, SubscriptionState};
+use crate::live::Applied;
+use crate::live::backoff;
+use crate::{Live, SsmConfig};
+
+/// The longest wait between failed polls.
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+
+pub(super) async fn run<T: SsmConfig>(
+    live: Live<T>,
+    clients: Clients,
+    settings: FanOut,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failures = 0u32;
+    loop {
+        let url = shared.queue().url;
+        let wait = settings.wait;
+        let receive = clients.call(
+            "ReceiveMessage",
+            wait,
+            clients
+                .sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(wait.as_secs() as i32)
+                .send(),
+        );
+        let received = tokio::select! {
+            _ = stop.changed() => return,
+            received = receive => received,
+        };
+        let outcome = match received {
+            Ok(output) => {
+                for message in output.messages.unwrap_or_default() {
+                    handle(&live, &shared.counts, message.body.as_deref());
+                    if let Some(receipt) = message.receipt_handle {
+                        // Not deleted, it comes back after its visibility
+                        // timeout, and is handled once more: no harm.
+                        let _ = clients
+                            .call(
+                                "DeleteMessage",
+                                Duration::ZERO,
+                                clients
+                                    .sqs
+                                    .delete_message()
+                                    .queue_url(&url)
+                                    .receipt_handle(receipt)
+                                    .send(),
+                            )
+                            .await;
+                    }
+                }
+                Ok(())
+            }
+            Err(err) if err.is_missing_queue() => recreate(&clients, &settings, &shared).await,
+            Err(err) => Err(err),
+        };
+        match outcome {
+            Ok(()) => {
+                failures = 0;
+                shared.set_state(SubscriptionState::Subscribed);
+            }
+            Err(_) => {
+                failures = failures.saturating_add(1);
+                shared.set_state(SubscriptionState::Failing { failures });
+                let pause = backoff::delay(failures, BACKOFF_CAP, backoff::draw());
+                tokio::select! {
+                    _ = stop.changed() => return,
+                    () = tokio::time::sleep(pause) => {}
+                }
+            }
+        }
+    }
+}
+
+/// One message: the event it carries, applied, and counted.
+fn handle<T: SsmConfig>(live: &Live<T>, counts: &Counts, body: Option<&str>) {
+    Counts::add(&counts.received);
+    let applied = body.and_then(event_of).map(|event| live.apply_event(event));
+    match applied {
+        Some(Ok(Applied::Refreshing)) => Counts::add(&counts.applied),
+        Some(Ok(Applied::Ignored)) => Counts::add(&counts.ignored),
+        _ => Counts::add(&counts.poison),
+    }
+}
+
+/// The queue disappeared under the running subscription: it is made
+/// again, and the subscription of the old one removed, best effort.
+async fn recreate(
+    clients: &Clients,
+    settings: &FanOut,
+    shared: &Shared,
+) -> Result<(), super::FanOutError> {
+    shared.set_state(SubscriptionState::Recreating);
+    let old = shared.queue();
+    let new = queue::create(clients, settings).await?;
+    let _ = clients
+        .call(
+            "Unsubscribe",
+            Duration::ZERO,
+            clients
+                .sns
+                .unsubscribe()
+                .subscription_arn(&old.subscription)
+                .send(),
+        )
+        .await;
+    *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = new;
+    Counts::add(&shared.counts.recreated);
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! [`FanOut`]: where a live handle's queue subscribes, and how it polls.
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+
+/// The longest long poll SQS allows.
+const LONGEST_WAIT: Duration = Duration::from_secs(20);
+
+/// Where a live handle's change events come from: an SNS topic, and the
+/// queue of its own it subscribes there.
+#[derive(Clone, Debug)]
+#[must_use = "a FanOut does nothing until given to `Live::fan_out`"]
+pub struct FanOut {
+    pub(super) topic: String,
+    pub(super) queue_prefix: String,
+    pub(super) instance: String,
+    pub(super) wait: Duration,
+    pub(super) call_timeout: Duration,
+    pub(super) sdk_config: Option<SdkConfig>,
+}
+
+impl FanOut {
+    /// Subscribes to the topic `arn`. The queue is named `ssm-config-` and
+    /// an instance id made at random; AWS settings come from the
+    /// environment, as for `load()`.
+    pub fn topic(arn: impl Into<String>) -> Self {
+        FanOut {
+            topic: arn.into(),
+            queue_prefix: "ssm-config-".to_owned(),
+            instance: instance_id(),
+            wait: LONGEST_WAIT,
+            call_timeout: Duration::from_secs(10),
+            sdk_config: None,
+        }
+    }
+
+    /// The queue's name starts with `prefix`: the IAM policy of the queue
+    /// lifecycle is scoped to it, and the leftovers sweep looks for it.
+    pub fn queue_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.queue_prefix = prefix.into();
+        self
+    }
+
+    /// The instance's part of the queue's name (a host name, a task id);
+    /// by default one made at random.
+    pub fn instance_id(mut self, id: impl Into<String>) -> Self {
+        self.instance = id.into();
+        self
+    }
+
+    /// How long one receive waits for a message (SQS's long poll), at most
+    /// 20 s; shorter is more calls when nothing changes.
+    pub fn poll_wait(mut self, wait: Duration) -> Self {
+        self.wait = wait.min(LONGEST_WAIT);
+        self
+    }
+
+    /// How long any one SQS or SNS call may take, beyond the poll's wait.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// The AWS settings of the SQS and SNS clients, instead of the
+    /// environment's.
+    pub fn sdk_config(mut self, config: &SdkConfig) -> Self {
+        self.sdk_config = Some(config.clone());
+        self
+    }
+
+    /// The queue's name: the prefix and the instance id, with what SQS
+    /// refuses in a name made `-`, at most 80 characters.
+    pub(super) fn queue_name(&self) -> String {
+        let name: String = format!("{}{}", self.queue_prefix, self.instance)
+            .chars()
+            .map(
+                |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    true => c,
+                    false => '-',
+                },
+            )
+            .take(80)
+            .collect();
+        name
+    }
+}
+
+/// An instance id: the process id and a random draw, so that two
+/// processes on one host, or two hosts, never share a queue.
+fn instance_id() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let random = RandomState::new().hash_one((std::process::id(), std::time::SystemTime::now()));
+    format!("{}-{:012x}", std::process::id(), random & 0xffff_ffff_ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_name_is_one_sqs_accepts() {
+        let fan_out = FanOut::topic("arn")
+            .queue_prefix("orders.")
+            .instance_id("host/1:2");
+        assert_eq!(fan_out.queue_name(), "orders--host-1-2");
+        let long = FanOut::topic("arn").instance_id("x".repeat(200));
+        assert_eq!(long.queue_name().len(), 80);
+        assert_ne!(FanOut::topic("a").instance, FanOut::topic("a").instance);
+    }
+}

@@ -1,0 +1,176 @@
+//! [`Subscription`]: a live handle's queue on the topic, and the task that
+//! polls it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::clients::Clients;
+use super::queue::{self, Queue};
+use super::{FanOut, FanOutError, poll};
+use crate::{Live, SsmConfig};
+
+impl<T: SsmConfig> Live<T> {
+    /// Subscribes this configuration to the SNS topic of `fan_out`: creates
+    /// a queue of its own (tagged, so that leftovers can be found), lets
+    /// the topic send to it, subscribes it with raw message delivery, and
+    /// starts a task that long-polls it and hands each message to
+    /// [`apply_event`](Live::apply_event). A message that is no event is
+    /// deleted and counted as poison, never retried.
+    ///
+    /// The queue and the subscription are removed by
+    /// [`Subscription::shutdown`]; a subscription dropped without it
+    /// removes them in a task of its own, best effort.
+    pub async fn fan_out(&self, fan_out: FanOut) -> Result<Subscription, FanOutError> {
+        let clients = Clients::new(&fan_out).await;
+        let queue = queue::create(&clients, &fan_out).await?;
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(queue),
+            state: Mutex::new(SubscriptionState::Subscribed),
+            counts: Counts::default(),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(poll::run(
+            self.clone(),
+            clients.clone(),
+            fan_out,
+            Arc::clone(&shared),
+            stopped,
+        ));
+        Ok(Subscription {
+            shared,
+            clients,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A live handle's subscription to a topic: its queue, and the task that
+/// polls it. [`shutdown`](Subscription::shutdown) removes both.
+pub struct Subscription {
+    shared: Arc<Shared>,
+    clients: Clients,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// What the subscription and its task share.
+pub(super) struct Shared {
+    pub queue: Mutex<Queue>,
+    pub state: Mutex<SubscriptionState>,
+    pub counts: Counts,
+}
+
+impl Shared {
+    pub fn queue(&self) -> Queue {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_state(&self, state: SubscriptionState) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
+    }
+}
+
+/// What the task has seen.
+#[derive(Default)]
+pub(super) struct Counts {
+    pub received: AtomicU64,
+    pub applied: AtomicU64,
+    pub ignored: AtomicU64,
+    pub poison: AtomicU64,
+    pub recreated: AtomicU64,
+}
+
+impl Counts {
+    pub fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Where a subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubscriptionState {
+    /// Polling its queue.
+    Subscribed,
+    /// Its queue disappeared; making it again.
+    Recreating,
+    /// Its last calls failed; trying again after a backoff.
+    Failing {
+        /// Failures in a row.
+        failures: u32,
+    },
+    /// Shut down: the task ended, the queue and subscription removed.
+    Stopped,
+}
+
+/// A subscription's state and what its task has seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubscriptionStatus {
+    /// Where it stands.
+    pub state: SubscriptionState,
+    /// The queue's URL.
+    pub queue_url: String,
+    /// Messages received.
+    pub received: u64,
+    /// Events that concern this configuration: a refresh was scheduled.
+    pub applied: u64,
+    /// Events about nothing it reads.
+    pub ignored: u64,
+    /// Messages that are no usable event, deleted without retry.
+    pub poison: u64,
+    /// Times the queue was made again after it disappeared.
+    pub recreated: u64,
+}
+
+impl Subscription {
+    /// The subscription's state and counts.
+    pub fn status(&self) -> SubscriptionStatus {
+        let counts = &self.shared.counts;
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        SubscriptionStatus {
+            state: *self.shared.state.lock().unwrap_or_else(|p| p.into_inner()),
+            queue_url: self.shared.queue().url,
+            received: load(&counts.received),
+            applied: load(&counts.applied),
+            ignored: load(&counts.ignored),
+            poison: load(&counts.poison),
+            recreated: load(&counts.recreated),
+        }
+    }
+
+    /// Stops the task, then unsubscribes the queue and deletes it.
+    pub async fn shutdown(mut self) -> Result<(), FanOutError> {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        let removed = queue::remove(&self.clients, &self.shared.queue()).await;
+        self.shared.set_state(SubscriptionState::Stopped);
+        removed
+    }
+}
+
+/// Dropped without [`Subscription::shutdown`]: the task stops, and the
+/// queue and subscription are removed in a task of their own, where a
+/// runtime still runs.
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let Some(task) = self.task.take() else {
+            return;
+        };
+        let _ = self.stop.send(true);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (clients, shared) = (self.clients.clone(), Arc::clone(&self.shared));
+            runtime.spawn(async move {
+                let _ = task.await;
+                let _ = queue::remove(&clients, &shared.queue()).await;
+                shared.set_state(SubscriptionState::Stopped);
+            });
+        }
+    }
+}
