@@ -23,12 +23,16 @@
 
 mod clients;
 mod error;
+mod filter;
 mod message;
 mod poll;
 mod queue;
 mod settings;
 mod subscription;
+mod sweep;
 
 pub use error::FanOutError;
+pub(crate) use filter::EventSources;
 pub use settings::FanOut;
 pub use subscription::{Subscription, SubscriptionState, SubscriptionStatus};
+pub use sweep::{Swept, sweep};

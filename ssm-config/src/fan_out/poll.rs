@@ -4,7 +4,7 @@
 //! jitter.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -13,22 +13,37 @@ use super::message::event_of;
 use super::queue;
 use super::settings::FanOut;
 use super::subscription::{Counts, Shared, SubscriptionState};
-use crate::live::Applied;
 use crate::live::backoff;
+use crate::live::{Applied, WeakLive};
 use crate::{Live, SsmConfig};
 
 /// The longest wait between failed polls.
 const BACKOFF_CAP: Duration = Duration::from_secs(60);
 
+/// How often a running subscription marks its queue as seen, for the sweep
+/// of leftovers ([`sweep`](super::sweep)).
+pub(super) const HEARTBEAT: Duration = Duration::from_secs(300);
+
 pub(super) async fn run<T: SsmConfig>(
-    live: Live<T>,
+    live: WeakLive<T>,
     clients: Clients,
     settings: FanOut,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut failures = 0u32;
+    let mut seen = Instant::now();
     loop {
+        // The configuration's last handle is gone: so is its queue.
+        if live.upgrade().is_none() {
+            let _ = queue::remove(&clients, &shared.queue()).await;
+            shared.set_state(SubscriptionState::Stopped);
+            return;
+        }
+        if seen.elapsed() >= HEARTBEAT {
+            seen = Instant::now();
+            let _ = queue::heartbeat(&clients, &shared.queue().url).await;
+        }
         let url = shared.queue().url;
         let wait = settings.wait;
         let receive = clients.call(
@@ -48,8 +63,13 @@ pub(super) async fn run<T: SsmConfig>(
         };
         let outcome = match received {
             Ok(output) => {
-                for message in output.messages.unwrap_or_default() {
-                    handle(&live, &shared.counts, message.body.as_deref());
+                let messages = output.messages.unwrap_or_default();
+                // Dropped meanwhile: the next turn removes the queue.
+                let live = live.upgrade();
+                for message in messages.into_iter().filter(|_| live.is_some()) {
+                    if let Some(live) = &live {
+                        handle(live, &shared.counts, message.body.as_deref());
+                    }
                     if let Some(receipt) = message.receipt_handle {
                         // Not deleted, it comes back after its visibility
                         // timeout, and is handled once more: no harm.
@@ -110,18 +130,22 @@ async fn recreate(
 ) -> Result<(), super::FanOutError> {
     shared.set_state(SubscriptionState::Recreating);
     let old = shared.queue();
-    let new = queue::create(clients, settings).await?;
-    let _ = clients
-        .call(
-            "Unsubscribe",
-            Duration::ZERO,
-            clients
-                .sns
-                .unsubscribe()
-                .subscription_arn(&old.subscription)
-                .send(),
-        )
-        .await;
+    let new = queue::create(clients, settings, &shared.sources).await?;
+    // A queue of the same name has the same ARN, and SNS answers a second
+    // subscription of one endpoint with the first: only another is removed.
+    if old.subscription != new.subscription {
+        let _ = clients
+            .call(
+                "Unsubscribe",
+                Duration::ZERO,
+                clients
+                    .sns
+                    .unsubscribe()
+                    .subscription_arn(&old.subscription)
+                    .send(),
+            )
+            .await;
+    }
     *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = new;
     Counts::add(&shared.counts.recreated);
     Ok(())

@@ -8,28 +8,32 @@ use aws_sdk_sqs::types::QueueAttributeName;
 
 use super::FanOutError;
 use super::clients::Clients;
+use super::filter::{self, EventSources};
 use super::settings::FanOut;
 
 /// The tag every queue of this crate's carries, so leftovers can be found.
 pub(super) const OWNER_TAG: &str = "ssm-config:fan-out";
-/// The tag holding when the queue was created, in seconds since the epoch.
-pub(super) const CREATED_TAG: &str = "ssm-config:created";
+/// The tag holding when the queue was last seen polled (made, then every
+/// [`HEARTBEAT`](super::poll::HEARTBEAT)), in seconds since the epoch.
+pub(super) const SEEN_TAG: &str = "ssm-config:seen";
 
 /// A queue subscribed to the topic.
 #[derive(Debug, Clone)]
 pub(super) struct Queue {
     pub url: String,
     pub subscription: String,
+    /// Whether SNS filters what reaches it (see [`filter`](super::filter)).
+    pub filtered: bool,
 }
 
 /// Creates the queue (idempotently: SQS answers a second `CreateQueue` of
 /// the same name and attributes with the same queue), lets the topic send
 /// to it, and subscribes it.
-pub(super) async fn create(clients: &Clients, settings: &FanOut) -> Result<Queue, FanOutError> {
-    let created = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+pub(super) async fn create(
+    clients: &Clients,
+    settings: &FanOut,
+    sources: &EventSources,
+) -> Result<Queue, FanOutError> {
     let name = settings.queue_name();
     let url = clients
         .call(
@@ -40,7 +44,7 @@ pub(super) async fn create(clients: &Clients, settings: &FanOut) -> Result<Queue
                 .create_queue()
                 .queue_name(&name)
                 .tags(OWNER_TAG, &settings.topic)
-                .tags(CREATED_TAG, created.to_string())
+                .tags(SEEN_TAG, now().to_string())
                 .send(),
         )
         .await?
@@ -74,24 +78,76 @@ pub(super) async fn create(clients: &Clients, settings: &FanOut) -> Result<Queue
                 .send(),
         )
         .await?;
-    let subscription = clients
-        .call(
-            "Subscribe",
-            Duration::ZERO,
-            clients
-                .sns
-                .subscribe()
-                .topic_arn(&settings.topic)
-                .protocol("sqs")
-                .endpoint(&arn)
-                .attributes("RawMessageDelivery", "true")
-                .return_subscription_arn(true)
-                .send(),
-        )
+    let policy = filter::policy(sources);
+    let filtered = match &policy {
+        Some(policy) => subscribe(clients, settings, &arn, Some(policy)).await,
+        None => Err(FanOutError::new("Subscribe", "no filter")),
+    };
+    // A policy SNS refuses (a topic past its filter policies) or none that
+    // fits: every event reaches the queue, and the instance sorts them.
+    let (subscription, filtered) = match filtered {
+        Ok(subscription) => (subscription, true),
+        Err(_) => (subscribe(clients, settings, &arn, None).await?, false),
+    };
+    Ok(Queue {
+        url,
+        subscription,
+        filtered,
+    })
+}
+
+/// Subscribes the queue `arn` to the topic, with raw message delivery and
+/// the body filter `policy`.
+async fn subscribe(
+    clients: &Clients,
+    settings: &FanOut,
+    arn: &str,
+    policy: Option<&str>,
+) -> Result<String, FanOutError> {
+    let mut subscribe = clients
+        .sns
+        .subscribe()
+        .topic_arn(&settings.topic)
+        .protocol("sqs")
+        .endpoint(arn)
+        .attributes("RawMessageDelivery", "true")
+        .return_subscription_arn(true);
+    if let Some(policy) = policy {
+        subscribe = subscribe
+            .attributes("FilterPolicyScope", "MessageBody")
+            .attributes("FilterPolicy", policy);
+    }
+    clients
+        .call("Subscribe", Duration::ZERO, subscribe.send())
         .await?
         .subscription_arn
-        .ok_or_else(|| FanOutError::new("Subscribe", "no subscription ARN in the answer"))?;
-    Ok(Queue { url, subscription })
+        .ok_or_else(|| FanOutError::new("Subscribe", "no subscription ARN in the answer"))
+}
+
+/// Marks the queue as polled now: the sweep of leftovers removes a queue
+/// not marked for longer than it is told.
+pub(super) async fn heartbeat(clients: &Clients, url: &str) -> Result<(), FanOutError> {
+    clients
+        .call(
+            "TagQueue",
+            Duration::ZERO,
+            clients
+                .sqs
+                .tag_queue()
+                .queue_url(url)
+                .tags(SEEN_TAG, now().to_string())
+                .send(),
+        )
+        .await
+        .map(drop)
+}
+
+/// Seconds since the epoch.
+pub(super) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 /// Unsubscribes the queue, then deletes it; both are tried, and the first

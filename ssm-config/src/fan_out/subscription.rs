@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::clients::Clients;
+use super::filter::EventSources;
 use super::queue::{self, Queue};
 use super::{FanOut, FanOutError, poll};
 use crate::{Live, SsmConfig};
@@ -25,15 +26,17 @@ impl<T: SsmConfig> Live<T> {
     /// removes them in a task of its own, best effort.
     pub async fn fan_out(&self, fan_out: FanOut) -> Result<Subscription, FanOutError> {
         let clients = Clients::new(&fan_out).await;
-        let queue = queue::create(&clients, &fan_out).await?;
+        let sources = self.event_sources();
+        let queue = queue::create(&clients, &fan_out, &sources).await?;
         let shared = Arc::new(Shared {
             queue: Mutex::new(queue),
+            sources,
             state: Mutex::new(SubscriptionState::Subscribed),
             counts: Counts::default(),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(poll::run(
-            self.clone(),
+            self.downgrade(),
             clients.clone(),
             fan_out,
             Arc::clone(&shared),
@@ -60,6 +63,8 @@ pub struct Subscription {
 /// What the subscription and its task share.
 pub(super) struct Shared {
     pub queue: Mutex<Queue>,
+    /// What the filter policy admits, for a queue made again.
+    pub sources: EventSources,
     pub state: Mutex<SubscriptionState>,
     pub counts: Counts,
 }
@@ -103,7 +108,9 @@ pub enum SubscriptionState {
         /// Failures in a row.
         failures: u32,
     },
-    /// Shut down: the task ended, the queue and subscription removed.
+    /// Shut down, or its configuration's last `Live` handle dropped: the
+    /// task ended, the queue and subscription removed (best effort on a
+    /// drop).
     Stopped,
 }
 
@@ -115,6 +122,11 @@ pub struct SubscriptionStatus {
     pub state: SubscriptionState,
     /// The queue's URL.
     pub queue_url: String,
+    /// Whether SNS filters what reaches the queue: only the events of what
+    /// this configuration reads. `false` where the policy would not fit
+    /// SNS's limits, or SNS refused it: every event of the topic arrives,
+    /// and the instance ignores what it does not read.
+    pub filtered: bool,
     /// Messages received.
     pub received: u64,
     /// Events that concern this configuration: a refresh was scheduled.
@@ -132,9 +144,11 @@ impl Subscription {
     pub fn status(&self) -> SubscriptionStatus {
         let counts = &self.shared.counts;
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let queue = self.shared.queue();
         SubscriptionStatus {
             state: *self.shared.state.lock().unwrap_or_else(|p| p.into_inner()),
-            queue_url: self.shared.queue().url,
+            queue_url: queue.url,
+            filtered: queue.filtered,
             received: load(&counts.received),
             applied: load(&counts.applied),
             ignored: load(&counts.ignored),

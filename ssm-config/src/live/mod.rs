@@ -21,6 +21,8 @@ pub(crate) mod metadata;
 mod on_error;
 #[cfg(feature = "events")]
 mod parameter_change;
+#[cfg(feature = "fan-out")]
+mod weak;
 /// Without the `events` feature no change event reaches a handle: the
 /// changes a refresh is for are always none.
 #[cfg(not(feature = "events"))]
@@ -64,6 +66,8 @@ pub use refresh_policy::RefreshPolicy;
 pub use refresher_state::RefresherState;
 pub use snapshot::Snapshot;
 pub use status::Status;
+#[cfg(feature = "fan-out")]
+pub(crate) use weak::WeakLive;
 
 use std::fmt;
 use std::sync::Arc;

@@ -359,6 +359,35 @@ impl<T: SsmConfig> Shared<T> {
         published
     }
 
+    /// The names, walks and secrets whose change events concern this
+    /// configuration, as the current snapshot read them (the watched
+    /// parameter among the names).
+    #[cfg(feature = "fan-out")]
+    pub fn event_sources(&self) -> crate::fan_out::EventSources {
+        let bound = &self.current.load().bound;
+        let mut sources = crate::fan_out::EventSources::default();
+        let watched = self.watch.as_ref().map(|watch| watch.name.clone());
+        for name in bound
+            .requests
+            .names
+            .iter()
+            .map(|r| r.name.clone())
+            .chain(watched)
+        {
+            match crate::name::referenced_secret(&name) {
+                Some(_) => sources.secrets = true,
+                None => sources.names.push(name),
+            }
+        }
+        sources.paths = bound
+            .requests
+            .paths
+            .iter()
+            .map(|p| p.path.clone())
+            .collect();
+        sources
+    }
+
     /// What `change` calls for, given what the current snapshot read.
     #[cfg(feature = "events")]
     pub fn reads_for(&self, change: &ParameterChange) -> EventReads {

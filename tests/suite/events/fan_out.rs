@@ -19,26 +19,70 @@ struct Greeting {
 }
 
 /// How many live handles a fleet of this test has.
-const HANDLES: usize = 5;
+const HANDLES: usize = 20;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_change_reaches_every_handle_and_shutdown_leaves_nothing() {
-    let Some(emulator) = moto().await else { return };
-    emulator.put("/fan-out/greeting", "hello").await;
-    let aws = emulator::sdk_config(&emulator.endpoint);
-    let sns = aws_sdk_sns::Client::new(&aws);
-    let sqs = aws_sdk_sqs::Client::new(&aws);
-    let topic = sns
-        .create_topic()
-        .name("config-changes")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn
-        .unwrap();
+/// The emulator's topic and clients.
+struct Topic {
+    arn: String,
+    sns: aws_sdk_sns::Client,
+    sqs: aws_sdk_sqs::Client,
+    aws: aws_config::SdkConfig,
+}
 
-    let mut fleet = Vec::new();
-    for instance in 0..HANDLES {
+impl Topic {
+    async fn new(emulator: &crate::support::emulator::Emulator) -> Topic {
+        emulator.put("/fan-out/greeting", "hello").await;
+        let aws = emulator::sdk_config(&emulator.endpoint);
+        let sns = aws_sdk_sns::Client::new(&aws);
+        let arn = sns
+            .create_topic()
+            .name("config-changes")
+            .send()
+            .await
+            .unwrap()
+            .topic_arn
+            .unwrap();
+        Topic {
+            arn,
+            sns,
+            sqs: aws_sdk_sqs::Client::new(&aws),
+            aws,
+        }
+    }
+
+    /// What the EventBridge rule would publish for a change of `name`.
+    async fn publish(&self, name: &str) {
+        let event = crate::events::event(name, "Update").to_string();
+        self.sns
+            .publish()
+            .topic_arn(&self.arn)
+            .message(event)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// The queues of the tests' prefix.
+    async fn queues(&self) -> Vec<String> {
+        let listed = self
+            .sqs
+            .list_queues()
+            .queue_name_prefix(PREFIX)
+            .send()
+            .await
+            .unwrap();
+        listed.queue_urls().to_vec()
+    }
+
+    /// A handle loaded from the emulator, subscribed as instance `id`.
+    async fn handle(
+        &self,
+        emulator: &crate::support::emulator::Emulator,
+        id: usize,
+    ) -> (
+        ssm_config::Live<Greeting>,
+        ssm_config::fan_out::Subscription,
+    ) {
         let config = Greeting::loader()
             .source(emulator.source())
             .load()
@@ -46,43 +90,48 @@ async fn one_change_reaches_every_handle_and_shutdown_leaves_nothing() {
             .unwrap();
         let subscription = config
             .fan_out(
-                FanOut::topic(&topic)
-                    .queue_prefix("fan-out-test-")
-                    .instance_id(instance.to_string())
-                    .sdk_config(&aws)
+                FanOut::topic(&self.arn)
+                    .queue_prefix(PREFIX)
+                    .instance_id(id.to_string())
+                    .sdk_config(&self.aws)
                     .poll_wait(Duration::from_secs(1)),
             )
             .await
             .unwrap();
-        fleet.push((config, subscription));
+        (config, subscription)
     }
-    let queues = sqs
-        .list_queues()
-        .queue_name_prefix("fan-out-test-")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(queues.queue_urls().len(), HANDLES, "a queue each");
+}
+
+/// The tests' queue-name prefix.
+const PREFIX: &str = "fan-out-test-";
+
+/// Waits, bounded, until `done` holds; panics with `what` otherwise.
+async fn until(what: impl Fn() -> String, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "{}", what());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_change_reaches_every_handle_and_shutdown_leaves_nothing() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let mut fleet = Vec::new();
+    for instance in 0..HANDLES {
+        fleet.push(topic.handle(&emulator, instance).await);
+    }
+    assert_eq!(topic.queues().await.len(), HANDLES, "a queue each");
 
     emulator.put("/fan-out/greeting", "hi").await;
-    let event = crate::events::event("/fan-out/greeting", "Update").to_string();
-    sns.publish()
-        .topic_arn(&topic)
-        .message(event)
-        .send()
-        .await
-        .unwrap();
-    // Bounded: each handle applies the change within the deadline.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    topic.publish("/fan-out/greeting").await;
     for (config, subscription) in &fleet {
-        while config.get().greeting != "hi" {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "not applied: {:?}",
-                subscription.status()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        until(
+            || format!("not applied: {:?}", subscription.status()),
+            || config.get().greeting == "hi",
+        )
+        .await;
         let status = subscription.status();
         assert_eq!(
             (status.received, status.applied, status.poison),
@@ -95,16 +144,11 @@ async fn one_change_reaches_every_handle_and_shutdown_leaves_nothing() {
     for (_, subscription) in fleet {
         subscription.shutdown().await.unwrap();
     }
-    let queues = sqs
-        .list_queues()
-        .queue_name_prefix("fan-out-test-")
-        .send()
-        .await
-        .unwrap();
-    assert!(queues.queue_urls().is_empty(), "{:?}", queues.queue_urls());
-    let subscriptions = sns
+    assert_eq!(topic.queues().await, Vec::<String>::new());
+    let subscriptions = topic
+        .sns
         .list_subscriptions_by_topic()
-        .topic_arn(&topic)
+        .topic_arn(&topic.arn)
         .send()
         .await
         .unwrap();
@@ -112,4 +156,138 @@ async fn one_change_reaches_every_handle_and_shutdown_leaves_nothing() {
         subscriptions.subscriptions().is_empty(),
         "{subscriptions:?}"
     );
+}
+
+/// A change to a parameter the configuration does not read is filtered by
+/// SNS before it reaches the queue; a message that is no event, sent to
+/// the queue, is deleted and counted, and the next change gets through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_not_read_never_arrives_and_poison_does_not_block() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let (config, subscription) = topic.handle(&emulator, 0).await;
+    assert!(subscription.status().filtered);
+
+    topic.publish("/elsewhere/greeting").await;
+    topic
+        .sqs
+        .send_message()
+        .queue_url(subscription.status().queue_url)
+        .message_body("not an event")
+        .send()
+        .await
+        .unwrap();
+    emulator.put("/fan-out/greeting", "hi").await;
+    topic.publish("/fan-out/greeting").await;
+    until(
+        || format!("not applied: {:?}", subscription.status()),
+        || config.get().greeting == "hi",
+    )
+    .await;
+    let status = subscription.status();
+    assert_eq!(
+        (
+            status.received,
+            status.applied,
+            status.ignored,
+            status.poison
+        ),
+        (2, 1, 0, 1),
+        "the other change was filtered before the queue: {status:?}"
+    );
+    subscription.shutdown().await.unwrap();
+}
+
+/// A queue deleted under a running handle is made again, and the next
+/// change reaches it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_deleted_under_a_running_handle_comes_back() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let (config, subscription) = topic.handle(&emulator, 0).await;
+    let url = subscription.status().queue_url;
+    topic
+        .sqs
+        .delete_queue()
+        .queue_url(&url)
+        .send()
+        .await
+        .unwrap();
+    until(
+        || format!("not recreated: {:?}", subscription.status()),
+        || subscription.status().recreated == 1,
+    )
+    .await;
+    emulator.put("/fan-out/greeting", "hi").await;
+    topic.publish("/fan-out/greeting").await;
+    until(
+        || format!("not applied: {:?}", subscription.status()),
+        || config.get().greeting == "hi",
+    )
+    .await;
+    assert_eq!(subscription.status().state, SubscriptionState::Subscribed);
+    subscription.shutdown().await.unwrap();
+    assert_eq!(topic.queues().await, Vec::<String>::new());
+}
+
+/// When the configuration's last handle drops, its subscription's task
+/// removes the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_handle_dropped_takes_the_queue_with_it() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let (config, subscription) = topic.handle(&emulator, 0).await;
+    drop(config);
+    until(
+        || format!("still running: {:?}", subscription.status()),
+        || subscription.status().state == SubscriptionState::Stopped,
+    )
+    .await;
+    assert_eq!(topic.queues().await, Vec::<String>::new());
+}
+
+/// The sweep removes the queues of its prefix that this crate made and no
+/// one polled for longer than asked, with their subscriptions; it leaves a
+/// running subscription's queue, and queues it did not make.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_removes_only_idle_queues_of_its_own() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let (_config, running) = topic.handle(&emulator, 0).await;
+    let two_hours_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 7200;
+    let crashed = topic
+        .sqs
+        .create_queue()
+        .queue_name(format!("{PREFIX}crashed"))
+        .tags("ssm-config:fan-out", &topic.arn)
+        .tags("ssm-config:seen", two_hours_ago.to_string())
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let foreign = topic
+        .sqs
+        .create_queue()
+        .queue_name(format!("{PREFIX}not-ours"))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let swept = ssm_config::fan_out::sweep(PREFIX, Duration::from_secs(3600), Some(&topic.aws))
+        .await
+        .unwrap();
+    assert_eq!(swept.removed, [crashed]);
+    assert_eq!(swept.kept, 1, "the running one");
+    let mut left = topic.queues().await;
+    left.sort();
+    let mut expected = vec![running.status().queue_url, foreign];
+    expected.sort();
+    assert_eq!(left, expected);
+    running.shutdown().await.unwrap();
 }

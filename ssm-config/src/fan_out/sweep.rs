@@ -1,0 +1,148 @@
+//! The sweep of leftovers: queues (and their subscriptions) of instances
+//! that ended without shutting down, found by their name's prefix and this
+//! crate's tags, and removed once not polled for longer than asked.
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use super::FanOut;
+use super::FanOutError;
+use super::clients::Clients;
+use super::poll::HEARTBEAT;
+use super::queue::{OWNER_TAG, SEEN_TAG, now};
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Swept {
+    /// The URLs of the queues removed, with their subscriptions.
+    pub removed: Vec<String>,
+    /// Queues of the prefix and of this crate still polled, kept.
+    pub kept: usize,
+}
+
+/// Removes the queues named `prefix...` that this crate made and that no
+/// subscription has polled for `idle` or longer, with their subscriptions.
+/// A running subscription marks its queue every 5 minutes, so `idle` is
+/// best an hour or more. Queues of the prefix without this crate's tags are
+/// never touched. Run it from a scheduled job (an EventBridge schedule and
+/// a Lambda function, a cron job) with the queue lifecycle's permissions.
+///
+/// `config`: the AWS settings, or `None` for the environment's.
+pub async fn sweep(
+    prefix: &str,
+    idle: Duration,
+    config: Option<&SdkConfig>,
+) -> Result<Swept, FanOutError> {
+    let mut settings = FanOut::topic("");
+    if let Some(config) = config {
+        settings = settings.sdk_config(config);
+    }
+    let clients = Clients::new(&settings).await;
+    let idle = idle.max(HEARTBEAT).as_secs();
+    let mut swept = Swept::default();
+    let mut next: Option<String> = None;
+    loop {
+        let page = clients
+            .call(
+                "ListQueues",
+                Duration::ZERO,
+                clients
+                    .sqs
+                    .list_queues()
+                    .queue_name_prefix(prefix)
+                    .set_next_token(next.take())
+                    .send(),
+            )
+            .await?;
+        for url in page.queue_urls() {
+            let tags = clients
+                .call(
+                    "ListQueueTags",
+                    Duration::ZERO,
+                    clients.sqs.list_queue_tags().queue_url(url).send(),
+                )
+                .await?
+                .tags
+                .unwrap_or_default();
+            let (Some(topic), Some(seen)) = (tags.get(OWNER_TAG), tags.get(SEEN_TAG)) else {
+                continue;
+            };
+            let seen: u64 = seen.parse().unwrap_or(0);
+            if now().saturating_sub(seen) < idle {
+                swept.kept += 1;
+                continue;
+            }
+            unsubscribe_queue(&clients, topic, url).await?;
+            clients
+                .call(
+                    "DeleteQueue",
+                    Duration::ZERO,
+                    clients.sqs.delete_queue().queue_url(url).send(),
+                )
+                .await?;
+            swept.removed.push(url.clone());
+        }
+        match page.next_token {
+            Some(token) => next = Some(token),
+            None => return Ok(swept),
+        }
+    }
+}
+
+/// Removes the subscriptions of `topic` that deliver to the queue `url`.
+async fn unsubscribe_queue(clients: &Clients, topic: &str, url: &str) -> Result<(), FanOutError> {
+    let arn = clients
+        .call(
+            "GetQueueAttributes",
+            Duration::ZERO,
+            clients
+                .sqs
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(QueueAttributeName::QueueArn)
+                .send(),
+        )
+        .await?
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn));
+    let Some(arn) = arn else { return Ok(()) };
+    let mut next: Option<String> = None;
+    loop {
+        let page = clients
+            .call(
+                "ListSubscriptionsByTopic",
+                Duration::ZERO,
+                clients
+                    .sns
+                    .list_subscriptions_by_topic()
+                    .topic_arn(topic)
+                    .set_next_token(next.take())
+                    .send(),
+            )
+            .await?;
+        for subscription in page.subscriptions() {
+            if subscription.endpoint() == Some(arn.as_str())
+                && let Some(subscription) = subscription.subscription_arn()
+            {
+                clients
+                    .call(
+                        "Unsubscribe",
+                        Duration::ZERO,
+                        clients
+                            .sns
+                            .unsubscribe()
+                            .subscription_arn(subscription)
+                            .send(),
+                    )
+                    .await?;
+            }
+        }
+        match page.next_token {
+            Some(token) => next = Some(token),
+            None => return Ok(()),
+        }
+    }
+}
