@@ -1,16 +1,18 @@
 //! The filter policy of a subscription: SNS delivers to a queue only the
 //! events of what its configuration reads. SNS's limits (AWS SNS docs,
 //! "Filter policy constraints"): five top-level keys, 150 value
-//! combinations, and by default 200 filter policies per topic and 10,000
-//! per account. A configuration that reads more than [`MOST_VALUES`] names
-//! and walks subscribes without a filter, and so does a subscription SNS
-//! refuses a policy (a topic past its 200): the instance then filters
-//! itself, as `apply_event` ignores what it does not read.
+//! combinations (a key's nesting counts towards them: `detail.name` takes
+//! two per name), and by default 200 filter policies per topic and 10,000
+//! per account. SNS itself judges a policy: one it refuses (too many names,
+//! a topic past its 200) is dropped, and the queue subscribes without a
+//! filter; the instance then filters itself, as `apply_event` ignores what
+//! it does not read. Past [`MOST_VALUES`] no policy is tried.
 
 use serde_json::{Value, json};
 
-/// The most names and walks a policy lists; below SNS's 150 combinations.
-const MOST_VALUES: usize = 100;
+/// The most names and walks a policy lists: SNS's 150 combinations, which
+/// no more values can fit.
+const MOST_VALUES: usize = 150;
 
 /// What a configuration's change events name: parameters, the paths of its
 /// walks, and whether it reads Secrets Manager secrets.

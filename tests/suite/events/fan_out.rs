@@ -291,3 +291,53 @@ async fn the_sweep_removes_only_idle_queues_of_its_own() {
     assert_eq!(left, expected);
     running.shutdown().await.unwrap();
 }
+
+/// A configuration whose names do not fit a filter policy (95 names: 190
+/// combinations, where SNS allows 150) subscribes without one, and filters
+/// in the instance: another parameter's change reaches its queue and is
+/// ignored; its own is applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_names_for_a_filter_are_filtered_in_the_instance() {
+    use crate::scenarios::configs::Many;
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    for n in 0..9 {
+        for leaf in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+            emulator.put(&format!("/many/n{n}/{leaf}"), leaf).await;
+        }
+    }
+    for extra in ["x1", "x2", "x3", "x4", "x5"] {
+        emulator.put(&format!("/many/{extra}"), extra).await;
+    }
+    let config = Many::loader()
+        .source(emulator.source())
+        .load()
+        .await
+        .unwrap();
+    let subscription = config
+        .fan_out(
+            FanOut::topic(&topic.arn)
+                .queue_prefix(PREFIX)
+                .sdk_config(&topic.aws)
+                .poll_wait(Duration::from_secs(1)),
+        )
+        .await
+        .unwrap();
+    assert!(!subscription.status().filtered, "SNS refused the policy");
+    topic.publish("/elsewhere/greeting").await;
+    emulator.put("/many/x1", "changed").await;
+    topic.publish("/many/x1").await;
+    until(
+        || format!("not applied: {:?}", subscription.status()),
+        || config.get().x1 == "changed",
+    )
+    .await;
+    until(
+        || format!("not received: {:?}", subscription.status()),
+        || subscription.status().received == 2,
+    )
+    .await;
+    let status = subscription.status();
+    assert_eq!((status.applied, status.ignored), (1, 1), "{status:?}");
+    subscription.shutdown().await.unwrap();
+}

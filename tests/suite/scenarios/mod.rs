@@ -1,6 +1,6 @@
 //! End-to-end scenarios, each run against moto and against `MemorySource`.
 
-mod configs;
+pub(crate) mod configs;
 mod targeted;
 
 pub use targeted::*;
