@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::support::backend::{Backend, moto};
 use crate::support::emulator::Emulator;
@@ -217,4 +218,100 @@ async fn the_zero2prod_port_loads_production_from_the_store_and_nothing_else() {
         assert!(stdout.contains(shown), "{shown}:\n{stdout}");
     }
     assert!(!stdout.contains("zero2prod-canary"), "{stdout}");
+}
+
+/// Copies of `fan_out` as separate processes are a fleet: each prints the
+/// value once loaded and again when one published change reaches it, and
+/// on SIGTERM removes its queue and subscription and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_of_fan_out_examples_all_apply_one_change_and_leave_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+
+    let Some(emulator) = moto().await else { return };
+    emulator.put("/fan-out/greeting", "hello").await;
+    let aws = crate::support::emulator::sdk_config(&emulator.endpoint);
+    let sns = aws_sdk_sns::Client::new(&aws);
+    let sqs = aws_sdk_sqs::Client::new(&aws);
+    let topic = sns
+        .create_topic()
+        .name("fleet")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+
+    // Each copy's lines arrive on a channel, read by a thread of its own.
+    let mut fleet = Vec::new();
+    for _ in 0..3 {
+        let mut command = example("fan_out");
+        against(&mut command, &emulator);
+        let mut child = command.arg(&topic).stdout(Stdio::piped()).spawn().unwrap();
+        let (lines, received) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        fleet.push((child, received));
+    }
+    let expect = |received: &mpsc::Receiver<String>, line: &str| {
+        let got = received.recv_timeout(Duration::from_secs(60));
+        assert_eq!(got.as_deref(), Ok(line));
+    };
+    for (_, received) in &fleet {
+        expect(received, "value=hello");
+    }
+    // Every copy is subscribed once its queue is on the topic.
+    let subscribed = || async {
+        let listed = sns
+            .list_subscriptions_by_topic()
+            .topic_arn(&topic)
+            .send()
+            .await
+            .unwrap();
+        listed.subscriptions().len()
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while subscribed().await < fleet.len() {
+        assert!(tokio::time::Instant::now() < deadline, "not all subscribed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    emulator.put("/fan-out/greeting", "hi").await;
+    let event = crate::events::event("/fan-out/greeting", "Update").to_string();
+    sns.publish()
+        .topic_arn(&topic)
+        .message(event)
+        .send()
+        .await
+        .unwrap();
+    for (_, received) in &fleet {
+        expect(received, "value=hi");
+    }
+
+    for (child, _) in &fleet {
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    for (mut child, _) in fleet {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "still running");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{status}");
+    }
+    let queues = sqs.list_queues().send().await.unwrap();
+    assert_eq!(queues.queue_urls().len(), 0, "{:?}", queues.queue_urls());
+    assert_eq!(subscribed().await, 0);
 }
