@@ -4,6 +4,14 @@
 //! event to `apply_event`: a change to a parameter it reads refreshes it;
 //! any other is ignored. The same `Live` serves the function's other work.
 //!
+//! An EventBridge rule invokes **one** execution environment per event: the
+//! function's other warm environments do not see it, and keep the old value
+//! until their max age runs out. Events only speed up the environment they
+//! reach; rely on max age (here an hour: set it as short as staleness
+//! allows), or call `config.fresh()` in the handler where a value must be
+//! current. A fleet of long-running instances gets every event through
+//! `Live::fan_out` (the `fan-out` feature) instead.
+//!
 //! Build it with `cargo build --example change_events_lambda`; deploy it
 //! with cargo-lambda. It expects `/$APP_ENV/greeter/greeting`.
 

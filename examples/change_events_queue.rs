@@ -8,7 +8,11 @@
 //! ```
 //!
 //! With SQS, `next_batch` would call `ReceiveMessage` and return each
-//! message's body (the event's JSON), then delete the messages.
+//! message's body (the event's JSON), then delete the messages. One queue
+//! gives each message to one consumer: for a fleet, where every instance
+//! must see every change, use `Live::fan_out` (the `fan-out` feature,
+//! `cargo run --example fan_out`), which gives each instance its own queue
+//! on an SNS topic.
 //!
 //! Each change is a targeted refresh: the names the events name are read
 //! (here two changes, one call), and the rest of the struct comes from the
