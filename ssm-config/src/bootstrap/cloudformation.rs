@@ -99,12 +99,22 @@ impl Bootstrap {
                 rule.longest
             );
         }
+        #[cfg(feature = "fan-out")]
+        let fan_out = self.fan_out_cloudformation();
+        #[cfg(not(feature = "fan-out"))]
+        let fan_out: Option<Result<String, String>> = None;
+        if let Some(Err(why)) = &fan_out {
+            out.push_str(why);
+        }
         out.push_str("Resources:");
-        if plain.is_empty() {
+        if plain.is_empty() && !matches!(fan_out, Some(Ok(_))) {
             out.push_str(" {}\n");
             return out;
         }
         out.push('\n');
+        if let Some(Ok(resources)) = &fan_out {
+            out.push_str(resources);
+        }
         for parameter in plain {
             let field = parameter.fields.first().map_or("", String::as_str);
             let id = unique(logical_id(field, "Parameter"), &mut taken);

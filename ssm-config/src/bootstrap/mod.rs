@@ -2,6 +2,8 @@
 //! plan, as a shell script, Terraform or CloudFormation; see [`Bootstrap`].
 
 mod cloudformation;
+#[cfg(feature = "fan-out")]
+mod fan_out;
 mod new_parameter;
 mod new_secret;
 mod quoting;
@@ -125,6 +127,10 @@ pub struct Bootstrap {
     /// each output lists it in a comment, and the shell script refuses to
     /// run while one is listed.
     pub refused: Vec<Problem>,
+    /// The fan-out topic, with the `fan-out` feature
+    /// (`Bootstrap::with_fan_out`).
+    #[cfg_attr(not(feature = "fan-out"), expect(dead_code, reason = "fan-out's"))]
+    fan_out_topic: Option<String>,
 }
 
 /// The characters a `{VAR}` value may hold, as
@@ -145,6 +151,7 @@ pub(crate) fn bootstrap(
         secrets: Vec::new(),
         skipped: Vec::new(),
         refused: resolution.problems,
+        fan_out_topic: None,
     };
     gather(&resolution.root, &resolution.requests, &mut out);
     refuse_unrunnable(&mut out);

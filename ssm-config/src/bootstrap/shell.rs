@@ -80,6 +80,13 @@ impl Bootstrap {
              # to choose one.",
             inert(self.config)
         );
+        #[cfg(feature = "fan-out")]
+        if self.fan_out_topic.is_some() {
+            out.push_str(
+                "# The fan-out topic, its EventBridge rules and its policy are not created\n\
+                 # here: they are in the Terraform and CloudFormation outputs.\n",
+            );
+        }
         self.not_written_comment(&mut out, "#");
         out.push_str("set -eu\n");
         self.refusal(&mut out);

@@ -107,6 +107,8 @@ impl Bootstrap {
                 hcl_string(&secret.placeholder())
             );
         }
+        #[cfg(feature = "fan-out")]
+        self.fan_out_terraform(&mut out);
         out
     }
 }

@@ -25,6 +25,7 @@ mod clients;
 mod error;
 mod filter;
 mod message;
+mod patterns;
 mod poll;
 mod queue;
 mod settings;
@@ -33,6 +34,7 @@ mod sweep;
 
 pub use error::FanOutError;
 pub(crate) use filter::EventSources;
+pub use patterns::{PARAMETER_CHANGES, SECRET_CHANGES};
 pub use settings::FanOut;
 pub use subscription::{Subscription, SubscriptionState, SubscriptionStatus};
 pub use sweep::{Swept, sweep};

@@ -103,7 +103,7 @@ mod tests {
         let fan_out = FanOut::topic("arn")
             .queue_prefix("orders.")
             .instance_id("host/1:2");
-        assert_eq!(fan_out.queue_name(), "orders--host-1-2");
+        assert_eq!(fan_out.queue_name(), "orders-host-1-2");
         let long = FanOut::topic("arn").instance_id("x".repeat(200));
         assert_eq!(long.queue_name().len(), 80);
         assert_ne!(FanOut::topic("a").instance, FanOut::topic("a").instance);

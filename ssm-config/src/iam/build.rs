@@ -160,7 +160,60 @@ pub(super) fn policy(plan: &'static StructDescription, scope: &PolicyScope) -> I
     }
 
     key_notes.extend(keys::alias_notes(&statements));
+    if let Some((topic, prefix)) = &scope.fan_out {
+        match fan_out_statements(scope, topic, prefix) {
+            Ok(fan_out) => statements.extend(fan_out),
+            Err(note) => key_notes.push(note),
+        }
+    }
     finish(statements, &reads, scope, key_notes)
+}
+
+/// What `Live::fan_out` calls: the queue lifecycle on the queues of the
+/// prefix, and the subscription on the topic (`Unsubscribe` names the
+/// subscription, `topic:id`). A topic or prefix SNS or SQS would refuse is
+/// a note instead, never written.
+fn fan_out_statements(
+    scope: &PolicyScope,
+    topic: &str,
+    prefix: &str,
+) -> Result<Vec<Statement>, String> {
+    let name = |text: &str| {
+        text.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if topic.is_empty() || topic.len() > 256 || !name(topic) {
+        return Err("the fan-out topic is not an SNS topic name (1 to 256 of A-Z a-z 0-9 - _): its statements are not written".into());
+    }
+    if prefix.len() > 79 || !name(prefix) {
+        return Err("the fan-out queue prefix is not the start of an SQS queue name (A-Z a-z 0-9 - _, at most 79): its statements are not written".into());
+    }
+    let queues = Statement {
+        sid: "FanOutQueueLifecycle".into(),
+        actions: [
+            "sqs:CreateQueue",
+            "sqs:DeleteMessage",
+            "sqs:DeleteQueue",
+            "sqs:GetQueueAttributes",
+            "sqs:ReceiveMessage",
+            "sqs:SetQueueAttributes",
+            "sqs:TagQueue",
+        ]
+        .map(String::from)
+        .to_vec(),
+        resources: vec![scope.arn("sqs", &format!("{prefix}*"))],
+        conditions: vec![],
+    };
+    let topic_arn = scope.arn("sns", topic);
+    let subscription = Statement {
+        sid: "FanOutSubscription".into(),
+        actions: ["sns:Subscribe", "sns:Unsubscribe"]
+            .map(String::from)
+            .to_vec(),
+        resources: vec![topic_arn.clone(), format!("{topic_arn}:*")],
+        conditions: vec![],
+    };
+    Ok(vec![queues, subscription])
 }
 
 /// The keys the parameters read are decrypted with, empty when unknown.

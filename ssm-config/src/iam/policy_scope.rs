@@ -37,6 +37,8 @@ pub struct PolicyScope {
     vars: BTreeMap<String, String>,
     pub(super) kms_keys: Vec<String>,
     pub(super) watch: Option<String>,
+    /// The SNS topic and queue-name prefix of `Live::fan_out`.
+    pub(super) fan_out: Option<(String, String)>,
 }
 
 impl PolicyScope {
@@ -54,7 +56,20 @@ impl PolicyScope {
             vars: BTreeMap::new(),
             kms_keys: Vec::new(),
             watch: None,
+            fan_out: None,
         }
+    }
+
+    /// Grants what [`Live::fan_out`](crate::Live::fan_out) does: the queue
+    /// lifecycle (create, tag, poll, delete) on queues named
+    /// `queue_prefix...`, and subscribing to and unsubscribing from the SNS
+    /// topic named `topic`, in this scope's region and account. A name SNS
+    /// or SQS would refuse is not written, and noted.
+    #[cfg(feature = "fan-out")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fan-out")))]
+    pub fn fan_out(mut self, topic: impl Into<String>, queue_prefix: impl Into<String>) -> Self {
+        self.fan_out = Some((topic.into(), queue_prefix.into()));
+        self
     }
 
     /// The partition (`aws`, `aws-cn`, `aws-us-gov`, ...), instead of the

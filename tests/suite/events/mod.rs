@@ -7,6 +7,7 @@
 //! `MemorySource`, are in `scenarios/targeted.rs`.
 
 mod fan_out;
+mod fan_out_infrastructure;
 mod hostile;
 mod model;
 mod targeted;

@@ -256,6 +256,40 @@ async fn reset(port: u16) {
     assert_eq!(status, 200, "moto reset failed: {answer}");
 }
 
+impl Emulator {
+    /// One call of an AWS JSON-protocol API (`target`, as `AWSEvents.PutRule`)
+    /// of `service` (its credential scope, as `events`), over plain HTTP:
+    /// for the few calls of a service whose SDK the tests do not build. The
+    /// answer's body, or the status and answer.
+    pub async fn aws_json(
+        &self,
+        service: &str,
+        target: &str,
+        body: &serde_json::Value,
+    ) -> Result<String, String> {
+        let port: u16 = self
+            .endpoint
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the endpoint's port");
+        let headers = format!(
+            "X-Amz-Target: {target}\r\n\
+             Content-Type: application/x-amz-json-1.1\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n"
+        );
+        let (status, answer) = post(port, "/", &headers, &body.to_string()).await;
+        match status {
+            200 => Ok(answer
+                .split("\r\n\r\n")
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned()),
+            _ => Err(format!("{target} answered {status}: {answer}")),
+        }
+    }
+}
+
 /// One HTTP/1.1 POST to the emulator, on a connection of its own; the status
 /// code and the whole answer.
 async fn post(port: u16, path: &str, headers: &str, body: &str) -> (u16, String) {
