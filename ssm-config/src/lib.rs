@@ -71,7 +71,8 @@
 //!   and the sources: AWS, in memory, files, layers.
 //! - [`plan`]: the binding plan; [`doctor`], [`bootstrap`] and [`iam`]:
 //!   the tools; [`untyped`]: parameters by names known only at run time;
-//!   [`metrics`]: every metric's name and labels.
+//!   [`metrics`]: every metric's name and labels; [`fan_out`]: change
+//!   events for every instance of a fleet.
 //!
 //! # Guides
 //!
@@ -105,6 +106,10 @@
 //! - `untyped`: the [`untyped`] module.
 //! - `file`: [`FileSource`](source::FileSource), for local development.
 //! - `events`: change events, [`Live::apply_event`].
+//! - `fan-out`: change events for every instance of a fleet: a queue per
+//!   live handle on an SNS topic ([`fan_out`], [`Live::fan_out`]), with the
+//!   topic and rules in bootstrap's outputs and the grants in the IAM
+//!   policy. It brings the SQS and SNS SDKs; implies `events`.
 //! - `secrecy`: fields of type `secrecy::SecretString` and
 //!   `secrecy::SecretBox<T>` of secrecy 0.10, and `Secret<T>` into them.
 //!   secrecy 0.8's `Secret<T>` does not bind, with or without the feature:
@@ -130,7 +135,8 @@
         feature = "iam",
         feature = "untyped",
         feature = "file",
-        feature = "events"
+        feature = "events",
+        feature = "fan-out"
     )),
     allow(rustdoc::broken_intra_doc_links)
 )]

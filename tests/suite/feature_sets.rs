@@ -35,8 +35,9 @@ fn the_crate_checks_warning_free_without_features() {
 }
 
 /// The defaults are `default-https-client` alone, it turns on features of
-/// `aws-config` and `aws-sdk-ssm` only, and no code of the crate is
-/// compiled for it alone.
+/// `aws-config` and `aws-sdk-ssm` only (and of the fan-out SDKs where the
+/// `fan-out` feature brings them), and no code of the crate is compiled for
+/// it alone.
 #[test]
 fn the_defaults_add_only_the_https_client() {
     let features = &cargo::package("ssm-config")["features"];
@@ -48,8 +49,16 @@ fn the_defaults_add_only_the_https_client() {
     assert!(!client.is_empty());
     for enabled in client {
         let enabled = enabled.as_str().unwrap();
+        // The fan-out SDKs' client only where `fan-out` brings them (`?/`).
         assert!(
-            enabled.starts_with("aws-config/") || enabled.starts_with("aws-sdk-ssm/"),
+            [
+                "aws-config/",
+                "aws-sdk-ssm/",
+                "aws-sdk-sqs?/",
+                "aws-sdk-sns?/"
+            ]
+            .iter()
+            .any(|dependency| enabled.starts_with(dependency)),
             "default-https-client turns on {enabled}"
         );
     }

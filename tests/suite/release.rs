@@ -15,7 +15,7 @@ const PUBLISHED: [&str; 3] = ["ssm-config-rules", "ssm-config-derive", "ssm-conf
 /// package must carry is compiled; not the TLS features, which only choose
 /// the SDK's HTTPS client and would bring another check of the SDK.
 const FEATURES: &str =
-    r#""secrecy", "metrics", "doctor", "bootstrap", "iam", "untyped", "file", "events""#;
+    r#""secrecy", "metrics", "doctor", "bootstrap", "iam", "untyped", "file", "events", "fan-out""#;
 
 #[test]
 fn the_workspace_packages_with_readmes_and_licenses_and_compiles_from_its_packages() {
