@@ -78,7 +78,7 @@ pub(super) async fn create(
                 .send(),
         )
         .await?;
-    let policy = filter::policy(sources);
+    let policy = filter::policy(sources).filter(|_| settings.filter);
     let filtered = match &policy {
         Some(policy) => subscribe(clients, settings, &arn, Some(policy)).await,
         None => Err(FanOutError::new("Subscribe", "no filter")),

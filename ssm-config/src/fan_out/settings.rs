@@ -18,6 +18,7 @@ pub struct FanOut {
     pub(super) wait: Duration,
     pub(super) call_timeout: Duration,
     pub(super) sdk_config: Option<SdkConfig>,
+    pub(super) filter: bool,
 }
 
 impl FanOut {
@@ -32,7 +33,18 @@ impl FanOut {
             wait: LONGEST_WAIT,
             call_timeout: Duration::from_secs(10),
             sdk_config: None,
+            filter: true,
         }
+    }
+
+    /// Subscribes without a filter policy: every event of the topic reaches
+    /// the queue, and the instance ignores what it does not read. For a
+    /// fleet of more than 200 instances on one topic, SNS's default limit
+    /// of filter policies per topic: past it every subscription would first
+    /// be refused its policy (see [the module](super#fleets-and-snss-limits)).
+    pub fn without_filter_policy(mut self) -> Self {
+        self.filter = false;
+        self
     }
 
     /// The queue's name starts with `prefix`: the IAM policy of the queue

@@ -28,7 +28,10 @@ pub struct Swept {
 /// A running subscription marks its queue every 5 minutes, so `idle` is
 /// best an hour or more. Queues of the prefix without this crate's tags are
 /// never touched. Run it from a scheduled job (an EventBridge schedule and
-/// a Lambda function, a cron job) with the queue lifecycle's permissions.
+/// a Lambda function, a cron job) allowed `sqs:ListQueues` (on `*`),
+/// `sqs:ListQueueTags`, `sqs:GetQueueAttributes` and `sqs:DeleteQueue` on
+/// the prefix's queues, and `sns:ListSubscriptionsByTopic` and
+/// `sns:Unsubscribe` on the topic.
 ///
 /// `config`: the AWS settings, or `None` for the environment's.
 pub async fn sweep(

@@ -341,3 +341,35 @@ async fn too_many_names_for_a_filter_are_filtered_in_the_instance() {
     assert_eq!((status.applied, status.ignored), (1, 1), "{status:?}");
     subscription.shutdown().await.unwrap();
 }
+
+/// A fleet past SNS's filter policies per topic subscribes without one:
+/// every event arrives, and the instance ignores what it does not read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_filter_policy_every_event_arrives_and_the_instance_sorts() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let config = Greeting::loader()
+        .source(emulator.source())
+        .load()
+        .await
+        .unwrap();
+    let subscription = config
+        .fan_out(
+            FanOut::topic(&topic.arn)
+                .queue_prefix(PREFIX)
+                .sdk_config(&topic.aws)
+                .poll_wait(Duration::from_secs(1))
+                .without_filter_policy(),
+        )
+        .await
+        .unwrap();
+    assert!(!subscription.status().filtered);
+    topic.publish("/elsewhere/greeting").await;
+    until(
+        || format!("not received: {:?}", subscription.status()),
+        || subscription.status().ignored == 1,
+    )
+    .await;
+    assert_eq!(config.get().greeting, "hello");
+    subscription.shutdown().await.unwrap();
+}
