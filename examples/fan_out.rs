@@ -1,6 +1,7 @@
 //! A fleet's instance: change events reach every copy of it, through a
 //! queue of its own subscribed to an SNS topic that an EventBridge rule
-//! feeds (`Loader::bootstrap` writes the rule, the topic and its policy).
+//! feeds (`Loader::bootstrap().with_fan_out(topic)` writes the rules, the
+//! topic and its policy).
 //!
 //! ```sh
 //! cargo run --example fan_out -- arn:aws:sns:eu-west-1:111122223333:config-changes

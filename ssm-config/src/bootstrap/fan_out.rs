@@ -16,8 +16,9 @@ impl Bootstrap {
     /// [`apply_event`](crate::Live::apply_event) understands (the patterns
     /// are [`PARAMETER_CHANGES`] and [`SECRET_CHANGES`]); and the topic's
     /// policy, which lets only those rules publish. A name SNS would
-    /// refuse (1 to 256 of `A-Z a-z 0-9 - _`) is not written: each output
-    /// says so in a comment. The shell script creates none of it, and says
+    /// refuse, or too long to name the rules after (`{topic}-parameters`:
+    /// 1 to 53 of `A-Z a-z 0-9 - _`), is not written: each output says so
+    /// in a comment. The shell script creates none of it, and says
     /// so.
     ///
     /// ```
@@ -36,15 +37,16 @@ impl Bootstrap {
     /// why not, as a comment.
     fn fan_out_topic(&self) -> Option<Result<&str, String>> {
         let topic = self.fan_out_topic.as_deref()?;
+        // The rules are named `{topic}-parameters`: EventBridge takes 64.
         let valid = !topic.is_empty()
-            && topic.len() <= 256
+            && topic.len() <= 53
             && topic
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         Some(match valid {
             true => Ok(topic),
             false => Err(format!(
-                "The fan-out topic is not written: {} is not an SNS topic name (1 to 256 of A-Z a-z 0-9 - _).",
+                "The fan-out topic is not written: {} is not a topic name its rules can be named after (1 to 53 of A-Z a-z 0-9 - _).",
                 super::quoting::inert(&format!("{topic:?}"))
             )),
         })

@@ -24,6 +24,13 @@ impl FanOutError {
         self
     }
 
+    /// Whether SNS refused a subscription's filter policy (too many
+    /// combinations, a topic past its filter policies): the subscription
+    /// is then made without one.
+    pub(super) fn is_filter_refusal(&self) -> bool {
+        self.reason.contains("FilterPolicy")
+    }
+
     /// Whether the queue no longer exists.
     pub(super) fn is_missing_queue(&self) -> bool {
         self.missing_queue

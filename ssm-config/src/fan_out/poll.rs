@@ -57,10 +57,23 @@ pub(super) async fn run<T: SsmConfig>(
                 .wait_time_seconds(wait.as_secs() as i32)
                 .send(),
         );
+        let asked = Instant::now();
         let received = tokio::select! {
             _ = stop.changed() => return,
             received = receive => received,
         };
+        // An empty answer before the wait was up (a store that does not
+        // long-poll): the rest of the wait is waited here, so the loop
+        // never spins.
+        if let Ok(output) = &received
+            && output.messages().is_empty()
+            && let Some(rest) = wait.checked_sub(asked.elapsed())
+        {
+            tokio::select! {
+                _ = stop.changed() => return,
+                () = tokio::time::sleep(rest) => {}
+            }
+        }
         let outcome = match received {
             Ok(output) => {
                 let messages = output.messages.unwrap_or_default();

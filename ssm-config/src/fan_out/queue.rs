@@ -35,6 +35,14 @@ pub(super) async fn create(
     sources: &EventSources,
 ) -> Result<Queue, FanOutError> {
     let name = settings.queue_name();
+    if name.len() > 80 {
+        return Err(FanOutError::new(
+            "CreateQueue",
+            format!(
+                "the queue name `{name}` is longer than SQS's 80 characters: shorten the prefix or the instance id"
+            ),
+        ));
+    }
     let url = clients
         .call(
             "CreateQueue",
@@ -50,6 +58,30 @@ pub(super) async fn create(
         .await?
         .queue_url
         .ok_or_else(|| FanOutError::new("CreateQueue", "no queue URL in the answer"))?;
+    // A queue made, and then not subscribed, would wait for events that
+    // never come: it is removed again, best effort.
+    match subscribe_queue(clients, settings, sources, url.clone()).await {
+        Ok(queue) => Ok(queue),
+        Err(err) => {
+            let _ = clients
+                .call(
+                    "DeleteQueue",
+                    Duration::ZERO,
+                    clients.sqs.delete_queue().queue_url(&url).send(),
+                )
+                .await;
+            Err(err)
+        }
+    }
+}
+
+/// Lets the topic send to the queue `url`, and subscribes it.
+async fn subscribe_queue(
+    clients: &Clients,
+    settings: &FanOut,
+    sources: &EventSources,
+    url: String,
+) -> Result<Queue, FanOutError> {
     let attributes = clients
         .call(
             "GetQueueAttributes",
@@ -85,9 +117,13 @@ pub(super) async fn create(
     };
     // A policy SNS refuses (a topic past its filter policies) or none that
     // fits: every event reaches the queue, and the instance sorts them.
+    // Any other failure is the start's.
     let (subscription, filtered) = match filtered {
         Ok(subscription) => (subscription, true),
-        Err(_) => (subscribe(clients, settings, &arn, None).await?, false),
+        Err(err) if policy.is_none() || err.is_filter_refusal() => {
+            (subscribe(clients, settings, &arn, None).await?, false)
+        }
+        Err(err) => return Err(err),
     };
     Ok(Queue {
         url,

@@ -55,16 +55,19 @@ impl FanOut {
     }
 
     /// The instance's part of the queue's name (a host name, a task id);
-    /// by default one made at random.
+    /// by default one made at random. It must tell this subscription apart
+    /// from every other on the prefix: two configurations of one process
+    /// subscribed with one id would share a queue, and each event reach
+    /// one of them. Characters SQS refuses become `-`.
     pub fn instance_id(mut self, id: impl Into<String>) -> Self {
         self.instance = id.into();
         self
     }
 
-    /// How long one receive waits for a message (SQS's long poll), at most
-    /// 20 s; shorter is more calls when nothing changes.
+    /// How long one receive waits for a message (SQS's long poll), from 1 s
+    /// to 20 s; shorter is more calls when nothing changes.
     pub fn poll_wait(mut self, wait: Duration) -> Self {
-        self.wait = wait.min(LONGEST_WAIT);
+        self.wait = wait.clamp(Duration::from_secs(1), LONGEST_WAIT);
         self
     }
 
@@ -82,9 +85,11 @@ impl FanOut {
     }
 
     /// The queue's name: the prefix and the instance id, with what SQS
-    /// refuses in a name made `-`, at most 80 characters.
+    /// refuses in a name made `-`. One longer than SQS's 80 characters is
+    /// refused when the queue is made, never cut (two cut names could be
+    /// one queue).
     pub(super) fn queue_name(&self) -> String {
-        let name: String = format!("{}{}", self.queue_prefix, self.instance)
+        format!("{}{}", self.queue_prefix, self.instance)
             .chars()
             .map(
                 |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -92,9 +97,7 @@ impl FanOut {
                     false => '-',
                 },
             )
-            .take(80)
-            .collect();
-        name
+            .collect()
     }
 }
 
@@ -117,7 +120,14 @@ mod tests {
             .instance_id("host/1:2");
         assert_eq!(fan_out.queue_name(), "orders-host-1-2");
         let long = FanOut::topic("arn").instance_id("x".repeat(200));
-        assert_eq!(long.queue_name().len(), 80);
+        assert_eq!(long.queue_name().len(), 211, "never cut");
         assert_ne!(FanOut::topic("a").instance, FanOut::topic("a").instance);
+        // A receive never waits 0 s: that would be a short poll, in a loop.
+        let zero = FanOut::topic("a").poll_wait(Duration::ZERO);
+        assert_eq!(zero.wait, Duration::from_secs(1));
+        assert_eq!(
+            FanOut::topic("a").poll_wait(Duration::MAX).wait,
+            LONGEST_WAIT
+        );
     }
 }

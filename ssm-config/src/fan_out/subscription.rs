@@ -22,8 +22,13 @@ impl<T: SsmConfig> Live<T> {
     /// deleted and counted as poison, never retried.
     ///
     /// The queue and the subscription are removed by
-    /// [`Subscription::shutdown`]; a subscription dropped without it
-    /// removes them in a task of its own, best effort.
+    /// [`Subscription::shutdown`], awaited; a subscription dropped without
+    /// it, or the configuration's last `Live` handle dropped, removes them
+    /// in a task, best effort: a runtime that ends may cancel it first.
+    ///
+    /// A change made between the load and the subscription, or before SNS
+    /// delivers to the new queue, is not delivered: keep a max age as the
+    /// safety net, as for any event delivery, which is best effort.
     pub async fn fan_out(&self, fan_out: FanOut) -> Result<Subscription, FanOutError> {
         let clients = Clients::new(&fan_out).await;
         let sources = self.event_sources();
@@ -52,7 +57,10 @@ impl<T: SsmConfig> Live<T> {
 }
 
 /// A live handle's subscription to a topic: its queue, and the task that
-/// polls it. [`shutdown`](Subscription::shutdown) removes both.
+/// polls it. [`shutdown`](Subscription::shutdown) removes both; dropped, the
+/// subscription removes them in a task of its own, which a runtime that
+/// ends (the end of `main`) may cancel first.
+#[must_use = "dropped, the subscription removes its queue at once"]
 pub struct Subscription {
     shared: Arc<Shared>,
     clients: Clients,
@@ -124,8 +132,10 @@ pub struct SubscriptionStatus {
     pub queue_url: String,
     /// Whether SNS filters what reaches the queue: only the events of what
     /// this configuration reads. `false` where the policy would not fit
-    /// SNS's limits, or SNS refused it: every event of the topic arrives,
-    /// and the instance ignores what it does not read.
+    /// SNS's limits, SNS refused it, or none was asked for
+    /// ([`FanOut::without_filter_policy`](super::FanOut::without_filter_policy)):
+    /// every event of the topic arrives, and the instance ignores what it
+    /// does not read.
     pub filtered: bool,
     /// Messages received.
     pub received: u64,
@@ -157,11 +167,16 @@ impl Subscription {
         }
     }
 
-    /// Stops the task, then unsubscribes the queue and deletes it.
+    /// Stops the task, then unsubscribes the queue and deletes it. The only
+    /// removal that is sure to happen: await it before the runtime ends.
     pub async fn shutdown(mut self) -> Result<(), FanOutError> {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        // The last `Live` handle dropped, and the task removed it already.
+        if self.status().state == SubscriptionState::Stopped {
+            return Ok(());
         }
         let removed = queue::remove(&self.clients, &self.shared.queue()).await;
         self.shared.set_state(SubscriptionState::Stopped);

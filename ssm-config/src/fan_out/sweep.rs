@@ -21,6 +21,9 @@ pub struct Swept {
     pub removed: Vec<String>,
     /// Queues of the prefix and of this crate still polled, kept.
     pub kept: usize,
+    /// Queues whose removal failed (one deleted meanwhile, a topic gone),
+    /// left for the next sweep.
+    pub failed: usize,
 }
 
 /// Removes the queues named `prefix...` that this crate made and that no
@@ -44,7 +47,9 @@ pub async fn sweep(
         settings = settings.sdk_config(config);
     }
     let clients = Clients::new(&settings).await;
-    let idle = idle.max(HEARTBEAT).as_secs();
+    // A running queue is marked every HEARTBEAT, give or take a receive's
+    // wait and a backoff: never judged idle under three of them.
+    let idle = idle.max(HEARTBEAT * 3).as_secs();
     let mut swept = Swept::default();
     let mut next: Option<String> = None;
     loop {
@@ -56,43 +61,57 @@ pub async fn sweep(
                     .sqs
                     .list_queues()
                     .queue_name_prefix(prefix)
+                    // Without it, SQS lists 1,000 queues and no next page.
+                    .max_results(1000)
                     .set_next_token(next.take())
                     .send(),
             )
             .await?;
         for url in page.queue_urls() {
-            let tags = clients
-                .call(
-                    "ListQueueTags",
-                    Duration::ZERO,
-                    clients.sqs.list_queue_tags().queue_url(url).send(),
-                )
-                .await?
-                .tags
-                .unwrap_or_default();
-            let (Some(topic), Some(seen)) = (tags.get(OWNER_TAG), tags.get(SEEN_TAG)) else {
-                continue;
-            };
-            let seen: u64 = seen.parse().unwrap_or(0);
-            if now().saturating_sub(seen) < idle {
-                swept.kept += 1;
-                continue;
+            // A queue gone meanwhile, or a topic gone: the next one.
+            match sweep_one(&clients, url, idle).await {
+                Ok(Some(true)) => swept.removed.push(url.clone()),
+                Ok(Some(false)) => swept.kept += 1,
+                Ok(None) => {}
+                Err(_) => swept.failed += 1,
             }
-            unsubscribe_queue(&clients, topic, url).await?;
-            clients
-                .call(
-                    "DeleteQueue",
-                    Duration::ZERO,
-                    clients.sqs.delete_queue().queue_url(url).send(),
-                )
-                .await?;
-            swept.removed.push(url.clone());
         }
         match page.next_token {
             Some(token) => next = Some(token),
             None => return Ok(swept),
         }
     }
+}
+
+/// One queue of the prefix: removed (`Some(true)`) when this crate made it
+/// and it is idle, kept (`Some(false)`) when still polled, `None` when it is
+/// not this crate's.
+async fn sweep_one(clients: &Clients, url: &str, idle: u64) -> Result<Option<bool>, FanOutError> {
+    let tags = clients
+        .call(
+            "ListQueueTags",
+            Duration::ZERO,
+            clients.sqs.list_queue_tags().queue_url(url).send(),
+        )
+        .await?
+        .tags
+        .unwrap_or_default();
+    let (Some(topic), Some(seen)) = (tags.get(OWNER_TAG), tags.get(SEEN_TAG)) else {
+        return Ok(None);
+    };
+    let seen: u64 = seen.parse().unwrap_or(0);
+    if now().saturating_sub(seen) < idle {
+        return Ok(Some(false));
+    }
+    unsubscribe_queue(clients, topic, url).await?;
+    clients
+        .call(
+            "DeleteQueue",
+            Duration::ZERO,
+            clients.sqs.delete_queue().queue_url(url).send(),
+        )
+        .await?;
+    Ok(Some(true))
 }
 
 /// Removes the subscriptions of `topic` that deliver to the queue `url`.

@@ -185,8 +185,9 @@ fn fan_out_statements(
     if topic.is_empty() || topic.len() > 256 || !name(topic) {
         return Err("the fan-out topic is not an SNS topic name (1 to 256 of A-Z a-z 0-9 - _): its statements are not written".into());
     }
-    if prefix.len() > 79 || !name(prefix) {
-        return Err("the fan-out queue prefix is not the start of an SQS queue name (A-Z a-z 0-9 - _, at most 79): its statements are not written".into());
+    // An empty prefix would grant every queue of the account.
+    if prefix.is_empty() || prefix.len() > 79 || !name(prefix) {
+        return Err("the fan-out queue prefix is not the start of an SQS queue name (1 to 79 of A-Z a-z 0-9 - _): its statements are not written".into());
     }
     let queues = Statement {
         sid: "FanOutQueueLifecycle".into(),

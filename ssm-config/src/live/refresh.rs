@@ -367,18 +367,14 @@ impl<T: SsmConfig> Shared<T> {
         let bound = &self.current.load().bound;
         let mut sources = crate::fan_out::EventSources::default();
         let watched = self.watch.as_ref().map(|watch| watch.name.clone());
-        for name in bound
-            .requests
-            .names
-            .iter()
-            .map(|r| r.name.clone())
-            .chain(watched)
-        {
-            match crate::name::referenced_secret(&name) {
+        for request in &bound.requests.names {
+            match crate::name::referenced_secret(&request.name) {
                 Some(_) => sources.secrets = true,
-                None => sources.names.push(name),
+                // A parameter bound by ARN: its events name it by path.
+                None => sources.names.push(request.match_key().to_owned()),
             }
         }
+        sources.names.extend(watched);
         sources.paths = bound
             .requests
             .paths

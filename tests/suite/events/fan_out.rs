@@ -244,6 +244,10 @@ async fn the_last_handle_dropped_takes_the_queue_with_it() {
     )
     .await;
     assert_eq!(topic.queues().await, Vec::<String>::new());
+    subscription
+        .shutdown()
+        .await
+        .expect("nothing left to remove is no error");
 }
 
 /// The sweep removes the queues of its prefix that this crate made and no
@@ -372,4 +376,64 @@ async fn without_a_filter_policy_every_event_arrives_and_the_instance_sorts() {
     .await;
     assert_eq!(config.get().greeting, "hello");
     subscription.shutdown().await.unwrap();
+}
+
+#[derive(SsmConfig, Debug)]
+#[ssm(prefix = "/fan-out")]
+struct Shared {
+    #[ssm(path = "arn:aws:ssm:us-east-1:123456789012:parameter/shared/greeting")]
+    greeting: String,
+}
+
+/// A parameter bound by ARN is named by its path in change events: the
+/// filter policy admits them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parameter_bound_by_arn_gets_its_events() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    emulator.put("/shared/greeting", "hello").await;
+    let config = Shared::loader()
+        .source(emulator.source())
+        .load()
+        .await
+        .unwrap();
+    let subscription = config
+        .fan_out(
+            FanOut::topic(&topic.arn)
+                .queue_prefix(PREFIX)
+                .sdk_config(&topic.aws)
+                .poll_wait(Duration::from_secs(1)),
+        )
+        .await
+        .unwrap();
+    assert!(subscription.status().filtered);
+    emulator.put("/shared/greeting", "hi").await;
+    topic.publish("/shared/greeting").await;
+    until(
+        || format!("not applied: {:?}", subscription.status()),
+        || config.get().greeting == "hi",
+    )
+    .await;
+    subscription.shutdown().await.unwrap();
+}
+
+/// A queue name longer than SQS takes is refused before any call, never
+/// cut (two cut names could be one queue).
+#[tokio::test]
+async fn a_queue_name_too_long_is_refused_before_any_call() {
+    let store = ssm_config::MemorySource::new();
+    store.put("/fan-out/greeting", "hello");
+    let config = Greeting::loader().source(store).load().await.unwrap();
+    let refused = config
+        .fan_out(FanOut::topic("arn:aws:sns:us-east-1:123456789012:t").instance_id("x".repeat(90)))
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(refused.step(), "CreateQueue");
+    assert!(
+        refused
+            .to_string()
+            .contains("longer than SQS's 80 characters"),
+        "{refused}"
+    );
 }

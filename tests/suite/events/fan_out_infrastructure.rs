@@ -109,7 +109,14 @@ fn a_topic_name_sns_would_refuse_is_not_written() {
     let bootstrap = Greeting::loader()
         .bootstrap()
         .with_fan_out("changes\"; rm -rf /");
-    for output in [bootstrap.terraform(), bootstrap.cloudformation()] {
+    // Too long to name its rules after (`{topic}-parameters`, 64 at most).
+    let too_long = Greeting::loader().bootstrap().with_fan_out("t".repeat(54));
+    for output in [
+        bootstrap.terraform(),
+        bootstrap.cloudformation(),
+        too_long.terraform(),
+        too_long.cloudformation(),
+    ] {
         assert!(
             !output.contains("aws_sns_topic") && !output.contains("AWS::SNS::Topic"),
             "{output}"
@@ -253,6 +260,12 @@ fn the_policy_grants_the_queue_lifecycle_and_the_subscription_only() {
     let refused = Greeting::loader()
         .iam_policy(&PolicyScope::new("eu-west-1", "123456789012").fan_out("config*", "orders-"));
     assert!(refused.statement("FanOutSubscription").is_none());
+    let everything = Greeting::loader()
+        .iam_policy(&PolicyScope::new("eu-west-1", "123456789012").fan_out("config-changes", ""));
+    assert!(
+        everything.statement("FanOutQueueLifecycle").is_none(),
+        "an empty prefix would grant every queue"
+    );
     assert!(
         refused
             .notes
