@@ -1,7 +1,7 @@
 //! [`FanOutError`]: a subscription that could not be made or removed.
 
 /// A queue, its policy or its subscription could not be made or removed.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("fan-out {step} failed: {reason}")]
 pub struct FanOutError {
     step: &'static str,

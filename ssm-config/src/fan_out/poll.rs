@@ -77,30 +77,20 @@ pub(super) async fn run<T: SsmConfig>(
         let outcome = match received {
             Ok(output) => {
                 let messages = output.messages.unwrap_or_default();
-                // Dropped meanwhile: the next turn removes the queue.
-                let live = live.upgrade();
-                for message in messages.into_iter().filter(|_| live.is_some()) {
-                    if let Some(live) = &live {
-                        handle(live, &shared.counts, message.body.as_deref());
-                    }
-                    if let Some(receipt) = message.receipt_handle {
-                        // Not deleted, it comes back after its visibility
-                        // timeout, and is handled once more: no harm.
-                        let _ = clients
-                            .call(
-                                "DeleteMessage",
-                                Duration::ZERO,
-                                clients
-                                    .sqs
-                                    .delete_message()
-                                    .queue_url(&url)
-                                    .receipt_handle(receipt)
-                                    .send(),
-                            )
-                            .await;
-                    }
-                }
-                Ok(())
+                // Handled first, the strong handle let go, then deleted: a
+                // slow delete never keeps the configuration alive.
+                let receipts: Vec<String> = match live.upgrade() {
+                    // Dropped meanwhile: the next turn removes the queue.
+                    None => Vec::new(),
+                    Some(live) => messages
+                        .into_iter()
+                        .filter_map(|message| {
+                            handle(&live, &shared.counts, message.body.as_deref());
+                            message.receipt_handle
+                        })
+                        .collect(),
+                };
+                delete(&clients, &url, receipts).await
             }
             Err(err) if err.is_missing_queue() => recreate(&clients, &settings, &shared).await,
             Err(err) => Err(err),
@@ -110,7 +100,14 @@ pub(super) async fn run<T: SsmConfig>(
                 failures = 0;
                 shared.set_state(SubscriptionState::Subscribed);
             }
-            Err(_) => {
+            Err(err) => {
+                tracing::warn!(
+                    topic = %settings.topic,
+                    step = err.step(),
+                    error = %err,
+                    "fan-out call failed; trying again after a backoff"
+                );
+                shared.set_last_error(err);
                 failures = failures.saturating_add(1);
                 shared.set_state(SubscriptionState::Failing { failures });
                 let pause = backoff::delay(failures, BACKOFF_CAP, backoff::draw());
@@ -123,10 +120,44 @@ pub(super) async fn run<T: SsmConfig>(
     }
 }
 
-/// One message: the event it carries, applied, and counted.
+/// Deletes handled messages. One not deleted comes back after its
+/// visibility timeout and is handled once more, which does no harm; the
+/// failure is the turn's, and backs off.
+async fn delete(
+    clients: &Clients,
+    url: &str,
+    receipts: Vec<String>,
+) -> Result<(), super::FanOutError> {
+    let mut outcome = Ok(());
+    for receipt in receipts {
+        let deleted = clients
+            .call(
+                "DeleteMessage",
+                Duration::ZERO,
+                clients
+                    .sqs
+                    .delete_message()
+                    .queue_url(url)
+                    .receipt_handle(receipt)
+                    .send(),
+            )
+            .await;
+        if let Err(err) = deleted {
+            outcome = Err(err);
+        }
+    }
+    outcome
+}
+
+/// One message: the event it carries, applied, and counted. A panic while
+/// reading it (a bug, never the user's code) counts it as poison instead of
+/// ending the task.
 fn handle<T: SsmConfig>(live: &Live<T>, counts: &Counts, body: Option<&str>) {
     Counts::add(&counts.received);
-    let applied = body.and_then(event_of).map(|event| live.apply_event(event));
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        body.and_then(event_of).map(|event| live.apply_event(event))
+    }))
+    .unwrap_or(None);
     match applied {
         Some(Ok(Applied::Refreshing)) => Counts::add(&counts.applied),
         Some(Ok(Applied::Ignored)) => Counts::add(&counts.ignored),

@@ -38,6 +38,7 @@ impl<T: SsmConfig> Live<T> {
             sources,
             state: Mutex::new(SubscriptionState::Subscribed),
             counts: Counts::default(),
+            last_error: Mutex::new(None),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(poll::run(
@@ -75,6 +76,7 @@ pub(super) struct Shared {
     pub sources: EventSources,
     pub state: Mutex<SubscriptionState>,
     pub counts: Counts,
+    pub last_error: Mutex<Option<FanOutError>>,
 }
 
 impl Shared {
@@ -84,6 +86,10 @@ impl Shared {
 
     pub fn set_state(&self, state: SubscriptionState) {
         *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
+    }
+
+    pub fn set_last_error(&self, error: FanOutError) {
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
     }
 }
 
@@ -147,6 +153,9 @@ pub struct SubscriptionStatus {
     pub poison: u64,
     /// Times the queue was made again after it disappeared.
     pub recreated: u64,
+    /// The last failed SQS or SNS call of the task, if any (it is also
+    /// logged as a warning through `tracing`).
+    pub last_error: Option<FanOutError>,
 }
 
 impl Subscription {
@@ -164,6 +173,12 @@ impl Subscription {
             ignored: load(&counts.ignored),
             poison: load(&counts.poison),
             recreated: load(&counts.recreated),
+            last_error: self
+                .shared
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
         }
     }
 

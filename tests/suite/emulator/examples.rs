@@ -248,9 +248,9 @@ async fn a_fleet_of_fan_out_examples_all_apply_one_change_and_leave_nothing() {
     for _ in 0..3 {
         let mut command = example("fan_out");
         against(&mut command, &emulator);
-        let mut child = command.arg(&topic).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child = Killed(command.arg(&topic).stdout(Stdio::piped()).spawn().unwrap());
         let (lines, received) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
+        let stdout = child.0.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 let _ = lines.send(line);
@@ -295,7 +295,7 @@ async fn a_fleet_of_fan_out_examples_all_apply_one_change_and_leave_nothing() {
 
     for (child, _) in &fleet {
         let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
+            .args(["-TERM", &child.0.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
@@ -303,7 +303,7 @@ async fn a_fleet_of_fan_out_examples_all_apply_one_change_and_leave_nothing() {
     for (mut child, _) in fleet {
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
+            if let Some(status) = child.0.try_wait().unwrap() {
                 break status;
             }
             assert!(std::time::Instant::now() < deadline, "still running");
@@ -314,4 +314,17 @@ async fn a_fleet_of_fan_out_examples_all_apply_one_change_and_leave_nothing() {
     let queues = sqs.list_queues().send().await.unwrap();
     assert_eq!(queues.queue_urls().len(), 0, "{:?}", queues.queue_urls());
     assert_eq!(subscribed().await, 0);
+}
+
+/// A child process killed when dropped: a failing test leaves none behind
+/// to poll the shared emulator.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }

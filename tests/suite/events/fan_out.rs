@@ -297,9 +297,9 @@ async fn the_sweep_removes_only_idle_queues_of_its_own() {
 }
 
 /// A configuration whose names do not fit a filter policy (95 names: 190
-/// combinations, where SNS allows 150) subscribes without one, and filters
-/// in the instance: another parameter's change reaches its queue and is
-/// ignored; its own is applied.
+/// combinations, where SNS allows 150, so past the 75 names a policy
+/// holds) subscribes without one, and filters in the instance: another
+/// parameter's change reaches its queue and is ignored; its own is applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_names_for_a_filter_are_filtered_in_the_instance() {
     use crate::scenarios::configs::Many;
@@ -327,7 +327,7 @@ async fn too_many_names_for_a_filter_are_filtered_in_the_instance() {
         )
         .await
         .unwrap();
-    assert!(!subscription.status().filtered, "SNS refused the policy");
+    assert!(!subscription.status().filtered, "no policy fits");
     topic.publish("/elsewhere/greeting").await;
     emulator.put("/many/x1", "changed").await;
     topic.publish("/many/x1").await;
