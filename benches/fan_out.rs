@@ -197,6 +197,19 @@ async fn fleet(endpoint: &str, size: usize) {
             calls as f64 / size as f64
         );
     }
+    // What the subscriptions cost when nothing changes: receives only.
+    let polls = |fleet: &[(
+        ssm_config::Live<Greeting>,
+        ssm_config::fan_out::Subscription,
+        Arc<AtomicUsize>,
+    )]|
+     -> u64 { fleet.iter().map(|(_, s, _)| s.status().polls).sum() };
+    let (before, quiet) = (polls(&fleet), Duration::from_secs(10));
+    tokio::time::sleep(quiet).await;
+    let per_minute = (polls(&fleet) - before) as f64 / size as f64 * 60.0 / quiet.as_secs_f64();
+    println!(
+        "{size:>9}  quiet: {per_minute:.1} SQS receives per instance per minute (poll wait 1 s)"
+    );
     for (_, subscription, _) in fleet {
         subscription.shutdown().await.unwrap();
     }

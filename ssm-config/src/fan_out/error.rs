@@ -31,6 +31,11 @@ impl FanOutError {
         self.reason.contains("FilterPolicy")
     }
 
+    /// Whether the queue's name was refused before any call.
+    pub(super) fn is_refused_name(&self) -> bool {
+        self.reason.contains("longer than SQS's 80 characters")
+    }
+
     /// Whether the queue no longer exists.
     pub(super) fn is_missing_queue(&self) -> bool {
         self.missing_queue

@@ -58,6 +58,7 @@ pub(super) async fn run<T: SsmConfig>(
                 .send(),
         );
         let asked = Instant::now();
+        Counts::add(&shared.counts.polls);
         let received = tokio::select! {
             _ = stop.changed() => return,
             received = receive => received,

@@ -187,19 +187,35 @@ pub(super) fn now() -> u64 {
 }
 
 /// Unsubscribes the queue, then deletes it; both are tried, and the first
-/// failure is the answer.
+/// failure is the answer. `Unsubscribe` is tried three times with a
+/// jittered backoff (SNS limits it per account, and a fleet that stops at
+/// once meets the limit): a subscription left without its queue would hold
+/// one of the topic's filter policies for good.
 pub(super) async fn remove(clients: &Clients, queue: &Queue) -> Result<(), FanOutError> {
-    let unsubscribed = clients
-        .call(
-            "Unsubscribe",
-            Duration::ZERO,
-            clients
-                .sns
-                .unsubscribe()
-                .subscription_arn(&queue.subscription)
-                .send(),
-        )
-        .await;
+    let mut unsubscribed = Ok(());
+    for attempt in 1..=3 {
+        unsubscribed = clients
+            .call(
+                "Unsubscribe",
+                Duration::ZERO,
+                clients
+                    .sns
+                    .unsubscribe()
+                    .subscription_arn(&queue.subscription)
+                    .send(),
+            )
+            .await
+            .map(drop);
+        if unsubscribed.is_ok() {
+            break;
+        }
+        let pause = crate::live::backoff::delay(
+            attempt,
+            Duration::from_secs(2),
+            crate::live::backoff::draw(),
+        );
+        tokio::time::sleep(pause).await;
+    }
     let deleted = clients
         .call(
             "DeleteQueue",
@@ -207,7 +223,7 @@ pub(super) async fn remove(clients: &Clients, queue: &Queue) -> Result<(), FanOu
             clients.sqs.delete_queue().queue_url(&queue.url).send(),
         )
         .await;
-    unsubscribed.and(deleted).map(drop)
+    unsubscribed.and(deleted.map(drop))
 }
 
 /// The queue's policy: only the topic may send to it.

@@ -32,7 +32,7 @@ impl<T: SsmConfig> Live<T> {
     pub async fn fan_out(&self, fan_out: FanOut) -> Result<Subscription, FanOutError> {
         let clients = Clients::new(&fan_out).await;
         let sources = self.event_sources();
-        let queue = queue::create(&clients, &fan_out, &sources).await?;
+        let queue = start(&clients, &fan_out, &sources).await?;
         let shared = Arc::new(Shared {
             queue: Mutex::new(queue),
             sources,
@@ -54,6 +54,43 @@ impl<T: SsmConfig> Live<T> {
             stop,
             task: Some(task),
         })
+    }
+}
+
+/// The most attempts at making the queue and its subscription at start.
+const START_ATTEMPTS: u32 = 5;
+
+/// Makes the queue and its subscription, trying again after a jittered
+/// backoff (SNS limits `Subscribe` per account: a fleet that starts at once
+/// is throttled); the last failure, after [`START_ATTEMPTS`]. A name that
+/// is refused before any call is not tried again.
+async fn start(
+    clients: &Clients,
+    fan_out: &FanOut,
+    sources: &EventSources,
+) -> Result<Queue, FanOutError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match queue::create(clients, fan_out, sources).await {
+            Ok(queue) => return Ok(queue),
+            Err(err) if attempt >= START_ATTEMPTS || err.is_refused_name() => return Err(err),
+            Err(err) => {
+                tracing::warn!(
+                    topic = %fan_out.topic,
+                    step = err.step(),
+                    error = %err,
+                    "fan-out start failed; trying again after a backoff"
+                );
+                let cap = std::time::Duration::from_secs(8);
+                tokio::time::sleep(crate::live::backoff::delay(
+                    attempt,
+                    cap,
+                    crate::live::backoff::draw(),
+                ))
+                .await;
+            }
+        }
     }
 }
 
@@ -96,6 +133,7 @@ impl Shared {
 /// What the task has seen.
 #[derive(Default)]
 pub(super) struct Counts {
+    pub polls: AtomicU64,
     pub received: AtomicU64,
     pub applied: AtomicU64,
     pub ignored: AtomicU64,
@@ -143,6 +181,9 @@ pub struct SubscriptionStatus {
     /// every event of the topic arrives, and the instance ignores what it
     /// does not read.
     pub filtered: bool,
+    /// `ReceiveMessage` calls made: what the subscription costs in SQS when
+    /// nothing changes (one per poll wait).
+    pub polls: u64,
     /// Messages received.
     pub received: u64,
     /// Events that concern this configuration: a refresh was scheduled.
@@ -168,6 +209,7 @@ impl Subscription {
             state: *self.shared.state.lock().unwrap_or_else(|p| p.into_inner()),
             queue_url: queue.url,
             filtered: queue.filtered,
+            polls: load(&counts.polls),
             received: load(&counts.received),
             applied: load(&counts.applied),
             ignored: load(&counts.ignored),
