@@ -22,9 +22,12 @@ pub struct FanOut {
 }
 
 impl FanOut {
-    /// Subscribes to the topic `arn`. The queue is named `ssm-config-` and
-    /// an instance id made at random; AWS settings come from the
-    /// environment, as for `load()`.
+    /// Subscribes to the topic whose ARN is `arn`
+    /// (`arn:aws:sns:<region>:<account>:<name>`; bootstrap and the IAM
+    /// policy take its name). The queue is named `ssm-config-` and an
+    /// instance id made at random. AWS settings come from the environment,
+    /// as for `load()`, not from the configuration's own source: give them
+    /// with [`sdk_config`](FanOut::sdk_config) where they differ.
     pub fn topic(arn: impl Into<String>) -> Self {
         FanOut {
             topic: arn.into(),

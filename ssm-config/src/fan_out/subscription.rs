@@ -53,6 +53,7 @@ impl<T: SsmConfig> Live<T> {
             clients,
             stop,
             task: Some(task),
+            removed: false,
         })
     }
 }
@@ -104,6 +105,9 @@ pub struct Subscription {
     clients: Clients,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    /// Whether `shutdown` removed the queue: if not (dropped, or its
+    /// caller cancelled), `Drop` does it.
+    removed: bool,
 }
 
 /// What the subscription and its task share.
@@ -119,6 +123,10 @@ pub(super) struct Shared {
 impl Shared {
     pub fn queue(&self) -> Queue {
         self.queue.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn state(&self) -> SubscriptionState {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn set_state(&self, state: SubscriptionState) {
@@ -233,10 +241,12 @@ impl Subscription {
         }
         // The last `Live` handle dropped, and the task removed it already.
         if self.status().state == SubscriptionState::Stopped {
+            self.removed = true;
             return Ok(());
         }
         let removed = queue::remove(&self.clients, &self.shared.queue()).await;
         self.shared.set_state(SubscriptionState::Stopped);
+        self.removed = true;
         removed
     }
 }
@@ -246,16 +256,21 @@ impl Subscription {
 /// runtime still runs.
 impl Drop for Subscription {
     fn drop(&mut self) {
-        let Some(task) = self.task.take() else {
+        if self.removed {
             return;
-        };
+        }
         let _ = self.stop.send(true);
+        let task = self.task.take();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let (clients, shared) = (self.clients.clone(), Arc::clone(&self.shared));
             runtime.spawn(async move {
-                let _ = task.await;
-                let _ = queue::remove(&clients, &shared.queue()).await;
-                shared.set_state(SubscriptionState::Stopped);
+                if let Some(task) = task {
+                    let _ = task.await;
+                }
+                if shared.state() != SubscriptionState::Stopped {
+                    let _ = queue::remove(&clients, &shared.queue()).await;
+                    shared.set_state(SubscriptionState::Stopped);
+                }
             });
         }
     }

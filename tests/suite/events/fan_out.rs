@@ -437,3 +437,19 @@ async fn a_queue_name_too_long_is_refused_before_any_call() {
         "{refused}"
     );
 }
+
+/// A shutdown its caller cancels still removes the queue: the dropped
+/// subscription finishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_shutdown_still_removes_the_queue() {
+    let Some(emulator) = moto().await else { return };
+    let topic = Topic::new(&emulator).await;
+    let (_config, subscription) = topic.handle(&emulator, 0).await;
+    let cancelled = tokio::time::timeout(Duration::from_millis(1), subscription.shutdown()).await;
+    assert!(cancelled.is_err(), "cancelled before it finished");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !topic.queues().await.is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the queue is left");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
