@@ -42,7 +42,7 @@ impl Clients {
     ) -> Result<T, FanOutError>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         match tokio::time::timeout(self.call_timeout + wait, call).await {
             Ok(Ok(output)) => Ok(output),
@@ -59,35 +59,15 @@ impl Clients {
 }
 
 /// A failed call in words: the service's code and message, or the chain of
-/// the failure's `Display`s, each to its first line.
+/// the failure's `Display`s, each to its first line (as the SSM source says
+/// its own).
 fn described<E, R>(err: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
-    if let (Some(code), message) = (err.code(), err.message()) {
-        return match message {
-            Some(text) if !text.is_empty() => format!("{code}: {text}"),
-            _ => code.to_owned(),
-        };
+    match err.code() {
+        Some(_) => crate::source::answer(err),
+        None => crate::source::display_chain(err),
     }
-    let mut text = first_line(err);
-    let mut next = std::error::Error::source(err);
-    while let Some(cause) = next {
-        let said = first_line(cause);
-        if !said.is_empty() && !text.ends_with(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        next = cause.source();
-    }
-    text
-}
-
-fn first_line(err: &dyn std::error::Error) -> String {
-    err.to_string()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }

@@ -67,6 +67,7 @@ mod patterns;
 mod poll;
 mod queue;
 mod settings;
+mod state;
 mod subscription;
 mod sweep;
 
@@ -74,5 +75,6 @@ pub use error::FanOutError;
 pub(crate) use filter::EventSources;
 pub use patterns::{PARAMETER_CHANGES, SECRET_CHANGES};
 pub use settings::FanOut;
-pub use subscription::{Subscription, SubscriptionState, SubscriptionStatus};
+pub use state::SubscriptionState;
+pub use subscription::{Subscription, SubscriptionStatus};
 pub use sweep::{Swept, sweep};

@@ -12,7 +12,7 @@ use super::clients::Clients;
 use super::message::event_of;
 use super::queue;
 use super::settings::FanOut;
-use super::subscription::{Counts, Shared, SubscriptionState};
+use super::state::{Counts, Shared, SubscriptionState};
 use crate::live::backoff;
 use crate::live::{Applied, WeakLive};
 use crate::{Live, SsmConfig};
@@ -179,17 +179,7 @@ async fn recreate(
     // A queue of the same name has the same ARN, and SNS answers a second
     // subscription of one endpoint with the first: only another is removed.
     if old.subscription != new.subscription {
-        let _ = clients
-            .call(
-                "Unsubscribe",
-                Duration::ZERO,
-                clients
-                    .sns
-                    .unsubscribe()
-                    .subscription_arn(&old.subscription)
-                    .send(),
-            )
-            .await;
+        let _ = queue::unsubscribe(clients, &old.subscription).await;
     }
     *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = new;
     Counts::add(&shared.counts.recreated);

@@ -82,22 +82,7 @@ async fn subscribe_queue(
     sources: &EventSources,
     url: String,
 ) -> Result<Queue, FanOutError> {
-    let attributes = clients
-        .call(
-            "GetQueueAttributes",
-            Duration::ZERO,
-            clients
-                .sqs
-                .get_queue_attributes()
-                .queue_url(&url)
-                .attribute_names(QueueAttributeName::QueueArn)
-                .send(),
-        )
-        .await?;
-    let arn = attributes
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-        .ok_or_else(|| FanOutError::new("GetQueueAttributes", "no queue ARN in the answer"))?;
+    let arn = arn_of(clients, &url).await?;
     clients
         .call(
             "SetQueueAttributes",
@@ -130,6 +115,37 @@ async fn subscribe_queue(
         subscription,
         filtered,
     })
+}
+
+/// The ARN of the queue `url`.
+pub(super) async fn arn_of(clients: &Clients, url: &str) -> Result<String, FanOutError> {
+    clients
+        .call(
+            "GetQueueAttributes",
+            Duration::ZERO,
+            clients
+                .sqs
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(QueueAttributeName::QueueArn)
+                .send(),
+        )
+        .await?
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+        .ok_or_else(|| FanOutError::new("GetQueueAttributes", "no queue ARN in the answer"))
+}
+
+/// Removes the subscription `arn`.
+pub(super) async fn unsubscribe(clients: &Clients, arn: &str) -> Result<(), FanOutError> {
+    clients
+        .call(
+            "Unsubscribe",
+            Duration::ZERO,
+            clients.sns.unsubscribe().subscription_arn(arn).send(),
+        )
+        .await
+        .map(drop)
 }
 
 /// Subscribes the queue `arn` to the topic, with raw message delivery and
@@ -194,18 +210,7 @@ pub(super) fn now() -> u64 {
 pub(super) async fn remove(clients: &Clients, queue: &Queue) -> Result<(), FanOutError> {
     let mut unsubscribed = Ok(());
     for attempt in 1..=3 {
-        unsubscribed = clients
-            .call(
-                "Unsubscribe",
-                Duration::ZERO,
-                clients
-                    .sns
-                    .unsubscribe()
-                    .subscription_arn(&queue.subscription)
-                    .send(),
-            )
-            .await
-            .map(drop);
+        unsubscribed = unsubscribe(clients, &queue.subscription).await;
         if unsubscribed.is_ok() {
             break;
         }

@@ -5,13 +5,12 @@
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_sdk_sqs::types::QueueAttributeName;
 
 use super::FanOut;
 use super::FanOutError;
 use super::clients::Clients;
 use super::poll::HEARTBEAT;
-use super::queue::{OWNER_TAG, SEEN_TAG, now};
+use super::queue::{self, OWNER_TAG, SEEN_TAG, now};
 
 /// What a sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,21 +115,7 @@ async fn sweep_one(clients: &Clients, url: &str, idle: u64) -> Result<Option<boo
 
 /// Removes the subscriptions of `topic` that deliver to the queue `url`.
 async fn unsubscribe_queue(clients: &Clients, topic: &str, url: &str) -> Result<(), FanOutError> {
-    let arn = clients
-        .call(
-            "GetQueueAttributes",
-            Duration::ZERO,
-            clients
-                .sqs
-                .get_queue_attributes()
-                .queue_url(url)
-                .attribute_names(QueueAttributeName::QueueArn)
-                .send(),
-        )
-        .await?
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn));
-    let Some(arn) = arn else { return Ok(()) };
+    let arn = queue::arn_of(clients, url).await?;
     let mut next: Option<String> = None;
     loop {
         let page = clients
@@ -149,17 +134,7 @@ async fn unsubscribe_queue(clients: &Clients, topic: &str, url: &str) -> Result<
             if subscription.endpoint() == Some(arn.as_str())
                 && let Some(subscription) = subscription.subscription_arn()
             {
-                clients
-                    .call(
-                        "Unsubscribe",
-                        Duration::ZERO,
-                        clients
-                            .sns
-                            .unsubscribe()
-                            .subscription_arn(subscription)
-                            .send(),
-                    )
-                    .await?;
+                queue::unsubscribe(clients, subscription).await?;
             }
         }
         match page.next_token {

@@ -155,7 +155,7 @@ fn below(credentials: &CredentialsError) -> String {
 }
 
 /// A service's answer: all in its code and message.
-fn answer<E: ProvideErrorMetadata>(err: &E) -> String {
+pub(crate) fn answer<E: ProvideErrorMetadata>(err: &E) -> String {
     let code = err.code().unwrap_or_default();
     match err.message() {
         Some(text) if !text.is_empty() => format!("{code}: {text}"),
@@ -180,7 +180,7 @@ fn caused_by<'a, T: std::error::Error + 'static>(
 /// The `Display` of `err` and of each error below it, joined by `: `, each
 /// to its first line (the SDK's credential chain lists its providers, with
 /// their `Debug`, on the lines below).
-fn display_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn display_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let first_line = |e: &dyn std::error::Error| {
         e.to_string()
             .lines()

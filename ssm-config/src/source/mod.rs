@@ -18,6 +18,8 @@ mod parameter_type;
 mod parameter_writer;
 mod source_error;
 
+#[cfg(feature = "fan-out")]
+pub(crate) use aws_error::{answer, display_chain};
 pub use aws_source::AwsSource;
 #[cfg(feature = "fan-out")]
 pub(crate) use aws_source::sdk_config_from_env;

@@ -74,6 +74,15 @@ impl Topic {
         listed.queue_urls().to_vec()
     }
 
+    /// The tests' subscription to the topic: their prefix, the emulator's
+    /// settings, a 1 s poll.
+    fn fan_out(&self) -> FanOut {
+        FanOut::topic(&self.arn)
+            .queue_prefix(PREFIX)
+            .sdk_config(&self.aws)
+            .poll_wait(Duration::from_secs(1))
+    }
+
     /// A handle loaded from the emulator, subscribed as instance `id`.
     async fn handle(
         &self,
@@ -89,13 +98,7 @@ impl Topic {
             .await
             .unwrap();
         let subscription = config
-            .fan_out(
-                FanOut::topic(&self.arn)
-                    .queue_prefix(PREFIX)
-                    .instance_id(id.to_string())
-                    .sdk_config(&self.aws)
-                    .poll_wait(Duration::from_secs(1)),
-            )
+            .fan_out(self.fan_out().instance_id(id.to_string()))
             .await
             .unwrap();
         (config, subscription)
@@ -318,15 +321,7 @@ async fn too_many_names_for_a_filter_are_filtered_in_the_instance() {
         .load()
         .await
         .unwrap();
-    let subscription = config
-        .fan_out(
-            FanOut::topic(&topic.arn)
-                .queue_prefix(PREFIX)
-                .sdk_config(&topic.aws)
-                .poll_wait(Duration::from_secs(1)),
-        )
-        .await
-        .unwrap();
+    let subscription = config.fan_out(topic.fan_out()).await.unwrap();
     assert!(!subscription.status().filtered, "no policy fits");
     topic.publish("/elsewhere/greeting").await;
     emulator.put("/many/x1", "changed").await;
@@ -358,13 +353,7 @@ async fn without_a_filter_policy_every_event_arrives_and_the_instance_sorts() {
         .await
         .unwrap();
     let subscription = config
-        .fan_out(
-            FanOut::topic(&topic.arn)
-                .queue_prefix(PREFIX)
-                .sdk_config(&topic.aws)
-                .poll_wait(Duration::from_secs(1))
-                .without_filter_policy(),
-        )
+        .fan_out(topic.fan_out().without_filter_policy())
         .await
         .unwrap();
     assert!(!subscription.status().filtered);
@@ -397,15 +386,7 @@ async fn a_parameter_bound_by_arn_gets_its_events() {
         .load()
         .await
         .unwrap();
-    let subscription = config
-        .fan_out(
-            FanOut::topic(&topic.arn)
-                .queue_prefix(PREFIX)
-                .sdk_config(&topic.aws)
-                .poll_wait(Duration::from_secs(1)),
-        )
-        .await
-        .unwrap();
+    let subscription = config.fan_out(topic.fan_out()).await.unwrap();
     assert!(subscription.status().filtered);
     emulator.put("/shared/greeting", "hi").await;
     topic.publish("/shared/greeting").await;
