@@ -7,6 +7,7 @@ use std::time::Duration;
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 
 use super::FanOutError;
+use super::error::Cause;
 use super::settings::FanOut;
 
 /// The clients a subscription calls.
@@ -46,14 +47,57 @@ impl Clients {
     {
         match tokio::time::timeout(self.call_timeout + wait, call).await {
             Ok(Ok(output)) => Ok(output),
-            Ok(Err(err)) => Err(FanOutError::new(step, described(&err)).missing_queue(
-                err.code() == Some("AWS.SimpleQueueService.NonExistentQueue")
-                    || err.code() == Some("QueueDoesNotExist"),
-            )),
+            Ok(Err(err)) => {
+                let cause = match err.code() {
+                    Some("AWS.SimpleQueueService.NonExistentQueue" | "QueueDoesNotExist") => {
+                        Cause::MissingQueue
+                    }
+                    Some("FilterPolicyLimitExceeded") => Cause::FilterRefused,
+                    // SNS words a policy it cannot take as an invalid
+                    // `FilterPolicy` parameter.
+                    _ if err.message().is_some_and(|m| m.contains("FilterPolicy")) => {
+                        Cause::FilterRefused
+                    }
+                    _ => Cause::Call,
+                };
+                Err(FanOutError::new(step, described(&err)).because(cause))
+            }
             Err(_) => Err(FanOutError::new(
                 step,
                 format!("no answer within {:?}", self.call_timeout + wait),
             )),
+        }
+    }
+}
+
+/// Runs `attempt` up to `attempts` times, with a jittered backoff (capped
+/// at `cap`) between failures; a failure that never passes
+/// ([`Cause::Refused`]) is not tried again. Each failure tried again is
+/// logged, as `what` failing.
+pub(super) async fn retried<T, F>(
+    attempts: u32,
+    cap: Duration,
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, FanOutError>
+where
+    F: Future<Output = Result<T, FanOutError>>,
+{
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match attempt().await {
+            Ok(done) => return Ok(done),
+            Err(err) if tried >= attempts || err.cause() == Cause::Refused => return Err(err),
+            Err(err) => {
+                tracing::warn!(
+                    step = err.step(),
+                    error = %err,
+                    "{what} failed; trying again after a backoff"
+                );
+                let pause = crate::live::backoff::delay(tried, cap, crate::live::backoff::draw());
+                tokio::time::sleep(pause).await;
+            }
         }
     }
 }

@@ -6,8 +6,22 @@
 pub struct FanOutError {
     step: &'static str,
     reason: String,
+    cause: Cause,
+}
+
+/// What the code does about a failure, decided where it is made: from the
+/// service's error code, or by the check that refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cause {
+    /// A call failed, or got no answer: may pass.
+    Call,
     /// The queue is gone (deleted under a running subscription).
-    missing_queue: bool,
+    MissingQueue,
+    /// SNS refused a subscription's filter policy (too many combinations,
+    /// a topic past its filter policies).
+    FilterRefused,
+    /// Refused before any call (a queue name too long): never passes.
+    Refused,
 }
 
 impl FanOutError {
@@ -15,30 +29,17 @@ impl FanOutError {
         FanOutError {
             step,
             reason: reason.into(),
-            missing_queue: false,
+            cause: Cause::Call,
         }
     }
 
-    pub(super) fn missing_queue(mut self, missing: bool) -> Self {
-        self.missing_queue = missing;
+    pub(super) fn because(mut self, cause: Cause) -> Self {
+        self.cause = cause;
         self
     }
 
-    /// Whether SNS refused a subscription's filter policy (too many
-    /// combinations, a topic past its filter policies): the subscription
-    /// is then made without one.
-    pub(super) fn is_filter_refusal(&self) -> bool {
-        self.reason.contains("FilterPolicy")
-    }
-
-    /// Whether the queue's name was refused before any call.
-    pub(super) fn is_refused_name(&self) -> bool {
-        self.reason.contains("longer than SQS's 80 characters")
-    }
-
-    /// Whether the queue no longer exists.
-    pub(super) fn is_missing_queue(&self) -> bool {
-        self.missing_queue
+    pub(super) fn cause(&self) -> Cause {
+        self.cause
     }
 
     /// The call that failed: `CreateQueue`, `Subscribe`...

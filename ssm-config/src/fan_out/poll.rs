@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::clients::Clients;
+use super::error::Cause;
 use super::message::event_of;
 use super::queue;
 use super::settings::FanOut;
@@ -93,7 +94,9 @@ pub(super) async fn run<T: SsmConfig>(
                 };
                 delete(&clients, &url, receipts).await
             }
-            Err(err) if err.is_missing_queue() => recreate(&clients, &settings, &shared).await,
+            Err(err) if err.cause() == Cause::MissingQueue => {
+                recreate(&clients, &settings, &shared).await
+            }
             Err(err) => Err(err),
         };
         match outcome {

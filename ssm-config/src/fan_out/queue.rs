@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_sqs::types::QueueAttributeName;
 
 use super::FanOutError;
-use super::clients::Clients;
+use super::clients::{Clients, retried};
+use super::error::Cause;
 use super::filter::{self, EventSources};
 use super::settings::FanOut;
 
@@ -41,7 +42,8 @@ pub(super) async fn create(
             format!(
                 "the queue name `{name}` is longer than SQS's 80 characters: shorten the prefix or the instance id"
             ),
-        ));
+        )
+        .because(Cause::Refused));
     }
     let url = clients
         .call(
@@ -105,7 +107,7 @@ async fn subscribe_queue(
     // Any other failure is the start's.
     let (subscription, filtered) = match filtered {
         Ok(subscription) => (subscription, true),
-        Err(err) if policy.is_none() || err.is_filter_refusal() => {
+        Err(err) if policy.is_none() || err.cause() == Cause::FilterRefused => {
             (subscribe(clients, settings, &arn, None).await?, false)
         }
         Err(err) => return Err(err),
@@ -208,19 +210,10 @@ pub(super) fn now() -> u64 {
 /// once meets the limit): a subscription left without its queue would hold
 /// one of the topic's filter policies for good.
 pub(super) async fn remove(clients: &Clients, queue: &Queue) -> Result<(), FanOutError> {
-    let mut unsubscribed = Ok(());
-    for attempt in 1..=3 {
-        unsubscribed = unsubscribe(clients, &queue.subscription).await;
-        if unsubscribed.is_ok() {
-            break;
-        }
-        let pause = crate::live::backoff::delay(
-            attempt,
-            Duration::from_secs(2),
-            crate::live::backoff::draw(),
-        );
-        tokio::time::sleep(pause).await;
-    }
+    let unsubscribed = retried(3, Duration::from_secs(2), "Unsubscribe", || {
+        unsubscribe(clients, &queue.subscription)
+    })
+    .await;
     let deleted = clients
         .call(
             "DeleteQueue",

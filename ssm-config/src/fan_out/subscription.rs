@@ -3,11 +3,12 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::clients::Clients;
+use super::clients::{Clients, retried};
 use super::filter::EventSources;
 use super::queue::{self, Queue};
 use super::state::{Counts, Shared, SubscriptionState};
@@ -59,41 +60,19 @@ impl<T: SsmConfig> Live<T> {
     }
 }
 
-/// The most attempts at making the queue and its subscription at start.
-const START_ATTEMPTS: u32 = 5;
-
 /// Makes the queue and its subscription, trying again after a jittered
-/// backoff (SNS limits `Subscribe` per account: a fleet that starts at once
-/// is throttled); the last failure, after [`START_ATTEMPTS`]. A name that
-/// is refused before any call is not tried again.
+/// backoff, five times at most (SNS limits `Subscribe` per account: a fleet
+/// that starts at once is throttled). A name refused before any call is not
+/// tried again.
 async fn start(
     clients: &Clients,
     fan_out: &FanOut,
     sources: &EventSources,
 ) -> Result<Queue, FanOutError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match queue::create(clients, fan_out, sources).await {
-            Ok(queue) => return Ok(queue),
-            Err(err) if attempt >= START_ATTEMPTS || err.is_refused_name() => return Err(err),
-            Err(err) => {
-                tracing::warn!(
-                    topic = %fan_out.topic,
-                    step = err.step(),
-                    error = %err,
-                    "fan-out start failed; trying again after a backoff"
-                );
-                let cap = std::time::Duration::from_secs(8);
-                tokio::time::sleep(crate::live::backoff::delay(
-                    attempt,
-                    cap,
-                    crate::live::backoff::draw(),
-                ))
-                .await;
-            }
-        }
-    }
+    retried(5, Duration::from_secs(8), "fan-out start", || {
+        queue::create(clients, fan_out, sources)
+    })
+    .await
 }
 
 /// A live handle's subscription to a topic: its queue, and the task that

@@ -17,6 +17,14 @@ use super::targets::EventReads;
 use crate::SsmConfig;
 use crate::error::Error;
 
+#[cfg(feature = "fan-out")]
+impl<T: SsmConfig> Live<T> {
+    /// What this configuration's change events name, for a filter policy.
+    pub(crate) fn event_sources(&self) -> crate::fan_out::EventSources {
+        self.shared.event_sources()
+    }
+}
+
 impl<T: SsmConfig> Live<T> {
     /// Acts on a change event from EventBridge: a Parameter Store change
     /// ("Parameter Store Change") or a Secrets Manager change (the

@@ -16,13 +16,6 @@ impl<T> Live<T> {
     }
 }
 
-impl<T: crate::SsmConfig> Live<T> {
-    /// What this configuration's change events name, for a filter policy.
-    pub(crate) fn event_sources(&self) -> crate::fan_out::EventSources {
-        self.shared.event_sources()
-    }
-}
-
 impl<T> WeakLive<T> {
     /// The configuration, while a `Live` handle of it remains.
     pub(crate) fn upgrade(&self) -> Option<Live<T>> {
